@@ -1,0 +1,45 @@
+# buddynet: `make demo` serves the app with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export BUDDYNET_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test setup system-packages lint messages bench serve
+
+demo: setup
+	$(BIN)/buddynet migrate --noinput -v0
+	$(BIN)/buddynet createcachetable
+	$(BIN)/buddynet collectstatic --noinput -v0
+	$(BIN)/buddynet seed-demo
+	BUDDYNET_HTTPS=false $(BIN)/buddynet serve
+
+test: setup system-packages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+# Debian packages the tests need: Chromium for browser tests, gettext for translations.
+system-packages:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Re-extract translatable strings after changing code or templates, then translate.
+messages: setup
+	cd src/buddynet && ../../$(BIN)/buddynet makemessages -l nl -l en --no-obsolete --no-location --add-location=never
+	cd src/buddynet && ../../$(BIN)/buddynet compilemessages
+
+bench: setup
+	$(BIN)/python bench/run.py

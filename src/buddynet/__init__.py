@@ -1,0 +1,3 @@
+"""buddynet: software that runs buddy projects."""
+
+__version__ = "0.1.0"

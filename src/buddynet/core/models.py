@@ -1,0 +1,103 @@
+"""Base models shared by every app: timestamps, opaque codes, and the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class BaseModel(models.Model):
+    """Every domain record: an opaque code for URLs, creation and change times."""
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def audit_project(self):
+        """The project an audit entry about this record belongs to (None if none)."""
+        return getattr(self, "project", None)
+
+    def log_action(
+        self,
+        action: str,
+        *,
+        user=None,
+        data: dict[str, Any] | None = None,
+        via: str = "web",
+    ) -> AuditEntry:
+        return AuditEntry.record(action, obj=self, user=user, data=data, via=via)
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, and when. Append-only."""
+
+    VIA_CHOICES = [("web", _("web")), ("api", _("API")), ("system", _("system"))]
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=120, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL)
+    object_id = models.BigIntegerField(null=True)
+    object_code = models.UUIDField(null=True, db_index=True)
+    project = models.ForeignKey(
+        "tenancy.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    via = models.CharField(max_length=10, choices=VIA_CHOICES, default="web")
+
+    objects = ScopedManager(project="project")
+    unscoped = models.Manager()  # noqa: DJ012 — for the admin and system jobs
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email or '-'} {self.action}"
+
+    @classmethod
+    def record(
+        cls,
+        action: str,
+        *,
+        obj: models.Model | None = None,
+        user=None,
+        data: dict[str, Any] | None = None,
+        via: str = "web",
+        project=None,
+    ) -> AuditEntry:
+        if "." not in action:
+            raise ValueError("Audit actions are dotted names, e.g. 'participant.viewed'.")
+        entry = cls(action=action, data=data or {}, via=via)
+        if user is not None and getattr(user, "is_authenticated", False):
+            entry.actor = user
+            entry.actor_email = user.email
+        if obj is not None:
+            entry.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+            entry.object_id = obj.pk
+            entry.object_code = getattr(obj, "code", None)
+            if project is None and hasattr(obj, "audit_project"):
+                project = obj.audit_project()
+        entry.project = project
+        entry.save()
+        return entry

@@ -1,0 +1,99 @@
+"""Participants: the people and families a project supports. Intake builds on this."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from buddynet.core.models import BaseModel
+
+
+class Participant(BaseModel):
+    class Status(models.TextChoices):
+        REFERRED = "referred", _("referred")
+        INTAKE = "intake", _("intake")
+        WAITING = "waiting", _("on the waiting list")
+        MATCHED = "matched", _("matched with a buddy")
+        CLOSED = "closed", _("closed")
+
+    class Phase(models.TextChoices):
+        START = "start", _("at the start of the help")
+        DURING = "during", _("during the help")
+        AFTERCARE = "aftercare", _("in aftercare")
+
+    class Urgency(models.TextChoices):
+        LOW = "low", _("can wait")
+        NORMAL = "normal", _("normal")
+        HIGH = "high", _("urgent")
+
+    project = models.ForeignKey(
+        "tenancy.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="participants",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participant_profiles",
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    household_size = models.PositiveSmallIntegerField(_("household size"), default=1)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    help_request = models.TextField(_("help request"), blank=True)
+    phase = models.CharField(
+        _("phase of help"), max_length=20, choices=Phase.choices, default=Phase.START
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REFERRED,
+        db_index=True,
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referred by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+    )
+    referred_on = models.DateField(_("referred on"), null=True, blank=True)
+    waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    # Special-category data (GDPR art. 9): optional, visible to coordinators only.
+    health_notes = models.TextField(_("health (special category)"), blank=True)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["referred_by", "project"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def household_label(self) -> str:
+        return self.last_name if self.household_size > 1 else self.full_name

@@ -1,0 +1,70 @@
+"""The one place that decides what each role may do.
+
+Views and API endpoints declare a named permission (``participants.view``); a user's
+permissions in a project are the union over the memberships that reach that project.
+Object-level rules (a referrer sees only the people they referred, a buddy only their
+own file) live in the selectors, which take the acting user.
+"""
+
+from __future__ import annotations
+
+from .models import Role
+
+PROJECT_VIEW = "project.view"
+PROJECT_CHANGE = "project.change"
+PROJECT_VIEW_AUDIT = "project.view_audit"
+BUDDIES_VIEW = "buddies.view"
+BUDDIES_VIEW_CONTACT = "buddies.view_contact"
+PARTICIPANTS_VIEW = "participants.view"
+PARTICIPANTS_VIEW_REFERRED = "participants.view_referred"
+PARTICIPANTS_VIEW_SENSITIVE = "participants.view_sensitive"
+NETWORK_VIEW_AGGREGATES = "network.view_aggregates"
+SELF_VIEW_BUDDY = "self.view_buddy_profile"
+SELF_VIEW_PARTICIPANT = "self.view_participant_profile"
+
+ALL_PERMISSIONS = frozenset(
+    {
+        PROJECT_VIEW,
+        PROJECT_CHANGE,
+        PROJECT_VIEW_AUDIT,
+        BUDDIES_VIEW,
+        BUDDIES_VIEW_CONTACT,
+        PARTICIPANTS_VIEW,
+        PARTICIPANTS_VIEW_REFERRED,
+        PARTICIPANTS_VIEW_SENSITIVE,
+        NETWORK_VIEW_AGGREGATES,
+        SELF_VIEW_BUDDY,
+        SELF_VIEW_PARTICIPANT,
+    }
+)
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    # Network coordinators see every project of their network at a glance, in
+    # aggregates: never a participant's or a buddy's identity.
+    Role.NETWORK_COORDINATOR: frozenset({PROJECT_VIEW, NETWORK_VIEW_AGGREGATES}),
+    Role.PROJECT_COORDINATOR: frozenset(
+        {
+            PROJECT_VIEW,
+            PROJECT_CHANGE,
+            PROJECT_VIEW_AUDIT,
+            BUDDIES_VIEW,
+            BUDDIES_VIEW_CONTACT,
+            PARTICIPANTS_VIEW,
+            PARTICIPANTS_VIEW_SENSITIVE,
+        }
+    ),
+    Role.PROFESSIONAL: frozenset({PROJECT_VIEW, PARTICIPANTS_VIEW_REFERRED}),
+    Role.BUDDY: frozenset({PROJECT_VIEW, SELF_VIEW_BUDDY}),
+    Role.PARTICIPANT: frozenset({PROJECT_VIEW, SELF_VIEW_PARTICIPANT}),
+}
+
+assert all(perms <= ALL_PERMISSIONS for perms in ROLE_PERMISSIONS.values())
+
+COORDINATOR_ROLES = frozenset({Role.PROJECT_COORDINATOR, Role.NETWORK_COORDINATOR})
+
+
+def permissions_for_roles(roles) -> frozenset[str]:
+    result: set[str] = set()
+    for role in roles:
+        result |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(result)

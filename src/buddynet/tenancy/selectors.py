@@ -1,0 +1,54 @@
+"""Reads for networks and projects, always through the acting user's access."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .access import Access
+from .models import Network, Project
+
+
+def project_list_for_user(*, access: Access) -> QuerySet[Project]:
+    return (
+        Project.objects.filter(pk__in=access.project_ids)
+        .select_related("organisation", "organisation__network")
+        .order_by("name")
+    )
+
+
+def project_get_for_user(*, access: Access, code: uuid.UUID | str) -> Project:
+    """The same 404 for 'does not exist' and 'not yours'."""
+    try:
+        return project_list_for_user(access=access).get(code=code)
+    except (Project.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404("No such project.") from exc
+
+
+def network_get_for_user(*, access: Access, code: uuid.UUID | str) -> Network:
+    try:
+        return Network.objects.filter(pk__in=access.network_ids).get(code=code)
+    except (Network.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404("No such network.") from exc
+
+
+def network_overview(*, network: Network) -> list[dict]:
+    """Per project of the network: aggregate figures only, never an identity."""
+    from buddynet.participants.selectors import participant_figures
+    from buddynet.volunteers.selectors import buddy_figures
+
+    projects = list(
+        Project.objects.filter(organisation__network=network, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+    ids = [p.pk for p in projects]
+    participants = participant_figures(project_ids=ids)
+    buddies = buddy_figures(project_ids=ids)
+    return [
+        {"project": p, "participants": participants[p.pk], "buddies": buddies[p.pk]}
+        for p in projects
+    ]

@@ -1,0 +1,121 @@
+"""Shared fixtures: personas in two networks (healthchecks' Alice/Bob/Charlie idea)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+# Settings see pytest in sys.modules (fast hashing, immediate queue, no https redirect).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
+
+import pytest
+from django_scopes import scopes_disabled
+
+from tests import factories as f
+
+
+@dataclass
+class World:
+    network: object
+    other_network: object
+    project: object  # project A, in network
+    sibling: object  # another project in the same network
+    other: object  # project B, in other_network
+    netco: object
+    coord: object
+    prof: object
+    buddy_user: object
+    participant_user: object
+    other_coord: object
+    superuser: object
+    buddy: object
+    participant: object  # in A, referred by prof
+    own_participant: object  # in A, the participant_user's own record
+    other_buddy: object
+    other_participant: object  # in B, referred by prof (who has no role in B)
+
+    def user(self, role: str):
+        return {
+            "anonymous": None,
+            "network_coordinator": self.netco,
+            "project_coordinator": self.coord,
+            "professional": self.prof,
+            "buddy": self.buddy_user,
+            "participant": self.participant_user,
+            "other_coordinator": self.other_coord,
+            "superuser": self.superuser,
+        }[role]
+
+
+ROLES = [
+    "anonymous",
+    "network_coordinator",
+    "project_coordinator",
+    "professional",
+    "buddy",
+    "participant",
+    "other_coordinator",
+    "superuser",
+]
+
+
+def build_world() -> World:
+    with scopes_disabled():
+        network = f.NetworkFactory(name="Netwerk A")
+        other_network = f.NetworkFactory(name="Netwerk B")
+        project = f.ProjectFactory(organisation__network=network, name="Project A")
+        sibling = f.ProjectFactory(organisation__network=network, name="Project A2")
+        other = f.ProjectFactory(organisation__network=other_network, name="Project B")
+        netco = f.UserFactory(email="netco@example.be")
+        f.MembershipFactory(user=netco, role="network_coordinator", network=network, project=None)
+        coord = f.member(project, "project_coordinator", email="coord@example.be")
+        prof = f.member(project, "professional", email="prof@example.be")
+        buddy_user = f.member(project, "buddy", email="buddy@example.be")
+        participant_user = f.member(project, "participant", email="deelnemer@example.be")
+        other_coord = f.member(other, "project_coordinator", email="coordb@example.be")
+        superuser = f.UserFactory(email="root@example.be", is_superuser=True, is_staff=True)
+        return World(
+            network=network,
+            other_network=other_network,
+            project=project,
+            sibling=sibling,
+            other=other,
+            netco=netco,
+            coord=coord,
+            prof=prof,
+            buddy_user=buddy_user,
+            participant_user=participant_user,
+            other_coord=other_coord,
+            superuser=superuser,
+            buddy=f.BuddyFactory(
+                project=project, user=buddy_user, first_name="Bram", last_name="Buddyman"
+            ),
+            participant=f.ParticipantFactory(
+                project=project, referred_by=prof, first_name="Pieter", last_name="Verwezen"
+            ),
+            own_participant=f.ParticipantFactory(
+                project=project, user=participant_user, first_name="Fatma", last_name="Zelfzicht"
+            ),
+            other_buddy=f.BuddyFactory(project=other, first_name="Otto", last_name="Anderbuddy"),
+            other_participant=f.ParticipantFactory(
+                project=other, referred_by=prof, first_name="Olga", last_name="Andersproject"
+            ),
+        )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a user (or stay anonymous with None)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        return client
+
+    return login
