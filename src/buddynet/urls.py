@@ -4,6 +4,7 @@ from django.urls import include, path
 from buddynet.accounts import views as account_views
 from buddynet.api import api
 from buddynet.core import views as core_views
+from buddynet.core.locale import set_language
 from buddynet.participants import views as participant_views
 from buddynet.tenancy import views as tenancy_views
 from buddynet.volunteers import views as buddy_views
@@ -40,7 +41,7 @@ urlpatterns = [
         name="api_token_revoke",
     ),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

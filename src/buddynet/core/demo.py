@@ -321,9 +321,9 @@ def seed_demo(
                 if status != Participant.Status.REFERRED and status != Participant.Status.INTAKE:
                     waiting_since = referred_on + timedelta(days=rng.randint(5, 30))
                     waiting_since = min(waiting_since, today)
-                    last_contact = waiting_since + timedelta(
-                        days=rng.randint(0, max(0, (today - waiting_since).days))
-                    )
+                    # Most people were called recently; some slipped through.
+                    since_contact = int(rng.expovariate(1 / 18))
+                    last_contact = max(waiting_since, today - timedelta(days=since_contact))
                 by_referrer = project.pk in referrer_projects and rng.random() < 0.3
                 yield Participant(
                     project=project,
