@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from buddynet.core.models import AuditEntry
@@ -26,21 +26,27 @@ def test_viewing_a_participant_is_logged_and_shown_in_its_history(world, client_
 
 
 def test_a_referrer_sees_no_history_and_no_special_category_data(world, client_for):
-    body = client_for(world.prof).get(
-        f"/p/{world.project.code}/participants/{world.participant.code}/"
-    ).content.decode()
+    body = (
+        client_for(world.prof)
+        .get(f"/p/{world.project.code}/participants/{world.participant.code}/")
+        .content.decode()
+    )
     assert "Geheime gezondheidsinfo" not in body
     assert "participant.viewed" not in body
-    coord_body = client_for(world.coord).get(
-        f"/p/{world.project.code}/participants/{world.participant.code}/"
-    ).content.decode()
+    coord_body = (
+        client_for(world.coord)
+        .get(f"/p/{world.project.code}/participants/{world.participant.code}/")
+        .content.decode()
+    )
     assert "Geheime gezondheidsinfo" in coord_body
 
 
 def test_buddy_contact_details_only_for_coordinators(world, client_for):
-    body = client_for(world.coord).get(
-        f"/p/{world.project.code}/buddies/{world.buddy.code}/"
-    ).content.decode()
+    body = (
+        client_for(world.coord)
+        .get(f"/p/{world.project.code}/buddies/{world.buddy.code}/")
+        .content.decode()
+    )
     assert world.buddy.email in body
     assert AuditEntry.unscoped.filter(action="buddy.viewed", actor=world.coord).exists()
     api = client_for(world.coord).get(

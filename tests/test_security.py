@@ -18,7 +18,10 @@ def test_security_headers_on_every_page(world, client_for):
     response = client_for(world.coord).get("/")
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
     assert "frame-ancestors 'none'" in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -66,7 +69,9 @@ def test_api_token_gives_the_same_access_as_the_session(world, client):
     assert names == ["Verwezen"]  # only the person this referrer referred
     other = client.get(f"/api/v1/projects/{world.other.code}/participants", **headers)
     assert other.status_code == 404
-    assert client.get(f"/api/v1/projects/{world.project.code}/buddies", **headers).status_code == 403
+    assert (
+        client.get(f"/api/v1/projects/{world.project.code}/buddies", **headers).status_code == 403
+    )
     detail = client.get(
         f"/api/v1/projects/{world.project.code}/participants/{world.participant.code}", **headers
     ).json()

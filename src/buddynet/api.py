@@ -36,7 +36,7 @@ api = NinjaAPI(
     description=(
         "Read access to the projects, buddies and participants you may see, scoped "
         "exactly like the web interface. Authenticate with your session or with a "
-        "personal token: Authorization: Bearer <token>."
+        "personal token in the header 'Authorization: Bearer YOUR-TOKEN'."
     ),
     auth=[BearerToken(), Session()],
     urls_namespace="api-1.0.0",

@@ -59,9 +59,7 @@ def test_repeated_failed_logins_are_locked_out(world, client):
     assert client.get("/").status_code == 302
 
 
-def test_password_reset_mail_goes_through_the_queue_to_a_real_smtp_server(
-    world, client, settings
-):
+def test_password_reset_mail_goes_through_the_queue_to_a_real_smtp_server(world, client, settings):
     with smtp_server() as inbox:
         # The production path: queued backend → queue task → SMTP backend → server.
         settings.EMAIL_BACKEND = "buddynet.core.mail.QueuedEmailBackend"

@@ -8,12 +8,12 @@ from io import StringIO
 from django.core.management import call_command
 from django_scopes import scopes_disabled
 
+from buddynet.accounts.models import User
 from buddynet.core import demo
 from buddynet.participants.models import Participant
 from buddynet.tenancy.access import access_for_user
 from buddynet.tenancy.models import Organisation, Project, Role
 from buddynet.volunteers.models import Buddy
-from buddynet.accounts.models import User
 
 TODAY = date(2026, 11, 27)
 
@@ -68,9 +68,7 @@ def test_one_login_per_role_with_the_printed_password(db, client):
     for email, role in expected_roles.items():
         user = User.objects.get(email=email)
         assert role in access_for_user(user).roles
-        response = client.post(
-            "/accounts/login/", {"login": email, "password": demo.DEMO_PASSWORD}
-        )
+        response = client.post("/accounts/login/", {"login": email, "password": demo.DEMO_PASSWORD})
         assert response.status_code == 302, email
         assert client.get("/").status_code == 200, email
         client.logout()
@@ -79,7 +77,9 @@ def test_one_login_per_role_with_the_printed_password(db, client):
     with scopes_disabled():
         assert Participant.objects.filter(user__email=f"deelnemer@{demo.DEMO_DOMAIN}").count() == 1
         assert Buddy.objects.filter(user__email=f"buddy@{demo.DEMO_DOMAIN}").count() == 1
-        referred = Participant.objects.filter(referred_by__email=f"doorverwijzer@{demo.DEMO_DOMAIN}")
+        referred = Participant.objects.filter(
+            referred_by__email=f"doorverwijzer@{demo.DEMO_DOMAIN}"
+        )
         assert referred.exists()
 
 

@@ -85,6 +85,9 @@ class Participant(BaseModel):
         indexes = [
             models.Index(fields=["project", "status"]),
             models.Index(fields=["referred_by", "project"]),
+            models.Index(fields=["project", "last_name", "first_name", "id"]),
+            models.Index(fields=["project", "status", "waiting_since"]),
+            models.Index(fields=["project", "referred_on"]),
         ]
 
     def __str__(self) -> str:

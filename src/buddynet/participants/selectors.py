@@ -6,7 +6,6 @@ they referred; buddies and network coordinators none (until a match, later).
 
 from __future__ import annotations
 
-import statistics
 import uuid
 from collections import defaultdict
 from datetime import date, timedelta
@@ -103,12 +102,14 @@ def participant_figures(*, project_ids, today: date | None = None) -> dict[int, 
         fig = figures[row["project_id"]]
         fig["by_status"][row["status"]] = row["n"]
         fig["total"] += row["n"]
-    waits: dict[int, list[int]] = defaultdict(list)
+    # The median wait, exactly, from a histogram per day (a few hundred rows at most,
+    # however many people wait): no row per person leaves the database.
     waiting = base.filter(status=Participant.Status.WAITING, waiting_since__isnull=False)
-    for pid, since in waiting.values_list("project_id", "waiting_since"):
-        waits[pid].append((today - since).days)
-    for pid, days in waits.items():
-        figures[pid]["median_wait_days"] = round(statistics.median(days))
+    histograms: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for row in waiting.values("project_id", "waiting_since").annotate(n=Count("pk")).order_by():
+        histograms[row["project_id"]].append(((today - row["waiting_since"]).days, row["n"]))
+    for pid, histogram in histograms.items():
+        figures[pid]["median_wait_days"] = round(median_from_histogram(histogram))
     overdue = (
         waiting.filter(
             Q(last_contact_on__lt=cutoff)
@@ -125,15 +126,39 @@ def participant_figures(*, project_ids, today: date | None = None) -> dict[int, 
     return dict(figures)
 
 
+def median_from_histogram(histogram: list[tuple[int, int]]) -> float:
+    """The median of values given as (value, count) pairs."""
+    ordered = sorted(histogram)
+    total = sum(n for _value, n in ordered)
+    if total == 0:
+        raise ValueError("empty histogram")
+    lower_rank, upper_rank = (total - 1) // 2, total // 2
+    lower = upper = None
+    seen = 0
+    for value, n in ordered:
+        if lower is None and seen + n > lower_rank:
+            lower = value
+        if seen + n > upper_rank:
+            upper = value
+            break
+        seen += n
+    return (lower + upper) / 2
+
+
 def participant_inflow_by_month(*, project_ids, months: int = 12, today: date | None = None):
     """Referrals per month for the last ``months`` months (oldest first)."""
     today = today or timezone.localdate()
-    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    month_index = today.year * 12 + today.month - 1 - (months - 1)
+    first = date(month_index // 12, month_index % 12 + 1, 1)
     counts: dict[str, int] = defaultdict(int)
-    for referred_on in Participant.objects.filter(
-        project_id__in=project_ids, referred_on__gte=first
-    ).values_list("referred_on", flat=True):
-        counts[referred_on.strftime("%Y-%m")] += 1
+    per_day = (
+        Participant.objects.filter(project_id__in=project_ids, referred_on__gte=first)
+        .values("referred_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in per_day:
+        counts[row["referred_on"].strftime("%Y-%m")] += row["n"]
     labels = []
     cursor = first
     while cursor <= today:

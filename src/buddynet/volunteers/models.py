@@ -68,7 +68,10 @@ class Buddy(BaseModel):
         ordering = ["last_name", "first_name"]
         verbose_name = _("buddy")
         verbose_name_plural = _("buddies")
-        indexes = [models.Index(fields=["project", "status"])]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["project", "last_name", "first_name", "id"]),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
