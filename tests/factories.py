@@ -19,8 +19,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.be")
-    first_name = factory.Faker("first_name", locale="nl_BE")
-    last_name = factory.Faker("last_name", locale="nl_BE")
+    # Fixed, recognisable names: tests search pages for participants' names, and a
+    # random user name must never collide with one.
+    first_name = factory.Sequence(lambda n: f"Gebruiker{n}")
+    last_name = "Testaccount"
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -118,6 +118,7 @@ def context(browser, live_server, insecure_cookies, events):
             route.continue_()
 
     context.route("**/*", route)
+
     def report_csp_violation(violation):
         events.csp_violations.append(violation)
 

@@ -6,6 +6,10 @@ with the number of projects.
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from buddynet.participants import selectors as participant_selectors
@@ -14,6 +18,32 @@ from buddynet.tenancy.access import Access
 from buddynet.tenancy.models import Network, Project, Role
 from buddynet.tenancy.selectors import network_overview
 from buddynet.volunteers import selectors as buddy_selectors
+
+
+def month_label(month: str) -> str:
+    """'2026-01' → 'jan 2026' / 'Jan 2026'; other months without the year: 'feb'."""
+    first = date(int(month[:4]), int(month[5:]), 1)
+    label = date_format(first, "M")
+    if get_language() == "nl":
+        label = label.lower()
+    return f"{label} {first.year}" if first.month == 1 else label
+
+
+def chart(*, title, label_heading, labels, series, kind: str = "bar") -> dict:
+    """Data for a Chart.js chart and the same numbers as a table (for screen readers,
+    and for copying)."""
+    return {
+        "title": str(title),
+        "kind": kind,
+        "data": {
+            "labels": list(labels),
+            "datasets": [{"label": str(name), "data": list(values)} for name, values in series],
+        },
+        "headings": [str(label_heading), *(str(name) for name, _values in series)],
+        "rows": [
+            [label, *(values[i] for _name, values in series)] for i, label in enumerate(labels)
+        ],
+    }
 
 
 def build(*, access: Access, user) -> dict:
@@ -35,41 +65,38 @@ def build(*, access: Access, user) -> dict:
             ),
         }
         inflow = participant_selectors.participant_inflow_by_month(project_ids=coordinated)
-        context["coordinator"]["inflow_rows"] = inflow
-        context["coordinator"]["inflow_chart"] = {
-            "labels": [label for label, _n in inflow],
-            "datasets": [{"label": str(_("New referrals")), "data": [n for _l, n in inflow]}],
-        }
+        context["coordinator"]["inflow_chart"] = chart(
+            title=_("New referrals per month"),
+            label_heading=_("Month"),
+            labels=[month_label(month) for month, _n in inflow],
+            series=[(_("New referrals"), [n for _month, n in inflow])],
+        )
         context["sections"].append("coordinator")
 
     if access.network_ids:
         context["networks"] = []
         for network in Network.objects.filter(pk__in=access.network_ids).order_by("name"):
             overview = network_overview(network=network)
-            rows = [
-                (row["project"].name, row["participants"]["by_status"]["waiting"])
-                for row in overview
-            ]
             context["networks"].append(
                 {
                     "network": network,
                     "overview": overview,
-                    "waiting_rows": rows,
-                    "waiting_chart": {
-                        "labels": [name for name, _n in rows],
-                        "datasets": [
-                            {
-                                "label": str(_("On the waiting list")),
-                                "data": [n for _name, n in rows],
-                            },
-                            {
-                                "label": str(_("Matched")),
-                                "data": [
-                                    row["participants"]["by_status"]["matched"] for row in overview
-                                ],
-                            },
+                    "chart": chart(
+                        title=_("Waiting and matched per project"),
+                        label_heading=_("Project"),
+                        labels=[row["project"].name for row in overview],
+                        series=[
+                            (
+                                _("On the waiting list"),
+                                [r["participants"]["by_status"]["waiting"] for r in overview],
+                            ),
+                            (
+                                _("Matched"),
+                                [r["participants"]["by_status"]["matched"] for r in overview],
+                            ),
                         ],
-                    },
+                        kind="bar-horizontal",
+                    ),
                 }
             )
         context["sections"].append("network")

@@ -8,7 +8,12 @@
 
   // Charts: data comes from a <script type="application/json"> (CSP-safe, no inline JS).
   if (window.Chart) {
-    var palette = ["#0b5c7a", "#e08a00", "#3a7d44", "#8e3b8f", "#b02a37"];
+    var palette = ["#0b5c7a", "#c76f00", "#3a7d44", "#8e3b8f", "#b02a37"];
+    // Chart text in the page's font and colour (AA contrast), not Chart.js's light grey.
+    var bodyStyle = window.getComputedStyle(document.body);
+    window.Chart.defaults.color = "#1d2a33";
+    window.Chart.defaults.font.family = bodyStyle.fontFamily;
+    window.Chart.defaults.font.size = 13;
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var source = document.getElementById(canvas.dataset.chart);
       if (!source) { return; }
@@ -27,7 +32,10 @@
           maintainAspectRatio: false,
           animation: false,
           plugins: { legend: { display: data.datasets.length > 1 } },
-          scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { beginAtZero: true, ticks: { precision: 0 } } }
+          scales: {
+            x: { beginAtZero: true, ticks: { precision: 0, maxRotation: 0, autoSkip: true } },
+            y: { beginAtZero: true, ticks: { precision: 0 } }
+          }
         }
       });
     });
