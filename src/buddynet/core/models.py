@@ -37,6 +37,28 @@ class BaseModel(models.Model):
         return AuditEntry.record(action, obj=self, user=user, data=data, via=via)
 
 
+class PersonRecord(BaseModel):
+    """The fields every file about a person shares (a buddy, a participant)."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
 class AuditEntry(models.Model):
     """Who did what to which record, and when. Append-only."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .models import AuditEntry
 
@@ -24,3 +24,18 @@ def history_for_project(*, project, limit: int = 200) -> QuerySet[AuditEntry]:
         .select_related("actor", "content_type")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def search_people(qs: QuerySet, query: str | None) -> QuerySet:
+    """Every word must match a first or last name, a town or the start of a postcode.
+
+    Control characters are dropped (PostgreSQL refuses NUL bytes in text)."""
+    cleaned = "".join(ch for ch in (query or "") if ch.isprintable())
+    for word in cleaned.split()[:5]:
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(town__icontains=word)
+            | Q(postcode__startswith=word)
+        )
+    return qs

@@ -7,10 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from buddynet.core.models import BaseModel
+from buddynet.core.models import PersonRecord
 
 
-class Participant(BaseModel):
+class Participant(PersonRecord):
     class Status(models.TextChoices):
         REFERRED = "referred", _("referred")
         INTAKE = "intake", _("intake")
@@ -41,13 +41,7 @@ class Participant(BaseModel):
         on_delete=models.SET_NULL,
         related_name="participant_profiles",
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
-    town = models.CharField(_("town"), max_length=100, blank=True)
-    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     household_size = models.PositiveSmallIntegerField(_("household size"), default=1)
-    languages = models.JSONField(_("languages"), default=list, blank=True)
     help_request = models.TextField(_("help request"), blank=True)
     phase = models.CharField(
         _("phase of help"), max_length=20, choices=Phase.choices, default=Phase.START
@@ -89,13 +83,6 @@ class Participant(BaseModel):
             models.Index(fields=["project", "status", "waiting_since"]),
             models.Index(fields=["project", "referred_on"]),
         ]
-
-    def __str__(self) -> str:
-        return self.full_name
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
 
     @property
     def household_label(self) -> str:

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from buddynet.core.selectors import search_people
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 
@@ -36,14 +37,7 @@ def participant_list_for_user(
         raise PermissionDenied
     if status:
         qs = qs.filter(status=status)
-    if query:
-        for word in query.split()[:5]:
-            qs = qs.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(town__icontains=word)
-                | Q(postcode__startswith=word)
-            )
+    qs = search_people(qs, query)
     return qs.select_related("referred_by").order_by("last_name", "first_name", "pk")
 
 

@@ -4,7 +4,7 @@ from django.views.generic import ListView, TemplateView
 
 from buddynet.core.selectors import history_for_object
 from buddynet.tenancy import policy
-from buddynet.tenancy.mixins import ProjectPermissionMixin
+from buddynet.tenancy.mixins import FilteredListMixin, ProjectPermissionMixin
 
 from .models import Participant
 from .selectors import participant_get_for_user, participant_list_for_user
@@ -12,30 +12,16 @@ from .selectors import participant_get_for_user, participant_list_for_user
 VIEW_ANY = (policy.PARTICIPANTS_VIEW, policy.PARTICIPANTS_VIEW_REFERRED)
 
 
-class ParticipantListView(ProjectPermissionMixin, ListView):
+class ParticipantListView(ProjectPermissionMixin, FilteredListMixin, ListView):
     permission = VIEW_ANY
     template_name = "participants/participant_list.html"
     context_object_name = "participants"
-    paginate_by = 50
+    status_choices = tuple(Participant.Status.choices)
 
     def get_queryset(self):
-        status = self.request.GET.get("status") or None
-        if status not in Participant.Status.values:
-            status = None
         return participant_list_for_user(
-            access=self.access,
-            user=self.request.user,
-            project=self.project,
-            status=status,
-            query=self.request.GET.get("q", "").strip()[:100] or None,
+            access=self.access, user=self.request.user, project=self.project, **self.get_filters()
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["statuses"] = Participant.Status.choices
-        context["current_status"] = self.request.GET.get("status", "")
-        context["query"] = self.request.GET.get("q", "")
-        return context
 
 
 class ParticipantDetailView(ProjectPermissionMixin, TemplateView):

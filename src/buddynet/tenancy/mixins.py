@@ -38,3 +38,28 @@ class ProjectPermissionMixin(LoginRequiredMixin):
         context["project"] = self.project
         context["perms_here"] = self.access.permissions(self.project)
         return context
+
+
+class FilteredListMixin:
+    """A list filtered by ``?status=`` (one of ``status_choices``) and ``?q=`` (a search).
+
+    Unknown statuses are ignored and searches are cut to 100 characters, so a bad
+    address still shows a list.
+    """
+
+    status_choices: tuple = ()
+    paginate_by = 50
+
+    def get_filters(self) -> dict:
+        values = {value for value, _label in self.status_choices}
+        status = self.request.GET.get("status") or None
+        query = self.request.GET.get("q", "").strip()[:100] or None
+        return {"status": status if status in values else None, "query": query}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filters = self.get_filters()
+        context["statuses"] = self.status_choices
+        context["current_status"] = filters["status"] or ""
+        context["query"] = filters["query"] or ""
+        return context

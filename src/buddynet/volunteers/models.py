@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from buddynet.core.models import BaseModel
+from buddynet.core.models import PersonRecord
 
 
 class Gender(models.TextChoices):
@@ -17,7 +17,7 @@ class Gender(models.TextChoices):
     UNSPECIFIED = "", _("not given")
 
 
-class Buddy(BaseModel):
+class Buddy(PersonRecord):
     class Status(models.TextChoices):
         APPLIED = "applied", _("applied")
         SCREENING = "screening", _("screening")
@@ -40,17 +40,11 @@ class Buddy(BaseModel):
         on_delete=models.SET_NULL,
         related_name="buddy_profiles",
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
-    town = models.CharField(_("town"), max_length=100, blank=True)
-    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     gender = models.CharField(
         _("gender"), max_length=1, choices=Gender.choices, blank=True, default=""
     )
-    languages = models.JSONField(_("languages"), default=list, blank=True)
     interests = models.JSONField(_("interests"), default=list, blank=True)
     capacity = models.PositiveSmallIntegerField(_("how many people at once"), default=1)
     status = models.CharField(
@@ -72,10 +66,3 @@ class Buddy(BaseModel):
             models.Index(fields=["project", "status"]),
             models.Index(fields=["project", "last_name", "first_name", "id"]),
         ]
-
-    def __str__(self) -> str:
-        return self.full_name
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"

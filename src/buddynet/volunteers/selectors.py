@@ -7,9 +7,10 @@ import uuid
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from buddynet.core.selectors import search_people
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 
@@ -26,14 +27,7 @@ def buddy_list_for_user(
     qs = Buddy.objects.filter(project=project)
     if status:
         qs = qs.filter(status=status)
-    if query:
-        for word in query.split()[:5]:
-            qs = qs.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(town__icontains=word)
-                | Q(postcode__startswith=word)
-            )
+    qs = search_people(qs, query)
     return qs.order_by("last_name", "first_name", "pk")
 
 

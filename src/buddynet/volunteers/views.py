@@ -4,35 +4,20 @@ from django.views.generic import ListView, TemplateView
 
 from buddynet.core.selectors import history_for_object
 from buddynet.tenancy import policy
-from buddynet.tenancy.mixins import ProjectPermissionMixin
+from buddynet.tenancy.mixins import FilteredListMixin, ProjectPermissionMixin
 
 from .models import Buddy
 from .selectors import buddy_get_for_user, buddy_list_for_user
 
 
-class BuddyListView(ProjectPermissionMixin, ListView):
+class BuddyListView(ProjectPermissionMixin, FilteredListMixin, ListView):
     permission = policy.BUDDIES_VIEW
     template_name = "volunteers/buddy_list.html"
     context_object_name = "buddies"
-    paginate_by = 50
+    status_choices = tuple(Buddy.Status.choices)
 
     def get_queryset(self):
-        status = self.request.GET.get("status") or None
-        if status not in Buddy.Status.values:
-            status = None
-        return buddy_list_for_user(
-            access=self.access,
-            project=self.project,
-            status=status,
-            query=self.request.GET.get("q", "").strip()[:100] or None,
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["statuses"] = Buddy.Status.choices
-        context["current_status"] = self.request.GET.get("status", "")
-        context["query"] = self.request.GET.get("q", "")
-        return context
+        return buddy_list_for_user(access=self.access, project=self.project, **self.get_filters())
 
 
 class BuddyDetailView(ProjectPermissionMixin, TemplateView):
