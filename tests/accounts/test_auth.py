@@ -81,6 +81,7 @@ def test_password_reset_mail_goes_through_the_queue_to_a_real_smtp_server(world,
     done = client.post(form_url, {"password1": new_password, "password2": new_password})
     assert done.status_code == 302
     assert login(client, world.prof.email, new_password).status_code == 302
+    assert AuditEntry.unscoped.filter(action="account.password.reset", actor=world.prof).exists()
 
 
 def test_password_reset_for_unknown_address_does_not_reveal_it(db, client, settings):
@@ -102,7 +103,9 @@ def _current_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
-def test_coordinator_must_set_up_two_factor_when_the_project_requires_it(world, client):
+def test_coordinator_must_set_up_two_factor_when_the_project_requires_it(
+    world, client, django_capture_on_commit_callbacks
+):
     world.project.require_coordinator_2fa = True
     world.project.save()
     assert login(client, world.coord.email).status_code == 302
@@ -123,9 +126,11 @@ def test_coordinator_must_set_up_two_factor_when_the_project_requires_it(world, 
     page = client.get("/accounts/2fa/totp/activate/")
     assert page.status_code == 200
     secret = client.session[SECRET_SESSION_KEY]
-    done = client.post("/accounts/2fa/totp/activate/", {"code": _current_code(secret)})
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post("/accounts/2fa/totp/activate/", {"code": _current_code(secret)})
     assert done.status_code == 302
     assert Authenticator.objects.filter(user=world.coord, type="totp").exists()
+    assert AuditEntry.unscoped.filter(action="account.two_factor.added", actor=world.coord).exists()
     assert client.get("/").status_code == 200
 
     # Next time, the log-in asks for the code.
