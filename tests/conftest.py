@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Settings see pytest in sys.modules (fast hashing, immediate queue, no https redirect).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
@@ -33,6 +33,15 @@ class World:
     own_participant: object  # in A, the participant_user's own record
     other_buddy: object
     other_participant: object  # in B, referred by prof (who has no role in B)
+    extra: dict = field(default_factory=dict)
+
+    def once(self, key: str, factory):
+        """An extra object, made on first use and then reused (for access-matrix rows
+        of later features that need objects of their own)."""
+        if key not in self.extra:
+            with scopes_disabled():
+                self.extra[key] = factory(self)
+        return self.extra[key]
 
     def user(self, role: str):
         return {

@@ -10,6 +10,7 @@ shows up as a failing row.
 
 from __future__ import annotations
 
+import importlib
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -151,6 +152,19 @@ ENDPOINTS: dict[tuple[str, str], Row] = {
         variants=NESTED,
     ),
 }
+
+
+# Each app may keep its rows beside its tests, in tests/<app>/access_rows.py, defining
+# PAGES and/or ENDPOINTS in the same shape as above.
+for _module_name in ("volunteers", "participants", "matching", "trajectories"):
+    try:
+        _rows = importlib.import_module(f"tests.{_module_name}.access_rows")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"tests.{_module_name}.access_rows" and exc.name != f"tests.{_module_name}":
+            raise
+        continue
+    PAGES.update(getattr(_rows, "PAGES", {}))
+    ENDPOINTS.update(getattr(_rows, "ENDPOINTS", {}))
 
 
 def _walk(patterns, prefix=""):

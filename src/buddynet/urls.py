@@ -1,3 +1,6 @@
+"""Root URLs. Each app keeps its own ``urls.py``: pages of a project under
+/p/<project code>/, public pages (no login) under /public/."""
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,35 +8,27 @@ from buddynet.accounts import views as account_views
 from buddynet.api import api
 from buddynet.core import views as core_views
 from buddynet.core.locale import set_language
-from buddynet.participants import views as participant_views
-from buddynet.tenancy import views as tenancy_views
-from buddynet.volunteers import views as buddy_views
+from buddynet.participants import urls as participant_urls
+from buddynet.tenancy import urls as tenancy_urls
+from buddynet.volunteers import urls as buddy_urls
 
 project_patterns = [
-    path("", tenancy_views.ProjectDetailView.as_view(), name="project_detail"),
-    path("settings/", tenancy_views.ProjectSettingsView.as_view(), name="project_settings"),
-    path("history/", tenancy_views.ProjectHistoryView.as_view(), name="project_history"),
-    path("buddies/", buddy_views.BuddyListView.as_view(), name="buddy_list"),
-    path("buddies/<uuid:code>/", buddy_views.BuddyDetailView.as_view(), name="buddy_detail"),
-    path(
-        "participants/",
-        participant_views.ParticipantListView.as_view(),
-        name="participant_list",
-    ),
-    path(
-        "participants/<uuid:code>/",
-        participant_views.ParticipantDetailView.as_view(),
-        name="participant_detail",
-    ),
+    *tenancy_urls.project_urlpatterns,
+    *buddy_urls.project_urlpatterns,
+    *participant_urls.project_urlpatterns,
+]
+
+public_patterns = [
+    *buddy_urls.public_urlpatterns,
+    *participant_urls.public_urlpatterns,
 ]
 
 urlpatterns = [
     path("", core_views.dashboard_view, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("p/<uuid:project>/", include(project_patterns)),
-    path(
-        "network/<uuid:network>/", tenancy_views.NetworkDetailView.as_view(), name="network_detail"
-    ),
+    path("public/", include(public_patterns)),
+    *tenancy_urls.urlpatterns,
     path("me/tokens/", account_views.api_tokens, name="api_tokens"),
     path(
         "me/tokens/<uuid:code>/revoke/",

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 from faker import Faker
@@ -116,7 +116,11 @@ class DemoLogin:
 
 DEMO_LOGINS = [
     DemoLogin("network coordinator", f"netwerk@{DEMO_DOMAIN}", "all projects, figures only"),
-    DemoLogin("project coordinator", f"coordinator@{DEMO_DOMAIN}", "Buddywerking Gent"),
+    DemoLogin(
+        "project coordinator",
+        f"coordinator@{DEMO_DOMAIN}",
+        "Buddywerking Gent (two-step verification off for the demo)",
+    ),
     DemoLogin("professional (referrer)", f"doorverwijzer@{DEMO_DOMAIN}", "CAW social worker"),
     DemoLogin("buddy", f"buddy@{DEMO_DOMAIN}", "a buddy in Buddywerking Gent"),
     DemoLogin("participant", f"deelnemer@{DEMO_DOMAIN}", "waiting in Buddywerking Gent"),
@@ -381,4 +385,7 @@ def seed_demo(
             AuditEntry.record(
                 "demo.seeded", obj=project, via="system", data={"scale": scale, "seed": seed}
             )
+    # Fresh statistics after a bulk load, so the query planner knows the new sizes.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return network

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+project_urlpatterns = [
+    path("", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("settings/", views.ProjectSettingsView.as_view(), name="project_settings"),
+    path("history/", views.ProjectHistoryView.as_view(), name="project_history"),
+]
+
+urlpatterns = [
+    path("network/<uuid:network>/", views.NetworkDetailView.as_view(), name="network_detail"),
+]
