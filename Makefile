@@ -4,16 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 export BUDDYNET_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test setup system-packages lint messages bench serve
+.PHONY: demo test setup runtime-packages system-packages lint messages bench serve
 
-demo: setup
+demo: setup runtime-packages
 	$(BIN)/buddynet migrate --noinput -v0
 	$(BIN)/buddynet createcachetable
 	$(BIN)/buddynet collectstatic --noinput -v0
 	$(BIN)/buddynet seed-demo
 	BUDDYNET_HTTPS=false $(BIN)/buddynet serve
 
-test: setup system-packages
+test: setup runtime-packages system-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
@@ -23,6 +23,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[test]"
 	touch $@
+
+# Debian packages the application needs at run time: Pango for PDF documents (WeasyPrint).
+runtime-packages:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	fi
 
 # Debian packages the tests need: Chromium for browser tests, gettext for translations.
 system-packages:

@@ -6,6 +6,7 @@ with the number of projects.
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 
 from django.utils.formats import date_format
@@ -18,6 +19,18 @@ from buddynet.tenancy.access import Access
 from buddynet.tenancy.models import Network, Project, Role
 from buddynet.tenancy.selectors import network_overview
 from buddynet.volunteers import selectors as buddy_selectors
+
+PANEL_APPS = ("volunteers", "participants")
+
+
+def _app_panel(app: str, **kwargs) -> dict | None:
+    try:
+        module = importlib.import_module(f"buddynet.{app}.dashboard")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"buddynet.{app}.dashboard":
+            raise
+        return None
+    return module.coordinator_panel(**kwargs)
 
 
 def month_label(month: str) -> str:
@@ -71,6 +84,13 @@ def build(*, access: Access, user) -> dict:
             labels=[month_label(month) for month, _n in inflow],
             series=[(_("New referrals"), [n for _month, n in inflow])],
         )
+        # Apps add their own panels: buddynet.<app>.dashboard.coordinator_panel(...)
+        # returns a dict with "template" (rendered with "panel" in its context).
+        context["coordinator"]["panels"] = [
+            panel
+            for app in PANEL_APPS
+            if (panel := _app_panel(app, project_ids=coordinated, user=user)) is not None
+        ]
         context["sections"].append("coordinator")
 
     if access.network_ids:

@@ -10,6 +10,7 @@ always looks current.
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -381,6 +382,26 @@ def seed_demo(
             waiting_since=today - timedelta(days=47),
             last_contact_on=today - timedelta(days=12),
         )
+        # Apps add their own demo data: buddynet.<app>.demo.seed_extra(...).
+        for offset, app in enumerate(("volunteers", "participants"), start=1):
+            try:
+                module = importlib.import_module(f"buddynet.{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"buddynet.{app}.demo":
+                    raise
+                continue
+            module.seed_extra(
+                projects=projects,
+                users={
+                    "coordinator": coordinator,
+                    "referrer": referrer,
+                    "buddy": buddy_user,
+                    "participant": participant_user,
+                },
+                rng=random.Random(seed + offset),
+                today=today,
+                progress=progress,
+            )
         for project in projects:
             AuditEntry.record(
                 "demo.seeded", obj=project, via="system", data={"scale": scale, "seed": seed}

@@ -21,6 +21,15 @@ PARTICIPANTS_VIEW_SENSITIVE = "participants.view_sensitive"
 NETWORK_VIEW_AGGREGATES = "network.view_aggregates"
 SELF_VIEW_BUDDY = "self.view_buddy_profile"
 SELF_VIEW_PARTICIPANT = "self.view_participant_profile"
+# Buddies: recruitment, screening, training, onboarding.
+VACANCIES_MANAGE = "vacancies.manage"
+BUDDIES_CHANGE = "buddies.change"
+TRAINING_MANAGE = "training.manage"
+BUDDIES_VIEW_POOL = "buddies.view_pool"
+SELF_EDIT_BUDDY = "self.edit_buddy_profile"
+# Participants: referral, intake, consent, waiting list.
+PARTICIPANTS_REFER = "participants.refer"
+PARTICIPANTS_CHANGE = "participants.change"
 
 ALL_PERMISSIONS = frozenset(
     {
@@ -35,6 +44,13 @@ ALL_PERMISSIONS = frozenset(
         NETWORK_VIEW_AGGREGATES,
         SELF_VIEW_BUDDY,
         SELF_VIEW_PARTICIPANT,
+        VACANCIES_MANAGE,
+        BUDDIES_CHANGE,
+        TRAINING_MANAGE,
+        BUDDIES_VIEW_POOL,
+        SELF_EDIT_BUDDY,
+        PARTICIPANTS_REFER,
+        PARTICIPANTS_CHANGE,
     }
 )
 
@@ -51,10 +67,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             BUDDIES_VIEW_CONTACT,
             PARTICIPANTS_VIEW,
             PARTICIPANTS_VIEW_SENSITIVE,
+            VACANCIES_MANAGE,
+            BUDDIES_CHANGE,
+            TRAINING_MANAGE,
+            BUDDIES_VIEW_POOL,
+            PARTICIPANTS_REFER,
+            PARTICIPANTS_CHANGE,
         }
     ),
-    Role.PROFESSIONAL: frozenset({PROJECT_VIEW, PARTICIPANTS_VIEW_REFERRED}),
-    Role.BUDDY: frozenset({PROJECT_VIEW, SELF_VIEW_BUDDY}),
+    Role.PROFESSIONAL: frozenset({PROJECT_VIEW, PARTICIPANTS_VIEW_REFERRED, PARTICIPANTS_REFER}),
+    Role.BUDDY: frozenset({PROJECT_VIEW, SELF_VIEW_BUDDY, SELF_EDIT_BUDDY}),
     Role.PARTICIPANT: frozenset({PROJECT_VIEW, SELF_VIEW_PARTICIPANT}),
 }
 
