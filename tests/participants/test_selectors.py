@@ -37,6 +37,7 @@ def test_figures_with_a_known_answer(db):
                 status=Participant.Status.WAITING,
                 waiting_since=TODAY - timedelta(days=days),
                 last_contact_on=TODAY - timedelta(days=days // 2),
+                next_contact_due=TODAY - timedelta(days=days // 2) + timedelta(days=28),
             )
         f.ParticipantFactory(project=project, status=Participant.Status.MATCHED)
         figures = participant_figures(project_ids=[project.pk], today=TODAY)[project.pk]
@@ -44,9 +45,11 @@ def test_figures_with_a_known_answer(db):
     assert figures["by_status"]["waiting"] == 4
     assert figures["by_status"]["matched"] == 1
     assert figures["total"] == 5
-    # last contact 50 days ago (the one waiting 100 days) is over the 28-day interval;
-    # 15 days ago is not.
+    # Contacts due: last contact 50 days ago (+28 = overdue) and 15 days ago (+28 = in
+    # 13 days, not due); 5 and 10 days ago are not due either.
     assert figures["needing_contact"] == 1
+    # Without contact for longer than the project's 42 days: only the one at 50 days.
+    assert figures["flagged"] == 1
 
 
 def test_inflow_by_month_counts_per_month(db):

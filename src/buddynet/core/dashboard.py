@@ -73,17 +73,7 @@ def build(*, access: Access, user) -> dict:
                 {"project": p, "participants": p_figures[p.pk], "buddies": b_figures[p.pk]}
                 for p in projects
             ],
-            "needing_contact": participant_selectors.participants_needing_contact(
-                project_ids=coordinated
-            ),
         }
-        inflow = participant_selectors.participant_inflow_by_month(project_ids=coordinated)
-        context["coordinator"]["inflow_chart"] = chart(
-            title=_("New referrals per month"),
-            label_heading=_("Month"),
-            labels=[month_label(month) for month, _n in inflow],
-            series=[(_("New referrals"), [n for _month, n in inflow])],
-        )
         # Apps add their own panels: buddynet.<app>.dashboard.coordinator_panel(...)
         # returns a dict with "template" (rendered with "panel" in its context).
         context["coordinator"]["panels"] = [

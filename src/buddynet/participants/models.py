@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from buddynet.core.models import PersonRecord
+from buddynet.core.models import BaseModel, PersonRecord
 
 
 class Participant(PersonRecord):
@@ -27,6 +27,29 @@ class Participant(PersonRecord):
         LOW = "low", _("can wait")
         NORMAL = "normal", _("normal")
         HIGH = "high", _("urgent")
+
+    class Source(models.TextChoices):
+        REFERRAL = "referral", _("referred by a professional")
+        SELF = "self", _("signed up themselves")
+        COORDINATOR = "coordinator", _("added by the coordinator")
+
+    class ReferrerRole(models.TextChoices):
+        STAYS = "stays", _("stays involved and shares the follow-up")
+        BACKGROUND = "background", _("stays in the background, can be called")
+        HANDS_OVER = "hands_over", _("hands over to the project")
+
+    class WaitingReason(models.TextChoices):
+        NO_BUDDY = "no_buddy", _("no suitable buddy available yet")
+        PARTICIPANT = "participant", _("waiting for the participant")
+        PAUSED = "paused", _("paused")
+
+    class WithdrawalReason(models.TextChoices):
+        OTHER_HELP = "other_help", _("found other help")
+        NOT_NEEDED = "not_needed", _("no longer needed")
+        MOVED = "moved", _("moved away")
+        UNREACHABLE = "unreachable", _("could not be reached")
+        CONSENT = "consent", _("withdrew consent")
+        OTHER = "other", _("other reason")
 
     project = models.ForeignKey(
         "tenancy.Project",
@@ -70,6 +93,59 @@ class Participant(PersonRecord):
     # Special-category data (GDPR art. 9): optional, visible to coordinators only.
     health_notes = models.TextField(_("health (special category)"), blank=True)
 
+    # Referral
+    source = models.CharField(
+        _("how they came"), max_length=20, choices=Source.choices, default=Source.REFERRAL
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    referral_context = models.TextField(_("context the project needs"), blank=True)
+    referrer_organisation = models.CharField(
+        _("referring organisation"), max_length=200, blank=True
+    )
+    referrer_role = models.CharField(
+        _("role of the referrer afterwards"),
+        max_length=20,
+        choices=ReferrerRole.choices,
+        blank=True,
+    )
+
+    # Intake
+    intake_on = models.DateField(_("intake on"), null=True, blank=True)
+    intake_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("intake by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    request_in_own_words = models.TextField(_("the help request in their own words"), blank=True)
+    needs = models.TextField(_("needs"), blank=True)
+    expectations = models.TextField(_("what they expect from a buddy"), blank=True)
+    buddy_will_not = models.TextField(_("what a buddy will not do"), blank=True)
+    availability = models.JSONField(_("availability"), default=list, blank=True)
+    interests = models.JSONField(_("interests"), default=list, blank=True)
+    buddy_preferences = models.TextField(_("preferences about the buddy"), blank=True)
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    # Special category too: origin is asked only when it matters for the support.
+    origin_notes = models.TextField(_("origin and culture (special category)"), blank=True)
+
+    # Waiting list
+    waiting_reason = models.CharField(
+        _("why they are waiting"),
+        max_length=20,
+        choices=WaitingReason.choices,
+        default=WaitingReason.NO_BUDDY,
+    )
+    next_contact_due = models.DateField(_("next contact due"), null=True, blank=True)
+    matched_on = models.DateField(_("matched on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    withdrawal_reason = models.CharField(
+        _("reason for leaving"), max_length=20, choices=WithdrawalReason.choices, blank=True
+    )
+    withdrawal_note = models.TextField(_("note on leaving"), blank=True)
+
     objects = ScopedManager(project="project")
 
     class Meta:
@@ -82,8 +158,136 @@ class Participant(PersonRecord):
             models.Index(fields=["project", "last_name", "first_name", "id"]),
             models.Index(fields=["project", "status", "waiting_since"]),
             models.Index(fields=["project", "referred_on"]),
+            models.Index(fields=["project", "matched_on"]),
+            models.Index(fields=["project", "status", "next_contact_due"]),
         ]
 
     @property
     def household_label(self) -> str:
         return self.last_name if self.household_size > 1 else self.full_name
+
+
+class HouseholdMember(models.Model):
+    """A member of the household, for family trajectories."""
+
+    class Relation(models.TextChoices):
+        PARTNER = "partner", _("partner")
+        CHILD = "child", _("child")
+        PARENT = "parent", _("parent")
+        OTHER = "other", _("other")
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="household_members"
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+
+    def __str__(self) -> str:
+        return self.first_name
+
+
+class ConsentRecord(BaseModel):
+    """One decision about one purpose: given or withdrawn, by whom, when. Append-only;
+    the latest record per purpose is the current state."""
+
+    class GivenBy(models.TextChoices):
+        PARTICIPANT = "participant", _("the participant")
+        REPRESENTATIVE = "representative", _("a legal representative")
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="consent_records"
+    )
+    purpose = models.CharField(_("purpose"), max_length=40)
+    given = models.BooleanField(_("given"))
+    given_by = models.CharField(
+        _("given by"), max_length=20, choices=GivenBy.choices, default=GivenBy.PARTICIPANT
+    )
+    representative_name = models.CharField(
+        _("name of the legal representative"), max_length=200, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        indexes = [models.Index(fields=["participant", "purpose", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose}: {'given' if self.given else 'withdrawn'}"
+
+
+class ContactMoment(BaseModel):
+    """A keep-warm contact with someone on the waiting list."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("phone call")
+        VISIT = "visit", _("visit")
+        MESSAGE = "message", _("message or e-mail")
+        MEETING = "meeting", _("meeting at the project")
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("reached, still wants a buddy")
+        NOT_REACHED = "not_reached", _("could not reach them")
+        CHANGED = "changed", _("reached, their situation changed")
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="contacts")
+    contacted_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind of contact"), max_length=20, choices=Kind.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("short note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-contacted_on", "-id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+
+class Offer(BaseModel):
+    """Something offered while waiting: a group activity, another service."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("group activity")
+        SERVICE = "service", _("other service")
+        INFORMATION = "information", _("information or advice")
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="offers")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("what was offered"), max_length=300)
+    offered_on = models.DateField(_("offered on"))
+    accepted = models.BooleanField(_("accepted"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-offered_on", "-id"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+
+    def __str__(self) -> str:
+        return self.description

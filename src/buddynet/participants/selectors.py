@@ -8,21 +8,31 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
 from buddynet.core.selectors import search_people
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
+from buddynet.tenancy.models import Project
 
 from .models import Participant
-
-# Good practice: keep people on the waiting list warm with a contact every 4 weeks.
-CONTACT_INTERVAL_DAYS = 28
+from .waiting import DAYS_PER_MONTH, WINDOW_MONTHS, WaitEstimate, estimate_wait
 
 
 def participant_list_for_user(
@@ -32,7 +42,10 @@ def participant_list_for_user(
     if access.has(policy.PARTICIPANTS_VIEW, project):
         pass
     elif access.has(policy.PARTICIPANTS_VIEW_REFERRED, project):
-        qs = qs.filter(referred_by=user)
+        # A referrer sees the people they referred; their progress only with consent.
+        qs = qs.filter(referred_by=user).annotate(shares_with_referrer=_latest_consent(SHARE))
+        # Filtering on status would reveal it without consent: not for referrers.
+        status = None
     else:
         raise PermissionDenied
     if status:
@@ -54,6 +67,7 @@ def participants_referred_by(*, user) -> list[Participant]:
     """For a referrer's dashboard: the people they referred, in the projects in scope."""
     return list(
         Participant.objects.filter(referred_by=user)
+        .annotate(shares_with_referrer=_latest_consent(SHARE))
         .select_related("project")
         .order_by("-referred_on", "last_name")[:50]
     )
@@ -63,32 +77,74 @@ def participants_own(*, user) -> list[Participant]:
     return list(Participant.objects.filter(user=user).select_related("project"))
 
 
-def participants_needing_contact(*, project_ids, today: date | None = None, limit: int = 8):
-    """Waiting people whose last contact (or start of waiting) is over the interval."""
+SHARE = "share_with_referrer"
+
+
+def _latest_consent(purpose: str):
+    from .models import ConsentRecord
+
+    return Subquery(
+        ConsentRecord.objects.filter(participant=OuterRef("pk"), purpose=purpose)
+        .order_by("-created_at", "-id")
+        .values("given")[:1]
+    )
+
+
+URGENCY_RANK = {
+    Participant.Urgency.HIGH: 0,
+    Participant.Urgency.NORMAL: 1,
+    Participant.Urgency.LOW: 2,
+}
+
+
+def _priority(qs: QuerySet) -> QuerySet:
+    """Waiting-list order: urgency first, then who has waited longest."""
+    rank = Case(
+        *(When(urgency=value, then=Value(r)) for value, r in URGENCY_RANK.items()),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(urgency_rank=rank).order_by("urgency_rank", "waiting_since", "pk")
+
+
+def contacts_due(*, project_ids, today: date | None = None, limit: int = 10):
+    """Keep-warm contacts that are due or overdue, the most overdue first."""
     today = today or timezone.localdate()
-    cutoff = today - timedelta(days=CONTACT_INTERVAL_DAYS)
-    qs = Participant.objects.filter(project_id__in=project_ids, status=Participant.Status.WAITING)
-    qs = qs.filter(
-        Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True, waiting_since__lt=cutoff)
-    )
     return list(
-        qs.select_related("project").order_by("last_contact_on", "waiting_since", "pk")[:limit]
+        Participant.objects.filter(
+            project_id__in=project_ids,
+            status=Participant.Status.WAITING,
+            next_contact_due__lte=today,
+        )
+        .select_related("project")
+        .order_by("next_contact_due", "pk")[:limit]
     )
+
+
+def _alert_filter(projects, today: date) -> Q:
+    """Waiting people without any contact for longer than their project's threshold."""
+    condition = Q(pk__in=[])
+    for project_id, days in projects:
+        cutoff = today - timedelta(days=days)
+        condition |= Q(project_id=project_id) & (
+            Q(last_contact_on__lt=cutoff)
+            | Q(last_contact_on__isnull=True, waiting_since__lt=cutoff)
+        )
+    return condition
 
 
 def participant_figures(*, project_ids, today: date | None = None) -> dict[int, dict]:
-    """Aggregates per project: counts per status, median wait, people needing contact.
-
-    Three queries whatever the number of projects; no identities.
-    """
+    """Aggregates per project: counts per status, median wait, contacts due, people
+    without contact past the project's threshold. Five queries whatever the number of
+    projects; no identities."""
     today = today or timezone.localdate()
-    cutoff = today - timedelta(days=CONTACT_INTERVAL_DAYS)
     figures: dict[int, dict] = defaultdict(
         lambda: {
             "by_status": {s: 0 for s in Participant.Status.values},
             "total": 0,
             "median_wait_days": None,
             "needing_contact": 0,
+            "flagged": 0,
         }
     )
     base = Participant.objects.filter(project_id__in=project_ids)
@@ -104,20 +160,134 @@ def participant_figures(*, project_ids, today: date | None = None) -> dict[int, 
         histograms[row["project_id"]].append(((today - row["waiting_since"]).days, row["n"]))
     for pid, histogram in histograms.items():
         figures[pid]["median_wait_days"] = round(median_from_histogram(histogram))
-    overdue = (
-        waiting.filter(
-            Q(last_contact_on__lt=cutoff)
-            | Q(last_contact_on__isnull=True, waiting_since__lt=cutoff)
-        )
-        .values("project_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in overdue:
+    due = waiting.filter(next_contact_due__lte=today)
+    for row in due.values("project_id").annotate(n=Count("pk")).order_by():
         figures[row["project_id"]]["needing_contact"] = row["n"]
+    thresholds = Project.objects.filter(pk__in=project_ids).values_list("pk", "contact_alert_days")
+    flagged = waiting.filter(_alert_filter(thresholds, today))
+    for row in flagged.values("project_id").annotate(n=Count("pk")).order_by():
+        figures[row["project_id"]]["flagged"] = row["n"]
     for pid in project_ids:
         figures[pid]
     return dict(figures)
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    participant: Participant
+    position: int | None
+    days_waiting: int
+    estimate: WaitEstimate | None
+    contact_overdue_days: int | None
+    flagged: bool
+
+
+def matches_in_window(*, project, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    since = today - timedelta(days=round(WINDOW_MONTHS * DAYS_PER_MONTH))
+    return Participant.objects.filter(
+        project=project, matched_on__gt=since, matched_on__lte=today
+    ).count()
+
+
+def waiting_list(
+    *, project, today: date | None = None, reason: str | None = None, query: str | None = None
+):
+    """The waiting list in priority order, with each person's position and estimate.
+
+    Returns (queryset for paging, positions by pk, match count). Positions count only the
+    people actively in line (not paused); three queries plus the page.
+    """
+    today = today or timezone.localdate()
+    waiting = _priority(Participant.objects.filter(project=project, status="waiting"))
+    positions: dict[int, int] = {}
+    for pk, waiting_reason in waiting.values_list("pk", "waiting_reason"):
+        if waiting_reason != Participant.WaitingReason.PAUSED:
+            positions[pk] = len(positions) + 1
+    shown = waiting
+    if reason:
+        shown = shown.filter(waiting_reason=reason)
+    shown = search_people(shown, query)
+    return shown, positions, matches_in_window(project=project, today=today)
+
+
+def waiting_rows(page, *, project, positions, matches, today: date | None = None):
+    today = today or timezone.localdate()
+    alert = timedelta(days=project.contact_alert_days)
+    rows = []
+    for participant in page:
+        position = positions.get(participant.pk)
+        last = participant.last_contact_on or participant.waiting_since
+        overdue = (
+            (today - participant.next_contact_due).days
+            if participant.next_contact_due and participant.next_contact_due <= today
+            else None
+        )
+        rows.append(
+            WaitingRow(
+                participant=participant,
+                position=position,
+                days_waiting=(today - participant.waiting_since).days
+                if participant.waiting_since
+                else 0,
+                estimate=estimate_wait(people_ahead=position - 1, matches=matches)
+                if position
+                else None,
+                contact_overdue_days=overdue,
+                flagged=bool(last and today - last > alert),
+            )
+        )
+    return rows
+
+
+def waiting_position(*, participant: Participant) -> int | None:
+    """This person's place in line (1 = next), or None when not actively waiting."""
+    if (
+        participant.status != Participant.Status.WAITING
+        or participant.waiting_reason == Participant.WaitingReason.PAUSED
+    ):
+        return None
+    mine = URGENCY_RANK.get(participant.urgency, 1)
+    ahead = _priority(
+        Participant.objects.filter(project_id=participant.project_id, status="waiting").exclude(
+            waiting_reason=Participant.WaitingReason.PAUSED
+        )
+    ).filter(
+        Q(urgency_rank__lt=mine)
+        | Q(urgency_rank=mine, waiting_since__lt=participant.waiting_since)
+        | Q(urgency_rank=mine, waiting_since=participant.waiting_since, pk__lt=participant.pk)
+    )
+    return ahead.count() + 1
+
+
+def participant_wait(*, participant: Participant, today: date | None = None):
+    """(position, estimate) for one person on the waiting list."""
+    position = waiting_position(participant=participant)
+    if position is None:
+        return None, None
+    matches = matches_in_window(project=participant.project, today=today)
+    return position, estimate_wait(people_ahead=position - 1, matches=matches)
+
+
+def flow_by_month(*, project_ids, months: int = 12, today: date | None = None):
+    """Per month: referrals in, matches out, people who left the list otherwise."""
+    today = today or timezone.localdate()
+    inflow = dict(participant_inflow_by_month(project_ids=project_ids, months=months, today=today))
+    first = date.fromisoformat(next(iter(inflow)) + "-01")
+    out: dict[str, dict[str, int]] = {"matched_on": defaultdict(int), "closed_on": defaultdict(int)}
+    for field_name, counts in out.items():
+        rows = (
+            Participant.objects.filter(project_id__in=project_ids, **{f"{field_name}__gte": first})
+            .values(field_name)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counts[row[field_name].strftime("%Y-%m")] += row["n"]
+    return [
+        (month, n_in, out["matched_on"].get(month, 0), out["closed_on"].get(month, 0))
+        for month, n_in in inflow.items()
+    ]
 
 
 def median_from_histogram(histogram: list[tuple[int, int]]) -> float:

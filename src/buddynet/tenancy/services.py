@@ -17,6 +17,8 @@ EDITABLE_FIELDS = (
     "contact_email",
     "contact_phone",
     "require_coordinator_2fa",
+    "keep_warm_interval_days",
+    "contact_alert_days",
 )
 
 

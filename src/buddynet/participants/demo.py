@@ -1,0 +1,158 @@
+"""Demo data for referral, intake, consent and the waiting list (called by seed-demo)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from . import consent
+from .models import ConsentRecord, ContactMoment, HouseholdMember, Offer, Participant
+
+BATCH = 5000
+WITHDRAWAL_WEIGHTS = [
+    (Participant.WithdrawalReason.OTHER_HELP, 30),
+    (Participant.WithdrawalReason.NOT_NEEDED, 25),
+    (Participant.WithdrawalReason.MOVED, 15),
+    (Participant.WithdrawalReason.UNREACHABLE, 20),
+    (Participant.WithdrawalReason.OTHER, 10),
+]
+CHILD_NAMES = ["Lina", "Noah", "Amir", "Emma", "Yasmine", "Louis", "Mila", "Adam", "Sara"]
+OFFERS = [
+    (Offer.Kind.GROUP, "Wekelijkse koffieochtend in het buurthuis"),
+    (Offer.Kind.GROUP, "Wandelgroep op zaterdag"),
+    (Offer.Kind.SERVICE, "Doorverwezen naar de sociale kruidenier"),
+    (Offer.Kind.INFORMATION, "Informatie over de vrijetijdspas van de stad"),
+]
+
+
+def _pick(rng, pairs):
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights, k=1)[0]
+
+
+def seed_extra(*, projects, users, rng, today, progress) -> None:
+    interval = {p.pk: p.keep_warm_interval_days for p in projects}
+    consents: list[ConsentRecord] = []
+    contacts: list[ContactMoment] = []
+    household: list[HouseholdMember] = []
+    offers: list[Offer] = []
+    updates: list[Participant] = []
+    fields = {
+        "matched_on",
+        "closed_on",
+        "withdrawal_reason",
+        "next_contact_due",
+        "intake_on",
+        "source",
+        "waiting_reason",
+        "referrer_role",
+        "expectations",
+        "buddy_will_not",
+    }
+
+    people = Participant.objects.filter(project__in=projects).order_by("pk")
+    for participant in people.iterator(chunk_size=BATCH):
+        status = participant.status
+        if participant.referred_by_id is None:
+            participant.source = rng.choice(
+                [Participant.Source.SELF, Participant.Source.COORDINATOR]
+            )
+        else:
+            participant.referrer_role = rng.choice(Participant.ReferrerRole.values)
+        past_intake = status in ("waiting", "matched", "closed")
+        if past_intake and participant.waiting_since:
+            participant.intake_on = participant.waiting_since - timedelta(days=rng.randint(0, 7))
+            participant.expectations = "Samen iets gaan doen, iemand om op terug te vallen."
+            participant.buddy_will_not = "Geen geld lenen, geen administratie in mijn plaats."
+            for purpose in (consent.SUPPORT, consent.KEEP_IN_TOUCH):
+                consents.append(_consent(participant, purpose))
+            if participant.referred_by_id and rng.random() < 0.8:
+                consents.append(_consent(participant, consent.SHARE_WITH_REFERRER))
+            if participant.health_notes:
+                consents.append(_consent(participant, consent.SPECIAL_CATEGORY))
+        if status == "waiting":
+            participant.waiting_reason = _pick(
+                rng,
+                [
+                    (Participant.WaitingReason.NO_BUDDY, 80),
+                    (Participant.WaitingReason.PARTICIPANT, 12),
+                    (Participant.WaitingReason.PAUSED, 8),
+                ],
+            )
+            last = participant.last_contact_on or participant.waiting_since
+            participant.next_contact_due = last + timedelta(days=interval[participant.project_id])
+            if (
+                participant.last_contact_on
+                and participant.last_contact_on > participant.waiting_since
+            ):
+                contacts.append(
+                    ContactMoment(
+                        project_id=participant.project_id,
+                        participant=participant,
+                        contacted_on=participant.last_contact_on,
+                        kind=ContactMoment.Kind.PHONE,
+                        outcome=ContactMoment.Outcome.REACHED,
+                        note="Even gebeld; wacht nog graag op een buddy.",
+                    )
+                )
+            if rng.random() < 0.15:
+                kind, text = rng.choice(OFFERS)
+                offers.append(
+                    Offer(
+                        project_id=participant.project_id,
+                        participant=participant,
+                        kind=kind,
+                        description=text,
+                        offered_on=min(today, participant.waiting_since + timedelta(days=14)),
+                        accepted=rng.choice([True, False, None]),
+                    )
+                )
+        elif status == "matched" and participant.waiting_since:
+            participant.matched_on = min(
+                today, participant.waiting_since + timedelta(days=rng.randint(20, 240))
+            )
+        elif status == "closed":
+            participant.closed_on = min(
+                today,
+                (participant.waiting_since or participant.referred_on)
+                + timedelta(days=rng.randint(10, 200)),
+            )
+            participant.withdrawal_reason = _pick(rng, WITHDRAWAL_WEIGHTS)
+        if participant.household_size > 1 and past_intake and rng.random() < 0.5:
+            for i in range(min(participant.household_size - 1, 3)):
+                household.append(
+                    HouseholdMember(
+                        project_id=participant.project_id,
+                        participant=participant,
+                        first_name=CHILD_NAMES[(participant.pk + i) % len(CHILD_NAMES)],
+                        relation=HouseholdMember.Relation.CHILD,
+                        birth_year=today.year - rng.randint(2, 16),
+                    )
+                )
+        updates.append(participant)
+        if len(updates) >= BATCH:
+            _flush(updates, fields, consents, contacts, household, offers)
+    _flush(updates, fields, consents, contacts, household, offers)
+    progress("intake, consent and waiting list")
+
+
+def _consent(participant, purpose) -> ConsentRecord:
+    return ConsentRecord(
+        project_id=participant.project_id,
+        participant=participant,
+        purpose=purpose,
+        given=True,
+        note="intake",
+    )
+
+
+def _flush(updates, fields, consents, contacts, household, offers) -> None:
+    Participant.objects.bulk_update(updates, sorted(fields), batch_size=BATCH)
+    for model, rows in (
+        (ConsentRecord, consents),
+        (ContactMoment, contacts),
+        (HouseholdMember, household),
+        (Offer, offers),
+    ):
+        model.objects.bulk_create(rows, batch_size=BATCH)
+        rows.clear()
+    updates.clear()

@@ -1,0 +1,344 @@
+"""Forms for referral, public sign-up, intake, consent and the waiting list.
+
+Postcodes are checked against the bundled list of Belgian municipalities; the town is
+filled in from it, so nobody has to type it twice.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from buddynet.core import choices, geo
+
+from . import consent
+from .models import ConsentRecord, ContactMoment, HouseholdMember, Offer, Participant
+
+
+class PostcodeMixin:
+    """A Belgian postcode, checked against the bundled municipality list."""
+
+    def clean_postcode(self):
+        postcode = (self.cleaned_data.get("postcode") or "").strip()
+        if not postcode:
+            return postcode
+        if not (postcode.isdigit() and len(postcode) == 4) or geo.by_postcode(postcode) is None:
+            raise forms.ValidationError(
+                _("This is not a Belgian postcode. Use four digits, for example 9000.")
+            )
+        return postcode
+
+    def town_for(self, postcode: str) -> str:
+        municipality = geo.by_postcode(postcode) if postcode else None
+        return municipality.name_nl if municipality else ""
+
+
+def _bounds(field: forms.IntegerField, low: int, high: int) -> None:
+    """Limits on a model form's number field, checked and shown to the browser."""
+    field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+    field.widget.attrs.update(min=low, max=high)
+
+
+def languages_field(**kwargs) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=kwargs.pop("label", _("Languages")),
+        choices=choices.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        required=kwargs.pop("required", False),
+        **kwargs,
+    )
+
+
+class ListField(forms.CharField):
+    """A comma-separated list in one text box (interests, ...)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [item.strip() for item in text.split(",") if item.strip()][:30]
+
+
+class ReferralForm(PostcodeMixin, forms.ModelForm):
+    languages = languages_field()
+    agrees = forms.BooleanField(
+        label=_("The person agrees to this referral and to the project contacting them."),
+        required=True,
+    )
+
+    class Meta:
+        model = Participant
+        fields = (
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "postcode",
+            "household_size",
+            "languages",
+            "help_request",
+            "referral_context",
+            "urgency",
+            "phase",
+            "referrer_organisation",
+            "referrer_role",
+        )
+        widgets = {
+            "help_request": forms.Textarea(attrs={"rows": 3}),
+            "referral_context": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "help_request": _("What does the person or family ask for?"),
+            "referral_context": _(
+                "What the project needs to know to start well. Only what is needed."
+            ),
+            "phone": _("A phone number or an e-mail address is needed to make contact."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["help_request"].required = True
+        self.fields["postcode"].required = True
+        self.fields["referrer_role"].required = True
+        _bounds(self.fields["household_size"], 1, 20)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("email"):
+            self.add_error("phone", _("Give a phone number or an e-mail address."))
+        return data
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["town"] = self.town_for(data["postcode"])
+        return data
+
+
+class SelfRegistrationForm(PostcodeMixin, forms.Form):
+    """The public sign-up: few questions, short words, big fields."""
+
+    first_name = forms.CharField(label=_("Your first name"), max_length=100)
+    last_name = forms.CharField(label=_("Your last name"), max_length=100)
+    phone = forms.CharField(
+        label=_("Your phone number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    postcode = forms.CharField(
+        label=_("Your postcode"),
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    help_request = forms.CharField(
+        label=_("What would you like help with?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A few words are enough. We will call you to talk about it."),
+    )
+    languages = languages_field(label=_("Which languages do you speak?"))
+    consent = forms.BooleanField(
+        label=_("I agree that the project keeps these details to contact me."),
+        required=True,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("email"):
+            self.add_error("phone", _("Give a phone number or an e-mail address."))
+        return data
+
+    def service_data(self) -> dict:
+        data = {
+            name: self.cleaned_data[name]
+            for name in ("first_name", "last_name", "phone", "email", "postcode", "languages")
+        }
+        data["help_request"] = self.cleaned_data["help_request"]
+        data["town"] = self.town_for(data["postcode"])
+        return data
+
+
+class IntakeForm(PostcodeMixin, forms.ModelForm):
+    languages = languages_field()
+    availability = forms.MultipleChoiceField(
+        label=_("When can they meet?"),
+        choices=choices.SLOTS,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "slot-grid"}),
+        required=False,
+    )
+    interests = ListField(
+        label=_("Interests"),
+        required=False,
+        help_text=_("Separate with commas, e.g. walking, cooking, football."),
+    )
+
+    class Meta:
+        model = Participant
+        fields = (
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "postcode",
+            "birth_year",
+            "household_size",
+            "languages",
+            "request_in_own_words",
+            "needs",
+            "expectations",
+            "buddy_will_not",
+            "availability",
+            "interests",
+            "buddy_preferences",
+            "accessibility_needs",
+            "phase",
+            "urgency",
+            "health_notes",
+            "origin_notes",
+        )
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "request_in_own_words",
+                "needs",
+                "expectations",
+                "buddy_will_not",
+                "buddy_preferences",
+                "accessibility_needs",
+                "health_notes",
+                "origin_notes",
+            )
+        }
+        help_texts = {
+            "request_in_own_words": _("Write it down as the participant says it."),
+            "expectations": _("So that buddy and participant can compare later."),
+            "buddy_will_not": _("Agree it now: no grey zones later."),
+            "health_notes": _("Optional. Only with explicit consent. Coordinators only."),
+            "origin_notes": _("Optional. Only with explicit consent. Coordinators only."),
+        }
+
+    def __init__(self, *args, special_category_allowed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.special_category_allowed = special_category_allowed
+        this_year = timezone.localdate().year
+        _bounds(self.fields["birth_year"], this_year - 110, this_year)
+        _bounds(self.fields["household_size"], 1, 20)
+        if not special_category_allowed:
+            for name in ("health_notes", "origin_notes"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Record the consent for health and origin first.")
+
+    def service_data(self) -> dict:
+        data = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name not in ("health_notes", "origin_notes")
+        }
+        if self.special_category_allowed:
+            data["health_notes"] = self.cleaned_data["health_notes"]
+            data["origin_notes"] = self.cleaned_data["origin_notes"]
+        data["town"] = self.town_for(data["postcode"])
+        return data
+
+
+class HouseholdMemberForm(forms.ModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = ("first_name", "relation", "birth_year")
+
+
+HouseholdFormSet = forms.formset_factory(
+    HouseholdMemberForm, extra=2, can_delete=True, max_num=12, validate_max=True
+)
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(choices=[(p.key, p.title) for p in consent.PURPOSES])
+    given = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("gives consent")), ("no", _("does not give or withdraws consent"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    given_by = forms.ChoiceField(
+        label=_("Who decides"),
+        choices=ConsentRecord.GivenBy.choices,
+        initial=ConsentRecord.GivenBy.PARTICIPANT,
+        widget=forms.RadioSelect,
+    )
+    representative_name = forms.CharField(
+        label=_("Name of the legal representative"), max_length=200, required=False
+    )
+    confirm = forms.BooleanField(
+        label=_("I explained what the decision means, as shown above."), required=True
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("given_by") == ConsentRecord.GivenBy.REPRESENTATIVE
+            and not data.get("representative_name", "").strip()
+        ):
+            self.add_error("representative_name", _("Give the name of the legal representative."))
+        return data
+
+
+class WaitingForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ("urgency", "waiting_reason")
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = ContactMoment
+        fields = ("contacted_on", "kind", "outcome", "note")
+        widgets = {
+            "contacted_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_contacted_on(self):
+        value = self.cleaned_data["contacted_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("A contact cannot be in the future."))
+        return value
+
+
+class OfferForm(forms.ModelForm):
+    accepted = forms.NullBooleanField(
+        label=_("Accepted"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("not known yet")), ("true", _("yes")), ("false", _("no"))]
+        ),
+    )
+
+    class Meta:
+        model = Offer
+        fields = ("kind", "description", "offered_on", "accepted")
+        widgets = {"offered_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why does this person leave the project?"),
+        choices=[
+            (value, label)
+            for value, label in Participant.WithdrawalReason.choices
+            if value != Participant.WithdrawalReason.CONSENT
+        ],
+    )
+    note = forms.CharField(
+        label=_("Short note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

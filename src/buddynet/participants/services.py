@@ -1,0 +1,350 @@
+"""Writes for participants: referral, self-registration, intake, consent, the waiting
+list. Every service validates, saves inside a transaction and writes an audit entry."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import consent
+from .models import ConsentRecord, ContactMoment, HouseholdMember, Offer, Participant
+
+REFERRAL_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "postcode",
+    "town",
+    "household_size",
+    "languages",
+    "help_request",
+    "referral_context",
+    "urgency",
+    "phase",
+    "referrer_organisation",
+    "referrer_role",
+)
+SELF_REGISTRATION_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "postcode",
+    "town",
+    "languages",
+    "help_request",
+)
+INTAKE_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "postcode",
+    "town",
+    "birth_year",
+    "household_size",
+    "languages",
+    "request_in_own_words",
+    "needs",
+    "expectations",
+    "buddy_will_not",
+    "availability",
+    "interests",
+    "buddy_preferences",
+    "accessibility_needs",
+    "phase",
+    "urgency",
+)
+SPECIAL_CATEGORY_FIELDS = ("health_notes", "origin_notes")
+WAITING_FIELDS = ("urgency", "waiting_reason")
+
+
+class ParticipantError(Exception):
+    """A rule about participants was broken; the message is safe to show."""
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _apply(participant: Participant, data: dict[str, Any], allowed: tuple[str, ...]) -> list:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ParticipantError(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    changed = []
+    for name, value in data.items():
+        if getattr(participant, name) != value:
+            setattr(participant, name, value)
+            changed.append(name)
+    return changed
+
+
+def participant_refer(*, project, referred_by, data: dict[str, Any]) -> Participant:
+    """A professional refers a person or family to the project."""
+    participant = Participant(
+        project=project,
+        referred_by=referred_by,
+        referred_on=_today(),
+        source=Participant.Source.REFERRAL,
+        status=Participant.Status.REFERRED,
+    )
+    _apply(participant, data, REFERRAL_FIELDS)
+    with transaction.atomic():
+        participant.full_clean()
+        participant.save()
+        participant.log_action("participant.referred", user=referred_by)
+    return participant
+
+
+def participant_self_register(*, project, data: dict[str, Any]) -> Participant:
+    """Someone signs up themselves through the public page."""
+    participant = Participant(
+        project=project,
+        referred_on=_today(),
+        source=Participant.Source.SELF,
+        status=Participant.Status.REFERRED,
+    )
+    _apply(participant, data, SELF_REGISTRATION_FIELDS)
+    with transaction.atomic():
+        participant.full_clean()
+        participant.save()
+        participant.log_action("participant.self_registered", via="web")
+        # The public form asks for consent to be contacted about the sign-up.
+        _record_consent(
+            participant,
+            consent.SUPPORT,
+            given=True,
+            by=None,
+            note="public sign-up form",
+        )
+    return participant
+
+
+def participant_intake(
+    *,
+    participant: Participant,
+    by,
+    data: dict[str, Any],
+    household: list[dict[str, Any]] | None = None,
+) -> Participant:
+    """Save the intake conversation. Special-category fields only with that consent."""
+    special = {k: v for k, v in data.items() if k in SPECIAL_CATEGORY_FIELDS}
+    plain = {k: v for k, v in data.items() if k not in SPECIAL_CATEGORY_FIELDS}
+    if any(special.values()) and not consent_given(participant, consent.SPECIAL_CATEGORY):
+        raise ParticipantError(
+            _("Health and origin can only be recorded with the participant's explicit consent.")
+        )
+    with transaction.atomic():
+        changed = _apply(participant, plain, INTAKE_FIELDS)
+        changed += _apply(participant, special, SPECIAL_CATEGORY_FIELDS)
+        if participant.status == Participant.Status.REFERRED:
+            participant.status = Participant.Status.INTAKE
+            changed.append("status")
+        if participant.intake_on is None:
+            participant.intake_on = _today()
+            participant.intake_by = by
+            changed += ["intake_on", "intake_by"]
+        participant.full_clean()
+        participant.save()
+        if household is not None:
+            participant.household_members.all().delete()
+            HouseholdMember.objects.bulk_create(
+                HouseholdMember(project=participant.project, participant=participant, **member)
+                for member in household
+            )
+            changed.append("household_members")
+        # Field names only: the audit log never copies what was said at intake.
+        participant.log_action("participant.intake.saved", user=by, data={"fields": changed})
+    return participant
+
+
+def consent_state(participant: Participant) -> dict[str, ConsentRecord | None]:
+    """The latest decision per purpose (None where nothing was asked yet)."""
+    state: dict[str, ConsentRecord | None] = {p.key: None for p in consent.PURPOSES}
+    for record in participant.consent_records.order_by("created_at", "id"):
+        state[record.purpose] = record
+    return state
+
+
+def consent_given(participant: Participant, purpose: str) -> bool:
+    latest = (
+        participant.consent_records.filter(purpose=purpose).order_by("-created_at", "-id").first()
+    )
+    return bool(latest and latest.given)
+
+
+def _record_consent(participant, purpose, *, given, by, given_by="participant", **extra):
+    record = ConsentRecord.objects.create(
+        project=participant.project,
+        participant=participant,
+        purpose=purpose,
+        given=given,
+        given_by=given_by,
+        recorded_by=by if by is not None and by.is_authenticated else None,
+        **extra,
+    )
+    participant.log_action(
+        f"participant.consent.{'given' if given else 'withdrawn'}",
+        user=by,
+        data={"purpose": purpose, "given_by": given_by},
+    )
+    return record
+
+
+def consent_record(
+    *,
+    participant: Participant,
+    purpose: str,
+    given: bool,
+    by,
+    given_by: str = ConsentRecord.GivenBy.PARTICIPANT,
+    representative_name: str = "",
+    note: str = "",
+) -> ConsentRecord:
+    """Record a decision. A withdrawal stops the processing the purpose covered."""
+    if purpose not in consent.BY_KEY:
+        raise ParticipantError(_("Unknown purpose."))
+    if given_by == ConsentRecord.GivenBy.REPRESENTATIVE and not representative_name.strip():
+        raise ParticipantError(_("Give the name of the legal representative."))
+    with transaction.atomic():
+        record = _record_consent(
+            participant,
+            purpose,
+            given=given,
+            by=by,
+            given_by=given_by,
+            representative_name=representative_name.strip(),
+            note=note[:500],
+        )
+        if not given:
+            _stop_processing(participant, purpose, by=by)
+    return record
+
+
+def _stop_processing(participant: Participant, purpose: str, *, by) -> None:
+    if purpose == consent.SPECIAL_CATEGORY:
+        for name in SPECIAL_CATEGORY_FIELDS:
+            setattr(participant, name, "")
+        participant.save(update_fields=[*SPECIAL_CATEGORY_FIELDS, "updated_at"])
+        participant.log_action("participant.special_category.erased", user=by)
+    elif purpose == consent.KEEP_IN_TOUCH:
+        participant.next_contact_due = None
+        participant.save(update_fields=["next_contact_due", "updated_at"])
+    elif purpose == consent.SUPPORT and participant.status not in (Participant.Status.CLOSED,):
+        participant_withdraw(
+            participant=participant,
+            by=by,
+            reason=Participant.WithdrawalReason.CONSENT,
+            note="",
+        )
+    # SHARE_WITH_REFERRER: selectors stop showing the status to the referrer.
+
+
+def _schedule_next_contact(participant: Participant, after: date) -> None:
+    if consent_given(participant, consent.KEEP_IN_TOUCH):
+        interval = participant.project.keep_warm_interval_days
+        participant.next_contact_due = after + timedelta(days=interval)
+    else:
+        participant.next_contact_due = None
+
+
+def participant_put_on_waiting_list(
+    *, participant: Participant, by, urgency: str | None = None, reason: str | None = None
+) -> Participant:
+    if participant.status not in (Participant.Status.REFERRED, Participant.Status.INTAKE):
+        raise ParticipantError(_("Only someone after referral or intake can join the list."))
+    if not consent_given(participant, consent.SUPPORT):
+        raise ParticipantError(_("Record the participant's consent for support by a buddy first."))
+    today = _today()
+    with transaction.atomic():
+        participant.status = Participant.Status.WAITING
+        participant.waiting_since = today
+        if urgency:
+            participant.urgency = urgency
+        if reason:
+            participant.waiting_reason = reason
+        _schedule_next_contact(participant, today)
+        participant.full_clean()
+        participant.save()
+        participant.log_action(
+            "participant.waiting_list.joined",
+            user=by,
+            data={"urgency": participant.urgency, "reason": participant.waiting_reason},
+        )
+    return participant
+
+
+def participant_update_waiting(*, participant: Participant, by, data: dict) -> Participant:
+    if participant.status != Participant.Status.WAITING:
+        raise ParticipantError(_("This person is not on the waiting list."))
+    with transaction.atomic():
+        changed = _apply(participant, data, WAITING_FIELDS)
+        if changed:
+            participant.full_clean()
+            participant.save()
+            participant.log_action(
+                "participant.waiting_list.changed",
+                user=by,
+                data={name: getattr(participant, name) for name in changed},
+            )
+    return participant
+
+
+def contact_log(*, participant: Participant, by, data: dict[str, Any]) -> ContactMoment:
+    """Log a keep-warm contact; the next one is planned from the project's cadence."""
+    contacted_on = data["contacted_on"]
+    if contacted_on > _today():
+        raise ParticipantError(_("A contact cannot be in the future."))
+    with transaction.atomic():
+        moment = ContactMoment.objects.create(
+            project=participant.project, participant=participant, by=by, **data
+        )
+        fields = ["updated_at"]
+        if participant.last_contact_on is None or contacted_on > participant.last_contact_on:
+            participant.last_contact_on = contacted_on
+            fields.append("last_contact_on")
+        if participant.status == Participant.Status.WAITING:
+            _schedule_next_contact(participant, max(contacted_on, participant.last_contact_on))
+            fields.append("next_contact_due")
+        participant.save(update_fields=fields)
+        participant.log_action(
+            "participant.contact.logged",
+            user=by,
+            data={"kind": moment.kind, "outcome": moment.outcome, "on": str(contacted_on)},
+        )
+    return moment
+
+
+def offer_record(*, participant: Participant, by, data: dict[str, Any]) -> Offer:
+    with transaction.atomic():
+        offer = Offer.objects.create(
+            project=participant.project, participant=participant, by=by, **data
+        )
+        participant.log_action("participant.offer.recorded", user=by, data={"kind": offer.kind})
+    return offer
+
+
+def participant_withdraw(
+    *, participant: Participant, by, reason: str, note: str = ""
+) -> Participant:
+    if participant.status == Participant.Status.CLOSED:
+        raise ParticipantError(_("This file is already closed."))
+    if reason not in Participant.WithdrawalReason.values:
+        raise ParticipantError(_("Choose a reason."))
+    with transaction.atomic():
+        participant.status = Participant.Status.CLOSED
+        participant.closed_on = _today()
+        participant.withdrawal_reason = reason
+        participant.withdrawal_note = note
+        participant.next_contact_due = None
+        participant.save()
+        participant.log_action("participant.withdrawn", user=by, data={"reason": reason})
+    return participant
