@@ -92,6 +92,15 @@ def main() -> None:
             lambda: coord.get(f"/p/{project.code}/participants/?q=peeters"),
         ),
         ("buddy list, page 1", lambda: coord.get(f"/p/{project.code}/buddies/")),
+        ("waiting list, page 1", lambda: coord.get(f"/p/{project.code}/waiting-list/")),
+        (
+            "waiting list, contacts due",
+            lambda: coord.get(f"/p/{project.code}/waiting-list/?due=1"),
+        ),
+        (
+            "API waiting list, page 1",
+            lambda: coord.get(f"/api/v1/projects/{project.code}/waiting-list"),
+        ),
         ("network coordinator dashboard /", lambda: netco.get("/")),
         ("network overview", lambda: netco.get(f"/network/{network.code}/")),
         ("referrer dashboard /", lambda: prof.get("/")),

@@ -107,15 +107,16 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                     )
                 )
         elif status == "matched" and participant.waiting_since:
-            participant.matched_on = min(
-                today, participant.waiting_since + timedelta(days=rng.randint(20, 240))
-            )
+            matched = participant.waiting_since + timedelta(days=rng.randint(20, 240))
+            if matched > today:
+                matched = today - timedelta(days=rng.randint(0, 150))
+            participant.matched_on = max(participant.waiting_since, matched)
         elif status == "closed":
-            participant.closed_on = min(
-                today,
-                (participant.waiting_since or participant.referred_on)
-                + timedelta(days=rng.randint(10, 200)),
-            )
+            start = participant.waiting_since or participant.referred_on
+            closed = start + timedelta(days=rng.randint(10, 200))
+            if closed > today:
+                closed = today - timedelta(days=rng.randint(0, 150))
+            participant.closed_on = max(start, closed)
             participant.withdrawal_reason = _pick(rng, WITHDRAWAL_WEIGHTS)
         if participant.household_size > 1 and past_intake and rng.random() < 0.5:
             for i in range(min(participant.household_size - 1, 3)):

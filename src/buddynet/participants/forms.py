@@ -45,7 +45,7 @@ def languages_field(**kwargs) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=kwargs.pop("label", _("Languages")),
         choices=choices.LANGUAGES,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
         required=kwargs.pop("required", False),
         **kwargs,
     )
@@ -128,6 +128,7 @@ class SelfRegistrationForm(PostcodeMixin, forms.Form):
         label=_("Your phone number"),
         max_length=40,
         required=False,
+        help_text=_("A phone number or an e-mail address: one of the two is enough."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
@@ -173,7 +174,7 @@ class IntakeForm(PostcodeMixin, forms.ModelForm):
     availability = forms.MultipleChoiceField(
         label=_("When can they meet?"),
         choices=choices.SLOTS,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "slot-grid"}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list slot-grid"}),
         required=False,
     )
     interests = ListField(

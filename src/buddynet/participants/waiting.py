@@ -11,6 +11,7 @@ ahead needs ``n`` more matches: about ``n / rate`` months, between ``n / high`` 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scipy.stats import chi2
 
@@ -35,6 +36,7 @@ class WaitEstimate:
         return None if self.months is None else round(self.months * DAYS_PER_MONTH)
 
 
+@lru_cache(maxsize=256)
 def match_rate_interval(
     matches: int, window_months: float, confidence: float = 0.8
 ) -> tuple[float, float]:
