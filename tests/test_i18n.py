@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import html
 import re
 import shutil
@@ -37,7 +38,7 @@ def _field(block: str, name: str) -> str:
     if not match:
         return ""
     parts = re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1))
-    return "".join(parts).encode().decode("unicode_escape").encode("latin-1").decode()
+    return "".join(ast.literal_eval(f'"{part}"') for part in parts)
 
 
 def test_every_dutch_entry_is_translated_and_not_fuzzy():
@@ -69,7 +70,7 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
         os.chdir(cwd)
     fresh = set(parse_po(copy / "locale" / "nl" / "LC_MESSAGES" / "django.po"))
     known = set(parse_po(NL_PO))
-    missing = fresh - known
+    missing = fresh - known - {"__fuzzy__"}
     assert not missing, (
         f"strings not in the catalogue (run `make messages`): {sorted(missing)[:10]}"
     )
@@ -127,7 +128,7 @@ def test_no_half_translated_pages(role, world, client_for):
         client.post("/i18n/setlang/", {"language": language, "next": "/"})
         for name, row in PAGES.items():
             response = client.get(reverse(name, kwargs=row.kwargs(world, "own")))
-            if response.status_code != 200 or "json" in response["Content-Type"]:
+            if response.status_code != 200 or "text/html" not in response["Content-Type"]:
                 continue
             text = _visible_text(response.content.decode())
             leaked = [s for s in forbidden if s in text]
