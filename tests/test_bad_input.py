@@ -28,7 +28,9 @@ def test_junk_query_strings_never_break_a_page(role, world, client_for):
         for params in JUNK_QUERIES:
             response = client.get(url, params)
             assert response.status_code < 500, (name, params, response.status_code)
-    for (_method, template), row in ENDPOINTS.items():
+    for (method, template), row in ENDPOINTS.items():
+        if method != "get":
+            continue  # writes get their own bad-input tests
         url = template.format(**row.kwargs(world, "own"))
         for params in JUNK_QUERIES:
             response = client.get(url, params)

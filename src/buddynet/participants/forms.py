@@ -305,7 +305,7 @@ class ContactForm(forms.ModelForm):
         model = ContactMoment
         fields = ("contacted_on", "kind", "outcome", "note")
         widgets = {
-            "contacted_on": forms.DateInput(attrs={"type": "date"}),
+            "contacted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -328,7 +328,7 @@ class OfferForm(forms.ModelForm):
     class Meta:
         model = Offer
         fields = ("kind", "description", "offered_on", "accepted")
-        widgets = {"offered_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"offered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class WithdrawForm(forms.Form):

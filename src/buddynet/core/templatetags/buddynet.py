@@ -45,3 +45,12 @@ def is_checkbox(field) -> bool:
 @register.simple_tag
 def data_table_rows(rows) -> str:
     return format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows)
+
+
+@register.filter
+def language_names(codes) -> str:
+    """['nl', 'ar'] → 'Dutch, Arabic' (in the page's language)."""
+    from buddynet.core.choices import LANGUAGES
+
+    names = dict(LANGUAGES)
+    return ", ".join(str(names.get(code, code)) for code in codes or [])

@@ -23,12 +23,12 @@ def wait_text(estimate) -> str:
         return _("no estimate yet: no matches in the last six months")
     if estimate.months < 2:
         weeks = DAYS_PER_MONTH / 7
-        return _("about %(value)s weeks (likely %(low)s to %(high)s)") % {
+        return _("about %(value)s weeks (likely %(low)s to %(high)s weeks)") % {
             "value": max(1, round(estimate.months * weeks)),
             "low": max(1, round(estimate.low_months * weeks)),
             "high": max(1, round(estimate.high_months * weeks)),
         }
-    return _("about %(value)s months (likely %(low)s to %(high)s)") % {
+    return _("about %(value)s months (likely %(low)s to %(high)s months)") % {
         "value": _round(estimate.months),
         "low": _round(estimate.low_months),
         "high": _round(estimate.high_months),
