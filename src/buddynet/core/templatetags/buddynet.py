@@ -54,3 +54,10 @@ def language_names(codes) -> str:
 
     names = dict(LANGUAGES)
     return ", ".join(str(names.get(code, code)) for code in codes or [])
+
+
+@register.filter
+def audit_label(action: str) -> str:
+    from buddynet.core.audit_labels import label_for
+
+    return label_for(action)
