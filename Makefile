@@ -50,4 +50,6 @@ messages: setup
 	cd src/buddynet && ../../$(BIN)/buddynet compilemessages
 
 bench: setup
+	$(BIN)/pip install -q -e ".[test,bench]"
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/matching.py

@@ -99,8 +99,10 @@ PARTICIPANT_STATUSES = [
 ]
 BUDDY_STATUSES = [
     (Buddy.Status.APPLIED, 8),
+    (Buddy.Status.INTAKE, 5),
     (Buddy.Status.SCREENING, 8),
     (Buddy.Status.TRAINING, 10),
+    (Buddy.Status.DECISION, 4),
     (Buddy.Status.READY, 14),
     (Buddy.Status.ACTIVE, 48),
     (Buddy.Status.PAUSED, 5),

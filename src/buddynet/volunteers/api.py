@@ -1,5 +1,5 @@
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -8,7 +8,16 @@ from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
 from buddynet.tenancy.api import project_for_api
 
-from .selectors import buddy_get_for_user, buddy_list_for_user
+from .selectors import (
+    applications_for_user,
+    buddy_get_for_user,
+    buddy_list_for_user,
+    buddy_own_get,
+    buddy_training,
+    pipeline_history,
+    vacancy_get_for_user,
+    vacancy_list_for_user,
+)
 
 router = Router(tags=["buddies"])
 
@@ -49,4 +58,143 @@ def buddy_detail(request, code: uuid.UUID, buddy: uuid.UUID):
         "email": obj.email if show_contact else None,
         "phone": obj.phone if show_contact else None,
         "status_changed_on": obj.status_changed_on,
+    }
+
+
+class VacancyOut(Schema):
+    code: uuid.UUID
+    title: str
+    task_description: str
+    competences: str
+    minimum_requirements: str
+    frequency: str
+    duration: str
+    orientation: str
+    training_required: str
+    is_published: bool
+    closes_on: date | None
+    applications: int
+
+
+def _vacancy_out(v) -> dict:
+    return {
+        **{f: getattr(v, f) for f in VacancyOut.model_fields if f != "applications"},
+        "applications": getattr(v, "n_applications", 0),
+    }
+
+
+@router.get(
+    "/projects/{code}/vacancies", response=list[VacancyOut], summary="Buddy vacancies of a project"
+)
+def vacancy_list(request, code: uuid.UUID):
+    project = project_for_api(request, code, policy.VACANCIES_MANAGE)
+    access = get_access(request)
+    return [_vacancy_out(v) for v in vacancy_list_for_user(access=access, project=project)]
+
+
+@router.get("/projects/{code}/vacancies/{vacancy}", response=VacancyOut, summary="One vacancy")
+def vacancy_detail(request, code: uuid.UUID, vacancy: uuid.UUID):
+    project = project_for_api(request, code, policy.VACANCIES_MANAGE)
+    access = get_access(request)
+    return _vacancy_out(vacancy_get_for_user(access=access, project=project, code=vacancy))
+
+
+class ApplicationOut(Schema):
+    code: uuid.UUID
+    first_name: str
+    last_name: str
+    status: str
+    town: str
+    vacancy: uuid.UUID | None
+    applied_on: date | None
+
+
+@router.get(
+    "/projects/{code}/applications",
+    response=list[ApplicationOut],
+    summary="Candidate buddies in the pipeline (applied to mutual decision)",
+)
+@paginate(PageNumberPagination, page_size=50)
+def application_list(request, code: uuid.UUID):
+    project = project_for_api(request, code, policy.BUDDIES_VIEW)
+    return [
+        {
+            "code": b.code,
+            "first_name": b.first_name,
+            "last_name": b.last_name,
+            "status": b.status,
+            "town": b.town,
+            "vacancy": b.vacancy.code if b.vacancy else None,
+            "applied_on": b.applied_on,
+        }
+        for b in applications_for_user(access=get_access(request), project=project)
+    ]
+
+
+class StepOut(Schema):
+    when: datetime
+    from_status: str
+    to_status: str
+    reason: str
+    note: str
+
+
+@router.get(
+    "/projects/{code}/buddies/{buddy}/history",
+    response=list[StepOut],
+    summary="A buddy's steps through the pipeline",
+)
+def buddy_history(request, code: uuid.UUID, buddy: uuid.UUID):
+    access = get_access(request)
+    project = project_for_api(request, code, policy.BUDDIES_VIEW)
+    obj = buddy_get_for_user(access=access, project=project, code=buddy)
+    obj.log_action("buddy.viewed", user=request.user, via="api", data={"part": "history"})
+    return [
+        {
+            "when": s.created_at,
+            "from_status": s.from_status,
+            "to_status": s.to_status,
+            "reason": s.reason,
+            "note": s.note,
+        }
+        for s in pipeline_history(buddy=obj)
+    ]
+
+
+class TrainingOut(Schema):
+    module: str
+    required: bool
+    completed_on: date | None
+    expires_on: date | None
+    state: str
+
+
+class OwnBuddyOut(BuddyDetailOut):
+    availability: list[str]
+    max_distance_km: int
+    training: list[TrainingOut]
+    information_note_signed: bool
+
+
+@router.get(
+    "/projects/{code}/me/buddy", response=OwnBuddyOut, summary="My own buddy profile (buddies)"
+)
+def buddy_me(request, code: uuid.UUID):
+    project = project_for_api(request, code, policy.SELF_VIEW_BUDDY)
+    obj = buddy_own_get(access=get_access(request), project=project, user=request.user)
+    return {
+        **{f: getattr(obj, f) for f in BuddyDetailOut.model_fields},
+        "availability": obj.availability,
+        "max_distance_km": obj.max_distance_km,
+        "training": [
+            {
+                "module": row["module"].title,
+                "required": row["module"].required_before_matching,
+                "completed_on": row["record"].completed_on if row["record"] else None,
+                "expires_on": row["expires_on"],
+                "state": row["state"],
+            }
+            for row in buddy_training(buddy=obj)
+        ],
+        "information_note_signed": obj.notes.exists(),
     }

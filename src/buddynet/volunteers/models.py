@@ -1,13 +1,18 @@
-"""Buddies: the volunteers of a project. Recruitment and screening build on this."""
+"""Buddies: the volunteers of a project, and how they get there: vacancies, the
+pipeline (applied → intake → screening → training → decision → ready to match), the
+screening record, training and the signed information note."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from buddynet.core.models import PersonRecord
+from buddynet.core.models import BaseModel, PersonRecord
 
 
 class Gender(models.TextChoices):
@@ -17,11 +22,68 @@ class Gender(models.TextChoices):
     UNSPECIFIED = "", _("not given")
 
 
+class Orientation(models.TextChoices):
+    TASK = "task", _("task-oriented (a concrete task)")
+    RELATION = "relation", _("relation-oriented (a personal bond)")
+
+
+class StopReason(models.TextChoices):
+    MOVED = "moved", _("moved")
+    NO_TIME = "no_time", _("no time")
+    NOT_SUITABLE = "not_suitable", _("not suitable")
+    BUDDY_DECLINED = "buddy_declined", _("the candidate decided not to start")
+    NO_MATCH = "no_match", _("no match with us")
+    OTHER = "other", _("other")
+
+
+class BenefitStatus(models.TextChoices):
+    NONE = "", _("no benefit / not applicable")
+    UNEMPLOYMENT = "unemployment", _("unemployment benefit: C45B declared")
+    SICKNESS = "sickness", _("sickness benefit: insurer's approval")
+    LEEFLOON = "leefloon", _("living wage (leefloon): OCMW informed")
+
+
+class Slot(models.TextChoices):
+    """Weekly time slots for availability: a day and a part of the day."""
+
+    MON_AM = "mon_am", _("Monday morning")
+    MON_PM = "mon_pm", _("Monday afternoon")
+    MON_EV = "mon_ev", _("Monday evening")
+    TUE_AM = "tue_am", _("Tuesday morning")
+    TUE_PM = "tue_pm", _("Tuesday afternoon")
+    TUE_EV = "tue_ev", _("Tuesday evening")
+    WED_AM = "wed_am", _("Wednesday morning")
+    WED_PM = "wed_pm", _("Wednesday afternoon")
+    WED_EV = "wed_ev", _("Wednesday evening")
+    THU_AM = "thu_am", _("Thursday morning")
+    THU_PM = "thu_pm", _("Thursday afternoon")
+    THU_EV = "thu_ev", _("Thursday evening")
+    FRI_AM = "fri_am", _("Friday morning")
+    FRI_PM = "fri_pm", _("Friday afternoon")
+    FRI_EV = "fri_ev", _("Friday evening")
+    SAT_AM = "sat_am", _("Saturday morning")
+    SAT_PM = "sat_pm", _("Saturday afternoon")
+    SAT_EV = "sat_ev", _("Saturday evening")
+    SUN_AM = "sun_am", _("Sunday morning")
+    SUN_PM = "sun_pm", _("Sunday afternoon")
+    SUN_EV = "sun_ev", _("Sunday evening")
+
+
+class AgeGroup(models.TextChoices):
+    CHILDREN = "children", _("children")
+    YOUTH = "youth", _("young people (16-25)")
+    ADULTS = "adults", _("adults")
+    ELDERLY = "elderly", _("older people (65+)")
+    FAMILIES = "families", _("families")
+
+
 class Buddy(PersonRecord):
     class Status(models.TextChoices):
         APPLIED = "applied", _("applied")
+        INTAKE = "intake", _("intake interview")
         SCREENING = "screening", _("screening")
         TRAINING = "training", _("in training")
+        DECISION = "decision", _("mutual decision")
         READY = "ready", _("ready to match")
         ACTIVE = "active", _("accompanying someone")
         PAUSED = "paused", _("paused")
@@ -55,6 +117,68 @@ class Buddy(PersonRecord):
         db_index=True,
     )
     status_changed_on = models.DateField(_("status since"), null=True, blank=True)
+    # The status before a pause, to resume where the buddy was.
+    status_before_pause = models.CharField(max_length=20, blank=True)
+    stop_reason = models.CharField(
+        _("reason for stopping"), max_length=20, choices=StopReason.choices, blank=True
+    )
+    # Where they live, for distances (from the bundled municipality list).
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    # Application.
+    vacancy = models.ForeignKey(
+        "volunteers.Vacancy",
+        verbose_name=_("vacancy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applications",
+    )
+    applied_on = models.DateField(_("applied on"), null=True, blank=True)
+    motivation = models.TextField(_("motivation"), blank=True)
+    privacy_consent_at = models.DateTimeField(
+        _("privacy statement accepted at"), null=True, blank=True
+    )
+    # Profile for matching.
+    availability = models.JSONField(_("availability"), default=list, blank=True)
+    skills = models.TextField(_("skills"), blank=True)
+    life_experience = models.TextField(_("life experience"), blank=True)
+    preferred_age_groups = models.JSONField(_("preferred age groups"), default=list, blank=True)
+    preferred_gender = models.CharField(
+        _("preferred gender of the participant"),
+        max_length=1,
+        choices=Gender.choices,
+        blank=True,
+        default="",
+    )
+    preferred_target_groups = models.CharField(
+        _("preferred target groups"), max_length=300, blank=True
+    )
+    max_distance_km = models.PositiveSmallIntegerField(
+        _("how far they will travel (km)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    # Screening: never a copy of a document, only what was checked, when and by whom.
+    record_check_on = models.DateField(_("model 596.2 checked on"), null=True, blank=True)
+    record_check_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    benefit_status = models.CharField(
+        _("benefit status"), max_length=20, choices=BenefitStatus.choices, blank=True, default=""
+    )
+    benefit_formality_on = models.DateField(
+        _("declared / approved / informed on"), null=True, blank=True
+    )
+    # The mutual decision: both sides say yes (True), no (False) or not yet (None).
+    buddy_says_yes = models.BooleanField(_("the candidate wants to start"), null=True, blank=True)
+    project_says_yes = models.BooleanField(_("the project wants to start"), null=True, blank=True)
+    decision_note = models.TextField(_("notes on the decision"), blank=True)
 
     objects = ScopedManager(project="project")
 
@@ -66,3 +190,287 @@ class Buddy(PersonRecord):
             models.Index(fields=["project", "status"]),
             models.Index(fields=["project", "last_name", "first_name", "id"]),
         ]
+
+
+class VolunteerTerms(BaseModel):
+    """What the information note and the volunteer agreement say, per project."""
+
+    class ExpenseSystem(models.TextChoices):
+        NONE = "none", _("no expenses are paid")
+        FLAT = "flat", _("a flat-rate allowance")
+        REAL = "real", _("the real, proven costs")
+
+    project = models.OneToOneField(
+        "tenancy.Project", on_delete=models.CASCADE, related_name="volunteer_terms"
+    )
+    purpose = models.TextField(_("purpose of the organisation"))
+    insurer = models.CharField(_("insurer"), max_length=200)
+    policy_number = models.CharField(_("policy number"), max_length=100)
+    insurance_cover = models.TextField(
+        _("what the insurance covers"),
+        blank=True,
+        help_text=_("E.g. civil liability, bodily harm including on the way to and from."),
+    )
+    expense_system = models.CharField(
+        _("expense system"), max_length=10, choices=ExpenseSystem.choices, default="flat"
+    )
+    expense_details = models.TextField(_("how and when expenses are paid"), blank=True)
+    professional_secrecy = models.BooleanField(
+        _("professional secrecy applies (art. 458 Criminal Code)"), default=False
+    )
+    discretion = models.TextField(_("duty of discretion"))
+    nature_of_work = models.TextField(_("nature, duration and frequency of the work"), blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=200)
+    contact_details = models.CharField(_("how to reach the contact person"), max_length=200)
+    requires_record_check = models.BooleanField(
+        _("a criminal-record extract (model 596.2) is required"),
+        default=False,
+        help_text=_("Required for structural contact with minors."),
+    )
+    record_check_valid_months = models.PositiveSmallIntegerField(
+        _("a record check is valid for (months)"),
+        default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    privacy_statement = models.TextField(
+        _("privacy statement for applicants"),
+        blank=True,
+        help_text=_("Shown on the public application page; applicants must accept it."),
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        verbose_name = _("volunteer terms")
+        verbose_name_plural = _("volunteer terms")
+
+    def __str__(self) -> str:
+        return str(self.project)
+
+
+class Vacancy(BaseModel):
+    project = models.ForeignKey(
+        "tenancy.Project", on_delete=models.CASCADE, related_name="vacancies"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    task_description = models.TextField(_("task description"))
+    competences = models.TextField(_("competences we look for"), blank=True)
+    minimum_requirements = models.TextField(_("minimum requirements"), blank=True)
+    frequency = models.CharField(
+        _("how often"), max_length=120, help_text=_("E.g. every week, two hours.")
+    )
+    duration = models.CharField(
+        _("for how long"), max_length=120, help_text=_("E.g. at least six months.")
+    )
+    orientation = models.CharField(
+        _("kind of recruitment"),
+        max_length=10,
+        choices=Orientation.choices,
+        default=Orientation.RELATION,
+    )
+    training_required = models.TextField(_("training you will follow"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    closes_on = models.DateField(_("applications close on"), null=True, blank=True)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, today: date) -> bool:
+        return self.is_published and (self.closes_on is None or self.closes_on >= today)
+
+
+class PipelineStep(BaseModel):
+    """One step of a buddy through the pipeline: the history, never edited."""
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="steps")
+    from_status = models.CharField(max_length=20, choices=Buddy.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Buddy.Status.choices)
+    reason = models.CharField(max_length=20, choices=StopReason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.buddy_id}: {self.from_status} → {self.to_status}"
+
+
+class IntakeInterview(BaseModel):
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    buddy = models.OneToOneField(Buddy, on_delete=models.CASCADE, related_name="intake")
+    held_on = models.DateField(_("held on"))
+    motivation = models.TextField(_("motivation"))
+    expectations = models.TextField(_("expectations"))
+    strengths = models.TextField(_("strengths"))
+    availability = models.TextField(_("availability"))
+    notes = models.TextField(_("other notes"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(project="project")
+
+    def __str__(self) -> str:
+        return f"intake {self.buddy_id}"
+
+
+class Reference(BaseModel):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("not contacted yet")
+        POSITIVE = "positive", _("positive")
+        CONCERN = "concern", _("a concern was raised")
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="references")
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation to the candidate"), max_length=200)
+    contacted_on = models.DateField(_("contacted on"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingModule(BaseModel):
+    project = models.ForeignKey(
+        "tenancy.Project", on_delete=models.CASCADE, related_name="training_modules"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, default=2)
+    required_before_matching = models.BooleanField(_("required before matching"), default=True)
+    refresh_months = models.PositiveSmallIntegerField(
+        _("refresh after (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if the training does not expire."),
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-required_before_matching", "title"]
+        verbose_name = _("training module")
+        verbose_name_plural = _("training modules")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingSession(BaseModel):
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    module = models.ForeignKey(
+        TrainingModule, verbose_name=_("module"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    trainer = models.CharField(_("trainer"), max_length=200, blank=True)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("training session")
+
+    def __str__(self) -> str:
+        return f"{self.module} {self.starts_at:%Y-%m-%d}"
+
+
+class TrainingRecord(BaseModel):
+    """A buddy attended a session or completed a module (attendance and completion)."""
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="training_records")
+    module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="records")
+    session = models.ForeignKey(
+        TrainingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
+    )
+    attended = models.BooleanField(_("attended"), default=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-completed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buddy", "session"],
+                condition=models.Q(session__isnull=False),
+                name="training_record_once_per_session",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buddy_id} {self.module_id}"
+
+    @property
+    def expires_on(self) -> date | None:
+        if self.completed_on is None or not self.module.refresh_months:
+            return None
+        return self.completed_on + timedelta(days=round(self.module.refresh_months * 30.44))
+
+
+class InformationNote(BaseModel):
+    """The information note and volunteer agreement a buddy acknowledged: the exact text,
+    its SHA-256 hash, the typed name and the time. Proof that they were informed."""
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField()
+    document_hash = models.CharField(max_length=64)
+    language = models.CharField(max_length=10, default="nl")
+    signed_name = models.CharField(_("name"), max_length=200)
+    signed_at = models.DateTimeField()
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-signed_at"]
+
+    def __str__(self) -> str:
+        return f"note {self.buddy_id} {self.signed_at:%Y-%m-%d}"
+
+
+class Attachment(BaseModel):
+    """A file an applicant added (a CV or a letter): kept in the database, small, checked
+    for its type on upload, shown only to the project's coordinators."""
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,18 +5,40 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from buddynet.core.selectors import search_people
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 
-from .models import Buddy
+from .models import (
+    Attachment,
+    Buddy,
+    InformationNote,
+    PipelineStep,
+    TrainingModule,
+    TrainingRecord,
+    TrainingSession,
+    Vacancy,
+    VolunteerTerms,
+)
 
-PIPELINE = (Buddy.Status.APPLIED, Buddy.Status.SCREENING, Buddy.Status.TRAINING)
+PIPELINE = (
+    Buddy.Status.APPLIED,
+    Buddy.Status.INTAKE,
+    Buddy.Status.SCREENING,
+    Buddy.Status.TRAINING,
+    Buddy.Status.DECISION,
+)
+# The columns of the board, in order.
+BOARD = (*PIPELINE, Buddy.Status.READY, Buddy.Status.ACTIVE, Buddy.Status.PAUSED)
+WARN_DAYS = 60  # warn this long before a record check or a training expires
 
 
 def buddy_list_for_user(
@@ -63,3 +85,300 @@ def buddy_figures(*, project_ids) -> dict[int, dict]:
     for pid in project_ids:
         figures[pid]
     return dict(figures)
+
+
+def _uuid(code):
+    try:
+        return uuid.UUID(str(code))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise Http404 from exc
+
+
+# --- Vacancies ------------------------------------------------------------------------
+
+
+def vacancy_list_for_user(*, access: Access, project) -> QuerySet[Vacancy]:
+    if not access.has(policy.VACANCIES_MANAGE, project):
+        raise PermissionDenied
+    return Vacancy.objects.filter(project=project).annotate(n_applications=Count("applications"))
+
+
+def vacancy_get_for_user(*, access: Access, project, code) -> Vacancy:
+    try:
+        return vacancy_list_for_user(access=access, project=project).get(code=_uuid(code))
+    except Vacancy.DoesNotExist as exc:
+        raise Http404("No such vacancy.") from exc
+
+
+def vacancy_public_get(*, code) -> Vacancy:
+    """A published vacancy, for anyone (no login, no scope): unpublished ones are 404."""
+    with scopes_disabled():
+        try:
+            return Vacancy.objects.select_related("project__organisation").get(
+                code=_uuid(code), is_published=True, project__is_active=True
+            )
+        except Vacancy.DoesNotExist as exc:
+            raise Http404("No such vacancy.") from exc
+
+
+def terms_for_project(*, project) -> VolunteerTerms | None:
+    with scopes_disabled():
+        return VolunteerTerms.objects.filter(project=project).first()
+
+
+# --- The pipeline ---------------------------------------------------------------------
+
+
+def buddy_board(*, access: Access, project, query: str | None = None) -> list[dict]:
+    qs = buddy_list_for_user(access=access, project=project, query=query).filter(status__in=BOARD)
+    columns = {status: [] for status in BOARD}
+    for buddy in qs.order_by("status_changed_on", "pk"):
+        columns[buddy.status].append(buddy)
+    return [
+        {"status": status, "label": Buddy.Status(status).label, "buddies": buddies}
+        for status, buddies in columns.items()
+    ]
+
+
+def applications_for_user(*, access: Access, project) -> QuerySet[Buddy]:
+    return (
+        buddy_list_for_user(access=access, project=project)
+        .filter(status__in=PIPELINE)
+        .select_related("vacancy")
+        .order_by("-applied_on", "-pk")
+    )
+
+
+def pipeline_history(*, buddy: Buddy) -> list[PipelineStep]:
+    return list(PipelineStep.objects.filter(buddy=buddy).select_related("by"))
+
+
+def buddy_own_get(*, access: Access, project, user) -> Buddy:
+    """The buddy's own record in this project: never anyone else's."""
+    if not access.has(policy.SELF_VIEW_BUDDY, project):
+        raise PermissionDenied
+    buddy = Buddy.objects.filter(project=project, user=user).first()
+    if buddy is None:
+        raise Http404("You have no buddy profile in this project.")
+    return buddy
+
+
+# --- Training -------------------------------------------------------------------------
+
+
+def training_modules(*, access: Access, project) -> QuerySet[TrainingModule]:
+    if not access.has(policy.TRAINING_MANAGE, project):
+        raise PermissionDenied
+    return TrainingModule.objects.filter(project=project)
+
+
+def training_sessions(*, access: Access, project) -> QuerySet[TrainingSession]:
+    if not access.has(policy.TRAINING_MANAGE, project):
+        raise PermissionDenied
+    return (
+        TrainingSession.objects.filter(project=project)
+        .select_related("module")
+        .annotate(n_attended=Count("records"))
+    )
+
+
+def training_session_get(*, access: Access, project, code) -> TrainingSession:
+    try:
+        return training_sessions(access=access, project=project).get(code=_uuid(code))
+    except TrainingSession.DoesNotExist as exc:
+        raise Http404("No such session.") from exc
+
+
+def buddy_training(*, buddy: Buddy, today: date | None = None) -> list[dict]:
+    """Per module of the project: done (and until when), expiring soon, expired, or to do."""
+    today = today or timezone.localdate()
+    latest: dict[int, TrainingRecord] = {}
+    for record in TrainingRecord.objects.filter(
+        buddy=buddy, completed_on__isnull=False
+    ).select_related("module"):
+        best = latest.get(record.module_id)
+        if best is None or record.completed_on > best.completed_on:
+            latest[record.module_id] = record
+    rows = []
+    for module in TrainingModule.objects.filter(project=buddy.project):
+        record = latest.get(module.pk)
+        expires = record.expires_on if record else None
+        if record is None:
+            state = "todo"
+        elif expires and expires < today:
+            state = "expired"
+        elif expires and expires <= today + timedelta(days=WARN_DAYS):
+            state = "expiring"
+        else:
+            state = "done"
+        rows.append({"module": module, "record": record, "expires_on": expires, "state": state})
+    return rows
+
+
+def attachments(*, buddy: Buddy) -> list:
+    return list(Attachment.objects.filter(buddy=buddy).defer("data"))
+
+
+def attachment_get(*, buddy: Buddy, code) -> Attachment:
+    try:
+        return Attachment.objects.get(buddy=buddy, code=_uuid(code))
+    except Attachment.DoesNotExist as exc:
+        raise Http404("No such file.") from exc
+
+
+def signed_notes(*, buddy: Buddy) -> list[InformationNote]:
+    return list(InformationNote.objects.filter(buddy=buddy))
+
+
+def signed_note_get(*, buddy: Buddy, code) -> InformationNote:
+    try:
+        return InformationNote.objects.get(buddy=buddy, code=_uuid(code))
+    except InformationNote.DoesNotExist as exc:
+        raise Http404("No such document.") from exc
+
+
+# --- Warnings and figures -------------------------------------------------------------
+
+
+def expiring_items(*, project_ids, today: date | None = None) -> dict[str, int]:
+    """How many record checks and trainings expire within WARN_DAYS (or have expired) among
+    the buddies who are ready or active. A fixed number of queries."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=WARN_DAYS)
+    current = (Buddy.Status.READY, Buddy.Status.ACTIVE, Buddy.Status.PAUSED)
+    checks = 0
+    terms = {
+        t.project_id: t
+        for t in VolunteerTerms.objects.filter(
+            project_id__in=project_ids, requires_record_check=True
+        )
+    }
+    if terms:
+        from .services import record_check_expires_on
+
+        for buddy in Buddy.objects.filter(
+            project_id__in=list(terms), status__in=current, record_check_on__isnull=False
+        ).only("project_id", "record_check_on"):
+            expires = record_check_expires_on(buddy=buddy, terms=terms[buddy.project_id])
+            if expires <= horizon:
+                checks += 1
+    trainings = 0
+    records = TrainingRecord.objects.filter(
+        project_id__in=project_ids,
+        buddy__status__in=current,
+        completed_on__isnull=False,
+        module__refresh_months__isnull=False,
+    ).select_related("module")
+    latest: dict[tuple[int, int], TrainingRecord] = {}
+    for record in records:
+        key = (record.buddy_id, record.module_id)
+        if key not in latest or record.completed_on > latest[key].completed_on:
+            latest[key] = record
+    trainings = sum(1 for r in latest.values() if r.expires_on and r.expires_on <= horizon)
+    return {"record_checks": checks, "trainings": trainings}
+
+
+AGE_BANDS = (
+    (0, 25, "< 25"),
+    (25, 35, "25-34"),
+    (35, 50, "35-49"),
+    (50, 65, "50-64"),
+    (65, 200, "65+"),
+)
+
+
+def pool_figures(*, access: Access, project, today: date | None = None) -> dict:
+    """The diversity of the pool (ready, active and paused buddies), in aggregates only,
+    beside the needs of the waiting list."""
+    from buddynet.participants.models import Participant
+
+    if not access.has(policy.BUDDIES_VIEW_POOL, project):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    pool = Buddy.objects.filter(
+        project=project, status__in=(Buddy.Status.READY, Buddy.Status.ACTIVE, Buddy.Status.PAUSED)
+    ).values_list("birth_year", "languages", "gender", "town", "availability", "capacity")
+    ages = {label: 0 for _lo, _hi, label in AGE_BANDS}
+    ages_unknown = 0
+    languages: dict[str, int] = defaultdict(int)
+    genders: dict[str, int] = defaultdict(int)
+    towns: dict[str, int] = defaultdict(int)
+    slots: dict[str, int] = defaultdict(int)
+    total = 0
+    places = 0
+    for birth_year, langs, gender, town, availability, capacity in pool:
+        total += 1
+        places += capacity or 0
+        if birth_year:
+            age = today.year - birth_year
+            for lo, hi, label in AGE_BANDS:
+                if lo <= age < hi:
+                    ages[label] += 1
+        else:
+            ages_unknown += 1
+        for lang in langs or []:
+            languages[lang] += 1
+        genders[gender or ""] += 1
+        if town:
+            towns[town] += 1
+        for slot in availability or []:
+            slots[slot] += 1
+    waiting = Participant.objects.filter(
+        project=project, status=Participant.Status.WAITING
+    ).values_list("languages", "town")
+    need_lang: dict[str, int] = defaultdict(int)
+    need_town: dict[str, int] = defaultdict(int)
+    n_waiting = 0
+    for langs, town in waiting:
+        n_waiting += 1
+        for lang in langs or []:
+            need_lang[lang] += 1
+        if town:
+            need_town[town] += 1
+    language_gaps = sorted(
+        (
+            {"language": lang, "waiting": need, "buddies": languages.get(lang, 0)}
+            for lang, need in need_lang.items()
+            if languages.get(lang, 0) < need
+        ),
+        key=lambda row: row["buddies"] - row["waiting"],
+    )
+    town_gaps = sorted(
+        (
+            {"town": town, "waiting": need, "buddies": towns.get(town, 0)}
+            for town, need in need_town.items()
+            if towns.get(town, 0) < need
+        ),
+        key=lambda row: row["buddies"] - row["waiting"],
+    )[:10]
+    return {
+        "total": total,
+        "places": places,
+        "waiting": n_waiting,
+        "ages": ages,
+        "ages_unknown": ages_unknown,
+        "languages": dict(sorted(languages.items(), key=lambda kv: -kv[1])),
+        "genders": dict(genders),
+        "towns": dict(sorted(towns.items(), key=lambda kv: -kv[1])[:12]),
+        "slots": dict(slots),
+        "language_gaps": language_gaps,
+        "town_gaps": town_gaps,
+    }
+
+
+def pipeline_figures(*, project_ids, today: date | None = None) -> dict:
+    """For the dashboard: candidates per step over all projects, new applications in the
+    last 30 days. Two queries."""
+    today = today or timezone.localdate()
+    by_status = {s: 0 for s in BOARD}
+    for row in (
+        Buddy.objects.filter(project_id__in=project_ids, status__in=BOARD)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_status[row["status"]] = row["n"]
+    recent = Buddy.objects.filter(
+        Q(applied_on__gte=today - timedelta(days=30)), project_id__in=project_ids
+    ).count()
+    return {"by_status": by_status, "recent_applications": recent}

@@ -1,0 +1,205 @@
+"""Demo data for recruitment: vacancies, the information note, training, pipeline history
+and a signed note for the demo buddy. Dutch content; deterministic for a seed."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone, translation
+
+from buddynet.core.geo import by_postcode
+
+from .models import (
+    Buddy,
+    InformationNote,
+    IntakeInterview,
+    Orientation,
+    PipelineStep,
+    Slot,
+    TrainingModule,
+    TrainingRecord,
+    TrainingSession,
+    Vacancy,
+    VolunteerTerms,
+)
+from .services import PIPELINE_ORDER, note_hash, note_text
+
+# (title, description, hours, required before matching, refresh after months)
+MODULES = [
+    ("Grenzen bewaken", "Wat doe je wel, wat niet? Geen grijze zones.", 3, True, None),
+    ("Rollenspel: de eerste ontmoeting", "Oefenen in kleine groep met een acteur.", 2, True, None),
+    ("Privacy en discretie", "Wat je hoort, blijft bij jou.", 1.5, True, 24),
+    ("Omgaan met psychische kwetsbaarheid", "Verdiepingsmodule.", 3, False, None),
+]
+VACANCIES = [
+    (
+        "Buddy voor een eenzame oudere",
+        Orientation.RELATION,
+        "Je bezoekt wekelijks iemand die weinig buiten komt: een babbel, een wandeling, samen "
+        "naar de markt.",
+        "Wekelijks, 2 uur",
+        "Minstens een jaar",
+    ),
+    (
+        "Buddy voor papieren en afspraken",
+        Orientation.TASK,
+        "Je gaat mee naar afspraken (OCMW, school, dokter) en helpt met brieven en formulieren.",
+        "Tweewekelijks, 2 à 3 uur",
+        "Zes maanden",
+    ),
+]
+
+
+def _terms(project, rng) -> VolunteerTerms:
+    return VolunteerTerms.objects.create(
+        project=project,
+        purpose=f"{project.organisation.name} ondersteunt {project.target_group} met "
+        "vrijwillige buddy's, zodat niemand er alleen voor staat.",
+        insurer=rng.choice(["Ethias", "KBC Verzekeringen", "AG Insurance"]),
+        policy_number=f"{rng.randint(10, 99)}.{rng.randint(100000, 999999)}",
+        insurance_cover="Burgerlijke aansprakelijkheid, lichamelijke ongevallen (ook op weg "
+        "van en naar je buddy) en rechtsbijstand.",
+        expense_system=rng.choice(["flat", "real"]),
+        expense_details="Uitbetaling per kwartaal op je rekening, na je overzicht.",
+        professional_secrecy=project.organisation.name.startswith("CAW"),
+        discretion="Wat je hoort over je buddy en zijn omgeving vertel je aan niemand, "
+        "behalve aan je coördinator.",
+        nature_of_work="Je spreekt ongeveer wekelijks af met één deelnemer, gedurende "
+        "ongeveer een jaar.",
+        contact_person="de coördinator van het project",
+        contact_details=project.contact_email,
+        requires_record_check="jongvolwassenen" in project.name.lower(),
+        privacy_statement="We gebruiken je gegevens alleen om je kandidatuur te behandelen en, "
+        "als je start, voor je buddywerk. Je kunt ze altijd inkijken of laten wissen.",
+    )
+
+
+def _pipeline(project, buddy, rng, today, coordinator, modules, steps, records) -> None:
+    buddy.availability = rng.sample(Slot.values, k=rng.randint(2, 6))
+    buddy.max_distance_km = rng.choice([5, 10, 15, 20])
+    place = by_postcode(buddy.postcode)
+    if place:
+        buddy.latitude, buddy.longitude = place.latitude, place.longitude
+    started = today - timedelta(days=rng.randint(60, 500))
+    buddy.applied_on = started
+    if buddy.status in PIPELINE_ORDER:
+        reached = PIPELINE_ORDER.index(buddy.status)
+    else:
+        reached = rng.randint(1, 5)
+    for i in range(reached + 1):
+        steps.append(
+            PipelineStep(
+                project=project,
+                buddy=buddy,
+                from_status=PIPELINE_ORDER[i - 1] if i else "",
+                to_status=PIPELINE_ORDER[i],
+                by=coordinator if i else None,
+            )
+        )
+    if buddy.status in (Buddy.Status.PAUSED, Buddy.Status.STOPPED):
+        reason = ""
+        if buddy.status == Buddy.Status.STOPPED:
+            reason = rng.choice(["moved", "no_time", "other"])
+            buddy.stop_reason = reason
+        else:
+            buddy.status_before_pause = PIPELINE_ORDER[reached]
+        steps.append(
+            PipelineStep(
+                project=project,
+                buddy=buddy,
+                from_status=PIPELINE_ORDER[reached],
+                to_status=buddy.status,
+                reason=reason,
+                by=coordinator,
+            )
+        )
+    if reached >= PIPELINE_ORDER.index(Buddy.Status.READY):
+        buddy.buddy_says_yes = buddy.project_says_yes = True
+        for module in modules[:3]:
+            records.append(
+                TrainingRecord(
+                    project=project,
+                    buddy=buddy,
+                    module=module,
+                    completed_on=started + timedelta(days=rng.randint(20, 50)),
+                )
+            )
+    buddy.save()
+
+
+def seed_extra(*, projects, users, rng, today, progress) -> None:
+    coordinator = users["coordinator"]
+    for project in projects:
+        _terms(project, rng)
+        for title, orientation, task, freq, dur in VACANCIES:
+            Vacancy.objects.create(
+                project=project,
+                title=title,
+                orientation=orientation,
+                task_description=task,
+                competences="Een luisterend oor, geduld, respect voor andermans keuzes.",
+                minimum_requirements="Minstens 18 jaar. Je spreekt Nederlands of de taal van "
+                "de deelnemer.",
+                frequency=freq,
+                duration=dur,
+                training_required="Drie basismodules (samen ongeveer 6,5 uur).",
+                is_published=True,
+                closes_on=today + timedelta(days=rng.randint(20, 90)),
+            )
+        modules = [
+            TrainingModule.objects.create(
+                project=project,
+                title=t,
+                description=d,
+                hours=h,
+                required_before_matching=req,
+                refresh_months=refresh,
+            )
+            for t, d, h, req, refresh in MODULES
+        ]
+        for module in modules:
+            for weeks in (-20, -6, 3):
+                when = datetime.combine(today + timedelta(weeks=weeks), time(19, 0))
+                TrainingSession.objects.create(
+                    project=project,
+                    module=module,
+                    starts_at=timezone.make_aware(when),
+                    location=f"Ontmoetingsruimte {project.town}",
+                    trainer="Team vorming",
+                )
+        steps: list[PipelineStep] = []
+        records: list[TrainingRecord] = []
+        for buddy in Buddy.objects.filter(project=project).order_by("pk"):
+            _pipeline(project, buddy, rng, today, coordinator, modules, steps, records)
+        PipelineStep.objects.bulk_create(steps)
+        TrainingRecord.objects.bulk_create(records)
+    progress("vacancies, training and pipeline history")
+
+    # The demo buddy: an intake interview and a signed information note.
+    demo = Buddy.objects.filter(user=users["buddy"]).select_related("project").first()
+    if demo is None:
+        return
+    IntakeInterview.objects.create(
+        buddy=demo,
+        project=demo.project,
+        held_on=today - timedelta(days=200),
+        motivation="Wil iets betekenen in de buurt; kreeg zelf ooit hulp van een vrijwilliger.",
+        expectations="Een vaste deelnemer, wekelijks afspreken.",
+        strengths="Rustig, goede luisteraar, praktisch.",
+        availability="Woensdagnamiddag en zaterdag.",
+        by=coordinator,
+    )
+    terms = VolunteerTerms.objects.get(project=demo.project)
+    with translation.override("nl"):
+        text = note_text(buddy=demo, terms=terms)
+    InformationNote.objects.create(
+        project=demo.project,
+        buddy=demo,
+        text=text,
+        document_hash=note_hash(text),
+        language="nl",
+        signed_name=demo.full_name,
+        signed_at=timezone.now() - timedelta(days=180),
+        signed_by=users["buddy"],
+    )
+    progress("signed information note for the demo buddy")

@@ -1,0 +1,373 @@
+"""Forms of the buddies app. Validation that needs the domain (postcodes, duplicates)
+is here so a bad entry comes back with a clear message and everything typed kept."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from buddynet.core import geo
+
+from . import services
+from .models import (
+    AgeGroup,
+    Buddy,
+    Gender,
+    IntakeInterview,
+    Reference,
+    Slot,
+    StopReason,
+    TrainingModule,
+    Vacancy,
+    VolunteerTerms,
+)
+
+LANGUAGE_CHOICES = [
+    ("nl", _("Dutch")),
+    ("fr", _("French")),
+    ("en", _("English")),
+    ("de", _("German")),
+    ("ar", _("Arabic")),
+    ("tr", _("Turkish")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+    ("pl", _("Polish")),
+    ("ro", _("Romanian")),
+    ("fa", _("Persian (Dari/Farsi)")),
+    ("ps", _("Pashto")),
+    ("ti", _("Tigrinya")),
+    ("so", _("Somali")),
+    ("vgt", _("Flemish Sign Language")),
+]
+LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _words(value: str) -> list[str]:
+    return [w.strip() for w in (value or "").split(",") if w.strip()][:20]
+
+
+class PostcodeMixin:
+    def clean_postcode(self):
+        value = (self.cleaned_data.get("postcode") or "").strip()
+        if value and geo.by_postcode(value) is None:
+            raise forms.ValidationError(
+                _("%(value)s is not a Belgian postcode. Type the four digits, e.g. 9000."),
+                params={"value": value},
+            )
+        return value
+
+
+class VacancyForm(forms.ModelForm):
+    class Meta:
+        model = Vacancy
+        fields = services.VACANCY_FIELDS
+        widgets = {
+            "task_description": forms.Textarea(attrs={"rows": 4}),
+            "competences": forms.Textarea(attrs={"rows": 3}),
+            "minimum_requirements": forms.Textarea(attrs={"rows": 3}),
+            "training_required": forms.Textarea(attrs={"rows": 2}),
+            "orientation": forms.RadioSelect,
+            "closes_on": DATE,
+        }
+
+
+class ApplicationForm(PostcodeMixin, forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail address"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    postcode = forms.CharField(
+        label=_("Postcode"), max_length=4, help_text=_("Where you live, e.g. 9000.")
+    )
+    birth_year = forms.IntegerField(
+        label=_("Year of birth"), required=False, min_value=1900, max_value=2015
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When are you usually free?"),
+        choices=Slot.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    interests = forms.CharField(
+        label=_("Interests"),
+        required=False,
+        help_text=_("Separate them with commas, e.g. walking, cooking, music."),
+    )
+    motivation = forms.CharField(
+        label=_("Why would you like to be a buddy?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachment = forms.FileField(
+        label=_("A CV or letter (optional)"),
+        required=False,
+        help_text=_("PDF, Word (.docx) or OpenDocument (.odt), at most 2 MB."),
+    )
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy statement and agree that the project keeps my data "
+            "to handle my application."
+        )
+    )
+    # A honeypot: people never see it, spam robots fill it in.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_interests(self):
+        return _words(self.cleaned_data.get("interests"))
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        try:
+            return services.check_attachment(upload)
+        except services.BuddyError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self):
+        data = super().clean()
+        if self.errors and self.files.get("attachment") and "attachment" not in self.errors:
+            # Browsers cannot keep a chosen file: say so, next to the other problems.
+            self.add_error("attachment", _("Your file was not kept: please choose it again."))
+        email = data.get("email")
+        if (
+            email
+            and self.project
+            and services.duplicate_application(project=self.project, email=email)
+        ):
+            self.add_error(
+                "email",
+                _(
+                    "You have already applied to this project with this e-mail address. "
+                    "The coordinator will contact you."
+                ),
+            )
+        return data
+
+    def application_data(self) -> dict:
+        fields = (*services.APPLICATION_FIELDS, *services.APPLICATION_EXTRA)
+        data = {k: v for k, v in self.cleaned_data.items() if k in fields}
+        data["phone"] = data.get("phone") or ""
+        data["motivation"] = data.get("motivation") or ""
+        return data
+
+
+class ProfileForm(PostcodeMixin, forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("Availability (weekly time slots)"),
+        choices=Slot.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    interests = forms.CharField(
+        label=_("Interests"), required=False, help_text=_("Separate them with commas.")
+    )
+    preferred_age_groups = forms.MultipleChoiceField(
+        label=_("Preferred age groups"),
+        choices=AgeGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Buddy
+        fields = services.PROFILE_FIELDS
+        widgets = {
+            "skills": forms.Textarea(attrs={"rows": 2}),
+            "life_experience": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "gender": _("Only if you want to: it helps us keep the pool diverse."),
+            "life_experience": _("Experience that may help someone, e.g. migration, illness."),
+        }
+
+    def __init__(self, *args, self_service: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].required = True
+        if self.instance and self.instance.pk:
+            self.initial["interests"] = ", ".join(self.instance.interests or [])
+        if self_service:
+            for name in ("first_name", "last_name"):
+                del self.fields[name]
+
+    def clean_interests(self):
+        return _words(self.cleaned_data.get("interests"))
+
+
+class StepForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=Buddy.Status.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason (when stopping)"),
+        choices=[("", "---------"), *StopReason.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_status") == Buddy.Status.STOPPED and not data.get("reason"):
+            self.add_error("reason", _("Give a reason for stopping."))
+        return data
+
+
+class IntakeForm(forms.ModelForm):
+    class Meta:
+        model = IntakeInterview
+        fields = services.INTAKE_FIELDS
+        widgets = {
+            "held_on": DATE,
+            "motivation": forms.Textarea(attrs={"rows": 3}),
+            "expectations": forms.Textarea(attrs={"rows": 3}),
+            "strengths": forms.Textarea(attrs={"rows": 3}),
+            "availability": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_held_on(self):
+        value = self.cleaned_data["held_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("An interview cannot be in the future."))
+        return value
+
+
+class ScreeningForm(forms.ModelForm):
+    class Meta:
+        model = Buddy
+        fields = services.SCREENING_FIELDS
+        widgets = {"record_check_on": DATE, "benefit_formality_on": DATE}
+        help_texts = {
+            "record_check_on": _(
+                "Record only that you saw the extract and when: never keep a copy."
+            ),
+        }
+
+
+class ReferenceForm(forms.ModelForm):
+    class Meta:
+        model = Reference
+        fields = ("name", "relation", "contacted_on", "outcome", "notes")
+        widgets = {"contacted_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+
+YES_NO = [("", _("not decided yet")), ("yes", _("yes")), ("no", _("no"))]
+
+
+class DecisionForm(forms.Form):
+    buddy_says_yes = forms.ChoiceField(
+        label=_("Does the candidate want to start?"), choices=YES_NO, required=False
+    )
+    project_says_yes = forms.ChoiceField(
+        label=_("Does the project want to start with this candidate?"),
+        choices=YES_NO,
+        required=False,
+    )
+    decision_note = forms.CharField(
+        label=_("Notes on the decision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    @staticmethod
+    def to_bool(value):
+        return {"yes": True, "no": False}.get(value)
+
+    @staticmethod
+    def from_bool(value):
+        return {True: "yes", False: "no"}.get(value, "")
+
+    def decision_data(self) -> dict:
+        return {
+            "buddy_says_yes": self.to_bool(self.cleaned_data["buddy_says_yes"]),
+            "project_says_yes": self.to_bool(self.cleaned_data["project_says_yes"]),
+            "decision_note": self.cleaned_data["decision_note"],
+        }
+
+
+class TrainingModuleForm(forms.ModelForm):
+    class Meta:
+        model = TrainingModule
+        fields = services.MODULE_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class TrainingSessionForm(forms.Form):
+    module = forms.ModelChoiceField(label=_("Module"), queryset=None)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    trainer = forms.CharField(label=_("Trainer"), max_length=200, required=False)
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = TrainingModule.objects.filter(project=project)
+
+
+class AttendanceForm(forms.Form):
+    buddies = forms.ModelMultipleChoiceField(
+        label=_("Who attended?"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["buddies"].queryset = Buddy.objects.filter(project=project).exclude(
+            status=Buddy.Status.STOPPED
+        )
+
+
+class TrainingCompleteForm(forms.Form):
+    module = forms.ModelChoiceField(label=_("Module"), queryset=None)
+    completed_on = forms.DateField(label=_("Completed on"), widget=DATE)
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = TrainingModule.objects.filter(project=project)
+
+
+class TermsForm(forms.ModelForm):
+    class Meta:
+        model = VolunteerTerms
+        fields = services.TERMS_FIELDS
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "purpose",
+                "insurance_cover",
+                "expense_details",
+                "discretion",
+                "nature_of_work",
+                "privacy_statement",
+            )
+        }
+
+
+class SignForm(forms.Form):
+    signed_name = forms.CharField(
+        label=_("Type your full name to sign"),
+        max_length=200,
+        help_text=_("By signing you confirm that you have read the information note."),
+    )
+    text_hash = forms.CharField(widget=forms.HiddenInput)
+
+
+GENDER_LABELS = dict(Gender.choices)

@@ -1,0 +1,690 @@
+"""Writes for buddies: validated, atomic, audited. Every function raises ``BuddyError``
+with a message that is safe to show."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_scopes import scopes_disabled
+
+from buddynet.core import geo
+from buddynet.tenancy.models import Membership, Role
+
+from .models import (
+    Attachment,
+    Buddy,
+    InformationNote,
+    IntakeInterview,
+    PipelineStep,
+    Reference,
+    StopReason,
+    TrainingModule,
+    TrainingRecord,
+    TrainingSession,
+    Vacancy,
+    VolunteerTerms,
+)
+
+S = Buddy.Status
+# The pipeline, in order. Paused and stopped can be reached from any step.
+PIPELINE_ORDER = (S.APPLIED, S.INTAKE, S.SCREENING, S.TRAINING, S.DECISION, S.READY, S.ACTIVE)
+
+
+class BuddyError(Exception):
+    """A domain rule was broken; the message is safe to show."""
+
+
+def _check_fields(data: dict[str, Any], fields) -> None:
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise BuddyError(
+            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+
+
+def _changes(obj, data: dict[str, Any], fields) -> dict[str, list]:
+    _check_fields(data, fields)
+    return {k: [getattr(obj, k), v] for k, v in data.items() if getattr(obj, k) != v}
+
+
+def _apply(obj, changes: dict, *, action: str, user, log_values: bool = True) -> None:
+    for name, (_old, new) in changes.items():
+        setattr(obj, name, new)
+    obj.save()
+    data = (
+        {n: {"old": str(o), "new": str(v)} for n, (o, v) in changes.items()}
+        if log_values
+        else {"fields": sorted(changes)}
+    )
+    obj.log_action(action, user=user, data=data)
+
+
+def place_from_postcode(postcode: str) -> dict[str, Any]:
+    """Town and coordinates for a Belgian postcode (from the bundled list)."""
+    municipality = geo.by_postcode(postcode or "")
+    if municipality is None:
+        raise BuddyError(_("This is not a Belgian postcode."))
+    return {
+        "postcode": postcode.strip(),
+        "town": municipality.name_nl,
+        "latitude": municipality.latitude,
+        "longitude": municipality.longitude,
+    }
+
+
+# --- Vacancies ------------------------------------------------------------------------
+
+VACANCY_FIELDS = (
+    "title",
+    "task_description",
+    "competences",
+    "minimum_requirements",
+    "frequency",
+    "duration",
+    "orientation",
+    "training_required",
+    "is_published",
+    "closes_on",
+)
+
+
+def vacancy_create(*, project, user, data: dict[str, Any]) -> Vacancy:
+    _check_fields(data, VACANCY_FIELDS)
+    with transaction.atomic():
+        vacancy = Vacancy(project=project, **data)
+        vacancy.full_clean()
+        vacancy.save()
+        vacancy.log_action("vacancy.created", user=user, data={"title": vacancy.title})
+    return vacancy
+
+
+def vacancy_update(*, vacancy: Vacancy, user, data: dict[str, Any]) -> Vacancy:
+    changes = _changes(vacancy, data, VACANCY_FIELDS)
+    if changes:
+        with transaction.atomic():
+            _apply(vacancy, changes, action="vacancy.changed", user=user)
+    return vacancy
+
+
+# --- Applications ---------------------------------------------------------------------
+
+APPLICATION_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "birth_year",
+    "languages",
+    "motivation",
+    "availability",
+    "interests",
+)
+APPLICATION_EXTRA = ("attachment",)
+
+
+ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024
+# Extension → (content type, the bytes the file must start with).
+ATTACHMENT_TYPES = {
+    "pdf": ("application/pdf", b"%PDF-"),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+    ),
+    "odt": ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
+}
+
+
+def check_attachment(upload) -> dict[str, Any]:
+    """Check an uploaded file's size, extension and first bytes; return what to store."""
+    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][-200:]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_TYPES:
+        raise BuddyError(_("This type of file is not accepted: use PDF, .docx or .odt."))
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise BuddyError(_("This file is larger than 2 MB."))
+    data = upload.read()
+    content_type, magic = ATTACHMENT_TYPES[extension]
+    if not data.startswith(magic):
+        raise BuddyError(_("This file is not a real %(kind)s file.") % {"kind": extension.upper()})
+    return {"name": name, "content_type": content_type, "size": len(data), "data": data}
+
+
+def duplicate_application(*, project, email: str) -> bool:
+    """Someone with this e-mail address is already in the project's pipeline (or a buddy).
+    Public pages have no scope: this looks in the vacancy's own project only."""
+    with scopes_disabled():
+        return (
+            Buddy.objects.filter(project=project, email__iexact=(email or "").strip())
+            .exclude(status=S.STOPPED)
+            .exists()
+        )
+
+
+def application_submit(*, vacancy: Vacancy, data: dict[str, Any], today: date | None = None):
+    """A public application: a new buddy record in status 'applied'."""
+    today = today or timezone.localdate()
+    if not vacancy.is_open(today):
+        raise BuddyError(_("This vacancy is closed."))
+    data = dict(data)
+    attachment = data.pop("attachment", None)
+    unknown = set(data) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise BuddyError(_("Unexpected fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if duplicate_application(project=vacancy.project, email=data.get("email", "")):
+        raise BuddyError(
+            _(
+                "You have already applied to this project with this e-mail address. "
+                "The coordinator will contact you."
+            )
+        )
+    place = place_from_postcode(data.get("postcode", ""))
+    # Public: no login and no scope; everything written belongs to the vacancy's project.
+    with scopes_disabled(), transaction.atomic():
+        buddy = Buddy(
+            project=vacancy.project,
+            vacancy=vacancy,
+            applied_on=today,
+            privacy_consent_at=timezone.now(),
+            status=S.APPLIED,
+            status_changed_on=today,
+            **{**data, **place},
+        )
+        buddy.email = buddy.email.strip().lower()
+        buddy.full_clean()
+        buddy.save()
+        PipelineStep.objects.create(
+            project=buddy.project, buddy=buddy, to_status=S.APPLIED, note=vacancy.title
+        )
+        if attachment:
+            Attachment.objects.create(project=buddy.project, buddy=buddy, **attachment)
+        buddy.log_action("buddy.applied", data={"vacancy": str(vacancy.code)}, via="web")
+    return buddy
+
+
+# --- The pipeline ---------------------------------------------------------------------
+
+
+def readiness_missing(*, buddy: Buddy, today: date | None = None) -> list[str]:
+    """What still stands between this buddy and 'ready to match' (empty: nothing)."""
+    today = today or timezone.localdate()
+    missing: list[str] = []
+    terms = VolunteerTerms.objects.filter(project=buddy.project).first()
+    if not IntakeInterview.objects.filter(buddy=buddy).exists():
+        missing.append(_("the intake interview is not recorded"))
+    if terms and terms.requires_record_check:
+        if buddy.record_check_on is None:
+            missing.append(_("the criminal-record check (model 596.2) is not recorded"))
+        elif record_check_expires_on(buddy=buddy, terms=terms) < today:
+            missing.append(_("the criminal-record check (model 596.2) has expired"))
+    for module in required_modules_missing(buddy=buddy, today=today):
+        missing.append(_("training not completed: %(module)s") % {"module": module.title})
+    if not InformationNote.objects.filter(buddy=buddy).exists():
+        missing.append(_("the information note is not signed"))
+    if buddy.buddy_says_yes is not True:
+        missing.append(_("the candidate has not said yes"))
+    if buddy.project_says_yes is not True:
+        missing.append(_("the project has not said yes"))
+    return missing
+
+
+def record_check_expires_on(*, buddy: Buddy, terms: VolunteerTerms) -> date | None:
+    if buddy.record_check_on is None:
+        return None
+    months = terms.record_check_valid_months
+    year, month = divmod(buddy.record_check_on.month - 1 + months, 12)
+    day = min(buddy.record_check_on.day, 28)
+    return date(buddy.record_check_on.year + year, month + 1, day)
+
+
+def required_modules_missing(*, buddy: Buddy, today: date) -> list[TrainingModule]:
+    modules = list(
+        TrainingModule.objects.filter(project=buddy.project, required_before_matching=True)
+    )
+    done = {}
+    for record in TrainingRecord.objects.filter(
+        buddy=buddy, completed_on__isnull=False
+    ).select_related("module"):
+        expires = record.expires_on
+        if expires is None or expires >= today:
+            done[record.module_id] = record
+    return [m for m in modules if m.pk not in done]
+
+
+def buddy_move(
+    *, buddy: Buddy, to_status: str, user, note: str = "", reason: str = "", today=None
+) -> Buddy:
+    """Move a buddy to another step, with a history entry."""
+    today = today or timezone.localdate()
+    if to_status not in S.values:
+        raise BuddyError(_("Unknown status."))
+    if to_status == buddy.status:
+        raise BuddyError(_("The buddy already has this status."))
+    if to_status == S.STOPPED and reason not in StopReason.values:
+        raise BuddyError(_("Give a reason for stopping."))
+    if to_status == S.READY:
+        missing = readiness_missing(buddy=buddy, today=today)
+        if missing:
+            raise BuddyError(
+                _("Not ready to match yet: %(missing)s.") % {"missing": "; ".join(missing)}
+            )
+    if to_status == S.ACTIVE and buddy.status not in (S.READY, S.PAUSED):
+        raise BuddyError(_("Only a buddy who is ready to match can start accompanying someone."))
+    with transaction.atomic():
+        old = buddy.status
+        if to_status == S.PAUSED:
+            buddy.status_before_pause = old
+        buddy.status = to_status
+        buddy.status_changed_on = today
+        buddy.stop_reason = reason if to_status == S.STOPPED else ""
+        buddy.save()
+        PipelineStep.objects.create(
+            project=buddy.project,
+            buddy=buddy,
+            from_status=old,
+            to_status=to_status,
+            reason=buddy.stop_reason,
+            note=note,
+            by=user,
+        )
+        buddy.log_action(
+            "buddy.status_changed",
+            user=user,
+            data={"old": old, "new": to_status, "reason": buddy.stop_reason},
+        )
+    if to_status == S.STOPPED and reason in (StopReason.NO_MATCH, StopReason.NOT_SUITABLE):
+        _send_kind_no(buddy)
+    return buddy
+
+
+def kind_no_message(buddy: Buddy) -> str:
+    return _(
+        "Dear %(name)s,\n\n"
+        "Thank you for the time you gave us in the past weeks. Together we decided that "
+        "buddy work in %(project)s is not the right fit at this moment. That is not a "
+        "judgement of you as a person: a good match needs the right moment and the right "
+        "place, for you and for the people we support.\n\n"
+        "If you want to talk about it, or about other ways to volunteer, you are always "
+        "welcome to contact us.\n\nWarm regards,\n%(project)s"
+    ) % {"name": buddy.first_name, "project": buddy.project.name}
+
+
+def _send_kind_no(buddy: Buddy) -> None:
+    if not buddy.email:
+        return
+    send_mail(
+        _("Your application at %(project)s") % {"project": buddy.project.name},
+        kind_no_message(buddy),
+        None,
+        [buddy.email],
+    )
+
+
+# --- Screening ------------------------------------------------------------------------
+
+INTAKE_FIELDS = ("held_on", "motivation", "expectations", "strengths", "availability", "notes")
+
+
+def intake_save(*, buddy: Buddy, user, data: dict[str, Any]) -> IntakeInterview:
+    _check_fields(data, INTAKE_FIELDS)
+    with transaction.atomic():
+        intake, created = IntakeInterview.objects.get_or_create(
+            buddy=buddy,
+            defaults={"project": buddy.project, "by": user, **data},
+        )
+        if not created:
+            for k, v in data.items():
+                setattr(intake, k, v)
+            intake.by = user
+            intake.save()
+        buddy.log_action("buddy.intake_recorded", user=user, data={"held_on": str(intake.held_on)})
+    return intake
+
+
+SCREENING_FIELDS = ("record_check_on", "benefit_status", "benefit_formality_on")
+
+
+def screening_update(*, buddy: Buddy, user, data: dict[str, Any], today=None) -> Buddy:
+    today = today or timezone.localdate()
+    changes = _changes(buddy, data, SCREENING_FIELDS)
+    checked = changes.get("record_check_on", [None, None])[1]
+    if checked and checked > today:
+        raise BuddyError(_("A record check cannot be in the future."))
+    if data.get("benefit_status") and not data.get("benefit_formality_on"):
+        raise BuddyError(_("Give the date the benefit formality was done."))
+    if not changes:
+        return buddy
+    with transaction.atomic():
+        if "record_check_on" in changes:
+            changes["record_check_by"] = [buddy.record_check_by, user if checked else None]
+        _apply(buddy, changes, action="buddy.screening_changed", user=user)
+    return buddy
+
+
+def reference_add(*, buddy: Buddy, user, data: dict[str, Any]) -> Reference:
+    _check_fields(data, ("name", "relation", "contacted_on", "outcome", "notes"))
+    with transaction.atomic():
+        ref = Reference.objects.create(project=buddy.project, buddy=buddy, **data)
+        buddy.log_action("buddy.reference_added", user=user, data={"outcome": ref.outcome})
+    return ref
+
+
+def decision_save(*, buddy: Buddy, user, data: dict[str, Any], today=None) -> Buddy:
+    """Record both sides' decision. Both yes: ready to match (if nothing is missing).
+    Either says no: stopped, with a kind message."""
+    changes = _changes(buddy, data, ("buddy_says_yes", "project_says_yes", "decision_note"))
+    with transaction.atomic():
+        if changes:
+            _apply(buddy, changes, action="buddy.decision_recorded", user=user)
+        if buddy.buddy_says_yes is False:
+            buddy_move(
+                buddy=buddy,
+                to_status=S.STOPPED,
+                user=user,
+                reason=StopReason.BUDDY_DECLINED,
+                note=buddy.decision_note,
+                today=today,
+            )
+        elif buddy.project_says_yes is False:
+            buddy_move(
+                buddy=buddy,
+                to_status=S.STOPPED,
+                user=user,
+                reason=StopReason.NO_MATCH,
+                note=buddy.decision_note,
+                today=today,
+            )
+    return buddy
+
+
+# --- Profile --------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "birth_year",
+    "gender",
+    "languages",
+    "interests",
+    "availability",
+    "skills",
+    "life_experience",
+    "preferred_age_groups",
+    "preferred_gender",
+    "preferred_target_groups",
+    "capacity",
+    "max_distance_km",
+)
+SELF_FIELDS = tuple(f for f in PROFILE_FIELDS if f not in ("first_name", "last_name"))
+
+
+def buddy_profile_update(
+    *, buddy: Buddy, user, data: dict[str, Any], fields=PROFILE_FIELDS
+) -> Buddy:
+    changes = _changes(buddy, data, fields)
+    if "postcode" in changes:
+        place = place_from_postcode(changes["postcode"][1])
+        for key in ("town", "latitude", "longitude"):
+            changes[key] = [getattr(buddy, key), place[key]]
+    if not changes:
+        return buddy
+    with transaction.atomic():
+        # Contact details and personal data: the log names the fields, not the values.
+        _apply(buddy, changes, action="buddy.profile_changed", user=user, log_values=False)
+    return buddy
+
+
+def buddy_login_create(*, buddy: Buddy, user):
+    """Give a buddy their own login (a buddy membership of the project)."""
+    from buddynet.accounts.models import User
+
+    if buddy.user_id:
+        raise BuddyError(_("This buddy already has a login."))
+    if not buddy.email:
+        raise BuddyError(_("Add an e-mail address first."))
+    with transaction.atomic():
+        account = User.objects.filter(email__iexact=buddy.email).first()
+        if account is None:
+            account = User.objects.create_user(
+                email=buddy.email, first_name=buddy.first_name, last_name=buddy.last_name
+            )
+        Membership.objects.get_or_create(user=account, role=Role.BUDDY, project=buddy.project)
+        buddy.user = account
+        buddy.save(update_fields=["user", "updated_at"])
+        buddy.log_action("buddy.login_created", user=user)
+    send_mail(
+        _("Your buddynet login for %(project)s") % {"project": buddy.project.name},
+        _(
+            "Hello %(name)s,\n\nYou now have a login for %(project)s. Choose a password "
+            "with 'Forgot your password?' on the log-in page, using this e-mail address."
+        )
+        % {"name": buddy.first_name, "project": buddy.project.name},
+        None,
+        [buddy.email],
+    )
+    return account
+
+
+# --- Training -------------------------------------------------------------------------
+
+MODULE_FIELDS = ("title", "description", "hours", "required_before_matching", "refresh_months")
+SESSION_FIELDS = ("module", "starts_at", "location", "trainer")
+
+
+def training_module_create(*, project, user, data: dict[str, Any]) -> TrainingModule:
+    _check_fields(data, MODULE_FIELDS)
+    with transaction.atomic():
+        module = TrainingModule.objects.create(project=project, **data)
+        module.log_action("training.module_created", user=user, data={"title": module.title})
+    return module
+
+
+def training_session_create(*, project, user, data: dict[str, Any]) -> TrainingSession:
+    _check_fields(data, SESSION_FIELDS)
+    if data["module"].project_id != project.pk:
+        raise BuddyError(_("This module belongs to another project."))
+    with transaction.atomic():
+        session = TrainingSession.objects.create(project=project, **data)
+        session.log_action("training.session_created", user=user)
+    return session
+
+
+def attendance_record(*, session: TrainingSession, buddies, user) -> int:
+    """Mark who attended a session: each completes the module on the session's date."""
+    made = 0
+    with transaction.atomic():
+        for buddy in buddies:
+            if buddy.project_id != session.project_id:
+                raise BuddyError(_("This buddy belongs to another project."))
+            _record, created = TrainingRecord.objects.get_or_create(
+                buddy=buddy,
+                session=session,
+                defaults={
+                    "project": session.project,
+                    "module": session.module,
+                    "completed_on": timezone.localdate(session.starts_at),
+                },
+            )
+            if created:
+                made += 1
+                buddy.log_action(
+                    "buddy.training_completed",
+                    user=user,
+                    data={"module": session.module.title, "session": str(session.code)},
+                )
+    return made
+
+
+def training_complete(*, buddy: Buddy, module: TrainingModule, user, on: date) -> TrainingRecord:
+    """A module completed outside a session (e.g. an earlier course elsewhere)."""
+    if module.project_id != buddy.project_id:
+        raise BuddyError(_("This module belongs to another project."))
+    if on > timezone.localdate():
+        raise BuddyError(_("A completion date cannot be in the future."))
+    with transaction.atomic():
+        record = TrainingRecord.objects.create(
+            project=buddy.project, buddy=buddy, module=module, completed_on=on
+        )
+        buddy.log_action("buddy.training_completed", user=user, data={"module": module.title})
+    return record
+
+
+# --- Terms and the information note ---------------------------------------------------
+
+TERMS_FIELDS = (
+    "purpose",
+    "insurer",
+    "policy_number",
+    "insurance_cover",
+    "expense_system",
+    "expense_details",
+    "professional_secrecy",
+    "discretion",
+    "nature_of_work",
+    "contact_person",
+    "contact_details",
+    "requires_record_check",
+    "record_check_valid_months",
+    "privacy_statement",
+)
+
+
+def terms_save(*, project, user, data: dict[str, Any]) -> VolunteerTerms:
+    terms = VolunteerTerms.objects.filter(project=project).first()
+    with transaction.atomic():
+        if terms is None:
+            _check_fields(data, TERMS_FIELDS)
+            terms = VolunteerTerms(project=project, **data)
+            terms.full_clean()
+            terms.save()
+            terms.log_action("project.volunteer_terms_created", user=user)
+        else:
+            changes = _changes(terms, data, TERMS_FIELDS)
+            if changes:
+                _apply(terms, changes, action="project.volunteer_terms_changed", user=user)
+    return terms
+
+
+def note_sections(*, buddy: Buddy, terms: VolunteerTerms) -> list[tuple[str, str]]:
+    """The information note and volunteer agreement as (heading, text) pairs, built from
+    the project's structured data, in the active language."""
+    org = buddy.project.organisation
+    expense = {
+        "none": _("No expenses are paid."),
+        "flat": _(
+            "Expenses are paid as a flat-rate allowance, within the legal ceilings. One system "
+            "applies per calendar year: flat rate or real costs, never both (travel aside)."
+        ),
+        "real": _("The real costs are paid, on proof (receipts, kilometres)."),
+    }[terms.expense_system]
+    secrecy = (
+        _(
+            "Professional secrecy (art. 458 of the Criminal Code) applies to you: what you "
+            "learn in your buddy work stays between you and the project."
+        )
+        if terms.professional_secrecy
+        else _("You keep what you learn about the people you meet to yourself.")
+    )
+    sections = [
+        (
+            _("Volunteer"),
+            _("%(name)s, buddy in %(project)s (%(organisation)s).")
+            % {"name": buddy.full_name, "project": buddy.project.name, "organisation": org.name},
+        ),
+        (_("1. Purpose of the organisation"), terms.purpose),
+        (
+            _("2. Legal status"),
+            _("%(organisation)s is a %(status)s.")
+            % {"organisation": org.name, "status": org.get_legal_status_display()},
+        ),
+        (
+            _("3. Insurance"),
+            _("Insurer: %(insurer)s, policy number %(policy)s.")
+            % {"insurer": terms.insurer, "policy": terms.policy_number}
+            + (f" {terms.insurance_cover}" if terms.insurance_cover else ""),
+        ),
+        (
+            _("4. Expenses"),
+            expense + (f" {terms.expense_details}" if terms.expense_details else ""),
+        ),
+        (_("5. Discretion and professional secrecy"), f"{terms.discretion} {secrecy}"),
+    ]
+    if org.legal_status == "de_facto":
+        sections.append(
+            (
+                _("Responsible person"),
+                _(
+                    "%(person)s is responsible for the association. If the association has no "
+                    "staff and is not part of an umbrella organisation, the volunteer may be "
+                    "personally liable."
+                )
+                % {"person": terms.contact_person},
+            )
+        )
+    modules = TrainingModule.objects.filter(project=buddy.project, required_before_matching=True)
+    training = ", ".join(m.title for m in modules) or _("none")
+    sections += [
+        (_("Agreement: the work"), terms.nature_of_work or "-"),
+        (
+            _("Agreement: your contact person"),
+            f"{terms.contact_person} — {terms.contact_details}",
+        ),
+        (_("Agreement: required training"), training),
+    ]
+    return sections
+
+
+def note_text(*, buddy: Buddy, terms: VolunteerTerms) -> str:
+    title = _("Information note and volunteer agreement")
+    parts = [title]
+    for heading, body in note_sections(buddy=buddy, terms=terms):
+        parts.append(f"{heading}\n{body}")
+    return "\n\n".join(parts)
+
+
+def note_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def note_sign(*, buddy: Buddy, user, signed_name: str, shown_hash: str, language: str = "nl"):
+    """The buddy acknowledges the note they were shown: the exact text is stored with its
+    hash, so the record proves what they read. The text must be the current one."""
+    terms = VolunteerTerms.objects.filter(project=buddy.project).first()
+    if terms is None:
+        raise BuddyError(_("The project has not filled in its information note yet."))
+    with override(language):
+        current = note_text(buddy=buddy, terms=terms)
+    if shown_hash != note_hash(current):
+        raise BuddyError(
+            _("The information note changed while you were reading it. Please read it again.")
+        )
+    signed_name = " ".join(signed_name.split())
+    if signed_name.casefold() != buddy.full_name.casefold():
+        raise BuddyError(
+            _("Type your full name exactly as shown: %(name)s.") % {"name": buddy.full_name}
+        )
+    with transaction.atomic():
+        note = InformationNote.objects.create(
+            project=buddy.project,
+            buddy=buddy,
+            text=current,
+            document_hash=note_hash(current),
+            language=language,
+            signed_name=signed_name,
+            signed_at=timezone.now(),
+            signed_by=user,
+        )
+        buddy.log_action(
+            "buddy.information_note_signed", user=user, data={"hash": note.document_hash}
+        )
+    return note
