@@ -56,7 +56,7 @@ def test_applicant_to_ready_to_match(transactional_db, page, login, events, scre
     page.fill("input[name=birth_year]", "1990")
     page.check("input[name=languages][value=nl]")
     page.check("input[name=languages][value=fr]")
-    page.check("input[name=availability][value=wed_pm]")
+    page.check("input[name=availability][value=wed_afternoon]")
     page.fill("input[name=interests]", "wandelen, koken")
     page.fill("textarea[name=motivation]", "Ik wil iemand uit zijn isolement halen.")
     page.set_input_files(

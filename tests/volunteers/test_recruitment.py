@@ -44,7 +44,7 @@ def application(**overrides):
         "postcode": "9000",
         "birth_year": "1980",
         "languages": ["nl", "fr"],
-        "availability": ["wed_pm", "sat_am"],
+        "availability": ["wed_afternoon", "sat_morning"],
         "interests": "wandelen, koken",
         "motivation": "Ik wil iets betekenen.",
         "privacy_consent": "on",
@@ -435,7 +435,7 @@ def test_buddy_sees_and_edits_only_their_own_profile(world, client_for):
             "max_distance_km": 15,
             "email": "bram@example.be",
             "languages": ["nl", "ar"],
-            "availability": ["mon_ev"],
+            "availability": ["mon_evening"],
             "interests": "schaken, fietsen",
             # A buddy cannot rename themselves through the form.
             "first_name": "Hacker",
@@ -446,7 +446,7 @@ def test_buddy_sees_and_edits_only_their_own_profile(world, client_for):
         world.buddy.refresh_from_db()
     assert world.buddy.town == "Antwerpen"
     assert world.buddy.first_name == "Bram"
-    assert world.buddy.availability == ["mon_ev"]
+    assert world.buddy.availability == ["mon_evening"]
     assert world.buddy.interests == ["schaken", "fietsen"]
     # Another buddy's pages are not reachable: coordinator pages are 403.
     other = client.get(reverse("buddy_detail", kwargs={"project": p, "code": world.buddy.code}))

@@ -17,11 +17,12 @@ LANGUAGES = [
     ("ro", _("Romanian")),
     ("pl", _("Polish")),
     ("es", _("Spanish")),
-    ("prs", _("Dari")),
+    ("fa", _("Persian (Dari/Farsi)")),
     ("ps", _("Pashto")),
     ("so", _("Somali")),
     ("ti", _("Tigrinya")),
     ("bg", _("Bulgarian")),
+    ("vgt", _("Flemish Sign Language")),
 ]
 
 DAYS = [

@@ -11,28 +11,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core import choices, geo
+from buddynet.core import choices
+from buddynet.core.forms import PostcodeMixin
 
 from . import consent
 from .models import ConsentRecord, ContactMoment, HouseholdMember, Offer, Participant
-
-
-class PostcodeMixin:
-    """A Belgian postcode, checked against the bundled municipality list."""
-
-    def clean_postcode(self):
-        postcode = (self.cleaned_data.get("postcode") or "").strip()
-        if not postcode:
-            return postcode
-        if not (postcode.isdigit() and len(postcode) == 4) or geo.by_postcode(postcode) is None:
-            raise forms.ValidationError(
-                _("This is not a Belgian postcode. Use four digits, for example 9000.")
-            )
-        return postcode
-
-    def town_for(self, postcode: str) -> str:
-        municipality = geo.by_postcode(postcode) if postcode else None
-        return municipality.name_nl if municipality else ""
 
 
 def _bounds(field: forms.IntegerField, low: int, high: int) -> None:

@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core import geo
+from buddynet.core import choices
+from buddynet.core.forms import PostcodeMixin
 
 from . import services
 from .models import (
@@ -23,41 +24,13 @@ from .models import (
     VolunteerTerms,
 )
 
-LANGUAGE_CHOICES = [
-    ("nl", _("Dutch")),
-    ("fr", _("French")),
-    ("en", _("English")),
-    ("de", _("German")),
-    ("ar", _("Arabic")),
-    ("tr", _("Turkish")),
-    ("uk", _("Ukrainian")),
-    ("ru", _("Russian")),
-    ("es", _("Spanish")),
-    ("pl", _("Polish")),
-    ("ro", _("Romanian")),
-    ("fa", _("Persian (Dari/Farsi)")),
-    ("ps", _("Pashto")),
-    ("ti", _("Tigrinya")),
-    ("so", _("Somali")),
-    ("vgt", _("Flemish Sign Language")),
-]
+LANGUAGE_CHOICES = choices.LANGUAGES
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _words(value: str) -> list[str]:
     return [w.strip() for w in (value or "").split(",") if w.strip()][:20]
-
-
-class PostcodeMixin:
-    def clean_postcode(self):
-        value = (self.cleaned_data.get("postcode") or "").strip()
-        if value and geo.by_postcode(value) is None:
-            raise forms.ValidationError(
-                _("%(value)s is not a Belgian postcode. Type the four digits, e.g. 9000."),
-                params={"value": value},
-            )
-        return value
 
 
 class VacancyForm(forms.ModelForm):

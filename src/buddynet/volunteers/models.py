@@ -44,29 +44,30 @@ class BenefitStatus(models.TextChoices):
 
 
 class Slot(models.TextChoices):
-    """Weekly time slots for availability: a day and a part of the day."""
+    """Weekly time slots for availability: a day and a part of the day. The codes are
+    the shared vocabulary of ``core.choices.SLOTS`` and the matching engine."""
 
-    MON_AM = "mon_am", _("Monday morning")
-    MON_PM = "mon_pm", _("Monday afternoon")
-    MON_EV = "mon_ev", _("Monday evening")
-    TUE_AM = "tue_am", _("Tuesday morning")
-    TUE_PM = "tue_pm", _("Tuesday afternoon")
-    TUE_EV = "tue_ev", _("Tuesday evening")
-    WED_AM = "wed_am", _("Wednesday morning")
-    WED_PM = "wed_pm", _("Wednesday afternoon")
-    WED_EV = "wed_ev", _("Wednesday evening")
-    THU_AM = "thu_am", _("Thursday morning")
-    THU_PM = "thu_pm", _("Thursday afternoon")
-    THU_EV = "thu_ev", _("Thursday evening")
-    FRI_AM = "fri_am", _("Friday morning")
-    FRI_PM = "fri_pm", _("Friday afternoon")
-    FRI_EV = "fri_ev", _("Friday evening")
-    SAT_AM = "sat_am", _("Saturday morning")
-    SAT_PM = "sat_pm", _("Saturday afternoon")
-    SAT_EV = "sat_ev", _("Saturday evening")
-    SUN_AM = "sun_am", _("Sunday morning")
-    SUN_PM = "sun_pm", _("Sunday afternoon")
-    SUN_EV = "sun_ev", _("Sunday evening")
+    MON_AM = "mon_morning", _("Monday morning")
+    MON_PM = "mon_afternoon", _("Monday afternoon")
+    MON_EV = "mon_evening", _("Monday evening")
+    TUE_AM = "tue_morning", _("Tuesday morning")
+    TUE_PM = "tue_afternoon", _("Tuesday afternoon")
+    TUE_EV = "tue_evening", _("Tuesday evening")
+    WED_AM = "wed_morning", _("Wednesday morning")
+    WED_PM = "wed_afternoon", _("Wednesday afternoon")
+    WED_EV = "wed_evening", _("Wednesday evening")
+    THU_AM = "thu_morning", _("Thursday morning")
+    THU_PM = "thu_afternoon", _("Thursday afternoon")
+    THU_EV = "thu_evening", _("Thursday evening")
+    FRI_AM = "fri_morning", _("Friday morning")
+    FRI_PM = "fri_afternoon", _("Friday afternoon")
+    FRI_EV = "fri_evening", _("Friday evening")
+    SAT_AM = "sat_morning", _("Saturday morning")
+    SAT_PM = "sat_afternoon", _("Saturday afternoon")
+    SAT_EV = "sat_evening", _("Saturday evening")
+    SUN_AM = "sun_morning", _("Sunday morning")
+    SUN_PM = "sun_afternoon", _("Sunday afternoon")
+    SUN_EV = "sun_evening", _("Sunday evening")
 
 
 class AgeGroup(models.TextChoices):
