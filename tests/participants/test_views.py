@@ -241,3 +241,43 @@ def test_api_referral_bad_input_gets_a_reason(world, client_for):
     assert response.status_code == 422
     response = client.post(url, {**body, "postcode": "9000"}, content_type="application/json")
     assert response.status_code == 201
+
+
+def test_api_masks_progress_for_referrers_and_pages_the_waiting_list(
+    world, client_for, time_machine
+):
+    time_machine.move_to(TODAY)
+    prof = client_for(world.prof)
+    url = f"/api/v1/projects/{world.project.code}/participants"
+    row = prof.get(url).json()["items"][0]
+    assert row["last_name"] == "Verwezen" and row["status"] == "not_shared"
+    assert row["waiting_since"] is None
+    with scopes_disabled():
+        services.consent_record(
+            participant=world.participant,
+            purpose=consent.SHARE_WITH_REFERRER,
+            given=True,
+            by=world.coord,
+        )
+    assert prof.get(url).json()["items"][0]["status"] == "waiting"
+    coord = client_for(world.coord)
+    assert {p["status"] for p in coord.get(url).json()["items"]} == {"waiting"}
+    with scopes_disabled():
+        for i in range(3):
+            f.ParticipantFactory(
+                project=world.project, status="matched", matched_on=TODAY - timedelta(days=i)
+            )
+        for i in range(55):
+            f.ParticipantFactory(
+                project=world.project,
+                status="waiting",
+                waiting_since=TODAY - timedelta(days=400 - i),
+            )
+    page1 = coord.get(f"/api/v1/projects/{world.project.code}/waiting-list").json()
+    assert page1["count"] == 57 and len(page1["items"]) == 50
+    assert [item["position"] for item in page1["items"][:3]] == [1, 2, 3]
+    first = page1["items"][0]
+    assert first["estimated_wait_months"] is not None
+    assert first["days_waiting"] >= 400 - 1
+    page2 = coord.get(f"/api/v1/projects/{world.project.code}/waiting-list?page=2").json()
+    assert [item["position"] for item in page2["items"]][:1] == [51]

@@ -22,6 +22,14 @@ VIEW_ANY = (policy.PARTICIPANTS_VIEW, policy.PARTICIPANTS_VIEW_REFERRED)
 NOT_SHARED = "not_shared"
 
 
+def _progress_shared(obj, context) -> bool:
+    """Coordinators see the status; a referrer only with the participant's consent."""
+    access = get_access(context["request"])
+    return access.has(policy.PARTICIPANTS_VIEW, obj.project_id) or bool(
+        getattr(obj, "shares_with_referrer", False)
+    )
+
+
 class ParticipantOut(Schema):
     code: uuid.UUID
     first_name: str
@@ -35,6 +43,18 @@ class ParticipantOut(Schema):
     referred_on: date | None
     waiting_since: date | None
 
+    @staticmethod
+    def resolve_status(obj, context) -> str:
+        if isinstance(obj, dict):  # already masked by the detail endpoint
+            return obj["status"]
+        return obj.status if _progress_shared(obj, context) else NOT_SHARED
+
+    @staticmethod
+    def resolve_waiting_since(obj, context) -> date | None:
+        if isinstance(obj, dict):
+            return obj["waiting_since"]
+        return obj.waiting_since if _progress_shared(obj, context) else None
+
 
 class ParticipantDetailOut(ParticipantOut):
     help_request: str
@@ -44,6 +64,19 @@ class ParticipantDetailOut(ParticipantOut):
     health_notes: str | None
     position: int | None
     estimated_wait_months: float | None
+
+
+def _waiting_row(obj, context):
+    """The place, estimate and flags of one row, from what the endpoint computed once."""
+    request = context["request"]
+    cached = getattr(obj, "_waiting_row", None)
+    if cached is None:
+        project, positions, matches = request._buddynet_waiting
+        cached = selectors.waiting_rows(
+            [obj], project=project, positions=positions, matches=matches
+        )[0]
+        obj._waiting_row = cached
+    return cached
 
 
 class WaitingOut(Schema):
@@ -61,6 +94,37 @@ class WaitingOut(Schema):
     next_contact_due: date | None
     contact_overdue_days: int | None
     flagged_no_contact: bool
+
+    @staticmethod
+    def resolve_position(obj, context) -> int | None:
+        return _waiting_row(obj, context).position
+
+    @staticmethod
+    def resolve_days_waiting(obj, context) -> int:
+        return _waiting_row(obj, context).days_waiting
+
+    @staticmethod
+    def resolve_estimated_wait_months(obj, context) -> float | None:
+        estimate = _waiting_row(obj, context).estimate
+        return estimate.months if estimate else None
+
+    @staticmethod
+    def resolve_estimated_wait_low_months(obj, context) -> float | None:
+        estimate = _waiting_row(obj, context).estimate
+        return estimate.low_months if estimate else None
+
+    @staticmethod
+    def resolve_estimated_wait_high_months(obj, context) -> float | None:
+        estimate = _waiting_row(obj, context).estimate
+        return estimate.high_months if estimate else None
+
+    @staticmethod
+    def resolve_contact_overdue_days(obj, context) -> int | None:
+        return _waiting_row(obj, context).contact_overdue_days
+
+    @staticmethod
+    def resolve_flagged_no_contact(obj, context) -> bool:
+        return _waiting_row(obj, context).flagged
 
 
 class ReferralIn(Schema):
@@ -109,12 +173,11 @@ def _masked(participant, access, project) -> dict:
 )
 @paginate(PageNumberPagination, page_size=50)
 def participant_list(request, code: uuid.UUID, status: str | None = None, q: str | None = None):
-    access = get_access(request)
     project = project_for_api(request, code, *VIEW_ANY)
-    people = participant_list_for_user(
-        access=access, user=request.user, project=project, status=status, query=q
+    # A queryset: the paginator slices it, the schema masks what a referrer may not see.
+    return participant_list_for_user(
+        access=get_access(request), user=request.user, project=project, status=status, query=q
     )
-    return [_masked(p, access, project) for p in people]
 
 
 @router.get(
@@ -158,28 +221,9 @@ def waiting_list(request, code: uuid.UUID, reason: str | None = None, q: str | N
     if reason not in (None, *Participant.WaitingReason.values):
         raise HttpError(400, "Unknown reason.")
     shown, positions, matches = selectors.waiting_list(project=project, reason=reason, query=q)
-    rows = selectors.waiting_rows(
-        list(shown), project=project, positions=positions, matches=matches
-    )
-    return [
-        {
-            "position": row.position,
-            "code": row.participant.code,
-            "first_name": row.participant.first_name,
-            "last_name": row.participant.last_name,
-            "urgency": row.participant.urgency,
-            "waiting_reason": row.participant.waiting_reason,
-            "waiting_since": row.participant.waiting_since,
-            "days_waiting": row.days_waiting,
-            "estimated_wait_months": row.estimate.months if row.estimate else None,
-            "estimated_wait_low_months": row.estimate.low_months if row.estimate else None,
-            "estimated_wait_high_months": row.estimate.high_months if row.estimate else None,
-            "next_contact_due": row.participant.next_contact_due,
-            "contact_overdue_days": row.contact_overdue_days,
-            "flagged_no_contact": row.flagged,
-        }
-        for row in rows
-    ]
+    # Rows are built per page by the schema's resolvers, not for the whole list.
+    request._buddynet_waiting = (project, positions, matches)
+    return shown
 
 
 @router.post(

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -262,19 +262,30 @@ def expiring_items(*, project_ids, today: date | None = None) -> dict[str, int]:
             expires = record_check_expires_on(buddy=buddy, terms=terms[buddy.project_id])
             if expires <= horizon:
                 checks += 1
-    trainings = 0
-    records = TrainingRecord.objects.filter(
-        project_id__in=project_ids,
-        buddy__status__in=current,
-        completed_on__isnull=False,
-        module__refresh_months__isnull=False,
-    ).select_related("module")
-    latest: dict[tuple[int, int], TrainingRecord] = {}
-    for record in records:
-        key = (record.buddy_id, record.module_id)
-        if key not in latest or record.completed_on > latest[key].completed_on:
-            latest[key] = record
-    trainings = sum(1 for r in latest.values() if r.expires_on and r.expires_on <= horizon)
+    # The latest completion per buddy and module, grouped in the database: one row per
+    # (buddy, module), not one per training record.
+    refresh = dict(
+        TrainingModule.objects.filter(
+            project_id__in=project_ids, refresh_months__isnull=False
+        ).values_list("pk", "refresh_months")
+    )
+    latest = (
+        TrainingRecord.objects.filter(
+            project_id__in=project_ids,
+            buddy__status__in=current,
+            completed_on__isnull=False,
+            module_id__in=list(refresh),
+        )
+        .values("buddy_id", "module_id")
+        .annotate(last=Max("completed_on"))
+        .order_by()
+    )
+    trainings = sum(
+        1
+        for row in latest
+        if refresh[row["module_id"]]
+        and row["last"] + timedelta(days=round(refresh[row["module_id"]] * 30.44)) <= horizon
+    )
     return {"record_checks": checks, "trainings": trainings}
 
 
