@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from datetime import date
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -119,7 +120,18 @@ def build(*, access: Access, user) -> dict:
         context["sections"].append("professional")
 
     if Role.BUDDY in roles:
-        context["buddy_profiles"] = buddy_selectors.buddies_own(user=user)
+        from buddynet.volunteers.services import required_modules_missing
+
+        today = timezone.localdate()
+        context["buddy_profiles"] = [
+            {
+                "buddy": buddy,
+                # What a buddy has to do themselves: sign, and follow required training.
+                "needs_signature": not buddy_selectors.signed_notes(buddy=buddy),
+                "training_missing": required_modules_missing(buddy=buddy, today=today),
+            }
+            for buddy in buddy_selectors.buddies_own(user=user)
+        ]
         context["sections"].append("buddy")
 
     if Role.PARTICIPANT in roles:
