@@ -141,6 +141,20 @@ class FormPageMixin:
         context.update(title=self.title, intro=self.intro, submit_label=self.submit_label)
         return context
 
+    def save_changes(self, form, service, *, success, to, **kwargs):
+        """Hand the changed fields to one service on a fresh copy of the buddy (so a
+        refused save leaves nothing half-applied); a BuddyError goes back to the form
+        with everything typed kept."""
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        fresh = Buddy.objects.get(pk=self.buddy.pk)
+        try:
+            service(buddy=fresh, user=self.request.user, data=data, **kwargs)
+        except BuddyError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, success)
+        return redirect(to)
+
 
 class BuddyStepView(BuddyMixin, FormPageMixin, FormView):
     form_class = forms.StepForm
@@ -177,15 +191,12 @@ class BuddyEditView(BuddyMixin, FormPageMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.buddy}
 
     def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
-        fresh = Buddy.objects.get(pk=self.buddy.pk)
-        try:
-            services.buddy_profile_update(buddy=fresh, user=self.request.user, data=data)
-        except BuddyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("The profile was saved."))
-        return redirect(self.buddy_url())
+        return self.save_changes(
+            form,
+            services.buddy_profile_update,
+            success=_("The profile was saved."),
+            to=self.buddy_url(),
+        )
 
 
 class BuddyIntakeView(BuddyMixin, FormPageMixin, FormView):
@@ -223,15 +234,12 @@ class BuddyScreeningView(BuddyMixin, FormPageMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.buddy}
 
     def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
-        fresh = Buddy.objects.get(pk=self.buddy.pk)
-        try:
-            services.screening_update(buddy=fresh, user=self.request.user, data=data)
-        except BuddyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("The screening was saved."))
-        return redirect(self.buddy_url())
+        return self.save_changes(
+            form,
+            services.screening_update,
+            success=_("The screening was saved."),
+            to=self.buddy_url(),
+        )
 
 
 class BuddyReferenceView(BuddyMixin, FormPageMixin, FormView):
@@ -630,17 +638,13 @@ class BuddyMeEditView(OwnBuddyMixin, FormPageMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.buddy, "self_service": True}
 
     def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
-        fresh = Buddy.objects.get(pk=self.buddy.pk)
-        try:
-            services.buddy_profile_update(
-                buddy=fresh, user=self.request.user, data=data, fields=services.SELF_FIELDS
-            )
-        except BuddyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Your profile was saved."))
-        return redirect(self.me_url())
+        return self.save_changes(
+            form,
+            services.buddy_profile_update,
+            success=_("Your profile was saved."),
+            to=self.me_url(),
+            fields=services.SELF_FIELDS,
+        )
 
 
 class BuddyMeNoteView(OwnBuddyMixin, FormView):
