@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from buddynet.api import api
@@ -160,7 +161,7 @@ ENDPOINTS: dict[tuple[str, str], Row] = {
 
 # Each app may keep its rows beside its tests, in tests/<app>/access_rows.py, defining
 # PAGES and/or ENDPOINTS in the same shape as above.
-for _module_name in ("volunteers", "participants", "matching", "trajectories"):
+for _module_name in settings.BUDDYNET_FEATURE_APPS:
     try:
         _rows = importlib.import_module(f"tests.{_module_name}.access_rows")
     except ModuleNotFoundError as exc:

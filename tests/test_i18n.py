@@ -17,6 +17,15 @@ from tests.test_access_matrix import PAGES
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "buddynet"
 NL_PO = SRC / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+# The shared catalogue and one per feature app (``<app>/locale``).
+NL_CATALOGUES = [NL_PO, *sorted(SRC.glob("*/locale/nl/LC_MESSAGES/django.po"))]
+
+
+def all_dutch_entries() -> dict[str, str]:
+    entries: dict[str, str] = {}
+    for path in NL_CATALOGUES:
+        entries.update(parse_po(path))
+    return entries
 
 
 def parse_po(path: Path) -> dict[str, str]:
@@ -41,19 +50,32 @@ def _field(block: str, name: str) -> str:
     return "".join(ast.literal_eval(f'"{part}"') for part in parts)
 
 
-def test_every_dutch_entry_is_translated_and_not_fuzzy():
-    entries = parse_po(NL_PO)
-    assert "__fuzzy__" not in entries, "fuzzy entries left in the Dutch translation"
+@pytest.mark.parametrize("catalogue", NL_CATALOGUES, ids=lambda p: str(p.relative_to(SRC)))
+def test_every_dutch_entry_is_translated_and_not_fuzzy(catalogue):
+    entries = parse_po(catalogue)
+    assert "__fuzzy__" not in entries, f"fuzzy entries left in {catalogue}"
     empty = [msgid for msgid, msgstr in entries.items() if not msgstr]
-    assert not empty, f"untranslated: {empty[:10]}"
-    assert len(entries) > 150
+    assert not empty, f"untranslated in {catalogue}: {empty[:10]}"
 
 
-def test_compiled_translations_are_up_to_date(tmp_path):
+def test_the_shared_catalogue_is_not_empty():
+    assert len(parse_po(NL_PO)) > 150
+
+
+@pytest.mark.parametrize(
+    "catalogue",
+    [
+        p.parent.parent.parent / lang / "LC_MESSAGES" / "django.po"
+        for p in NL_CATALOGUES
+        for lang in ("nl", "en")
+    ],
+    ids=lambda p: str(p.relative_to(SRC)),
+)
+def test_compiled_translations_are_up_to_date(catalogue, tmp_path):
     compiled = tmp_path / "django.mo"
-    subprocess.run(["msgfmt", "--check", "-o", str(compiled), str(NL_PO)], check=True)
-    assert compiled.read_bytes() == NL_PO.with_suffix(".mo").read_bytes(), (
-        "django.mo is stale: run `make messages`"
+    subprocess.run(["msgfmt", "--check", "-o", str(compiled), str(catalogue)], check=True)
+    assert compiled.read_bytes() == catalogue.with_suffix(".mo").read_bytes(), (
+        f"{catalogue.with_suffix('.mo')} is stale: run `make messages`"
     )
 
 
@@ -68,8 +90,10 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
         call_command("makemessages", locale=["nl"], no_obsolete=True, verbosity=0)
     finally:
         os.chdir(cwd)
-    fresh = set(parse_po(copy / "locale" / "nl" / "LC_MESSAGES" / "django.po"))
-    known = set(parse_po(NL_PO))
+    fresh = set()
+    for path in copy.glob("**/locale/nl/LC_MESSAGES/django.po"):
+        fresh |= set(parse_po(path))
+    known = set(all_dutch_entries())
     missing = fresh - known - {"__fuzzy__"}
     assert not missing, (
         f"strings not in the catalogue (run `make messages`): {sorted(missing)[:10]}"
@@ -116,7 +140,7 @@ def _visible_text(body: str) -> str:
 )
 def test_no_half_translated_pages(role, world, client_for):
     """In Dutch no English source sentence shows; in English no Dutch translation."""
-    entries = {k: v for k, v in parse_po(NL_PO).items() if k != "__fuzzy__"}
+    entries = {k: v for k, v in all_dutch_entries().items() if k != "__fuzzy__"}
     english = [
         k for k, v in entries.items() if len(k) > 14 and k != v and "%" not in k and "<" not in k
     ]

@@ -68,13 +68,12 @@ def _invalid(request, exc):
 
 
 def _register() -> None:
-    from buddynet.participants.api import router as participants_router
+    from buddynet.core.plugins import feature_modules
     from buddynet.tenancy.api import router as tenancy_router
-    from buddynet.volunteers.api import router as volunteers_router
 
     api.add_router("", tenancy_router)
-    api.add_router("", volunteers_router)
-    api.add_router("", participants_router)
+    for _app, module in feature_modules("api"):
+        api.add_router("", module.router)
 
 
 _register()

@@ -107,7 +107,16 @@ INSTALLED_APPS = [
     "buddynet.tenancy",
     "buddynet.volunteers",
     "buddynet.participants",
+    "buddynet.matching",
+    "buddynet.trajectories",
+    "buddynet.followup",
 ]
+
+# The feature apps, in menu order. Each may plug in (all optional): ``urls.py``
+# (project_urlpatterns / public_urlpatterns), ``api.py`` (``router``),
+# ``dashboard.py`` (``coordinator_panel``), ``demo.py`` (``seed_extra``),
+# ``templates/<app>/_project_nav_items.html`` and ``locale/`` (its own catalogue).
+BUDDYNET_FEATURE_APPS = ("volunteers", "participants", "matching", "trajectories", "followup")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -263,7 +272,16 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# One catalogue per feature app (``<app>/locale``, so work on apps does not collide),
+# then the shared one for everything else. ``make messages`` fills each.
+LOCALE_PATHS = [
+    *(
+        BASE_DIR / app / "locale"
+        for app in BUDDYNET_FEATURE_APPS
+        if (BASE_DIR / app / "locale").is_dir()
+    ),
+    BASE_DIR / "locale",
+]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

@@ -8,19 +8,23 @@ from buddynet.accounts import views as account_views
 from buddynet.api import api
 from buddynet.core import views as core_views
 from buddynet.core.locale import set_language
-from buddynet.participants import urls as participant_urls
+from buddynet.core.plugins import feature_modules
 from buddynet.tenancy import urls as tenancy_urls
-from buddynet.volunteers import urls as buddy_urls
+
+_feature_urls = [module for _app, module in feature_modules("urls")]
 
 project_patterns = [
     *tenancy_urls.project_urlpatterns,
-    *buddy_urls.project_urlpatterns,
-    *participant_urls.project_urlpatterns,
+    *(p for module in _feature_urls for p in getattr(module, "project_urlpatterns", [])),
 ]
 
 public_patterns = [
-    *buddy_urls.public_urlpatterns,
-    *participant_urls.public_urlpatterns,
+    *(p for module in _feature_urls for p in getattr(module, "public_urlpatterns", [])),
+]
+
+# Feature apps may also have pages outside a project (a buddy's own pages, feeds).
+personal_patterns = [
+    *(p for module in _feature_urls for p in getattr(module, "urlpatterns", [])),
 ]
 
 urlpatterns = [
@@ -28,6 +32,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("p/<uuid:project>/", include(project_patterns)),
     path("public/", include(public_patterns)),
+    *personal_patterns,
     *tenancy_urls.urlpatterns,
     path("me/tokens/", account_views.api_tokens, name="api_tokens"),
     path(

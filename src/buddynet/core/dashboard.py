@@ -6,7 +6,6 @@ with the number of projects.
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from buddynet.core.plugins import feature_modules
 from buddynet.participants import selectors as participant_selectors
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
@@ -21,17 +21,15 @@ from buddynet.tenancy.models import Network, Project, Role
 from buddynet.tenancy.selectors import network_overview
 from buddynet.volunteers import selectors as buddy_selectors
 
-PANEL_APPS = ("volunteers", "participants")
 
-
-def _app_panel(app: str, **kwargs) -> dict | None:
-    try:
-        module = importlib.import_module(f"buddynet.{app}.dashboard")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"buddynet.{app}.dashboard":
-            raise
-        return None
-    return module.coordinator_panel(**kwargs)
+def _app_panels(**kwargs) -> list[dict]:
+    """The coordinator panel of every feature app that has one (``<app>/dashboard.py``)."""
+    panels = []
+    for _app, module in feature_modules("dashboard"):
+        panel = module.coordinator_panel(**kwargs)
+        if panel is not None:
+            panels.append(panel)
+    return panels
 
 
 def month_label(month: str) -> str:
@@ -77,11 +75,7 @@ def build(*, access: Access, user) -> dict:
         }
         # Apps add their own panels: buddynet.<app>.dashboard.coordinator_panel(...)
         # returns a dict with "template" (rendered with "panel" in its context).
-        context["coordinator"]["panels"] = [
-            panel
-            for app in PANEL_APPS
-            if (panel := _app_panel(app, project_ids=coordinated, user=user)) is not None
-        ]
+        context["coordinator"]["panels"] = _app_panels(project_ids=coordinated, user=user)
         context["sections"].append("coordinator")
 
     if access.network_ids:

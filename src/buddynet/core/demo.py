@@ -10,7 +10,6 @@ always looks current.
 
 from __future__ import annotations
 
-import importlib
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from faker import Faker
 from buddynet.accounts.models import User
 from buddynet.core.geo import Municipality, municipalities
 from buddynet.core.models import AuditEntry
+from buddynet.core.plugins import feature_modules
 from buddynet.participants.models import Participant
 from buddynet.tenancy.models import Membership, Network, Organisation, Project, Role
 from buddynet.volunteers.models import Buddy
@@ -385,13 +385,7 @@ def seed_demo(
             last_contact_on=today - timedelta(days=12),
         )
         # Apps add their own demo data: buddynet.<app>.demo.seed_extra(...).
-        for offset, app in enumerate(("volunteers", "participants"), start=1):
-            try:
-                module = importlib.import_module(f"buddynet.{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"buddynet.{app}.demo":
-                    raise
-                continue
+        for offset, (_app, module) in enumerate(feature_modules("demo"), start=1):
             module.seed_extra(
                 projects=projects,
                 users={

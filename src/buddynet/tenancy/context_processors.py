@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
@@ -26,6 +27,10 @@ def navigation(request):
     access = get_access(request)
     return {
         "access": access,
+        # Each feature app adds its own items to the project menu.
+        "feature_nav_templates": [
+            f"{app}/_project_nav_items.html" for app in settings.BUDDYNET_FEATURE_APPS
+        ],
         "nav_projects": SimpleLazyObject(lambda: _nav_projects(access)),
         "nav_networks": SimpleLazyObject(
             lambda: list(Network.objects.filter(pk__in=access.network_ids).order_by("name"))
