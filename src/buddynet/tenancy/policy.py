@@ -30,6 +30,20 @@ SELF_EDIT_BUDDY = "self.edit_buddy_profile"
 # Participants: referral, intake, consent, waiting list.
 PARTICIPANTS_REFER = "participants.refer"
 PARTICIPANTS_CHANGE = "participants.change"
+# Matching: ranking, global proposals, introductions, mutual interest.
+MATCHING_MANAGE = "matching.manage"
+MATCHING_RAISE_HAND = "matching.raise_hand"
+MATCHING_ANSWER = "matching.answer"
+# Trajectories: agreements, role division, journal, goals, closure. Which trajectory
+# a buddy, participant or professional may see is decided in the selectors.
+TRAJECTORIES_VIEW = "trajectories.view"
+TRAJECTORIES_MANAGE = "trajectories.manage"
+TRAJECTORIES_VIEW_OWN = "trajectories.view_own"
+JOURNAL_WRITE = "trajectories.journal_write"
+# Follow-up and boundaries.
+FOLLOWUP_MANAGE = "followup.manage"
+SIGNALS_RAISE = "signals.raise"
+SIGNALS_HANDLE = "signals.handle"
 
 ALL_PERMISSIONS = frozenset(
     {
@@ -51,6 +65,16 @@ ALL_PERMISSIONS = frozenset(
         SELF_EDIT_BUDDY,
         PARTICIPANTS_REFER,
         PARTICIPANTS_CHANGE,
+        MATCHING_MANAGE,
+        MATCHING_RAISE_HAND,
+        MATCHING_ANSWER,
+        TRAJECTORIES_VIEW,
+        TRAJECTORIES_MANAGE,
+        TRAJECTORIES_VIEW_OWN,
+        JOURNAL_WRITE,
+        FOLLOWUP_MANAGE,
+        SIGNALS_RAISE,
+        SIGNALS_HANDLE,
     }
 )
 
@@ -73,11 +97,39 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             BUDDIES_VIEW_POOL,
             PARTICIPANTS_REFER,
             PARTICIPANTS_CHANGE,
+            MATCHING_MANAGE,
+            TRAJECTORIES_VIEW,
+            TRAJECTORIES_MANAGE,
+            JOURNAL_WRITE,
+            FOLLOWUP_MANAGE,
+            SIGNALS_RAISE,
+            SIGNALS_HANDLE,
         }
     ),
-    Role.PROFESSIONAL: frozenset({PROJECT_VIEW, PARTICIPANTS_VIEW_REFERRED, PARTICIPANTS_REFER}),
-    Role.BUDDY: frozenset({PROJECT_VIEW, SELF_VIEW_BUDDY, SELF_EDIT_BUDDY}),
-    Role.PARTICIPANT: frozenset({PROJECT_VIEW, SELF_VIEW_PARTICIPANT}),
+    Role.PROFESSIONAL: frozenset(
+        {
+            PROJECT_VIEW,
+            PARTICIPANTS_VIEW_REFERRED,
+            PARTICIPANTS_REFER,
+            TRAJECTORIES_VIEW_OWN,
+            SIGNALS_RAISE,
+        }
+    ),
+    Role.BUDDY: frozenset(
+        {
+            PROJECT_VIEW,
+            SELF_VIEW_BUDDY,
+            SELF_EDIT_BUDDY,
+            MATCHING_RAISE_HAND,
+            MATCHING_ANSWER,
+            TRAJECTORIES_VIEW_OWN,
+            JOURNAL_WRITE,
+            SIGNALS_RAISE,
+        }
+    ),
+    Role.PARTICIPANT: frozenset(
+        {PROJECT_VIEW, SELF_VIEW_PARTICIPANT, MATCHING_ANSWER, TRAJECTORIES_VIEW_OWN, SIGNALS_RAISE}
+    ),
 }
 
 assert all(perms <= ALL_PERMISSIONS for perms in ROLE_PERMISSIONS.values())
