@@ -132,4 +132,13 @@ def build(*, access: Access, user) -> dict:
         context["participant_profiles"] = participant_selectors.participants_own(user=user)
         context["sections"].append("participant")
 
+    # Apps add what a buddy, participant or professional has to do themselves:
+    # buddynet.<app>.dashboard.personal_panels(user=..., access=...) returns a list of
+    # dicts with "template" (rendered with "panel" in its context).
+    context["personal_panels"] = [
+        panel
+        for _app, module in feature_modules("dashboard")
+        if hasattr(module, "personal_panels")
+        for panel in module.personal_panels(user=user, access=access)
+    ]
     return context

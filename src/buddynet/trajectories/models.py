@@ -50,6 +50,8 @@ class Trajectory(BaseModel):
     )
     started_on = models.DateField(_("started on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Kept up to date by the journal: the follow-up's inactivity alert reads it.
+    last_contact_on = models.DateField(_("last contact logged on"), null=True, blank=True)
 
     objects = ScopedManager(project="project")
 

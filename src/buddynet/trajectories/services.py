@@ -66,3 +66,48 @@ def trajectory_start(
             data={"buddy": str(buddy.code), "participant": str(participant.code)},
         )
     return trajectory
+
+
+# Which status may follow which. Closing is the planned or unplanned end with exit
+# conversations; closed is final.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Trajectory.Status.STARTING: (Trajectory.Status.ACTIVE, Trajectory.Status.CLOSING),
+    Trajectory.Status.ACTIVE: (Trajectory.Status.PAUSED, Trajectory.Status.CLOSING),
+    Trajectory.Status.PAUSED: (Trajectory.Status.ACTIVE, Trajectory.Status.CLOSING),
+    Trajectory.Status.CLOSING: (Trajectory.Status.CLOSED,),
+    Trajectory.Status.CLOSED: (),
+}
+
+
+def trajectory_set_status(
+    *, trajectory: Trajectory, to_status: str, by, reason: str = ""
+) -> Trajectory:
+    """Move a trajectory to another status, with the reason in its history."""
+    if to_status not in TRANSITIONS[trajectory.status]:
+        raise TrajectoryError(
+            _("A trajectory that is %(current)s cannot become %(new)s.")
+            % {
+                "current": trajectory.get_status_display(),
+                "new": Trajectory.Status(to_status).label,
+            }
+        )
+    with transaction.atomic():
+        from_status = trajectory.status
+        trajectory.status = to_status
+        if to_status == Trajectory.Status.CLOSED:
+            trajectory.closed_on = timezone.localdate()
+        trajectory.save(update_fields=["status", "closed_on", "updated_at"])
+        StatusChange.objects.create(
+            trajectory=trajectory,
+            project_id=trajectory.project_id,
+            from_status=from_status,
+            to_status=to_status,
+            by=by,
+            reason=reason,
+        )
+        trajectory.log_action(
+            "trajectory.status_changed",
+            user=by,
+            data={"from": from_status, "to": to_status},
+        )
+    return trajectory
