@@ -91,3 +91,335 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+# --- The agreement -------------------------------------------------------------------
+
+
+class Party(models.TextChoices):
+    """Who signs an agreement (and who may own a task)."""
+
+    BUDDY = "buddy", _("buddy")
+    PARTICIPANT = "participant", _("participant")
+    PROFESSIONAL = "professional", _("professional")
+    COORDINATOR = "coordinator", _("coordinator")
+
+
+class AgreementSections(models.Model):
+    """The sections of an agreement: a project's template and each trajectory's own copy.
+
+    Lists (what the buddy does and does not do) are one item per line.
+    """
+
+    purpose = models.TextField(_("purpose of the trajectory"), blank=True)
+    expected_duration = models.CharField(_("expected duration"), max_length=200, blank=True)
+    meeting_frequency = models.CharField(_("how often you meet"), max_length=200, blank=True)
+    buddy_does = models.TextField(
+        _("what the buddy does"), blank=True, help_text=_("One item per line.")
+    )
+    buddy_does_not = models.TextField(
+        _("what the buddy does not do"), blank=True, help_text=_("One item per line.")
+    )
+    buddy_tasks = models.TextField(_("mandate and tasks of the buddy"), blank=True)
+    professional_tasks = models.TextField(_("mandate and tasks of the professional"), blank=True)
+    participant_tasks = models.TextField(_("what the participant does"), blank=True)
+    contact_with_project = models.TextField(_("contact with the project"), blank=True)
+    privacy = models.TextField(_("privacy and discretion"), blank=True)
+    practical_frame = models.TextField(
+        _("practical frame: liability, insurance, expenses"), blank=True
+    )
+    boundaries = models.TextField(_("how to signal a boundary"), blank=True)
+    ending = models.TextField(_("how the trajectory ends"), blank=True)
+
+    SECTION_FIELDS = (
+        "purpose",
+        "expected_duration",
+        "meeting_frequency",
+        "buddy_does",
+        "buddy_does_not",
+        "buddy_tasks",
+        "professional_tasks",
+        "participant_tasks",
+        "contact_with_project",
+        "privacy",
+        "practical_frame",
+        "boundaries",
+        "ending",
+    )
+    LIST_FIELDS = ("buddy_does", "buddy_does_not")
+
+    class Meta:
+        abstract = True
+
+    def section_values(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.SECTION_FIELDS}
+
+
+class AgreementTemplate(AgreementSections, BaseModel):
+    """The project's starting point for every new agreement; the coordinator edits it."""
+
+    project = models.OneToOneField(
+        "tenancy.Project", on_delete=models.CASCADE, related_name="agreement_template"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        verbose_name = _("agreement template")
+        verbose_name_plural = _("agreement templates")
+
+    def __str__(self) -> str:
+        return str(self.project)
+
+
+class Agreement(AgreementSections, BaseModel):
+    """The agreement of one trajectory: the sections being written, and the frozen,
+    signed versions (``versions``)."""
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    trajectory = models.OneToOneField(
+        Trajectory, on_delete=models.CASCADE, related_name="agreement"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return f"agreement {self.trajectory_id}"
+
+
+class AgreementVersion(BaseModel):
+    """One version of an agreement: the exact text, frozen, with its SHA-256 hash.
+    Signatures belong to a version; a new version needs new signatures."""
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField()
+    document_hash = models.CharField(max_length=64)
+    language = models.CharField(max_length=10, default="nl")
+    # The parties that must sign this version (a professional only when there is one).
+    parties = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    fully_signed_at = models.DateTimeField(_("signed by everyone at"), null=True, blank=True)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"agreement {self.agreement_id} v{self.number}"
+
+
+class AgreementSignature(BaseModel):
+    """A party signed one version: typed name, time, the hash of the text they saw."""
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.CASCADE, related_name="signatures"
+    )
+    party = models.CharField(_("party"), max_length=20, choices=Party.choices)
+    signed_name = models.CharField(_("name"), max_length=200)
+    signed_at = models.DateTimeField(_("signed at"))
+    document_hash = models.CharField(max_length=64)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A participant may sign on the coordinator's device: recorded as such.
+    on_device_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "party"], name="agreement_signed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.signed_name}"
+
+
+# --- Role division -------------------------------------------------------------------
+
+
+class TaskKind(BaseModel):
+    """A kind of task the project knows, and whose it normally is: the role-division
+    view flags a buddy carrying a professional's task, or the reverse."""
+
+    class Belongs(models.TextChoices):
+        ANYONE = "anyone", _("anyone")
+        BUDDY = "buddy", _("a buddy task")
+        PROFESSIONAL = "professional", _("professional only")
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=150)
+    belongs_to = models.CharField(
+        _("whose task is it"), max_length=20, choices=Belongs.choices, default=Belongs.ANYONE
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("task kind")
+        verbose_name_plural = _("task kinds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleTask(BaseModel):
+    class Owner(models.TextChoices):
+        BUDDY = "buddy", _("buddy")
+        PROFESSIONAL = "professional", _("professional")
+        PARTICIPANT = "participant", _("participant")
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.ForeignKey(
+        TaskKind,
+        verbose_name=_("kind of task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    description = models.CharField(_("task"), max_length=300)
+    owner = models.CharField(_("who does it"), max_length=20, choices=Owner.choices)
+    mandate = models.TextField(
+        _("mandate"), blank=True, help_text=_("What this person may decide or do on their own.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["owner", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def out_of_role(self) -> bool:
+        """The buddy carries a professional-only task, or the professional a buddy task."""
+        belongs = self.kind.belongs_to if self.kind_id else TaskKind.Belongs.ANYONE
+        return (self.owner == self.Owner.BUDDY and belongs == TaskKind.Belongs.PROFESSIONAL) or (
+            self.owner == self.Owner.PROFESSIONAL and belongs == TaskKind.Belongs.BUDDY
+        )
+
+
+# --- Journal -------------------------------------------------------------------------
+
+
+class JournalEntry(BaseModel):
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("met up")
+        ACTIVITY = "activity", _("did something together")
+        PHONE = "phone", _("phone or video call")
+        MESSAGE = "message", _("message")
+        OTHER = "other", _("other")
+
+    class Mood(models.TextChoices):
+        GOOD = "good", _("good")
+        OKAY = "okay", _("okay")
+        DIFFICULT = "difficult", _("difficult")
+
+    class Visibility(models.TextChoices):
+        TEAM = "team", _("the buddy and the coordinator")
+        SHARED = "shared", _("also shared with the professional")
+        COORDINATOR = "coordinator", _("the coordinator only")
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="journal_entries"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    on = models.DateField(_("date"))
+    duration_minutes = models.PositiveSmallIntegerField(_("how long (minutes)"), default=60)
+    kind = models.CharField(_("kind of contact"), max_length=20, choices=Kind.choices)
+    note = models.TextField(_("short note"), max_length=1000, blank=True)
+    mood = models.CharField(_("how did it go?"), max_length=20, choices=Mood.choices, blank=True)
+    visibility = models.CharField(
+        _("who may read this"), max_length=20, choices=Visibility.choices, default=Visibility.TEAM
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["trajectory", "-on"])]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.kind}"
+
+
+# --- Goals towards autonomy ----------------------------------------------------------
+
+
+class Level(models.IntegerChoices):
+    BUDDY = 1, _("the buddy does it")
+    TOGETHER = 2, _("together")
+    ALONE = 3, _("the participant does it alone")
+
+
+class Goal(BaseModel):
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=200)
+    description = models.TextField(_("what it means, in the participant's words"), blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=1)
+    agreed_on = models.DateField(_("agreed on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["agreed_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GoalLevelChange(models.Model):
+    """Append-only: every level a goal reached, with its date."""
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="changes")
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    on = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id} {self.level} {self.on}"

@@ -1,0 +1,172 @@
+"""Forms of the trajectories app: short, with sensible defaults, clear messages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agreement, AgreementTemplate, JournalEntry, Level, RoleTask, TaskKind
+
+TILES = forms.RadioSelect(attrs={"class": "btn-check"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SECTION_WIDGETS = {
+    "purpose": forms.Textarea(attrs={"rows": 3}),
+    "buddy_does": forms.Textarea(attrs={"rows": 5}),
+    "buddy_does_not": forms.Textarea(attrs={"rows": 5}),
+    "buddy_tasks": forms.Textarea(attrs={"rows": 3}),
+    "professional_tasks": forms.Textarea(attrs={"rows": 3}),
+    "participant_tasks": forms.Textarea(attrs={"rows": 3}),
+    "contact_with_project": forms.Textarea(attrs={"rows": 3}),
+    "privacy": forms.Textarea(attrs={"rows": 3}),
+    "practical_frame": forms.Textarea(attrs={"rows": 4}),
+    "boundaries": forms.Textarea(attrs={"rows": 3}),
+    "ending": forms.Textarea(attrs={"rows": 3}),
+}
+
+
+class AgreementTemplateForm(forms.ModelForm):
+    class Meta:
+        model = AgreementTemplate
+        fields = AgreementTemplate.SECTION_FIELDS
+        widgets = SECTION_WIDGETS
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = Agreement.SECTION_FIELDS
+        widgets = SECTION_WIDGETS
+
+    def __init__(self, *args, has_professional: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].required = True
+        if not has_professional:
+            del self.fields["professional_tasks"]
+
+
+class SignForm(forms.Form):
+    party = forms.ChoiceField(label=_("I sign as"), widget=forms.RadioSelect)
+    signed_name = forms.CharField(
+        label=_("Type your full name to sign"),
+        max_length=200,
+        help_text=_("By signing you confirm that you have read this agreement and agree."),
+    )
+    text_hash = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = list(parties)
+        if len(self.fields["party"].choices) == 1:
+            self.fields["party"].initial = self.fields["party"].choices[0][0]
+            self.fields["party"].widget = forms.HiddenInput()
+
+
+DURATIONS = [
+    (15, _("15 min")),
+    (30, _("30 min")),
+    (60, _("1 hour")),
+    (90, _("1.5 hours")),
+    (120, _("2 hours")),
+    (180, _("3 hours")),
+]
+
+
+class JournalForm(forms.Form):
+    """One short form a buddy fills in on a phone in under a minute."""
+
+    on = forms.DateField(label=_("When"), widget=DATE)
+    kind = forms.ChoiceField(
+        label=_("What did you do?"),
+        choices=JournalEntry.Kind.choices,
+        widget=TILES,
+        initial=JournalEntry.Kind.VISIT,
+    )
+    duration_minutes = forms.TypedChoiceField(
+        label=_("How long?"),
+        choices=DURATIONS,
+        coerce=int,
+        widget=TILES,
+        initial=60,
+    )
+    mood = forms.ChoiceField(
+        label=_("How did it go?"),
+        choices=JournalEntry.Mood.choices,
+        widget=TILES,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Short note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A few words are enough. No sensitive details."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may read this?"),
+        choices=JournalEntry.Visibility.choices,
+        widget=TILES,
+        initial=JournalEntry.Visibility.TEAM,
+    )
+
+    def __init__(self, *args, has_professional: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+        if not has_professional:
+            self.fields["visibility"].choices = [
+                c for c in JournalEntry.Visibility.choices if c[0] != JournalEntry.Visibility.SHARED
+            ]
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(label=_("Goal"), max_length=200, help_text=_("E.g. 'Do the shopping'."))
+    description = forms.CharField(
+        label=_("What it means, in the participant's words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    level = forms.TypedChoiceField(
+        label=_("Where are we now?"),
+        choices=Level.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        initial=Level.BUDDY,
+    )
+
+
+class GoalLevelForm(forms.Form):
+    goal = forms.UUIDField(widget=forms.HiddenInput)
+    level = forms.TypedChoiceField(label=_("New level"), choices=Level.choices, coerce=int)
+    on = forms.DateField(label=_("Since"), widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
+class RoleTaskForm(forms.Form):
+    kind = forms.ModelChoiceField(
+        label=_("Kind of task"), queryset=TaskKind.objects.none(), required=False
+    )
+    description = forms.CharField(label=_("Task"), max_length=300)
+    owner = forms.ChoiceField(label=_("Who does it?"), choices=RoleTask.Owner.choices)
+    mandate = forms.CharField(
+        label=_("Mandate"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What this person may decide or do on their own."),
+    )
+
+    def __init__(self, *args, kinds=None, has_professional: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = kinds if kinds is not None else TaskKind.objects.none()
+        if not has_professional:
+            self.fields["owner"].choices = [
+                c for c in RoleTask.Owner.choices if c[0] != RoleTask.Owner.PROFESSIONAL
+            ]
+
+
+class TaskKindForm(forms.Form):
+    name = forms.CharField(label=_("Kind of task"), max_length=150)
+    belongs_to = forms.ChoiceField(label=_("Whose task is it?"), choices=TaskKind.Belongs.choices)
