@@ -6,3 +6,12 @@ class FollowupConfig(AppConfig):
     name = "buddynet.followup"
     label = "followup"
     verbose_name = _("Follow-up and boundaries")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from buddynet.trajectories.models import Trajectory
+
+        from .receivers import trajectory_saved
+
+        post_save.connect(trajectory_saved, sender=Trajectory, dispatch_uid="followup_schedule")

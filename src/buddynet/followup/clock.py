@@ -1,0 +1,61 @@
+"""Dates and times of the follow-up, always in the project's zone (Europe/Brussels).
+
+Follow-ups are stored as aware datetimes. Whether one is due or overdue is decided on
+the *local date in Brussels*, never on the date in UTC, on the server's zone or on the
+zone a user's browser is in: a conversation due on Sunday 29 March is overdue from
+Monday 00:00 in Brussels, whatever the clock says elsewhere, and daylight saving time
+does not move a 10:00 appointment to 09:00 or 11:00.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+PROJECT_TZ = ZoneInfo("Europe/Brussels")
+TZID = "Europe/Brussels"
+
+
+def now() -> datetime:
+    return timezone.now()
+
+
+def today() -> date:
+    """Today's date in Brussels, whatever zone is active for the request or the server."""
+    return timezone.now().astimezone(PROJECT_TZ).date()
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(PROJECT_TZ)
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(PROJECT_TZ).date()
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """The aware moment ``hour:minute`` on ``day`` in Brussels (DST handled by zoneinfo)."""
+    return datetime.combine(day, time(hour, minute), tzinfo=PROJECT_TZ)
+
+
+def start_of(day: date) -> datetime:
+    """Midnight at the start of ``day`` in Brussels, as an aware datetime."""
+    return at(day, 0)
+
+
+def end_of(day: date) -> datetime:
+    """Midnight at the end of ``day`` in Brussels (the start of the next day)."""
+    return start_of(day + timedelta(days=1))
+
+
+def state(due_at: datetime, *, on: date | None = None) -> str:
+    """'overdue' (its Brussels date has passed), 'due' (today) or 'upcoming'."""
+    on = on or today()
+    due_day = local_date(due_at)
+    if due_day < on:
+        return "overdue"
+    if due_day == on:
+        return "due"
+    return "upcoming"

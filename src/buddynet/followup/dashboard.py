@@ -1,0 +1,54 @@
+"""Follow-up on the dashboard: for coordinators the conversations due and overdue, the
+open boundary signals and the quiet trajectories; for a buddy, participant or
+professional a big "signal a boundary" button and their next conversation.
+
+A constant number of queries, whatever the number of projects.
+"""
+
+from __future__ import annotations
+
+from buddynet.tenancy import policy
+from buddynet.tenancy.access import access_for_user
+
+from . import clock, selectors
+
+PANEL_LIMIT = 10
+
+
+def coordinator_panel(*, project_ids, user) -> dict | None:
+    access = access_for_user(user)
+    managed = sorted(set(project_ids) & access.projects_with(policy.FOLLOWUP_MANAGE))
+    if not managed:
+        return None
+    handled = sorted(set(project_ids) & access.projects_with(policy.SIGNALS_HANDLE))
+    today = clock.today()
+    due = selectors.followups_due(project_ids=managed, today=today, limit=PANEL_LIMIT + 1)
+    return {
+        "template": "followup/_dashboard_panel.html",
+        "due": due[:PANEL_LIMIT],
+        "more_due": len(due) > PANEL_LIMIT,
+        "overdue_count": sum(1 for row in due if row.state == "overdue"),
+        "signals": selectors.signals_open(project_ids=handled, limit=PANEL_LIMIT),
+        "inactive": selectors.inactive_trajectories(project_ids=managed, today=today)[:PANEL_LIMIT],
+    }
+
+
+def personal_panels(*, user, access) -> list[dict]:
+    trajectories = [
+        t
+        for t in selectors.trajectories_own(user=user)
+        if access.has(policy.SIGNALS_RAISE, t.project_id)
+    ]
+    if not trajectories:
+        return []
+    upcoming = selectors.upcoming_for_user(user=user, trajectories=trajectories)
+    rows = []
+    for trajectory in trajectories:
+        if trajectory.buddy.user_id == user.pk:
+            role = "buddy"
+        elif trajectory.participant.user_id == user.pk:
+            role = "participant"
+        else:
+            role = "professional"
+        rows.append({"trajectory": trajectory, "role": role, "next": upcoming.get(trajectory.pk)})
+    return [{"template": "followup/_personal_panel.html", "rows": rows}]

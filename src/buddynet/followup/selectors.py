@@ -1,0 +1,306 @@
+"""Reads of the follow-up app. Each takes the acting user's access; "not found" and
+"not yours" give the same 404.
+
+Signals are visible only to the project's coordinators (``signals.handle``) and to the
+person who raised them: not to the other parties, not to the network coordinator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django_scopes import scopes_disabled
+
+from buddynet.tenancy import policy
+from buddynet.tenancy.access import Access
+from buddynet.trajectories.models import Trajectory
+
+from . import clock
+from .models import Cadence, Closure, FollowUp, Signal
+
+OPEN_TRAJECTORY = (
+    Trajectory.Status.STARTING,
+    Trajectory.Status.ACTIVE,
+    Trajectory.Status.PAUSED,
+    Trajectory.Status.CLOSING,
+)
+RUNNING = (Trajectory.Status.STARTING, Trajectory.Status.ACTIVE)
+DEFAULT_INACTIVITY_DAYS = Cadence._meta.get_field("inactivity_alert_days").default
+
+
+def _trajectory_related(qs):
+    return qs.select_related("project", "buddy", "participant", "professional")
+
+
+# --- Trajectories a user is part of ---------------------------------------------------
+
+
+def party_filter(user) -> Q:
+    return Q(buddy__user=user) | Q(participant__user=user) | Q(professional=user)
+
+
+def trajectory_get_for_user(*, access: Access, user, project, code) -> Trajectory:
+    """A trajectory of the project that the user coordinates or is part of (else 404)."""
+    qs = _trajectory_related(Trajectory.objects.filter(project=project, code=code))
+    if not access.has(policy.SIGNALS_HANDLE, project) and not access.has(
+        policy.FOLLOWUP_MANAGE, project
+    ):
+        qs = qs.filter(party_filter(user))
+    trajectory = qs.first()
+    if trajectory is None:
+        raise Http404
+    return trajectory
+
+
+def trajectories_own(*, user, statuses=OPEN_TRAJECTORY) -> list[Trajectory]:
+    """The trajectories a buddy, participant or professional is part of."""
+    return list(
+        _trajectory_related(
+            Trajectory.objects.filter(party_filter(user), status__in=statuses)
+        ).order_by("started_on", "pk")
+    )
+
+
+# --- Follow-ups -----------------------------------------------------------------------
+
+
+def _open_followups():
+    return FollowUp.objects.filter(done_at__isnull=True, cancelled_at__isnull=True)
+
+
+def _followup_related(qs):
+    return qs.select_related(
+        "project",
+        "trajectory",
+        "trajectory__buddy",
+        "trajectory__participant",
+        "responsible",
+    )
+
+
+@dataclass
+class FollowUpRow:
+    item: FollowUp
+    state: str  # overdue / due / upcoming
+    days_overdue: int
+
+
+def _rows(items, today: date) -> list[FollowUpRow]:
+    rows = []
+    for item in items:
+        state = clock.state(item.due_at, on=today)
+        days = (today - clock.local_date(item.due_at)).days if state == "overdue" else 0
+        rows.append(FollowUpRow(item=item, state=state, days_overdue=days))
+    return rows
+
+
+def followups_due(*, project_ids, today: date | None = None, limit: int | None = None):
+    """Open follow-ups due today or earlier (Brussels dates), oldest first. One query."""
+    today = today or clock.today()
+    qs = _followup_related(
+        _open_followups().filter(project_id__in=project_ids, due_at__lt=clock.end_of(today))
+    ).order_by("due_at", "pk")
+    if limit:
+        qs = qs[:limit]
+    return _rows(qs, today)
+
+
+def followups_list(
+    *, project, today: date | None = None, state: str | None = None, days_ahead: int = 30
+) -> list[FollowUpRow]:
+    """The coordinator's list: overdue, due today and the coming ``days_ahead`` days."""
+    today = today or clock.today()
+    qs = _open_followups().filter(project=project)
+    if state == "overdue":
+        qs = qs.filter(due_at__lt=clock.start_of(today))
+    elif state == "due":
+        qs = qs.filter(due_at__lt=clock.end_of(today))
+    else:
+        qs = qs.filter(due_at__lt=clock.end_of(today + timedelta(days=days_ahead)))
+    return _rows(_followup_related(qs).order_by("due_at", "pk")[:500], today)
+
+
+def followup_get(*, access: Access, project, code) -> FollowUp:
+    if not access.has(policy.FOLLOWUP_MANAGE, project):
+        raise Http404
+    item = _followup_related(FollowUp.objects.filter(project=project, code=code)).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def schedule_of(trajectory: Trajectory, today: date | None = None) -> dict:
+    """The schedule of one trajectory: open items (with state) and the last recorded."""
+    today = today or clock.today()
+    items = list(
+        FollowUp.objects.filter(trajectory=trajectory)
+        .select_related("recorded_by")
+        .order_by("due_at", "pk")
+    )
+    open_items = [i for i in items if i.is_open]
+    done = sorted((i for i in items if i.done_at), key=lambda i: i.done_at, reverse=True)
+    return {"open": _rows(open_items, today), "done": done[:10]}
+
+
+def next_followup_for_party(*, trajectory: Trajectory, role: str) -> FollowUp | None:
+    """The next conversation that involves a buddy or a participant."""
+    qs = _open_followups().filter(trajectory=trajectory).order_by("due_at", "pk")
+    if role == "buddy":
+        qs = qs.filter(with_whom__in=("both", "buddy", "all"))
+    elif role == "participant":
+        qs = qs.filter(with_whom__in=("both", "participant", "all"))
+    else:
+        return None
+    return qs.first()
+
+
+def upcoming_for_user(*, user, trajectories: list[Trajectory]) -> dict[int, FollowUp]:
+    """The next conversation per trajectory for a buddy or participant. One query."""
+    if not trajectories:
+        return {}
+    by_id = {t.pk: t for t in trajectories}
+    result: dict[int, FollowUp] = {}
+    items = _open_followups().filter(trajectory_id__in=by_id).order_by("due_at", "pk")
+    for item in items:
+        trajectory = by_id[item.trajectory_id]
+        mine = (trajectory.buddy.user_id == user.pk and item.involves_buddy) or (
+            trajectory.participant.user_id == user.pk and item.involves_participant
+        )
+        if mine and item.trajectory_id not in result:
+            result[item.trajectory_id] = item
+    return result
+
+
+# --- Inactivity -----------------------------------------------------------------------
+
+
+def inactivity_days(project_ids) -> dict[int, int]:
+    days = dict(
+        Cadence.objects.filter(project_id__in=project_ids).values_list(
+            "project_id", "inactivity_alert_days"
+        )
+    )
+    return {pid: days.get(pid, DEFAULT_INACTIVITY_DAYS) for pid in project_ids}
+
+
+def inactive_trajectories(*, project_ids, today: date | None = None) -> list[Trajectory]:
+    """Running trajectories with nothing logged in the journal for longer than the
+    project allows (the last contact, or the start when nothing was logged). Two
+    queries, whatever the number of projects."""
+    today = today or clock.today()
+    project_ids = list(project_ids)
+    if not project_ids:
+        return []
+    limits = inactivity_days(project_ids)
+    condition = Q()
+    for pid, days in limits.items():
+        condition |= Q(project_id=pid, last_logged__lt=today - timedelta(days=days))
+    qs = (
+        _trajectory_related(Trajectory.objects.filter(status__in=RUNNING))
+        .annotate(last_logged=Coalesce("last_contact_on", "started_on"))
+        .filter(condition)
+        .order_by("last_logged", "pk")
+    )
+    result = list(qs[:200])
+    for trajectory in result:
+        trajectory.days_quiet = (today - trajectory.last_logged).days
+    return result
+
+
+def is_inactive(trajectory: Trajectory, today: date | None = None) -> int | None:
+    """Days without a journal entry when over the limit, else None."""
+    if trajectory.status not in RUNNING:
+        return None
+    today = today or clock.today()
+    limit = inactivity_days([trajectory.project_id])[trajectory.project_id]
+    last = trajectory.last_contact_on or trajectory.started_on
+    quiet = (today - last).days
+    return quiet if quiet > limit else None
+
+
+# --- Signals --------------------------------------------------------------------------
+
+
+def _signal_related(qs):
+    return qs.select_related(
+        "project", "trajectory", "trajectory__buddy", "trajectory__participant", "raised_by"
+    )
+
+
+def signals_for_user(*, access: Access, user, project, only_open: bool = False) -> QuerySet[Signal]:
+    """Coordinators: every signal of the project; anyone else: the ones they raised."""
+    qs = Signal.objects.filter(project=project)
+    if not access.has(policy.SIGNALS_HANDLE, project):
+        qs = qs.filter(raised_by=user)
+    if only_open:
+        qs = qs.exclude(stage=Signal.Stage.CLOSED)
+    return _signal_related(qs).order_by("-created_at", "-pk")
+
+
+def signal_get_for_user(*, access: Access, user, project, code) -> Signal:
+    signal = signals_for_user(access=access, user=user, project=project).filter(code=code).first()
+    if signal is None:
+        raise Http404
+    return signal
+
+
+def signals_open(*, project_ids, limit: int = 10) -> list[Signal]:
+    """For the coordinator's dashboard (the caller holds signals.handle there)."""
+    return list(
+        _signal_related(
+            Signal.objects.filter(project_id__in=project_ids).exclude(stage=Signal.Stage.CLOSED)
+        ).order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def signals_of_trajectory(*, access: Access, user, trajectory: Trajectory) -> list[Signal]:
+    return list(
+        signals_for_user(access=access, user=user, project=trajectory.project).filter(
+            trajectory=trajectory
+        )
+    )
+
+
+# --- Closure --------------------------------------------------------------------------
+
+
+def closure_of(trajectory: Trajectory) -> Closure | None:
+    with scopes_disabled():
+        return Closure.objects.filter(trajectory=trajectory).prefetch_related("exits").first()
+
+
+# --- Calendar -------------------------------------------------------------------------
+
+
+def calendar_items(*, user, access: Access, days_back: int = 30) -> list[tuple[FollowUp, str]]:
+    """What the personal feed shows, with the role it is shown for: a coordinator the
+    follow-ups of their projects that are theirs (or nobody's in particular), a buddy
+    their own conversations."""
+    since = clock.start_of(clock.today() - timedelta(days=days_back))
+    managed = access.projects_with(policy.FOLLOWUP_MANAGE)
+    result: list[tuple[FollowUp, str]] = []
+    with scopes_disabled():
+        if managed:
+            items = _followup_related(
+                _open_followups().filter(
+                    Q(responsible=user) | Q(responsible__isnull=True),
+                    project_id__in=managed,
+                    due_at__gte=since,
+                )
+            ).order_by("due_at", "pk")
+            result += [(item, "coordinator") for item in items]
+        seen = {item.pk for item, _role in result}
+        own = _followup_related(
+            _open_followups().filter(
+                trajectory__buddy__user=user,
+                with_whom__in=("both", "buddy", "all"),
+                due_at__gte=since,
+                project_id__in=access.project_ids,
+            )
+        ).order_by("due_at", "pk")
+        result += [(item, "buddy") for item in own if item.pk not in seen]
+    return result
