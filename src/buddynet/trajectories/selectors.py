@@ -44,6 +44,7 @@ def trajectory_list_for_user(
         qs = qs.filter(_own_q(user))
     if status:
         qs = qs.filter(status=status)
+    query = "".join(ch for ch in (query or "") if ch.isprintable())
     if query:
         for word in query.split()[:5]:
             qs = qs.filter(

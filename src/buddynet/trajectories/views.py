@@ -26,6 +26,15 @@ VIEW_ANY = (policy.TRAJECTORIES_VIEW, policy.TRAJECTORIES_VIEW_OWN)
 JOURNAL_PREVIEW = 30
 
 
+class BadInputMixin:
+    """A form with errors answers 400, with everything typed kept and the errors shown."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
 class TrajectoryListView(ProjectPermissionMixin, FilteredListMixin, ListView):
     permission = VIEW_ANY
     template_name = "trajectories/trajectory_list.html"
@@ -143,7 +152,7 @@ class TrajectoryDetailView(TrajectoryMixin, TemplateView):
 # --- The agreement ---------------------------------------------------------------------
 
 
-class AgreementView(TrajectoryMixin, FormView):
+class AgreementView(TrajectoryMixin, BadInputMixin, FormView):
     """Read the current version, see who signed, sign it, download PDFs."""
 
     template_name = "trajectories/agreement.html"
@@ -223,7 +232,7 @@ class AgreementView(TrajectoryMixin, FormView):
         return redirect(self.trajectory_url("trajectory_agreement"))
 
 
-class AgreementEditView(TrajectoryMixin, FormView):
+class AgreementEditView(TrajectoryMixin, BadInputMixin, FormView):
     permission = policy.TRAJECTORIES_MANAGE
     template_name = "trajectories/agreement_edit.html"
     form_class = forms.AgreementForm
@@ -294,7 +303,7 @@ class AgreementPdfView(TrajectoryMixin, TemplateView):
 # --- Journal ---------------------------------------------------------------------------
 
 
-class JournalCreateView(TrajectoryMixin, FormView):
+class JournalCreateView(TrajectoryMixin, BadInputMixin, FormView):
     """One short form, on a phone, in under a minute."""
 
     permission = policy.JOURNAL_WRITE
@@ -374,7 +383,7 @@ class GoalsView(TrajectoryMixin, TemplateView):
                 else:
                     messages.success(request, _("The new level is saved."))
                     return redirect(self.trajectory_url("trajectory_goals"))
-            return self.render_to_response(self.get_context_data(level_form=form))
+            return self.render_to_response(self.get_context_data(level_form=form), status=400)
         form = forms.GoalForm(request.POST)
         if form.is_valid():
             try:
@@ -384,7 +393,7 @@ class GoalsView(TrajectoryMixin, TemplateView):
             else:
                 messages.success(request, _("The goal is added."))
                 return redirect(self.trajectory_url("trajectory_goals"))
-        return self.render_to_response(self.get_context_data(goal_form=form))
+        return self.render_to_response(self.get_context_data(goal_form=form), status=400)
 
 
 # --- Role division ---------------------------------------------------------------------
@@ -444,13 +453,13 @@ class RoleDivisionView(TrajectoryMixin, TemplateView):
                 else:
                     messages.success(request, _("The task is added."))
                 return redirect(self.trajectory_url("trajectory_tasks"))
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 # --- Project settings: the agreement template and the task kinds -----------------------
 
 
-class AgreementTemplateView(ProjectPermissionMixin, FormView):
+class AgreementTemplateView(ProjectPermissionMixin, BadInputMixin, FormView):
     permission = policy.TRAJECTORIES_MANAGE
     template_name = "trajectories/agreement_template.html"
     form_class = forms.AgreementTemplateForm
@@ -474,7 +483,7 @@ class AgreementTemplateView(ProjectPermissionMixin, FormView):
         return redirect(reverse("agreement_template", kwargs={"project": self.project.code}))
 
 
-class TaskKindsView(ProjectPermissionMixin, FormView):
+class TaskKindsView(ProjectPermissionMixin, BadInputMixin, FormView):
     permission = policy.TRAJECTORIES_MANAGE
     template_name = "trajectories/task_kinds.html"
     form_class = forms.TaskKindForm

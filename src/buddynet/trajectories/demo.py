@@ -1,0 +1,243 @@
+"""Demo trajectories (called by seed-demo): per project a handful of trajectories between
+matched participants and active buddies, one of them the demo buddy's with a signed
+agreement, journal entries and goals with progress, and one starting trajectory that
+still waits for signatures."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone, translation
+
+from buddynet.participants.models import Participant
+from buddynet.volunteers.models import Buddy
+
+from . import services
+from .models import (
+    AgreementSignature,
+    Goal,
+    GoalLevelChange,
+    JournalEntry,
+    Level,
+    Party,
+    RoleTask,
+    StatusChange,
+    TaskKind,
+    Trajectory,
+)
+
+PER_PROJECT = 5
+NOTES = [
+    "Samen koffie gedronken in het buurthuis; ze vertelde over haar familie.",
+    "Boodschappen gedaan; de weg naar de markt gaat al vlotter.",
+    "Kort gebeld om de afspraak van volgende week te bevestigen.",
+    "Wandeling in het park, veel gelachen.",
+    "Samen Nederlands geoefend met de krant.",
+    "Was wat moe vandaag; we hielden het kort.",
+]
+GOALS = [
+    ("Zelf boodschappen doen", "In de winkel de weg vinden en betalen."),
+    ("Met de bus naar het OCMW", "De juiste bus nemen en het loket vinden."),
+    ("Een praatje maken in het Nederlands", "Bij de bakker of aan de schoolpoort."),
+]
+
+
+def _start(buddy, participant, coordinator, started_on) -> Trajectory:
+    trajectory = Trajectory.objects.create(
+        project_id=participant.project_id,
+        buddy=buddy,
+        participant=participant,
+        professional_id=participant.referred_by_id,
+        started_on=started_on,
+    )
+    StatusChange.objects.create(
+        trajectory=trajectory,
+        project_id=trajectory.project_id,
+        to_status=Trajectory.Status.STARTING,
+        by=coordinator,
+    )
+    return trajectory
+
+
+def _sign_all(trajectory, version, coordinator, when) -> None:
+    names = {
+        Party.BUDDY: trajectory.buddy.full_name,
+        Party.PARTICIPANT: trajectory.participant.full_name,
+        Party.PROFESSIONAL: (
+            trajectory.professional.get_full_name() if trajectory.professional else ""
+        ),
+        Party.COORDINATOR: coordinator.get_full_name() or coordinator.email,
+    }
+    AgreementSignature.objects.bulk_create(
+        [
+            AgreementSignature(
+                project_id=trajectory.project_id,
+                version=version,
+                party=party,
+                signed_name=names[party],
+                signed_at=when,
+                document_hash=version.document_hash,
+                signed_by={
+                    Party.BUDDY: trajectory.buddy.user,
+                    Party.PROFESSIONAL: trajectory.professional,
+                }.get(party, coordinator),
+                on_device_of=coordinator if party == Party.PARTICIPANT else None,
+            )
+            for party in version.parties
+        ]
+    )
+    version.fully_signed_at = when
+    version.save(update_fields=["fully_signed_at"])
+    Trajectory.objects.filter(pk=trajectory.pk).update(status=Trajectory.Status.ACTIVE)
+    StatusChange.objects.create(
+        trajectory=trajectory,
+        project_id=trajectory.project_id,
+        from_status=Trajectory.Status.STARTING,
+        to_status=Trajectory.Status.ACTIVE,
+        by=coordinator,
+        reason="Het afsprakenkader is door iedereen ondertekend.",
+    )
+
+
+def seed_extra(*, projects, users, rng, today, progress) -> None:
+    coordinator = users["coordinator"]
+    demo_buddy_user = users["buddy"]
+    made = 0
+    with translation.override("nl"):
+        for index, project in enumerate(projects):
+            buddies = list(
+                Buddy.objects.filter(project=project, status=Buddy.Status.ACTIVE).order_by("pk")
+            )
+            if index == 0:
+                buddies.sort(key=lambda b: b.user_id != demo_buddy_user.pk)
+            participants = list(
+                Participant.objects.filter(project=project, status=Participant.Status.MATCHED)
+                .select_related("referred_by")
+                .order_by("pk")[:PER_PROJECT]
+            )
+            if index == 0:
+                # The referrer's people first, so the demo professional has trajectories.
+                participants.sort(key=lambda p: p.referred_by_id is None)
+            kinds = services.task_kinds_for(project=project)
+            professional_kind = next(
+                k for k in kinds if k.belongs_to == TaskKind.Belongs.PROFESSIONAL
+            )
+            buddy_kind = next(k for k in kinds if k.belongs_to == TaskKind.Belongs.BUDDY)
+            for n, (buddy, participant) in enumerate(zip(buddies, participants, strict=False)):
+                started = participant.matched_on or today - timedelta(days=rng.randint(20, 200))
+                started = min(started, today - timedelta(days=14 if n != 1 else 2))
+                trajectory = _start(buddy, participant, coordinator, started)
+                made += 1
+                if n == 1:
+                    # A starting trajectory: the agreement is written, nobody signed yet.
+                    services.agreement_save(
+                        trajectory=trajectory,
+                        by=coordinator,
+                        data={
+                            "purpose": "Samen de buurt leren kennen en Nederlands oefenen.",
+                        },
+                    )
+                    continue
+                version = services.agreement_save(
+                    trajectory=trajectory,
+                    by=coordinator,
+                    data={
+                        "purpose": "Iemand om op terug te vallen en samen dingen doen buitenshuis.",
+                    },
+                )
+                _sign_all(
+                    trajectory,
+                    version,
+                    coordinator,
+                    timezone.make_aware(datetime.combine(started + timedelta(days=3), time(18))),
+                )
+                entries = []
+                day = started + timedelta(days=4)
+                while day <= today:
+                    entries.append(
+                        JournalEntry(
+                            project_id=project.pk,
+                            trajectory=trajectory,
+                            author=buddy.user or coordinator,
+                            on=day,
+                            duration_minutes=rng.choice([30, 60, 60, 90, 120]),
+                            kind=rng.choice(["visit", "visit", "activity", "phone"]),
+                            note=rng.choice(NOTES),
+                            mood=rng.choice(["good", "good", "okay", "difficult"]),
+                            visibility=rng.choice(
+                                ["team", "team", "shared", "coordinator"]
+                                if trajectory.professional_id
+                                else ["team", "team", "coordinator"]
+                            ),
+                        )
+                    )
+                    day += timedelta(days=rng.randint(5, 12))
+                JournalEntry.objects.bulk_create(entries)
+                if entries:
+                    Trajectory.objects.filter(pk=trajectory.pk).update(
+                        last_contact_on=entries[-1].on
+                    )
+                for title, description in rng.sample(GOALS, k=2 if n else 3):
+                    goal = Goal.objects.create(
+                        project=project,
+                        trajectory=trajectory,
+                        title=title,
+                        description=description,
+                        level=Level.BUDDY,
+                        agreed_on=started + timedelta(days=3),
+                        created_by=coordinator,
+                    )
+                    changes = [
+                        GoalLevelChange(project=project, goal=goal, level=1, on=goal.agreed_on)
+                    ]
+                    span = (today - goal.agreed_on).days
+                    for level in (2, 3):
+                        if span > 30 and rng.random() < 0.7:
+                            on = goal.agreed_on + timedelta(days=span * (level - 1) // 3)
+                            changes.append(
+                                GoalLevelChange(project=project, goal=goal, level=level, on=on)
+                            )
+                            goal.level = level
+                        else:
+                            break
+                    GoalLevelChange.objects.bulk_create(changes)
+                    Goal.objects.filter(pk=goal.pk).update(level=goal.level)
+                RoleTask.objects.bulk_create(
+                    [
+                        RoleTask(
+                            project=project,
+                            trajectory=trajectory,
+                            kind=buddy_kind,
+                            description="Samen wandelen en koffie drinken",
+                            owner="buddy",
+                            mandate="Kiest samen met de deelnemer wat ze doen.",
+                        ),
+                        RoleTask(
+                            project=project,
+                            trajectory=trajectory,
+                            kind=None,
+                            description="Afspraken in de agenda zetten",
+                            owner="participant",
+                        ),
+                    ]
+                    + (
+                        [
+                            RoleTask(
+                                project=project,
+                                trajectory=trajectory,
+                                kind=professional_kind,
+                                description="Hulp bij de brieven van de mutualiteit",
+                                owner="buddy",
+                                mandate="Leest mee, beslist niets.",
+                            )
+                        ]
+                        if n == 3
+                        else []
+                    )
+                )
+    progress(f"trajectories: {made}")
+
+
+def delete_extra(*, projects) -> None:
+    """Remove the demo trajectories before the buddies and participants they protect."""
+    Trajectory.objects.filter(project__in=projects).delete()

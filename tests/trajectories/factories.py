@@ -1,0 +1,62 @@
+"""Trajectories for tests: one that is "theirs" for the world's buddy, participant and
+professional personas, and one in the other project."""
+
+from __future__ import annotations
+
+from django_scopes import scopes_disabled
+
+from buddynet.trajectories import services
+from buddynet.trajectories.models import JournalEntry, Trajectory
+
+AGREEMENT = {"purpose": "Samen de stad leren kennen.", "meeting_frequency": "elke week"}
+
+
+def start(*, buddy, participant, by, professional=None) -> Trajectory:
+    with scopes_disabled():
+        trajectory = services.trajectory_start(buddy=buddy, participant=participant, by=by)
+        if professional is not None:
+            trajectory.professional = professional
+            trajectory.save(update_fields=["professional"])
+        return Trajectory.objects.select_related(
+            "buddy", "participant", "professional", "project__organisation"
+        ).get(pk=trajectory.pk)
+
+
+def own_trajectory(w) -> Trajectory:
+    """Buddy Bram with Fatma (the participant persona), shared with the professional."""
+    return w.once(
+        "trajectory-own",
+        lambda w: start(
+            buddy=w.buddy, participant=w.own_participant, by=w.coord, professional=w.prof
+        ),
+    )
+
+
+def other_trajectory(w) -> Trajectory:
+    return w.once(
+        "trajectory-other",
+        lambda w: start(buddy=w.other_buddy, participant=w.other_participant, by=w.other_coord),
+    )
+
+
+def with_agreement(w, trajectory, by):
+    def make(w):
+        return services.agreement_save(trajectory=trajectory, by=by, data=dict(AGREEMENT))
+
+    return w.once(f"version-{trajectory.pk}", make)
+
+
+def journal_entries(w, trajectory, author):
+    """One entry of each visibility."""
+
+    def make(w):
+        return {
+            v: services.journal_add(
+                trajectory=trajectory,
+                by=author,
+                data={"kind": "visit", "note": f"Notitie {v}", "visibility": v},
+            )
+            for v in JournalEntry.Visibility.values
+        }
+
+    return w.once(f"journal-{trajectory.pk}", make)
