@@ -181,6 +181,10 @@ def demo_delete() -> None:
         return
     projects = Project.objects.filter(organisation__network=network)
     with transaction.atomic():
+        # Apps remove what protects the people first: buddynet.<app>.demo.delete_extra(...).
+        for _app, module in feature_modules("demo"):
+            if hasattr(module, "delete_extra"):
+                module.delete_extra(projects=projects)
         Participant.objects.filter(project__in=projects).delete()
         Buddy.objects.filter(project__in=projects).delete()
         Membership.objects.filter(project__in=projects).delete()
