@@ -23,9 +23,10 @@ def start(*, buddy, participant, by, professional=None) -> Trajectory:
 
 
 def own_trajectory(w) -> Trajectory:
-    """Buddy Bram with Fatma (the participant persona), shared with the professional."""
+    """Buddy Bram with Fatma (the participant persona), shared with the professional.
+    The follow-up rows make the same one under the same key."""
     return w.once(
-        "trajectory-own",
+        "trajectory",
         lambda w: start(
             buddy=w.buddy, participant=w.own_participant, by=w.coord, professional=w.prof
         ),
@@ -34,14 +35,31 @@ def own_trajectory(w) -> Trajectory:
 
 def other_trajectory(w) -> Trajectory:
     return w.once(
-        "trajectory-other",
+        "other_trajectory",
         lambda w: start(buddy=w.other_buddy, participant=w.other_participant, by=w.other_coord),
     )
 
 
 def with_agreement(w, trajectory, by):
+    """A small frozen version made directly (like the information note's rows): its text
+    holds no catalogue strings, so the i18n test sees only the page around it."""
+
     def make(w):
-        return services.agreement_save(trajectory=trajectory, by=by, data=dict(AGREEMENT))
+        from buddynet.trajectories.models import Agreement, AgreementVersion
+
+        agreement = Agreement.objects.create(
+            project=trajectory.project, trajectory=trajectory, purpose=AGREEMENT["purpose"]
+        )
+        text = f"Afsprakenkader\n\nDoel\n{AGREEMENT['purpose']}"
+        return AgreementVersion.objects.create(
+            project=trajectory.project,
+            agreement=agreement,
+            number=1,
+            text=text,
+            document_hash=services.document_hash(text),
+            parties=services.required_parties(trajectory),
+            created_by=by,
+        )
 
     return w.once(f"version-{trajectory.pk}", make)
 

@@ -1,0 +1,32 @@
+"""Demo trajectories: the demo buddy has a signed one with a journal and goals; one
+starting trajectory waits for signatures; a reset removes them all."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django_scopes import scopes_disabled
+
+from buddynet.core import demo
+from buddynet.trajectories import services
+from buddynet.trajectories.models import Trajectory
+
+TODAY = date(2026, 11, 27)
+
+
+def test_demo_trajectories(db):
+    demo.seed_demo(scale=120, today=TODAY)
+    with scopes_disabled():
+        mine = Trajectory.objects.filter(buddy__user__email="buddy@demo.buddynet.be")
+        assert mine.exists()
+        trajectory = mine.get(status="active")
+        version = services.current_version(trajectory)
+        assert version.fully_signed_at and not services.missing_parties(version)
+        assert trajectory.journal_entries.count() >= 2 and trajectory.goals.count() >= 2
+        assert trajectory.last_contact_on is not None
+        assert Trajectory.objects.filter(status="starting").exists()
+        assert all(t.buddy.status == "active" for t in Trajectory.objects.all())
+        assert all(t.participant.status == "matched" for t in Trajectory.objects.all())
+    demo.demo_delete()
+    with scopes_disabled():
+        assert not Trajectory.objects.exists()
