@@ -118,13 +118,14 @@ def event_lines(item, role: str, *, stamp: datetime) -> list[str]:
 def feed_for(*, user, access) -> str:
     stamp = timezone.now()
     with translation.override(getattr(user, "preferred_language", None) or "nl"):
+        name = _("buddynet follow-up")
         lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
             f"PRODID:{PRODID}",
             "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH",
-            f"X-WR-CALNAME:{escape(_('buddynet follow-up'))}",
+            f"X-WR-CALNAME:{escape(name)}",
             f"X-WR-TIMEZONE:{clock.TZID}",
             "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
             *VTIMEZONE,
