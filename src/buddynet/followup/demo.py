@@ -1,0 +1,153 @@
+"""Demo follow-up (called by seed-demo after the trajectories demo): the schedule of every
+trajectory with its past conversations recorded, a few left overdue, a quiet trajectory,
+one open boundary signal with a first aftercare step, and one closed trajectory with its
+exit conversations and an aftercare contact."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import translation
+
+from buddynet.trajectories.models import Trajectory
+
+from . import clock, services
+from .models import Cadence, Closure, FollowUp, Signal, SignalStep
+
+REPORTS = [
+    "Kort gebeld met de buddy: het loopt goed, ze zien elkaar wekelijks.",
+    "Feedbackgesprek: de buddy twijfelt soms hoeveel ze mag helpen met papieren.",
+    "Evaluatie met de deelnemer: tevreden, wil graag meer samen naar buiten.",
+    "Opvolging: afspraken blijven haalbaar, niets aan te passen.",
+    "Gesprek over grenzen: de buddy geeft geen geld meer, dat is nu duidelijk.",
+]
+EXIT = {
+    "buddy": ("Het vertrouwen dat groeide.", "Afscheid nemen.", "Een terugkomdag voor buddy's."),
+    "participant": ("Iemand die luisterde.", "Toen de buddy op vakantie was.", ""),
+    "professional": ("De korte lijn met de coördinator.", "", "Sneller terugkoppelen."),
+}
+
+
+def _record_past(trajectory, coordinator, rng, today, keep_overdue: bool) -> int:
+    """Record what would have been held by now; optionally leave the oldest one open."""
+    recorded = 0
+    for _round in range(40):
+        items = [
+            i
+            for i in FollowUp.objects.filter(
+                trajectory=trajectory, done_at__isnull=True, cancelled_at__isnull=True
+            ).order_by("due_at")
+            if clock.local_date(i.due_at) < today - timedelta(days=2)
+        ]
+        if keep_overdue:
+            items = items[1:]
+        if not items:
+            break
+        item = items[0]
+        held_on = clock.local_date(item.due_at) + timedelta(days=rng.randint(0, 2))
+        services.followup_record(
+            followup=item,
+            by=coordinator,
+            held_on=min(held_on, clock.today()),
+            report=rng.choice(REPORTS),
+            adjust_agreement=rng.random() < 0.1,
+        )
+        recorded += 1
+    return recorded
+
+
+def _open_signal(trajectory, buddy_user, coordinator) -> None:
+    signal = Signal.objects.create(
+        project_id=trajectory.project_id,
+        trajectory=trajectory,
+        raised_by=buddy_user,
+        raised_as=Signal.RaisedAs.BUDDY,
+        kind=Signal.Kind.TOO_MUCH,
+        severity=Signal.Severity.MEDIUM,
+        description=(
+            "De familie vraagt of ik elke dag kan langskomen en ook de kinderen "
+            "naar school kan brengen. Dat is te veel voor mij."
+        ),
+    )
+    signal.log_action("signal.raised", user=buddy_user, via="system")
+    services.signal_step(
+        signal=signal,
+        by=coordinator,
+        step=SignalStep.Step.ACKNOWLEDGE,
+        note="Gebeld met de buddy: goed dat je het zegt. Gesprek gepland.",
+    )
+
+
+def _close(trajectory, coordinator, rng, today) -> None:
+    closure = services.closure_start(
+        trajectory=trajectory,
+        by=coordinator,
+        planned=True,
+        reason="goals_reached",
+        reason_note="De deelnemer doet de boodschappen en de bus nu zelf.",
+    )
+    for party in services.parties(trajectory):
+        helped, hard, better = EXIT[party]
+        services.exit_record(
+            closure=closure,
+            party=party,
+            by=coordinator,
+            data={
+                "held_on": min(today, clock.today()) - timedelta(days=1),
+                "rating": rng.choice([3, 4]),
+                "what_helped": helped,
+                "what_was_hard": hard,
+                "for_the_project": better,
+            },
+        )
+    services.closure_complete(
+        closure=closure,
+        by=coordinator,
+        continues="neighbourhood",
+        continues_note="Zorgzame buurt: de koffieochtend in het buurthuis",
+        contact_policy="informal",
+        aftercare_on=[max(today, clock.today()) + timedelta(days=30)],
+    )
+
+
+def seed_extra(*, projects, users, rng, today, progress) -> None:
+    coordinator = users["coordinator"]
+    demo_buddy_user = users["buddy"]
+    recorded = 0
+    all_active: list[Trajectory] = []
+    with translation.override("nl"):
+        for project in projects:
+            trajectories = list(
+                Trajectory.objects.filter(project=project)
+                .select_related("buddy", "participant", "project")
+                .order_by("pk")
+            )
+            for trajectory in trajectories:
+                services.schedule_for(trajectory)
+                if trajectory.status != Trajectory.Status.ACTIVE:
+                    continue
+                # A few overdue items: every other running trajectory keeps one open.
+                keep = len(all_active) % 2 == 0
+                recorded += _record_past(trajectory, coordinator, rng, today, keep_overdue=keep)
+                all_active.append(trajectory)
+        own = next((t for t in all_active if t.buddy.user_id == demo_buddy_user.pk), None)
+        if own is not None:
+            _open_signal(own, demo_buddy_user, coordinator)
+        # One closed trajectory with its exit conversations and aftercare.
+        others = [t for t in all_active if t is not own]
+        if others:
+            _close(others[-1], coordinator, rng, today)
+        if len(others) > 1:
+            # A quiet trajectory for the inactivity alert.
+            Trajectory.objects.filter(pk=others[-2].pk).update(
+                last_contact_on=today - timedelta(days=33)
+            )
+    progress(f"follow-up: {recorded} conversations recorded, 1 signal, 1 closure")
+
+
+def delete_extra(*, projects) -> None:
+    """What belongs to the demo projects, before the people and projects go."""
+    Signal.objects.filter(project__in=projects).delete()
+    Closure.objects.filter(project__in=projects).delete()
+    FollowUp.objects.filter(project__in=projects).delete()
+    Cadence.objects.filter(project__in=projects).delete()
