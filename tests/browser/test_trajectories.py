@@ -11,7 +11,10 @@ a phone.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
@@ -147,7 +150,7 @@ def test_trajectory_from_match_to_signed_agreement_journal_and_goals(
     submit(page, "main form:has(#id_title)")
     expect(page.locator("main")).to_contain_text("Zelf boodschappen doen")
     page.goto(base + "roles/")
-    page.select_option("#id_kind", label="Administratie en papierwerk")
+    page.select_option("#id_kind", label="Administratie en papierwerk (enkel voor de professional)")
     page.fill("#id_description", "Brieven van de mutualiteit lezen")
     page.select_option("#id_owner", "buddy")
     submit(page, "main form:has(#id_description)")
@@ -184,6 +187,11 @@ def test_trajectory_from_match_to_signed_agreement_journal_and_goals(
     # -- A goal moves a level; the chart shows -------------------------------------------
     with scopes_disabled():
         goal = Goal.objects.get(trajectory=trajectory)
+        # Agreed three weeks ago (as if the goal was set at the start).
+        three_weeks = timezone.localdate() - timedelta(days=21)
+        Trajectory.objects.filter(pk=trajectory.pk).update(started_on=three_weeks)
+        Goal.objects.filter(pk=goal.pk).update(agreed_on=three_weeks)
+        goal.changes.update(on=three_weeks)
     page.goto(base + "goals/")
     page.select_option(f"#level-{goal.code}", "2")
     submit(page, f"main form:has(#level-{goal.code})")
@@ -191,8 +199,9 @@ def test_trajectory_from_match_to_signed_agreement_journal_and_goals(
     with scopes_disabled():
         assert Goal.objects.get(pk=goal.pk).level == 2
     expect(page.locator("canvas[data-chart]")).to_be_visible()
-    drawn = "() => !!window.Chart.getChart(document.querySelector('canvas[data-chart]'))"
-    assert page.evaluate(drawn)
+    drawn = "() => window.Chart.getChart(document.querySelector('canvas[data-chart]'))"
+    page.wait_for_function(drawn + ".options.scales.y.max === 3")
+    assert page.evaluate(drawn + ".data.datasets[0].data") == [1, 2]
     assert no_sideways_scroll(page) <= 0
     shot(page, screenshot_dir, "goals-390")
     logout(page)

@@ -145,9 +145,19 @@ class GoalLevelForm(forms.Form):
         self.fields["on"].initial = timezone.localdate()
 
 
+class KindChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if obj.belongs_to == TaskKind.Belongs.ANYONE:
+            return obj.name
+        return f"{obj.name} ({obj.get_belongs_to_display()})"
+
+
 class RoleTaskForm(forms.Form):
-    kind = forms.ModelChoiceField(
-        label=_("Kind of task"), queryset=TaskKind.objects.none(), required=False
+    kind = KindChoiceField(
+        label=_("Kind of task"),
+        queryset=TaskKind.objects.none(),
+        required=False,
+        empty_label=_("another task"),
     )
     description = forms.CharField(label=_("Task"), max_length=300)
     owner = forms.ChoiceField(label=_("Who does it?"), choices=RoleTask.Owner.choices)

@@ -52,6 +52,8 @@ def trajectory_list_for_user(
                 | Q(buddy__last_name__icontains=word)
                 | Q(participant__first_name__icontains=word)
                 | Q(participant__last_name__icontains=word)
+                | Q(participant__town__icontains=word)
+                | Q(participant__postcode__startswith=word)
             )
     return qs.order_by("-started_on", "-pk")
 

@@ -356,6 +356,7 @@ class GoalsView(TrajectoryMixin, TemplateView):
         context["goals"] = goals
         context["goal_chart"] = progress_chart(goals)
         context["levels"] = Level.choices
+        context["level_names"] = {str(value): str(label) for value, label in Level.choices}
         if self.who.can_change_goals:
             context.setdefault("goal_form", forms.GoalForm())
             context.setdefault("level_form", forms.GoalLevelForm())
