@@ -97,7 +97,7 @@ def test_visible_only_to_coordinators_and_the_raiser(world, trajectory):
 
 def test_aftercare_goes_step_by_step_with_history(world, trajectory):
     signal = raise_as(world, trajectory, world.participant_user)
-    with pytest.raises(services.FollowupError, match="Acknowledge|Bevestig"):
+    with pytest.raises(services.FollowupError, match=r"Acknowledge|Bevestig"):
         services.signal_step(signal=signal, by=world.coord, step="talk", note="x")
     with pytest.raises(services.FollowupError):
         services.signal_step(signal=signal, by=world.coord, step="acknowledge", note="  ")
@@ -119,7 +119,7 @@ def test_aftercare_goes_step_by_step_with_history(world, trajectory):
         "actions",
         "close",
     ]
-    with pytest.raises(services.FollowupError, match="closed|afgesloten"):
+    with pytest.raises(services.FollowupError, match=r"closed|afgesloten"):
         services.signal_step(signal=signal, by=world.coord, step="actions", note="later")
     assert AuditEntry.objects.filter(action="signal.step", object_id=signal.pk).count() == 5
 
