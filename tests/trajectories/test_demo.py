@@ -14,7 +14,7 @@ from buddynet.trajectories.models import Trajectory
 TODAY = date(2026, 11, 27)
 
 
-def test_demo_trajectories(db):
+def test_demo_trajectories(db, client):
     demo.seed_demo(scale=120, today=TODAY)
     with scopes_disabled():
         mine = Trajectory.objects.filter(buddy__user__email="buddy@demo.buddynet.be")
@@ -27,6 +27,15 @@ def test_demo_trajectories(db):
         assert Trajectory.objects.filter(status="starting").exists()
         assert all(t.buddy.status == "active" for t in Trajectory.objects.all())
         assert all(t.participant.status == "matched" for t in Trajectory.objects.all())
+    from buddynet.accounts.models import User
+
+    buddy = User.objects.get(email="buddy@demo.buddynet.be")
+    client.force_login(buddy, backend="allauth.account.auth_backends.AuthenticationBackend")
+    dashboard = client.get("/").content.decode()
+    base = f"/p/{trajectory.project.code}/trajectories/{trajectory.code}/"
+    assert f"{base}journal/new/" in dashboard
+    for path in (base, base + "agreement/", base + "goals/", base + "roles/"):
+        assert client.get(path).status_code == 200, path
     demo.demo_delete()
     with scopes_disabled():
         assert not Trajectory.objects.exists()
