@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -230,7 +230,7 @@ def signal_raise(request, code: uuid.UUID, trajectory: uuid.UUID, payload: Signa
         )
     except services.FollowupError as exc:
         raise HttpError(400, str(exc)) from exc
-    return 201, signal
+    return Status(201, signal)
 
 
 @router.post(
@@ -255,7 +255,7 @@ def signal_step(request, code: uuid.UUID, signal: uuid.UUID, payload: StepIn):
         )
     except services.FollowupError as exc:
         raise HttpError(400, str(exc)) from exc
-    return 201, step
+    return Status(201, step)
 
 
 @router.get(
@@ -299,4 +299,4 @@ def closure_start(request, code: uuid.UUID, trajectory: uuid.UUID, payload: Clos
         )
     except services.FollowupError as exc:
         raise HttpError(400, str(exc)) from exc
-    return 201, _closure_out(closure)
+    return Status(201, _closure_out(closure))

@@ -118,7 +118,7 @@ class ClosureStartForm(forms.Form):
         label=_("Is this a planned ending?"),
         choices=[("yes", _("Yes, planned")), ("no", _("No, unplanned"))],
         coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
+        widget=forms.RadioSelect(attrs={"class": "choice-list one-column"}),
     )
     reason = forms.ChoiceField(label=_("Reason"), choices=Closure.Reason.choices)
     reason_note = forms.CharField(
@@ -146,7 +146,7 @@ class ExitForm(forms.ModelForm):
         fields = ("held_on", "rating", "what_helped", "what_was_hard", "for_the_project")
         widgets = {
             "held_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
-            "rating": forms.RadioSelect(attrs={"class": "choice-list"}),
+            "rating": forms.RadioSelect(attrs={"class": "choice-list one-column"}),
             "what_helped": forms.Textarea(attrs={"rows": 3}),
             "what_was_hard": forms.Textarea(attrs={"rows": 3}),
             "for_the_project": forms.Textarea(attrs={"rows": 3}),
@@ -163,7 +163,7 @@ class ClosureCompleteForm(forms.Form):
     continues = forms.ChoiceField(
         label=_("What continues for the participant?"),
         choices=Closure.Continues.choices,
-        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
+        widget=forms.RadioSelect(attrs={"class": "choice-list one-column"}),
     )
     continues_note = forms.CharField(
         label=_("With which service or person"), max_length=300, required=False
@@ -171,7 +171,7 @@ class ClosureCompleteForm(forms.Form):
     contact_policy = forms.ChoiceField(
         label=_("Contact between buddy and participant after closure"),
         choices=Closure.ContactPolicy.choices,
-        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
+        widget=forms.RadioSelect(attrs={"class": "choice-list one-column"}),
     )
     aftercare_1 = date_field(_("Aftercare contact on"), required=False)
     aftercare_2 = date_field(_("A second aftercare contact on"), required=False)
