@@ -120,3 +120,32 @@ def test_trajectory_panel_per_role(world, trajectory):
         assert detail not in html  # not theirs
         assert url("signal_create", world, code=trajectory.code) in html
     assert "signal-button" not in _panel(world, trajectory, world.netco)
+
+
+def test_a_conversation_that_changes_the_agreement_leads_to_it(world, trajectory, client_for):
+    from django.urls import NoReverseMatch
+
+    from buddynet.core.models import AuditEntry
+
+    client = client_for(world.coord)
+    item = FollowUp.objects.get(trajectory=trajectory, series="supervision")
+    page = url("followup_record", world, code=item.code)
+    client.get(page)
+    assert AuditEntry.objects.filter(action="followup.viewed", object_id=item.pk).exists()
+    response = client.post(
+        page,
+        {
+            "held_on": clock.today().isoformat(),
+            "kind": "feedback",
+            "report": "De buddy doet te veel administratie.",
+            "adjust_agreement": "on",
+        },
+    )
+    assert response.status_code == 302
+    try:
+        expected = url("trajectory_agreement_edit", world, code=trajectory.code)
+    except NoReverseMatch:
+        expected = url("followup_list", world)
+    assert response["Location"] == expected
+    item.refresh_from_db()
+    assert item.adjust_agreement is True

@@ -118,6 +118,16 @@ class FollowUpRecordView(ProjectPermissionMixin, TemplateView):
     permission = policy.FOLLOWUP_MANAGE
     template_name = "followup/followup_record.html"
 
+    def agreement_url(self) -> str:
+        """Where the agreement is changed (the trajectories app), when it has that page."""
+        try:
+            return reverse(
+                "trajectory_agreement_edit",
+                kwargs={"project": self.project.code, "code": self.get_item().trajectory.code},
+            )
+        except NoReverseMatch:
+            return ""
+
     def get_item(self):
         if not hasattr(self, "_item"):
             self._item = selectors.followup_get(
@@ -128,17 +138,13 @@ class FollowUpRecordView(ProjectPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = self.get_item()
+        if "form" not in kwargs:  # a report is about people: every view is in the history
+            item.log_action("followup.viewed", user=self.request.user)
         context["item"] = item
         context["state"] = clock.state(item.due_at)
         context["trajectory"] = item.trajectory
         context["trajectory_url"] = trajectory_url(item.trajectory)
-        try:
-            context["agreement_url"] = reverse(
-                "trajectory_agreement_edit",
-                kwargs={"project": self.project.code, "code": item.trajectory.code},
-            )
-        except NoReverseMatch:
-            context["agreement_url"] = ""
+        context["agreement_url"] = self.agreement_url()
         if item.is_open:
             context.setdefault(
                 "form", forms.RecordForm(initial={"held_on": clock.today(), "kind": item.kind})
@@ -165,10 +171,8 @@ class FollowUpRecordView(ProjectPermissionMixin, TemplateView):
                 messages.success(
                     request, _("The conversation was recorded; the next one is planned.")
                 )
-                if data["adjust_agreement"]:
-                    context = self.get_context_data()
-                    if context["agreement_url"]:
-                        return redirect(context["agreement_url"])
+                if data["adjust_agreement"] and self.agreement_url():
+                    return redirect(self.agreement_url())
                 return redirect("followup_list", project=self.project.code)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
