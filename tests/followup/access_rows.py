@@ -133,4 +133,20 @@ ENDPOINTS = {
         data=lambda w: {"planned": True, "reason": "goals_reached"},
         json=True,
     ),
+    ("post", "/api/v1/projects/{code}/trajectories/{trajectory}/closure/exits"): Row(
+        own=statuses(API_401, 403, 201, 403, 403, 403),
+        kwargs=api(closing_kw, trajectory="code"),
+        variants=NESTED,
+        method="post",
+        data=lambda w: {"party": "buddy", "held_on": ff.today_iso(), "rating": 3},
+        json=True,
+    ),
+    ("post", "/api/v1/projects/{code}/trajectories/{trajectory}/closure/complete"): Row(
+        own=statuses(API_401, 403, 200, 403, 403, 403),
+        kwargs=api(closing_kw, trajectory="code"),
+        variants=NESTED,
+        method="post",
+        data=lambda w: {"continues": "nothing", "contact_policy": "informal"},
+        json=True,
+    ),
 }

@@ -102,3 +102,49 @@ def test_closure_through_the_api(world, trajectory, client_for):
         closure_url, {"planned": True, "reason": "goals_reached"}, content_type="application/json"
     )
     assert again.status_code == 400
+
+
+def test_exit_conversations_and_completion_through_the_api(world, trajectory, client_for):
+    from buddynet.followup import services
+
+    services.closure_start(trajectory=trajectory, by=world.coord, planned=True, reason="moved")
+    client = client_for(world.coord)
+    closure_url = f"{base(world)}/trajectories/{trajectory.code}/closure"
+    for party in ("buddy", "participant", "professional"):
+        response = client.post(
+            f"{closure_url}/exits",
+            {"party": party, "held_on": clock.today().isoformat(), "rating": 4},
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+    bad = client.post(
+        f"{closure_url}/exits",
+        {"party": "buddy", "held_on": clock.today().isoformat(), "rating": 9},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    too_soon = client.post(
+        f"{closure_url}/complete",
+        {
+            "continues": "nothing",
+            "contact_policy": "none",
+            "aftercare_on": [clock.today().isoformat()],
+        },
+        content_type="application/json",
+    )
+    assert too_soon.status_code == 400 and too_soon.json()["detail"]
+    response = client.post(
+        f"{closure_url}/complete",
+        {
+            "continues": "family_coach",
+            "continues_note": "Gezinscoach CAW",
+            "contact_policy": "via_project",
+            "aftercare_on": [(clock.today() + timedelta(days=20)).isoformat()],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "closed"
+    assert data["exits_held"] == ["buddy", "participant", "professional"]
+    assert FollowUp.objects.filter(trajectory=trajectory, series="aftercare").count() == 1

@@ -15,7 +15,7 @@ from buddynet.tenancy.access import get_access
 from buddynet.tenancy.api import project_for_api
 
 from . import clock, selectors, services
-from .models import Closure, FollowUp, Signal, SignalStep
+from .models import Closure, ExitConversation, FollowUp, Signal, SignalStep
 
 router = Router(tags=["follow-up"])
 
@@ -300,3 +300,76 @@ def closure_start(request, code: uuid.UUID, trajectory: uuid.UUID, payload: Clos
     except services.FollowupError as exc:
         raise HttpError(400, str(exc)) from exc
     return Status(201, _closure_out(closure))
+
+
+class ExitIn(Schema):
+    party: ExitConversation.Party
+    held_on: date
+    rating: int = Field(ge=1, le=4)
+    what_helped: str = Field("", max_length=3000)
+    what_was_hard: str = Field("", max_length=3000)
+    for_the_project: str = Field("", max_length=3000)
+
+
+class ExitOut(Schema):
+    party: str
+    held_on: date
+
+
+class CompleteIn(Schema):
+    continues: Closure.Continues
+    continues_note: str = Field("", max_length=300)
+    contact_policy: Closure.ContactPolicy
+    aftercare_on: list[date] = Field(default_factory=list, max_length=4)
+
+
+def _closure_for(request, code, trajectory) -> Closure:
+    access = get_access(request)
+    project = project_for_api(request, code, policy.FOLLOWUP_MANAGE)
+    obj = selectors.trajectory_get_for_user(
+        access=access, user=request.user, project=project, code=trajectory
+    )
+    closure = selectors.closure_of(obj)
+    if closure is None:
+        raise HttpError(404, "This trajectory is not being closed.")
+    return closure
+
+
+@router.post(
+    "/projects/{code}/trajectories/{trajectory}/closure/exits",
+    response={201: ExitOut},
+    summary="Record a confidential exit conversation with one party (coordinators)",
+)
+def closure_exit(request, code: uuid.UUID, trajectory: uuid.UUID, payload: ExitIn):
+    closure = _closure_for(request, code, trajectory)
+    data = payload.model_dump(exclude={"party"})
+    try:
+        conversation = services.exit_record(
+            closure=closure, party=str(payload.party.value), by=request.user, data=data
+        )
+    except services.FollowupError as exc:
+        raise HttpError(400, str(exc)) from exc
+    return Status(201, {"party": conversation.party, "held_on": conversation.held_on})
+
+
+@router.post(
+    "/projects/{code}/trajectories/{trajectory}/closure/complete",
+    response=ClosureOut,
+    summary="Close the trajectory: what continues, contact afterwards, aftercare contacts",
+)
+def closure_complete(request, code: uuid.UUID, trajectory: uuid.UUID, payload: CompleteIn):
+    closure = _closure_for(request, code, trajectory)
+    try:
+        services.closure_complete(
+            closure=closure,
+            by=request.user,
+            continues=str(payload.continues.value),
+            continues_note=payload.continues_note,
+            contact_policy=str(payload.contact_policy.value),
+            aftercare_on=payload.aftercare_on,
+            via="api",
+        )
+    except services.FollowupError as exc:
+        raise HttpError(400, str(exc)) from exc
+    closure.trajectory.refresh_from_db()
+    return _closure_out(closure)
