@@ -149,3 +149,24 @@ def test_a_conversation_that_changes_the_agreement_leads_to_it(world, trajectory
     assert response["Location"] == expected
     item.refresh_from_db()
     assert item.adjust_agreement is True
+
+
+def test_planning_an_extra_conversation(world, trajectory, client_for):
+    client = client_for(world.coord)
+    page = url("followup_plan", world, code=trajectory.code)
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    data = {"kind": "intervision", "with_whom": "buddy", "due_on": yesterday, "hour": 14}
+    response = client.post(page, data)
+    assert response.status_code == 400 and 'value="14"' in response.content.decode()
+    next_week = clock.today() + timedelta(days=7)
+    response = client.post(page, {**data, "due_on": next_week.isoformat()})
+    assert response.status_code == 302
+    extra = FollowUp.objects.get(trajectory=trajectory, series="extra")
+    assert extra.kind == "intervision" and extra.responsible == world.coord
+    assert clock.local(extra.due_at).hour == 14
+    assert clock.local_date(extra.due_at) == next_week
+
+
+def test_signal_list_for_a_participant_offers_the_button(world, trajectory, client_for):
+    body = client_for(world.participant_user).get(url("signal_list", world)).content.decode()
+    assert url("signal_create", world, code=trajectory.code) in body
