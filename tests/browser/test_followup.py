@@ -341,3 +341,47 @@ def test_closure_with_exit_conversations_and_a_new_match(
         with scopes_disabled():
             assert Buddy.objects.get(pk=trajectory.buddy_id).status == "ready"
     assert_clean(events, f"{base}/closure/")
+
+
+# --- 4. Another zone, the night the clocks change ---------------------------------------
+
+
+def test_overdue_on_the_brussels_date_for_a_browser_in_new_york(
+    transactional_db, browser, live_server, insecure_cookies, screenshot_dir
+):
+    """Sunday 29 March 2026, 22:30 UTC (the server's clock, moved): Monday 00:30 in
+    Brussels (summer time began that night), still Sunday 18:30 in New York. For a
+    browser in New York a conversation due on Sunday is overdue, shown at 10:00."""
+    from datetime import UTC, date
+
+    from tests.factories import PASSWORD
+
+    world, trajectory = _world_with_trajectory()
+    with scopes_disabled():
+        item = FollowUp.objects.get(trajectory=trajectory, series="contact")
+        item.due_at = clock.at(date(2026, 3, 29), 10)
+        item.save()
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="nl-BE",
+        timezone_id="America/New_York",
+        viewport=DESKTOP,
+    )
+    try:
+        page = context.new_page()
+        with time_machine.travel(datetime(2026, 3, 29, 22, 30, tzinfo=UTC), tick=True):
+            page.goto("/accounts/login/")
+            page.fill("input[name=login]", world.coord.email)
+            page.fill("input[name=password]", PASSWORD)
+            with page.expect_navigation():
+                page.locator("form:has(input[name=password]) button[type=submit]").first.click()
+            zone = page.evaluate("() => Intl.DateTimeFormat().resolvedOptions().timeZone")
+            assert zone == "America/New_York"
+            page.goto(f"/p/{world.project.code}/follow-up/?state=overdue")
+            row = page.locator(f"main tbody tr:has(a[href$='/follow-up/{item.code}/'])")
+            expect(row).to_have_count(1)
+            expect(row.locator(".badge.text-bg-danger")).to_contain_text("1")
+            expect(row.locator("time")).to_contain_text("10:00")  # Brussels time, not 04:00
+            shot(page, screenshot_dir, "list-new-york-browser")
+    finally:
+        context.close()
