@@ -154,7 +154,9 @@ def test_trajectory_from_match_to_signed_agreement_journal_and_goals(
     page.fill("#id_description", "Brieven van de mutualiteit lezen")
     page.select_option("#id_owner", "buddy")
     submit(page, "main form:has(#id_description)")
-    expect(page.locator("main .table-warning")).to_contain_text("Brieven van de mutualiteit")
+    expect(page.locator("main .list-group-item-warning")).to_contain_text(
+        "Brieven van de mutualiteit"
+    )
     shot(page, screenshot_dir, "roles")
     page.goto("/")
     expect(page.locator("#panel-trajectories")).to_be_visible()

@@ -247,7 +247,7 @@ def test_role_division_flags_tasks_in_the_wrong_hands(world, client_for, traject
         flagged = selectors.out_of_role_tasks(project_ids=[world.project.pk])
         assert {t.pk for t in flagged} == {wrong.pk, reverse.pk}
     page = client_for(world.buddy_user).get(url(world, trajectory, "roles/")).content.decode()
-    assert "Brieven van de mutualiteit" in page and "table-warning" in page
+    assert "Brieven van de mutualiteit" in page and "list-group-item-warning" in page
     dashboard = client_for(world.coord).get("/").content.decode()
     assert "Brieven van de mutualiteit" in dashboard
     # Only the coordinator divides tasks.
