@@ -186,3 +186,13 @@ def test_signal_list_queries_are_constant(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("/signals/") >= 13
+
+
+def test_a_starting_trajectory_cannot_be_paused(world, trajectory):
+    assert trajectory.status == "starting"
+    high = raise_as(world, trajectory, world.buddy_user, severity="high")
+    assert services.can_pause(high) is False
+    with pytest.raises(services.FollowupError):
+        services.signal_step(signal=high, by=world.coord, step="acknowledge", note="x", pause=True)
+    high.refresh_from_db()
+    assert high.stage == "open"  # nothing half-done

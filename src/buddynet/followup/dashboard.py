@@ -27,7 +27,7 @@ def coordinator_panel(*, project_ids, user) -> dict | None:
         "template": "followup/_dashboard_panel.html",
         "due": due[:PANEL_LIMIT],
         "more_due": len(due) > PANEL_LIMIT,
-        "overdue_count": sum(1 for row in due if row.state == "overdue"),
+        "overdue_count": selectors.followups_overdue_count(project_ids=managed, today=today),
         "signals": selectors.signals_open(project_ids=handled, limit=PANEL_LIMIT),
         "inactive": selectors.inactive_trajectories(project_ids=managed, today=today)[:PANEL_LIMIT],
     }

@@ -109,6 +109,15 @@ def followups_due(*, project_ids, today: date | None = None, limit: int | None =
     return _rows(qs, today)
 
 
+def followups_overdue_count(*, project_ids, today: date | None = None) -> int:
+    today = today or clock.today()
+    return (
+        _open_followups()
+        .filter(project_id__in=project_ids, due_at__lt=clock.start_of(today))
+        .count()
+    )
+
+
 def followups_list(
     *, project, today: date | None = None, state: str | None = None, days_ahead: int = 30
 ) -> list[FollowUpRow]:

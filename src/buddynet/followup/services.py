@@ -361,7 +361,7 @@ STAGE_AFTER = {
 def can_pause(signal: Signal) -> bool:
     return (
         signal.severity == Signal.Severity.HIGH
-        and signal.trajectory.status in SCHEDULING_STATUSES
+        and signal.trajectory.status == Trajectory.Status.ACTIVE
         and signal.stage != Signal.Stage.CLOSED
     )
 
@@ -385,7 +385,7 @@ def signal_step(
         if pause:
             if not can_pause(signal):
                 raise FollowupError(
-                    _("Only a serious signal on a running trajectory can pause it.")
+                    _("Only a serious signal on an active trajectory can pause it.")
                 )
             try:
                 trajectory_set_status(
