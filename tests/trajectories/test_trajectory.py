@@ -303,3 +303,16 @@ def test_closed_trajectories_are_read_only(world, trajectory):
             services.journal_add(trajectory=trajectory, by=world.buddy_user, data={"kind": "visit"})
         with pytest.raises(TrajectoryError):
             services.agreement_save(trajectory=trajectory, by=world.coord, data={"purpose": "x"})
+
+
+def test_a_changed_agreement_shows_on_the_coordinators_dashboard(world, client_for, trajectory):
+    from tests.trajectories.test_agreement import sign_all
+
+    with scopes_disabled():
+        services.agreement_save(trajectory=trajectory, by=world.coord, data={"purpose": "Doel"})
+        sign_all(world, trajectory)
+        assert selectors.starting_unsigned(project_ids=[world.project.pk]) == []
+        services.agreement_save(trajectory=trajectory, by=world.coord, data={"purpose": "Nieuw"})
+        waiting = selectors.starting_unsigned(project_ids=[world.project.pk])
+        assert [t.pk for t in waiting] == [trajectory.pk] and waiting[0].latest_number == 2
+    assert "Bram Buddyman" in client_for(world.coord).get("/").content.decode()

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from buddynet.tenancy import policy
@@ -200,9 +200,22 @@ def status_counts(*, project_ids) -> dict[str, int]:
 
 
 def starting_unsigned(*, project_ids, limit: int = 20) -> list[Trajectory]:
-    """Trajectories still starting: their agreement is not signed by everyone yet."""
+    """Trajectories whose current agreement is not signed by everyone: starting ones, and
+    open ones whose agreement changed (a new version needs new signatures)."""
+    latest = AgreementVersion.objects.filter(agreement__trajectory=OuterRef("pk")).order_by(
+        "-number"
+    )
     return list(
-        Trajectory.objects.filter(project_id__in=project_ids, status=Trajectory.Status.STARTING)
+        Trajectory.objects.filter(project_id__in=project_ids)
+        .exclude(status=Trajectory.Status.CLOSED)
+        .annotate(
+            latest_number=Subquery(latest.values("number")[:1]),
+            latest_signed_at=Subquery(latest.values("fully_signed_at")[:1]),
+        )
+        .filter(
+            Q(status=Trajectory.Status.STARTING)
+            | Q(latest_number__isnull=False, latest_signed_at__isnull=True)
+        )
         .select_related("buddy", "participant", "project")
         .order_by("started_on", "pk")[:limit]
     )
