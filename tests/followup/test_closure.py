@@ -118,7 +118,30 @@ def test_unplanned_and_bad_excludes_the_pair_when_matching_can(world, trajectory
     assert (
         calls[0]["buddy"] == trajectory.buddy and calls[0]["participant"] == trajectory.participant
     )
-    assert calls[0]["by"] == world.coord and calls[0]["reason"]
+    assert calls[0]["by"] == world.coord and calls[0]["reason"] == "ended_badly"
+
+
+def test_the_real_pair_exclusion_is_recorded(world, trajectory):
+    from buddynet.matching import services as matching_services
+
+    if not hasattr(matching_services, "pair_exclude"):
+        pytest.skip("matching has no pair_exclude yet")
+    from buddynet.matching.models import PairExclusion
+
+    closure = services.closure_start(
+        trajectory=trajectory, by=world.coord, planned=False, reason="no_click", went_badly=True
+    )
+    services.closure_complete(
+        closure=closure,
+        by=world.coord,
+        continues="nothing",
+        continues_note="",
+        contact_policy="none",
+    )
+    exclusion = PairExclusion.objects.get(
+        buddy=trajectory.buddy, participant=trajectory.participant
+    )
+    assert exclusion.reason == "ended_badly"
 
 
 def test_planned_closure_does_not_exclude(world, trajectory, monkeypatch):

@@ -7,6 +7,7 @@ becomes active, and roll forward when a conversation is recorded.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import secrets
 from datetime import date, timedelta
@@ -565,7 +566,8 @@ def closure_complete(
 
 
 def _exclude_pair(closure: Closure, by) -> bool:
-    """Ask matching not to propose this pair again, when matching offers it."""
+    """Ask matching not to propose this pair again, when matching offers it. A failure
+    there is logged and does not stop the closure."""
     try:
         from buddynet.matching import services as matching_services
     except ImportError:
@@ -574,13 +576,22 @@ def _exclude_pair(closure: Closure, by) -> bool:
     if pair_exclude is None:
         return False
     trajectory = closure.trajectory
-    pair_exclude(
-        buddy=trajectory.buddy,
-        participant=trajectory.participant,
-        reason=_("Unplanned closure that went badly: %(reason)s")
-        % {"reason": closure.get_reason_display()},
-        by=by,
-    )
+    kwargs = {
+        "buddy": trajectory.buddy,
+        "participant": trajectory.participant,
+        "reason": "ended_badly",
+        "by": by,
+    }
+    if "note" in inspect.signature(pair_exclude).parameters:
+        kwargs["note"] = _("Unplanned closure that went badly: %(reason)s") % {
+            "reason": closure.get_reason_display()
+        }
+    try:
+        with transaction.atomic():
+            pair_exclude(**kwargs)
+    except Exception:  # the closure itself must go through
+        log.exception("Could not exclude the pair of trajectory %s", trajectory.code)
+        return False
     return True
 
 
