@@ -219,7 +219,7 @@ def test_goal_levels_are_kept_with_their_dates_and_charted(world, client_for, tr
 
 def test_role_division_flags_tasks_in_the_wrong_hands(world, client_for, trajectory):
     with scopes_disabled():
-        kinds = {k.name: k for k in services.task_kinds_for(project=world.project)}
+        kinds = {k.pk: k for k in services.task_kinds_for(project=world.project)}
         paperwork = next(k for k in kinds.values() if k.belongs_to == TaskKind.Belongs.PROFESSIONAL)
         company = next(k for k in kinds.values() if k.belongs_to == TaskKind.Belongs.BUDDY)
         ok = services.role_task_add(

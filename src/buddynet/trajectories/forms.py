@@ -148,8 +148,8 @@ class GoalLevelForm(forms.Form):
 class KindChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         if obj.belongs_to == TaskKind.Belongs.ANYONE:
-            return obj.name
-        return f"{obj.name} ({obj.get_belongs_to_display()})"
+            return obj.label
+        return f"{obj.label} ({obj.get_belongs_to_display()})"
 
 
 class RoleTaskForm(forms.Form):

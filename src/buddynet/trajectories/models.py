@@ -267,8 +267,22 @@ class TaskKind(BaseModel):
         BUDDY = "buddy", _("a buddy task")
         PROFESSIONAL = "professional", _("professional only")
 
+    # The kinds every project starts with: shown in the reader's language.
+    PRESETS = {
+        "company": _("Company and leisure"),
+        "dutch": _("Practising Dutch"),
+        "appointment": _("Going along to an appointment"),
+        "neighbourhood": _("Finding the way in the neighbourhood"),
+        "paperwork": _("Administration and paperwork"),
+        "money": _("Money matters and budget"),
+        "care": _("Care and health questions"),
+        "crisis": _("Crisis support"),
+    }
+
     project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=150)
+    # A kind the coordinator added has a name; a preset has a key and no name.
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    preset = models.CharField(max_length=30, blank=True)
     belongs_to = models.CharField(
         _("whose task is it"), max_length=20, choices=Belongs.choices, default=Belongs.ANYONE
     )
@@ -276,12 +290,18 @@ class TaskKind(BaseModel):
     objects = ScopedManager(project="project")
 
     class Meta:
-        ordering = ["name", "pk"]
+        ordering = ["pk"]
         verbose_name = _("task kind")
         verbose_name_plural = _("task kinds")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.name or self.preset not in self.PRESETS:
+            return self.name
+        return str(self.PRESETS[self.preset])
 
 
 class RoleTask(BaseModel):

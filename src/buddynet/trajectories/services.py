@@ -500,16 +500,17 @@ def agreement_sign(
 
 
 def default_task_kinds() -> list[tuple[str, str]]:
+    """(preset, whose task) of the kinds every project starts with."""
     B, P, A = TaskKind.Belongs.BUDDY, TaskKind.Belongs.PROFESSIONAL, TaskKind.Belongs.ANYONE
     return [
-        (_("Company and leisure"), B),
-        (_("Practising Dutch"), B),
-        (_("Going along to an appointment"), A),
-        (_("Finding the way in the neighbourhood"), B),
-        (_("Administration and paperwork"), P),
-        (_("Money matters and budget"), P),
-        (_("Care and health questions"), P),
-        (_("Crisis support"), P),
+        ("company", B),
+        ("dutch", B),
+        ("appointment", A),
+        ("neighbourhood", B),
+        ("paperwork", P),
+        ("money", P),
+        ("care", P),
+        ("crisis", P),
     ]
 
 
@@ -521,8 +522,8 @@ def task_kinds_for(*, project, by=None) -> list[TaskKind]:
     with transaction.atomic():
         TaskKind.objects.bulk_create(
             [
-                TaskKind(project=project, name=name, belongs_to=belongs)
-                for name, belongs in default_task_kinds()
+                TaskKind(project=project, preset=preset, belongs_to=belongs)
+                for preset, belongs in default_task_kinds()
             ]
         )
     return list(TaskKind.objects.filter(project=project))
@@ -539,8 +540,8 @@ def task_kind_save(*, project, by, name: str, belongs_to: str, kind=None) -> Tas
             kind = TaskKind.objects.create(project=project, name=name, belongs_to=belongs_to)
             kind.log_action("task_kind.created", user=by, data={"belongs_to": belongs_to})
         else:
-            kind.name, kind.belongs_to = name, belongs_to
-            kind.save(update_fields=["name", "belongs_to", "updated_at"])
+            kind.belongs_to = belongs_to
+            kind.save(update_fields=["belongs_to", "updated_at"])
             kind.log_action("task_kind.changed", user=by, data={"belongs_to": belongs_to})
     return kind
 

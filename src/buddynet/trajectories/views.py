@@ -507,7 +507,7 @@ class TaskKindsView(ProjectPermissionMixin, BadInputMixin, FormView):
                 services.task_kind_save(
                     project=self.project,
                     by=request.user,
-                    name=kind.name,
+                    name=kind.label,
                     belongs_to=request.POST.get("belongs_to", ""),
                     kind=kind,
                 )
