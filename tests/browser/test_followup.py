@@ -266,6 +266,14 @@ def test_buddy_signals_on_a_phone_and_the_coordinator_works_through_aftercare(
     expect(page.locator("main ol.history li")).to_have_count(4)
     page.goto(f"/p/{project.code}/signals/")
     both_sizes(page, screenshot_dir, "signal-list-buddy")
+    # The same form in English.
+    with page.expect_navigation():
+        page.locator("form.language-switch button[value=en]").first.click()
+    page.set_viewport_size(PHONE)
+    page.goto(signal_url)
+    expect(page.locator("main h1")).to_have_text("Signal a boundary")
+    expect(page.locator("label[for=id_kind_1]")).to_have_text("Too much is asked of me")
+    shot(page, screenshot_dir, "signal-form-390-en")
     assert_clean(events, detail_url)
 
 
