@@ -166,6 +166,8 @@ def test_trajectory_from_match_to_signed_agreement_journal_and_goals(
     # -- The buddy writes in the journal on a phone ------------------------------------
     page.set_viewport_size(PHONE)
     login(world.buddy_user)
+    expect(page.locator("#my-trajectories-title")).to_be_visible()
+    shot(page, screenshot_dir, "buddy-dashboard-390")
     page.locator(f"main a[href='{base}journal/new/']").first.click()
     page.wait_for_url(f"**{base}journal/new/")
     assert no_sideways_scroll(page) <= 0
