@@ -6,6 +6,12 @@
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
 
+  // On a phone the project menu is one line that scrolls: show the current page's item.
+  var current = document.querySelector(".project-nav .nav-link.active");
+  if (current && current.parentElement.parentElement.scrollWidth > current.parentElement.parentElement.clientWidth) {
+    current.scrollIntoView({ block: "nearest", inline: "center" });
+  }
+
   // Charts: data comes from a <script type="application/json"> (CSP-safe, no inline JS).
   if (window.Chart) {
     var palette = ["#0b5c7a", "#c76f00", "#3a7d44", "#8e3b8f", "#b02a37"];
