@@ -32,13 +32,19 @@ NOT_FOUND_HEADING = "We cannot find this page"
 
 
 def nl_catalog() -> gettext.NullTranslations | None:
-    """The app's compiled Dutch messages, if `make messages` has been run."""
+    """The compiled Dutch messages of every catalogue (the shared one and each app's),
+    if `make messages` has been run."""
+    catalog = None
     for folder in django_settings.LOCALE_PATHS:
         mo = Path(folder) / "nl" / "LC_MESSAGES" / "django.mo"
         if mo.exists():
             with mo.open("rb") as handle:
-                return gettext.GNUTranslations(handle)
-    return None
+                translations = gettext.GNUTranslations(handle)
+            if catalog is None:
+                catalog = translations
+            else:
+                catalog.add_fallback(translations)
+    return catalog
 
 
 def not_found_headings() -> re.Pattern:
