@@ -34,9 +34,16 @@ def test_starting_a_trajectory_plans_the_default_cadence(trajectory):
     items = open_items(trajectory)
     assert set(items) == {"contact", "supervision", "review"}
     start = trajectory.started_on
-    assert clock.local_date(items["contact"].due_at) == start + timedelta(days=14)
-    assert clock.local_date(items["supervision"].due_at) == start + timedelta(days=42)
-    assert clock.local_date(items["review"].due_at) == start + timedelta(days=91)
+    # Moved to the next working day when the cadence lands on a weekend or holiday.
+    assert clock.local_date(items["contact"].due_at) == clock.next_working_day(
+        start + timedelta(days=14)
+    )
+    assert clock.local_date(items["supervision"].due_at) == clock.next_working_day(
+        start + timedelta(days=42)
+    )
+    assert clock.local_date(items["review"].due_at) == clock.next_working_day(
+        start + timedelta(days=91)
+    )
     assert items["contact"].kind == "phone" and items["contact"].with_whom == "both"
     assert items["supervision"].kind == "feedback" and items["supervision"].with_whom == "buddy"
     assert items["review"].kind == "review" and items["review"].with_whom == "participant"
@@ -63,14 +70,16 @@ def test_recording_rolls_the_series_forward(trajectory, world):
         second = open_items(trajectory)["contact"]
         assert second.number == 2
         # Second of the first month: day 28 (at least a week after the first).
-        assert clock.local_date(second.due_at) == start + timedelta(days=28)
+        assert clock.local_date(second.due_at) == clock.next_working_day(start + timedelta(days=28))
         services.followup_record(
             followup=second, by=world.coord, held_on=clock.today(), report="Nog eens."
         )
         third = open_items(trajectory)["contact"]
         # Both first-month contacts held on day 15: the second one's minimum gap wins
         # for the planning, then monthly from the day it was held.
-        assert clock.local_date(third.due_at) == start + timedelta(days=15 + 30)
+        assert clock.local_date(third.due_at) == clock.next_working_day(
+            start + timedelta(days=15 + 30)
+        )
     assert AuditEntry.objects.filter(action="followup.recorded").count() == 2
     first.refresh_from_db()
     assert first.recorded_by == world.coord and first.report == "Loopt goed."
@@ -87,8 +96,12 @@ def test_project_cadence_is_used(world, unscoped):
     )
     t = ff.trajectory(world)
     items = open_items(t)
-    assert clock.local_date(items["contact"].due_at) == t.started_on + timedelta(days=28)
-    assert clock.local_date(items["supervision"].due_at) == t.started_on + timedelta(days=28)
+    assert clock.local_date(items["contact"].due_at) == clock.next_working_day(
+        t.started_on + timedelta(days=28)
+    )
+    assert clock.local_date(items["supervision"].due_at) == clock.next_working_day(
+        t.started_on + timedelta(days=28)
+    )
     assert clock.local(items["review"].due_at).hour == 9
 
 
@@ -116,6 +129,70 @@ def test_paused_or_closed_trajectories_plan_nothing_new(trajectory, world):
     assert "contact" not in open_items(trajectory)
     trajectory_set_status(trajectory=trajectory, to_status="active", by=world.coord)
     assert "contact" in open_items(trajectory)  # resumes: planned again
+
+
+# --- Working days: not on a weekend, not on a Belgian public holiday ------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 4, 8), date(2026, 4, 8)),  # an ordinary Wednesday stays
+        (date(2026, 4, 6), date(2026, 4, 7)),  # Easter Monday
+        (date(2026, 4, 4), date(2026, 4, 7)),  # Saturday → Easter Sunday → Easter Monday
+        (date(2026, 7, 25), date(2026, 7, 27)),  # a Saturday
+        (date(2026, 7, 26), date(2026, 7, 27)),  # a Sunday
+        (date(2026, 7, 21), date(2026, 7, 22)),  # national holiday (a Tuesday)
+        (date(2026, 5, 14), date(2026, 5, 15)),  # Ascension Day
+        (date(2026, 12, 25), date(2026, 12, 28)),  # Christmas on a Friday
+        (date(2027, 11, 1), date(2027, 11, 2)),  # All Saints' Day on a Monday
+        # 11 July is the Flemish Community's holiday, not a national one: the library's
+        # BE calendar does not list it, so a Tuesday 11 July is a working day.
+        (date(2028, 7, 11), date(2028, 7, 11)),
+    ],
+)
+def test_next_working_day(day, expected):
+    assert clock.next_working_day(day) == expected
+    assert clock.is_working_day(expected)
+
+
+def _started_on(world, day: date) -> Trajectory:
+    with time_machine.travel(clock.at(day, 9), tick=False):
+        return ff._start(
+            world.buddy, f.ParticipantFactory(project=world.project), world.coord, started_on=day
+        )
+
+
+def test_a_due_day_on_easter_monday_moves_to_tuesday(world, unscoped):
+    t = _started_on(world, date(2026, 3, 23))  # + 14 days = Easter Monday 6 April
+    items = open_items(t)
+    assert clock.local_date(items["contact"].due_at) == date(2026, 4, 7)
+    assert clock.local(items["contact"].due_at).hour == 10
+    assert clock.local_date(items["supervision"].due_at) == date(2026, 5, 4)  # a Monday
+    assert clock.local_date(items["review"].due_at) == date(2026, 6, 22)  # a Monday
+
+
+def test_due_days_on_a_weekend_move_to_monday(world, unscoped):
+    """The demo buddy's case: started on Saturday 11 July 2026, every cadence (14, 42
+    and 91 days) lands on a Saturday."""
+    t = _started_on(world, date(2026, 7, 11))
+    items = open_items(t)
+    assert clock.local_date(items["contact"].due_at) == date(2026, 7, 27)
+    assert clock.local_date(items["supervision"].due_at) == date(2026, 8, 24)
+    assert clock.local_date(items["review"].due_at) == date(2026, 10, 12)
+    assert all(clock.is_working_day(clock.local_date(i.due_at)) for i in items.values())
+
+
+def test_rolling_forward_onto_a_holiday_moves_too(world, unscoped):
+    t = _started_on(world, date(2026, 9, 7))  # a Monday
+    for held_on in (date(2026, 9, 21), date(2026, 10, 12)):  # both first-month contacts
+        with time_machine.travel(clock.at(held_on, 15), tick=False):
+            services.followup_record(
+                followup=open_items(t)["contact"], by=world.coord, held_on=held_on, report="ok"
+            )
+    # Monthly from the day it was held: 12 October + 30 = Wednesday 11 November,
+    # Armistice Day → Thursday 12 November.
+    assert clock.local_date(open_items(t)["contact"].due_at) == date(2026, 11, 12)
 
 
 # --- Due and overdue across time zones and daylight saving ----------------------------
@@ -187,8 +264,9 @@ def test_the_hour_stays_10_across_daylight_saving(world, unscoped):
     with time_machine.travel(datetime(2026, 3, 15, 9, 0, tzinfo=UTC), tick=False):
         t = ff._start(world.buddy, participant, world.coord)
     items = open_items(t)
-    contact = items["contact"]  # 15 March + 14 = 29 March, the day of the change
-    assert clock.local_date(contact.due_at) == date(2026, 3, 29)
+    # 15 March + 14 = Sunday 29 March, the day of the change: called on Monday 30 March.
+    contact = items["contact"]
+    assert clock.local_date(contact.due_at) == date(2026, 3, 30)
     assert contact.due_at.astimezone(UTC).hour == 8  # CEST
     assert clock.local(contact.due_at).hour == 10
     with time_machine.travel(datetime(2026, 10, 20, 9, 0, tzinfo=UTC), tick=False):

@@ -5,17 +5,24 @@ the *local date in Brussels*, never on the date in UTC, on the server's zone or 
 zone a user's browser is in: a conversation due on Sunday 29 March is overdue from
 Monday 00:00 in Brussels, whatever the clock says elsewhere, and daylight saving time
 does not move a 10:00 appointment to 09:00 or 11:00.
+
+A project's staff call on working days: a due day the schedule computes is moved off
+Saturdays, Sundays and Belgian public holidays (the ``holidays`` library's calendar for
+BE) to the next working day.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import holidays
 from django.utils import timezone
 
 PROJECT_TZ = ZoneInfo("Europe/Brussels")
 TZID = "Europe/Brussels"
+HOLIDAY_COUNTRY = "BE"
 
 
 def now() -> datetime:
@@ -59,3 +66,20 @@ def state(due_at: datetime, *, on: date | None = None) -> str:
     if due_day == on:
         return "due"
     return "upcoming"
+
+
+@lru_cache(maxsize=32)
+def _public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays(HOLIDAY_COUNTRY, years=year))
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a Belgian public holiday."""
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def next_working_day(day: date) -> date:
+    """``day`` itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day

@@ -93,6 +93,12 @@ def cadence_update(*, project, by, data: dict) -> Cadence:
 
 
 def _next_due_day(trajectory, cadence: Cadence, series: str, last: FollowUp | None) -> date:
+    """The day the next conversation of a series is due: by the cadence, then moved off
+    a weekend or a Belgian public holiday to the next working day."""
+    return clock.next_working_day(_cadence_day(trajectory, cadence, series, last))
+
+
+def _cadence_day(trajectory, cadence: Cadence, series: str, last: FollowUp | None) -> date:
     last_day = clock.local_date(last.done_at or last.due_at) if last else None
     number = (last.number if last else 0) + 1
     if series == FollowUp.Series.CONTACT:
