@@ -98,6 +98,25 @@ def test_personal_panel_for_buddy_and_participant(world, trajectory, client_for)
     assert "signal-button" not in body
 
 
+def test_personal_panel_says_soon_for_a_conversation_whose_day_has_passed(
+    world, trajectory, client_for
+):
+    """A past date without a year ("zaterdag 25 juli") read as next summer: a
+    conversation whose day has passed says "soon" instead of its date."""
+    item = FollowUp.objects.get(trajectory=trajectory, series="contact")
+    item.due_at = clock.at(clock.today() - timedelta(days=120), 10)
+    item.save()
+    client = client_for(world.buddy_user)
+    body = client.get("/").content.decode()
+    assert "binnenkort, de coördinator neemt contact met je op" in body
+    assert f'datetime="{clock.local(item.due_at).isoformat()}"' not in body
+    item.due_at = clock.at(clock.next_working_day(clock.today() + timedelta(days=9)), 10)
+    item.save()
+    body = client.get("/").content.decode()
+    assert "binnenkort" not in body
+    assert f'datetime="{clock.local(item.due_at).isoformat()}"' in body
+
+
 def _panel(world, trajectory, user) -> str:
     request = RequestFactory().get("/")
     request.user = user

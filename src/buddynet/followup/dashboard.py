@@ -42,6 +42,7 @@ def personal_panels(*, user, access) -> list[dict]:
     if not trajectories:
         return []
     upcoming = selectors.upcoming_for_user(user=user, trajectories=trajectories)
+    today = clock.today()
     rows = []
     for trajectory in trajectories:
         if trajectory.buddy.user_id == user.pk:
@@ -50,5 +51,18 @@ def personal_panels(*, user, access) -> list[dict]:
             role = "participant"
         else:
             role = "professional"
-        rows.append({"trajectory": trajectory, "role": role, "next": upcoming.get(trajectory.pk)})
+        following = upcoming.get(trajectory.pk)
+        rows.append(
+            {
+                "trajectory": trajectory,
+                "role": role,
+                "next": following,
+                # A conversation whose day has passed is not shown as a date to come
+                # (without a year, 25 July read as next summer): "soon" instead.
+                "next_overdue": following is not None
+                and clock.state(following.due_at, on=today) == "overdue",
+                "next_other_year": following is not None
+                and clock.local_date(following.due_at).year != today.year,
+            }
+        )
     return [{"template": "followup/_personal_panel.html", "rows": rows}]

@@ -29,7 +29,12 @@ EXIT = {
 
 
 def _record_past(trajectory, coordinator, rng, today, keep_overdue: bool) -> int:
-    """Record what would have been held by now; optionally leave the oldest one open."""
+    """Record what would have been held by now; optionally leave the latest one open.
+
+    The latest, not the oldest: an open conversation holds its series back (the next one
+    is planned when it is recorded), so leaving the first phone call of July open kept
+    that series stuck on a date months ago, and a coordinator's real backlog is the last
+    few weeks, not the start of the trajectory."""
     recorded = 0
     for _round in range(40):
         items = [
@@ -40,7 +45,7 @@ def _record_past(trajectory, coordinator, rng, today, keep_overdue: bool) -> int
             if clock.local_date(i.due_at) < today - timedelta(days=2)
         ]
         if keep_overdue:
-            items = items[1:]
+            items = items[:-1]
         if not items:
             break
         item = items[0]
@@ -115,6 +120,7 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
     demo_buddy_user = users["buddy"]
     recorded = 0
     all_active: list[Trajectory] = []
+    running = 0
     with translation.override("nl"):
         for project in projects:
             trajectories = list(
@@ -124,12 +130,17 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
             )
             for trajectory in trajectories:
                 services.schedule_for(trajectory)
-                if trajectory.status != Trajectory.Status.ACTIVE:
+                if trajectory.status not in services.SCHEDULING_STATUSES:
                     continue
-                # A few overdue items: every other running trajectory keeps one open.
-                keep = len(all_active) % 2 == 0
+                # A few overdue items: every other running trajectory keeps one open,
+                # except the demo buddy's own, whose dashboard shows their next
+                # conversation with the project.
+                own_trajectory = trajectory.buddy.user_id == demo_buddy_user.pk
+                keep = running % 2 == 0 and not own_trajectory
                 recorded += _record_past(trajectory, coordinator, rng, today, keep_overdue=keep)
-                all_active.append(trajectory)
+                running += 1
+                if trajectory.status == Trajectory.Status.ACTIVE:
+                    all_active.append(trajectory)
         own = next((t for t in all_active if t.buddy.user_id == demo_buddy_user.pk), None)
         if own is not None:
             _open_signal(own, demo_buddy_user, coordinator)
