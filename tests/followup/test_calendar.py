@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import icalendar
 from django.urls import reverse
 
-from buddynet.followup import clock, ical, services
+from buddynet.followup import clock, services
 from buddynet.followup.models import CalendarFeed, FollowUp
 
 
@@ -111,12 +112,29 @@ def test_settings_page_shows_the_address_once(world, client_for):
     assert client.post(url, {"action": "nonsense"}).status_code == 400
 
 
-def test_folding_and_escaping():
-    line = "SUMMARY:" + "Ééé, ; \\ " * 20
-    folded = ical.fold(line)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == line
-    assert ical.escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+def test_long_names_are_folded_and_escaped(world, trajectory, client):
+    """Folding at 75 octets (never inside a UTF-8 character) and escaping are the
+    library's: a long first name with commas and semicolons survives the round trip."""
+    name = "Éléonore-Françoise, dite; Zoë \\ " * 3
+    participant = trajectory.participant
+    participant.first_name = name.strip()
+    participant.save()
+    _feed, raw = services.calendar_feed_create(user=world.coord)
+    body = client.get(feed_url(raw)).content
+    events = parse(body)  # every physical line at most 75 octets
+    assert any("\\," in e["SUMMARY"] and "\\;" in e["SUMMARY"] for e in events)
+    calendar = icalendar.Calendar.from_ical(body)
+    summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+    assert any(s.endswith(f"Bram & {name.strip()}") for s in summaries), summaries
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert zone["TZID"] == "Europe/Brussels"
+    start = next(e for e in calendar.walk("VEVENT") if "Bram" in str(e["SUMMARY"]))
+    assert str(start.decoded("DTSTART").tzinfo) == "Europe/Brussels"
+
+
+def test_an_empty_feed_still_has_its_time_zone(world, client):
+    _feed, raw = services.calendar_feed_create(user=world.buddy_user)
+    assert parse(client.get(feed_url(raw)).content) == []
 
 
 def test_times_across_the_october_change(world, trajectory, client):

@@ -1,5 +1,6 @@
-"""A personal iCalendar feed (RFC 5545), written by hand: CRLF lines folded at 75
-octets, text escaped, times with TZID=Europe/Brussels and a VTIMEZONE.
+"""A personal iCalendar feed (RFC 5545), built with the ``icalendar`` library: it
+escapes text, folds lines at 75 octets and writes the VTIMEZONE for Europe/Brussels
+from the zoneinfo database, so summer and winter time follow the official rules.
 
 A calendar on a phone is often synced to a cloud and shown on a lock screen: the feed
 names nobody by their full name. A coordinator sees first names (buddy & participant),
@@ -8,75 +9,29 @@ a buddy sees only the participant's first name; no reports, no signals.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, Timezone
 
 from . import clock, selectors
 
 PRODID = "-//buddynet//follow-up//NL"
-DURATION = "PT30M"
-
-# Europe/Brussels since 1996: CET in winter, CEST from the last Sunday of March
-# 02:00 to the last Sunday of October 03:00.
-VTIMEZONE = [
-    "BEGIN:VTIMEZONE",
-    "TZID:Europe/Brussels",
-    "BEGIN:DAYLIGHT",
-    "TZOFFSETFROM:+0100",
-    "TZOFFSETTO:+0200",
-    "TZNAME:CEST",
-    "DTSTART:19700329T020000",
-    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-    "END:DAYLIGHT",
-    "BEGIN:STANDARD",
-    "TZOFFSETFROM:+0200",
-    "TZOFFSETTO:+0100",
-    "TZNAME:CET",
-    "DTSTART:19701025T030000",
-    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-    "END:STANDARD",
-    "END:VTIMEZONE",
-]
+DURATION = timedelta(minutes=30)
+REFRESH = timedelta(hours=1)
 
 
-def escape(text: str) -> str:
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
+@lru_cache(maxsize=8)
+def vtimezone(first_year: int, last_year: int) -> Timezone:
+    """The VTIMEZONE of Europe/Brussels covering the given years (slow to build, so
+    cached; a feed asks for the years of its events)."""
+    return Timezone.from_tzid(
+        clock.TZID, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)
     )
-
-
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    data = line.encode()
-    if len(data) <= 75:
-        return line
-    parts, current, limit = [], b"", 75
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > limit:
-            parts.append(current.decode())
-            current, limit = b"", 74  # continuation lines start with a space
-        current += encoded
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _local(moment: datetime) -> str:
-    return clock.local(moment).strftime("%Y%m%dT%H%M%S")
 
 
 def summary(item, role: str) -> str:
@@ -90,47 +45,45 @@ def summary(item, role: str) -> str:
     return _("%(kind)s with the project") % {"kind": kind}
 
 
-def event_lines(item, role: str, *, stamp: datetime) -> list[str]:
-    site = settings.SITE_URL.rstrip("/")
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:followup-{item.code}@buddynet",
-        f"DTSTAMP:{_utc(stamp)}",
-        f"DTSTART;TZID={clock.TZID}:{_local(item.due_at)}",
-        f"DURATION:{DURATION}",
-        f"SUMMARY:{escape(summary(item, role))}",
-    ]
+def event_for(item, role: str, *, stamp: datetime) -> Event:
+    event = Event()
+    # Stable per follow-up: a calendar updates the event instead of adding a new one.
+    event.add("uid", f"followup-{item.code}@buddynet")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", clock.local(item.due_at))  # TZID=Europe/Brussels
+    event.add("duration", DURATION)
+    event.add("summary", summary(item, role))
     if role == "coordinator":
-        url = site + reverse(
+        url = settings.SITE_URL.rstrip("/") + reverse(
             "followup_record", kwargs={"project": item.project.code, "code": item.code}
         )
-        lines.append(f"URL:{url}")
-        lines.append(f"DESCRIPTION:{escape(item.project.name + ' · ' + url)}")
+        event.add("url", url)
+        event.add("description", f"{item.project.name} · {url}")
     else:
-        text = _("The coordinator of %(project)s will contact you.") % {
-            "project": item.project.name
-        }
-        lines.append(f"DESCRIPTION:{escape(text)}")
-    lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT"]
-    return lines
+        event.add(
+            "description",
+            _("The coordinator of %(project)s will contact you.") % {"project": item.project.name},
+        )
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event
 
 
 def feed_for(*, user, access) -> str:
     stamp = timezone.now()
+    today = clock.today()
     with translation.override(getattr(user, "preferred_language", None) or "nl"):
-        name = _("buddynet follow-up")
-        lines = [
-            "BEGIN:VCALENDAR",
-            "VERSION:2.0",
-            f"PRODID:{PRODID}",
-            "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH",
-            f"X-WR-CALNAME:{escape(name)}",
-            f"X-WR-TIMEZONE:{clock.TZID}",
-            "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
-            *VTIMEZONE,
-        ]
-        for item, role in selectors.calendar_items(user=user, access=access):
-            lines += event_lines(item, role, stamp=stamp)
-        lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        calendar = Calendar()
+        calendar.add("version", "2.0")
+        calendar.add("prodid", PRODID)
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", _("buddynet follow-up"))
+        calendar.add("x-wr-timezone", clock.TZID)
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        items = selectors.calendar_items(user=user, access=access)
+        years = [clock.local_date(item.due_at).year for item, _role in items] or [today.year]
+        calendar.add_component(vtimezone(min(*years, today.year), max(years) + 1))
+        for item, role in items:
+            calendar.add_component(event_for(item, role, stamp=stamp))
+    return calendar.to_ical().decode()
