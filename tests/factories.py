@@ -103,3 +103,16 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     referred_on = factory.LazyFunction(lambda: timezone.localdate())
     waiting_since = factory.LazyFunction(lambda: timezone.localdate())
     health_notes = "Geheime gezondheidsinfo"
+
+
+def share_with_referrer(participant, *, by) -> None:
+    """The participant agrees that their referrer follows their progress (the
+    professional in their trajectory sees it only while this consent holds)."""
+    from django_scopes import scopes_disabled
+
+    from buddynet.participants import consent, services
+
+    with scopes_disabled():
+        services.consent_record(
+            participant=participant, purpose=consent.SHARE_WITH_REFERRER, given=True, by=by
+        )

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 from buddynet.trajectories import services
 from buddynet.trajectories.models import Goal, JournalEntry, Trajectory
 from tests.conftest import build_world
+from tests.factories import share_with_referrer
 
 pytestmark = pytest.mark.browser
 
@@ -83,6 +84,8 @@ def test_trajectory_from_match_to_signed_agreement_journal_and_goals(
         trajectory = services.trajectory_start(
             buddy=world.buddy, participant=world.participant, by=world.coord
         )
+        # At intake Pieter agreed that his social worker follows his progress.
+        share_with_referrer(world.participant, by=world.coord)
     assert trajectory.professional_id == world.prof.pk  # the referrer
     base = f"/p/{world.project.code}/trajectories/{trajectory.code}/"
 

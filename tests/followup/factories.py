@@ -15,6 +15,7 @@ from buddynet.followup import services
 from buddynet.followup.models import FollowUp, Signal
 from buddynet.trajectories.models import Trajectory
 from buddynet.trajectories.services import trajectory_start
+from tests.factories import share_with_referrer
 
 
 def _start(buddy, participant, by, professional=None, **kwargs) -> Trajectory:
@@ -23,6 +24,8 @@ def _start(buddy, participant, by, professional=None, **kwargs) -> Trajectory:
         if professional is not None and trajectory.professional_id != professional.pk:
             Trajectory.objects.filter(pk=trajectory.pk).update(professional=professional)
             trajectory.refresh_from_db()
+        if trajectory.professional_id:
+            share_with_referrer(participant, by=by)
     return trajectory
 
 

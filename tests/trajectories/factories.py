@@ -7,6 +7,7 @@ from django_scopes import scopes_disabled
 
 from buddynet.trajectories import services
 from buddynet.trajectories.models import JournalEntry, Trajectory
+from tests.factories import share_with_referrer
 
 AGREEMENT = {"purpose": "Samen de stad leren kennen.", "meeting_frequency": "elke week"}
 
@@ -17,6 +18,8 @@ def start(*, buddy, participant, by, professional=None) -> Trajectory:
         if professional is not None:
             trajectory.professional = professional
             trajectory.save(update_fields=["professional"])
+        if trajectory.professional_id:
+            share_with_referrer(participant, by=by)
         return Trajectory.objects.select_related(
             "buddy", "participant", "professional", "project__organisation"
         ).get(pk=trajectory.pk)

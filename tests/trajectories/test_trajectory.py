@@ -316,3 +316,36 @@ def test_a_changed_agreement_shows_on_the_coordinators_dashboard(world, client_f
         waiting = selectors.starting_unsigned(project_ids=[world.project.pk])
         assert [t.pk for t in waiting] == [trajectory.pk] and waiting[0].latest_number == 2
     assert "Bram Buddyman" in client_for(world.coord).get("/").content.decode()
+
+
+# --- Consent: the professional follows the trajectory only while the participant agrees
+
+
+def test_withdrawing_consent_to_share_hides_the_trajectory_from_the_professional(
+    world, trajectory, client_for
+):
+    from buddynet.participants import consent
+    from buddynet.participants import services as participant_services
+
+    journal_entries(world, trajectory, world.buddy_user)
+    client = client_for(world.prof)
+    assert client.get(url(world, trajectory)).status_code == 200
+    api = f"/api/v1/projects/{world.project.code}/trajectories"
+    assert [t["code"] for t in client.get(api).json()["items"]] == [str(trajectory.code)]
+    assert "Zelfzicht" in client.get("/").content.decode()  # their dashboard panel
+
+    with scopes_disabled():
+        participant_services.consent_record(
+            participant=trajectory.participant,
+            purpose=consent.SHARE_WITH_REFERRER,
+            given=False,
+            by=world.coord,
+        )
+    assert client.get(url(world, trajectory)).status_code == 404
+    assert client.get(url(world, trajectory, "agreement/")).status_code == 404
+    assert client.get(f"{api}/{trajectory.code}/journal").status_code == 404
+    assert client.get(api).json()["items"] == []
+    assert "Zelfzicht" not in client.get("/").content.decode()
+    # The buddy and the coordinator still see it.
+    assert client_for(world.buddy_user).get(url(world, trajectory)).status_code == 200
+    assert client_for(world.coord).get(url(world, trajectory)).status_code == 200

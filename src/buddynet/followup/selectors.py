@@ -18,6 +18,7 @@ from django_scopes import scopes_disabled
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 from buddynet.trajectories.models import Trajectory
+from buddynet.trajectories.selectors import party_q
 
 from . import clock
 from .models import Cadence, Closure, FollowUp, Signal
@@ -40,7 +41,9 @@ def _trajectory_related(qs):
 
 
 def party_filter(user) -> Q:
-    return Q(buddy__user=user) | Q(participant__user=user) | Q(professional=user)
+    """The trajectories ``user`` is part of (the professional only with the
+    participant's consent to share): the same rule as the trajectory pages."""
+    return party_q(user)
 
 
 def trajectory_get_for_user(*, access: Access, user, project, code) -> Trajectory:

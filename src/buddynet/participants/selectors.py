@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     IntegerField,
@@ -80,14 +81,23 @@ def participants_own(*, user) -> list[Participant]:
 SHARE = "share_with_referrer"
 
 
-def _latest_consent(purpose: str):
+def _latest_consent(purpose: str, *, participant_ref: str = "pk"):
+    """Whether the participant's latest word on ``purpose`` was "yes" (None if never
+    asked), as an expression over ``participant_ref`` of the outer query."""
     from .models import ConsentRecord
 
     return Subquery(
-        ConsentRecord.objects.filter(participant=OuterRef("pk"), purpose=purpose)
+        ConsentRecord.objects.filter(participant=OuterRef(participant_ref), purpose=purpose)
         .order_by("-created_at", "-id")
-        .values("given")[:1]
+        .values("given")[:1],
+        output_field=BooleanField(),
     )
+
+
+def shares_with_referrer_q(participant_ref: str) -> Q:
+    """For queries on records about a participant (a trajectory): the participant's
+    consent to share progress with their referrer holds now."""
+    return Q(_latest_consent(SHARE, participant_ref=participant_ref))
 
 
 URGENCY_RANK = {

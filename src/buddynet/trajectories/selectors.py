@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
+from buddynet.participants.selectors import shares_with_referrer_q
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 
@@ -26,8 +27,15 @@ from .models import (
 )
 
 
-def _own_q(user) -> Q:
-    return Q(buddy__user=user) | Q(participant__user=user) | Q(professional=user)
+def party_q(user) -> Q:
+    """Trajectories ``user`` is part of: as the buddy, the participant, or the referring
+    professional — the latter only while the participant's consent to share their
+    progress with the referrer holds (withdrawing it hides the trajectory at once)."""
+    return (
+        Q(buddy__user=user)
+        | Q(participant__user=user)
+        | (Q(professional=user) & shares_with_referrer_q("participant"))
+    )
 
 
 def trajectory_list_for_user(
@@ -41,7 +49,7 @@ def trajectory_list_for_user(
     if not access.has(policy.TRAJECTORIES_VIEW, project):
         if not access.has(policy.TRAJECTORIES_VIEW_OWN, project):
             return qs.none()
-        qs = qs.filter(_own_q(user))
+        qs = qs.filter(party_q(user))
     if status:
         qs = qs.filter(status=status)
     query = "".join(ch for ch in (query or "") if ch.isprintable())
@@ -241,7 +249,7 @@ def own_trajectories(*, user) -> list[Trajectory]:
     """A buddy's, participant's or professional's trajectories in the projects in scope,
     open ones first, with their current agreement version and its signatures."""
     trajectories = list(
-        Trajectory.objects.filter(_own_q(user))
+        Trajectory.objects.filter(party_q(user))
         .exclude(status=Trajectory.Status.CLOSED)
         .select_related("buddy", "participant", "professional", "project")
         .order_by("-started_on", "-pk")[:50]
