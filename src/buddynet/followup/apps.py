@@ -15,3 +15,10 @@ class FollowupConfig(AppConfig):
         from .receivers import trajectory_saved
 
         post_save.connect(trajectory_saved, sender=Trajectory, dispatch_uid="followup_schedule")
+
+        # Plain words for this app's audit actions in the histories.
+        from buddynet.core import audit_labels
+
+        from .audit import LABELS
+
+        audit_labels.LABELS.update(LABELS)

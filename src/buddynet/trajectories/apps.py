@@ -6,3 +6,11 @@ class TrajectoriesConfig(AppConfig):
     name = "buddynet.trajectories"
     label = "trajectories"
     verbose_name = _("Trajectories")
+
+    def ready(self) -> None:
+        # Plain words for this app's audit actions in the histories.
+        from buddynet.core import audit_labels
+
+        from .audit import LABELS
+
+        audit_labels.LABELS.update(LABELS)

@@ -6,3 +6,11 @@ class VolunteersConfig(AppConfig):
     name = "buddynet.volunteers"
     label = "volunteers"
     verbose_name = _("Buddies")
+
+    def ready(self) -> None:
+        # Plain words for this app's audit actions in the histories.
+        from buddynet.core import audit_labels
+
+        from .audit import LABELS
+
+        audit_labels.LABELS.update(LABELS)
