@@ -3,7 +3,7 @@ the cadence, the dashboard panels and the panel on the trajectory page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -110,11 +110,20 @@ def test_personal_panel_says_soon_for_a_conversation_whose_day_has_passed(
     body = client.get("/").content.decode()
     assert "binnenkort, de coördinator neemt contact met je op" in body
     assert f'datetime="{clock.local(item.due_at).isoformat()}"' not in body
+    # The same on the trajectory page.
+    assert "binnenkort, de coördinator" in _panel(world, trajectory, world.buddy_user)
     item.due_at = clock.at(clock.next_working_day(clock.today() + timedelta(days=9)), 10)
     item.save()
     body = client.get("/").content.decode()
     assert "binnenkort" not in body
     assert f'datetime="{clock.local(item.due_at).isoformat()}"' in body
+    item.due_at = clock.at(date(clock.today().year + 1, 3, 3), 10)
+    item.save()
+    FollowUp.objects.filter(trajectory=trajectory, series="supervision").update(
+        due_at=clock.at(date(clock.today().year + 1, 3, 10), 10)
+    )
+    body = client.get("/").content.decode()
+    assert f"3 maart {clock.today().year + 1}, 10:00" in body
 
 
 def _panel(world, trajectory, user) -> str:

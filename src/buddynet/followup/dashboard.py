@@ -51,18 +51,11 @@ def personal_panels(*, user, access) -> list[dict]:
             role = "participant"
         else:
             role = "professional"
-        following = upcoming.get(trajectory.pk)
         rows.append(
             {
                 "trajectory": trajectory,
                 "role": role,
-                "next": following,
-                # A conversation whose day has passed is not shown as a date to come
-                # (without a year, 25 July read as next summer): "soon" instead.
-                "next_overdue": following is not None
-                and clock.state(following.due_at, on=today) == "overdue",
-                "next_other_year": following is not None
-                and clock.local_date(following.due_at).year != today.year,
+                **selectors.next_display(upcoming.get(trajectory.pk), today),
             }
         )
     return [{"template": "followup/_personal_panel.html", "rows": rows}]

@@ -170,6 +170,20 @@ def next_followup_for_party(*, trajectory: Trajectory, role: str) -> FollowUp | 
     return qs.first()
 
 
+def next_display(item: FollowUp | None, today: date | None = None) -> dict:
+    """How a buddy or participant sees their next conversation: a conversation whose day
+    has passed reads "soon" (a past date without a year, "zaterdag 25 juli", read as next
+    summer), and a date in another year shows the year."""
+    if item is None:
+        return {"next": None, "next_overdue": False, "next_other_year": False}
+    today = today or clock.today()
+    return {
+        "next": item,
+        "next_overdue": clock.state(item.due_at, on=today) == "overdue",
+        "next_other_year": clock.local_date(item.due_at).year != today.year,
+    }
+
+
 def upcoming_for_user(*, user, trajectories: list[Trajectory]) -> dict[int, FollowUp]:
     """The next conversation per trajectory for a buddy or participant. One query."""
     if not trajectories:

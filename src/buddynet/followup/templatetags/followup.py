@@ -46,8 +46,10 @@ def trajectory_followup_panel(context, trajectory):
         result["schedule"] = selectors.schedule_of(trajectory)
         result["quiet_days"] = selectors.is_inactive(trajectory)
     elif role in ("buddy", "participant"):
-        result["next_followup"] = selectors.next_followup_for_party(
-            trajectory=trajectory, role=role
+        result.update(
+            selectors.next_display(
+                selectors.next_followup_for_party(trajectory=trajectory, role=role)
+            )
         )
     result["ask_buddy_wish"] = (
         closure is not None
