@@ -104,7 +104,7 @@ def test_followup_falls_due_and_the_coordinator_records_it(
     with scopes_disabled():
         contact = FollowUp.objects.get(trajectory=trajectory, series="contact")
     due_day = clock.local_date(contact.due_at)
-    assert due_day == trajectory.started_on + timedelta(days=14)
+    assert due_day == clock.next_working_day(trajectory.started_on + timedelta(days=14))
     list_url = f"/p/{project.code}/follow-up/"
     record_url = f"{list_url}{contact.code}/"
 
@@ -145,7 +145,9 @@ def test_followup_falls_due_and_the_coordinator_records_it(
             contact.refresh_from_db()
             assert contact.done_at is not None and contact.recorded_by == world.coord
             following = FollowUp.objects.get(trajectory=trajectory, series="contact", number=2)
-        assert clock.local_date(following.due_at) == trajectory.started_on + timedelta(days=28)
+        assert clock.local_date(following.due_at) == clock.next_working_day(
+            trajectory.started_on + timedelta(days=28)
+        )
         page.goto(list_url)
         expect(page.locator(f"main a[href='{record_url}']")).to_have_count(0)
         expect(page.locator(f"main a[href='{list_url}{following.code}/']")).to_have_count(1)
