@@ -111,7 +111,7 @@ def _close(trajectory, coordinator, rng, today) -> None:
         continues="neighbourhood",
         continues_note="Zorgzame buurt: de koffieochtend in het buurthuis",
         contact_policy="informal",
-        aftercare_on=[max(today, clock.today()) + timedelta(days=30)],
+        aftercare_on=[clock.next_working_day(max(today, clock.today()) + timedelta(days=30))],
     )
 
 
