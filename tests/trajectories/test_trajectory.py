@@ -349,3 +349,45 @@ def test_withdrawing_consent_to_share_hides_the_trajectory_from_the_professional
     # The buddy and the coordinator still see it.
     assert client_for(world.buddy_user).get(url(world, trajectory)).status_code == 200
     assert client_for(world.coord).get(url(world, trajectory)).status_code == 200
+
+
+# --- Pause and resume -------------------------------------------------------------------
+
+
+def test_the_coordinator_pauses_with_a_reason_and_resumes(world, trajectory, client_for):
+    with scopes_disabled():
+        services.trajectory_set_status(
+            trajectory=trajectory, to_status=Trajectory.Status.ACTIVE, by=world.coord
+        )
+    client = client_for(world.coord)
+    page = url(world, trajectory, "status/")
+    assert f'href="{page}"' in client.get(url(world, trajectory)).content.decode()
+    # Pausing without a reason: a clear message, nothing changes.
+    response = client.post(page, {"to_status": "paused", "reason": "  "})
+    assert response.status_code == 400
+    with scopes_disabled():
+        trajectory.refresh_from_db()
+    assert trajectory.status == Trajectory.Status.ACTIVE
+
+    response = client.post(page, {"to_status": "paused", "reason": "Deelnemer in het ziekenhuis"})
+    assert response.status_code == 302
+    with scopes_disabled():
+        trajectory.refresh_from_db()
+        assert trajectory.status == Trajectory.Status.PAUSED
+        change = trajectory.status_changes.order_by("-at", "-pk").first()
+        assert change.reason == "Deelnemer in het ziekenhuis" and change.by == world.coord
+        assert AuditEntry.objects.filter(action="trajectory.status_changed").count() == 2
+    # Only resuming is offered now; a stale "pause" post is refused without a 500.
+    assert client.post(page, {"to_status": "paused", "reason": "x"}).status_code == 400
+    assert client.post(page, {"to_status": "active"}).status_code == 302
+    with scopes_disabled():
+        trajectory.refresh_from_db()
+    assert trajectory.status == Trajectory.Status.ACTIVE
+    # A buddy cannot pause their own trajectory here (they signal a boundary instead).
+    assert client_for(world.buddy_user).post(page, {"to_status": "paused"}).status_code == 403
+
+
+def test_a_starting_trajectory_cannot_be_paused(world, trajectory, client_for):
+    response = client_for(world.coord).get(url(world, trajectory, "status/"))
+    assert response.status_code == 200
+    assert 'name="to_status"' not in response.content.decode()

@@ -180,3 +180,45 @@ class RoleTaskForm(forms.Form):
 class TaskKindForm(forms.Form):
     name = forms.CharField(label=_("Kind of task"), max_length=150)
     belongs_to = forms.ChoiceField(label=_("Whose task is it?"), choices=TaskKind.Belongs.choices)
+
+
+class StatusForm(forms.Form):
+    """Pause an active trajectory (with the reason) or resume a paused one. Starting
+    becomes active through the signatures; closing goes through the closure."""
+
+    to_status = forms.ChoiceField(label=_("What happens now?"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Why?"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the status history. Needed when the trajectory pauses."),
+    )
+
+    def __init__(self, *args, current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Trajectory
+
+        S = Trajectory.Status
+        choices = {
+            S.ACTIVE: [(S.PAUSED, _("Pause the trajectory for a while"))],
+            S.PAUSED: [(S.ACTIVE, _("Resume the trajectory"))],
+        }.get(current, [])
+        self.fields["to_status"].choices = choices
+        if len(choices) == 1:
+            self.fields["to_status"].initial = choices[0][0]
+        # Pausing needs a reason; resuming does not.
+        self.fields["reason"].required = current == S.ACTIVE
+
+    def clean(self):
+        data = super().clean()
+        from .models import Trajectory
+
+        reason = data.get("reason", "").strip()
+        if (
+            data.get("to_status") == Trajectory.Status.PAUSED
+            and not reason
+            and "reason" not in self.errors
+        ):
+            self.add_error("reason", _("Say why the trajectory pauses."))
+        return data

@@ -12,6 +12,11 @@ project_urlpatterns = [
         name="trajectory_detail",
     ),
     path(
+        "trajectories/<uuid:code>/status/",
+        views.TrajectoryStatusView.as_view(),
+        name="trajectory_status",
+    ),
+    path(
         "trajectories/<uuid:code>/agreement/",
         views.AgreementView.as_view(),
         name="trajectory_agreement",

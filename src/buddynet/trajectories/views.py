@@ -149,6 +149,44 @@ class TrajectoryDetailView(TrajectoryMixin, TemplateView):
         return context
 
 
+class TrajectoryStatusView(TrajectoryMixin, BadInputMixin, FormView):
+    """The coordinator pauses an active trajectory or resumes a paused one."""
+
+    permission = policy.TRAJECTORIES_MANAGE
+    template_name = "trajectories/status_form.html"
+    form_class = forms.StatusForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["current"] = self.trajectory.status
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status_changes"] = list(
+            self.trajectory.status_changes.select_related("by").order_by("at", "pk")
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.trajectory_set_status(
+                trajectory=self.trajectory,
+                to_status=form.cleaned_data["to_status"],
+                by=self.request.user,
+                reason=form.cleaned_data["reason"].strip(),
+            )
+        except TrajectoryError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The trajectory is now %(status)s.")
+            % {"status": self.trajectory.get_status_display()},
+        )
+        return redirect(self.trajectory_url())
+
+
 # --- The agreement ---------------------------------------------------------------------
 
 
