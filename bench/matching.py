@@ -1,7 +1,9 @@
 """Matching engine benchmark (issue 5): ranking, the global proposal, memory, exactness.
 
 Everything is measured side by side in one run on the same generated data (Flemish and
-Brussels towns, realistic languages, slots and interests: `buddynet.matching.engine.synthetic`):
+Brussels towns, realistic languages, slots and interests: `buddynet.matching.engine.synthetic`;
+3% of the waiting participants got one to three raised hands, so the mutual-interest criterion
+is scored too):
 
 - the floor: one bare vectorised great-circle (haversine) distance pass over the buddy pool;
 - ranking one participant against the pool (`rank_buddies`, top 10, with and without near
@@ -55,11 +57,14 @@ from buddynet.matching.engine.core import (
     Vocabularies,
     _checks,
     _chord2_between,
+    _hand_keys,
+    _mutual,
     _score,
     candidate_edges,
 )
 
 YEAR = 2026
+HANDS = 0.03  # share of waiting participants with one to three raised hands (mutual interest)
 ROWS: list[tuple[str, float, float | None, str]] = []
 
 
@@ -116,7 +121,8 @@ def dense_scores(P: ParticipantPool, B: BuddyPool, weights: Weights) -> np.ndarr
     for _, passes in _checks(P, pi, B, bi, chord2):
         ok &= passes
     scores = np.zeros(pi.size)
-    scores[ok] = _score(P, pi[ok], B, bi[ok], chord2[ok], weights.normalised())
+    mutual = _mutual(_hand_keys(P, B), P.has_hand, pi[ok], bi[ok], n_b)
+    scores[ok] = _score(P, pi[ok], B, bi[ok], chord2[ok], weights.normalised(), mutual)
     return scores.reshape(n_p, n_b)
 
 
@@ -130,7 +136,9 @@ def lsa_total(dense: np.ndarray, capacities: np.ndarray) -> float:
 def memory_child(n_waiting: int, n_buddies: int) -> None:
     import tracemalloc
 
-    ps = synthetic.participants(n_waiting, seed=21, reference_year=YEAR)
+    ps = synthetic.participants(
+        n_waiting, seed=21, reference_year=YEAR, hands=HANDS, buddy_count=n_buddies
+    )
     bs = synthetic.buddies(n_buddies, seed=22, reference_year=YEAR)
     tracemalloc.start()
     proposal = propose(ps, bs, reference_year=YEAR)
@@ -158,7 +166,9 @@ def main() -> None:
     # --- Ranking against a big pool --------------------------------------------------------
     print(f"generating {args.pool:,} buddies ...", file=sys.stderr, flush=True)
     pool_people = synthetic.buddies(args.pool, seed=1, reference_year=YEAR, ready=0.85)
-    askers = synthetic.participants(args.repeat + 2, seed=2, reference_year=YEAR)
+    askers = synthetic.participants(
+        args.repeat + 2, seed=2, reference_year=YEAR, hands=HANDS, buddy_count=args.pool
+    )
     start = time.perf_counter()
     pool = BuddyPool(pool_people, reference_year=YEAR)
     build = time.perf_counter() - start
@@ -201,7 +211,9 @@ def main() -> None:
 
     # --- Global proposal ------------------------------------------------------------------
     print(f"generating {args.waiting:,} x {args.buddies:,} ...", file=sys.stderr, flush=True)
-    ps = synthetic.participants(args.waiting, seed=21, reference_year=YEAR)
+    ps = synthetic.participants(
+        args.waiting, seed=21, reference_year=YEAR, hands=HANDS, buddy_count=args.buddies
+    )
     bs = synthetic.buddies(args.buddies, seed=22, reference_year=YEAR)
     start = time.perf_counter()
     vocab = Vocabularies.of(ps, bs)
@@ -264,7 +276,9 @@ def main() -> None:
     # --- Exactness against linear_sum_assignment ------------------------------------------
     exact_notes = []
     for n_p, n_b in ((300, 400), (1500, 2000)):
-        sp = synthetic.participants(n_p, seed=31 + n_p, reference_year=YEAR)
+        sp = synthetic.participants(
+            n_p, seed=31 + n_p, reference_year=YEAR, hands=HANDS, buddy_count=n_b
+        )
         sb = synthetic.buddies(n_b, seed=32 + n_p, reference_year=YEAR)
         v = Vocabularies.of(sp, sb)
         SP = ParticipantPool(sp, vocabularies=v, reference_year=YEAR)
@@ -288,7 +302,7 @@ def main() -> None:
         from munkres import Munkres
 
         n = args.munkres
-        mp = synthetic.participants(n, seed=41, reference_year=YEAR)
+        mp = synthetic.participants(n, seed=41, reference_year=YEAR, hands=HANDS, buddy_count=n)
         mb = synthetic.buddies(n, seed=42, reference_year=YEAR)
 
         def encode() -> tuple[ParticipantPool, BuddyPool]:

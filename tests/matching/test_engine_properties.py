@@ -109,6 +109,7 @@ def participants_st(draw: st.DrawFn, max_size: int = 7) -> list[Participant]:
             involves_minors=draw(st.booleans()),
             waiting_days=draw(st.integers(0, 800)),
             urgency=draw(st.sampled_from(["low", "normal", "high"])),
+            hands=draw(subset([f"b{j}" for j in range(6)])),
             **draw(person_fields()),  # type: ignore[arg-type]
         )
         for i in range(n)
@@ -119,6 +120,7 @@ weights_st = st.builds(
     Weights,
     *(st.sampled_from([0.0, 0.5, 1.0, 3.0]) for _ in range(8)),
     waiting=st.sampled_from([0.5, 2.0]),
+    mutual_interest=st.sampled_from([0.0, 2.0, 5.0]),
 )
 
 

@@ -15,6 +15,7 @@ from buddynet.matching.engine import (
     Weights,
     age_group,
     explain,
+    propose,
     rank_buddies,
     rank_participants,
 )
@@ -89,13 +90,14 @@ def test_hand_computed_score_with_default_weights() -> None:
     #   preferences  participant would like a woman: yes; buddy would like adult/senior:
     #                participant is 36, adult: yes -> 2 / 2    = 1
     #   waiting      0.5 * 73 / 365 + 0.5 * 1 (high)           = 0.6
-    # Default weights 3,2,2,2,1,1,1,1,2 (sum 15):
-    #   3 * 0.2586995 + 2 * 2/3 + 2 * 2/3 + 2 * 0.5 + 2/3 + 0.5 + 1 + 1 + 2 * 0.6
-    #   = 0.7760984 + 8.0333333 = 8.8094318;  * 100 / 15 = 58.72955
+    #   mutual       the buddy did not raise a hand            = 0
+    # Default weights 3,2,2,2,1,1,1,1,2,2 (sum 17):
+    #   3 * 0.2586995 + 2 * 2/3 + 2 * 2/3 + 2 * 0.5 + 2/3 + 0.5 + 1 + 1 + 2 * 0.6 + 2 * 0
+    #   = 0.7760984 + 8.0333333 = 8.8094318;  * 100 / 17 = 51.82019
     why = explain(participant(), buddy(), reference_year=YEAR)
     assert why.feasible
     assert why.distance_km == pytest.approx(KM, abs=1e-9)
-    assert why.score == pytest.approx(58.72955, abs=1e-4)
+    assert why.score == pytest.approx(51.82019, abs=1e-4)
     values = {c.name: c.value for c in why.criteria}
     assert values == pytest.approx(
         {
@@ -108,10 +110,12 @@ def test_hand_computed_score_with_default_weights() -> None:
             "life_experience": 1.0,
             "preferences": 1.0,
             "waiting": 0.6,
+            "mutual_interest": 0.0,
         }
     )
     points = {c.name: c.points for c in why.criteria}
-    assert points["distance"] == pytest.approx(20 * (1 - KM / 15))  # weight 3/15 = 20 points
+    # weight 3/17 of 100 = 17.647 points
+    assert points["distance"] == pytest.approx(300 / 17 * (1 - KM / 15))
     assert sum(points.values()) == pytest.approx(why.score)
     assert why.shared_slots == ("wed_afternoon", "sat_morning")
     assert why.matched_needs == ("digital",)
@@ -140,6 +144,10 @@ def test_hand_computed_score_with_default_weights() -> None:
         ("preferences", {"gender_pref": None}, {"age_pref": None}, 100.0),  # no wishes
         ("waiting", {"waiting_days": 0, "urgency": "low"}, {}, 0.0),
         ("waiting", {"waiting_days": 400, "urgency": "normal"}, {}, 75.0),  # 0.5 + 0.25
+        # Mutual interest: the buddy raised a hand on this participant's request.
+        ("mutual_interest", {"hands": frozenset({"b1"})}, {}, 100.0),
+        ("mutual_interest", {"hands": frozenset({"someone_else"})}, {}, 0.0),
+        ("mutual_interest", {}, {}, 0.0),
     ],
 )
 def test_one_criterion(
@@ -245,7 +253,7 @@ def test_rank_buddies_orders_and_explains_near_misses() -> None:
     assert [c.id for c in ranking.candidates] == ["near", "far"]
     assert ranking.feasible_count == 2 and ranking.pool_size == 4
     assert ranking.candidates[0].score > ranking.candidates[1].score
-    assert ranking.candidates[1].score == pytest.approx(58.72955, abs=1e-4)
+    assert ranking.candidates[1].score == pytest.approx(51.82019, abs=1e-4)
     assert {c.id: [f.code for f in c.explanation.failures] for c in ranking.near_misses} == {
         "too_far": ["distance"],
         "fr_only": ["language"],
@@ -261,6 +269,48 @@ def test_rank_participants_favours_long_waits() -> None:
     pool = ParticipantPool([fresh, waited], reference_year=YEAR)
     ranking = rank_participants(buddy(), pool, k=2)
     assert [c.id for c in ranking.candidates] == ["waited", "fresh"]
-    # Only waiting differs: 0.5 * 365 / 365 = 0.5 more, times 2/15 * 100 = 6.667 points
+    # Only waiting differs: 0.5 * 365 / 365 = 0.5 more, times 2/17 * 100 = 5.882 points
     gap = ranking.candidates[0].score - ranking.candidates[1].score
-    assert gap == pytest.approx(100 / 15, abs=1e-9)
+    assert gap == pytest.approx(100 / 17, abs=1e-9)
+
+
+def test_a_raised_hand_adds_the_mutual_interest_points() -> None:
+    # Default weights: mutual interest is 2 of 17, so a raised hand is worth 200 / 17 points.
+    without = explain(participant(), buddy(), reference_year=YEAR)
+    raised = participant(hands=frozenset({"b1"}))
+    with_hand = explain(raised, buddy(), reference_year=YEAR)
+    assert with_hand.score - without.score == pytest.approx(200 / 17, abs=1e-9)
+    assert {c.name: c.value for c in with_hand.criteria}["mutual_interest"] == 1.0
+    assert vectorised_score(raised, buddy()) == pytest.approx(with_hand.score, abs=1e-9)
+
+
+def test_rankings_both_ways_count_raised_hands() -> None:
+    # Two identical buddies; only "hand" raised a hand on p1's request: it ranks first.
+    plain = buddy(id="plain")
+    hand = buddy(id="hand")
+    p = participant(hands=frozenset({"hand"}))
+    ranking = rank_buddies(p, BuddyPool([plain, hand], reference_year=YEAR), k=2)
+    assert [c.id for c in ranking.candidates] == ["hand", "plain"]
+    gap = ranking.candidates[0].score - ranking.candidates[1].score
+    assert gap == pytest.approx(200 / 17, abs=1e-9)
+    # Mirrored: for the buddy "hand", the participant it raised a hand for ranks first.
+    other = participant(id="p2")
+    pool = ParticipantPool([other, p], reference_year=YEAR)
+    mirrored = rank_participants(hand, pool, k=2)
+    assert [c.id for c in mirrored.candidates] == ["p1", "p2"]
+    assert mirrored.candidates[0].score == pytest.approx(
+        explain(p, hand, reference_year=YEAR).score, abs=1e-9
+    )
+    # A hand for a buddy outside the pool changes nothing.
+    elsewhere = participant(hands=frozenset({"not_in_pool"}))
+    alone = rank_buddies(elsewhere, BuddyPool([plain], reference_year=YEAR), k=1)
+    assert alone.candidates[0].score == pytest.approx(51.82019, abs=1e-4)
+
+
+def test_the_global_proposal_follows_a_raised_hand() -> None:
+    # One participant, two equal buddies with one place each: the hand decides.
+    p = participant(hands=frozenset({"b2"}))
+    bs = [buddy(id="b1"), buddy(id="b2")]
+    proposal = propose([p], bs, reference_year=YEAR)
+    assert [(x.participant_id, x.buddy_id) for x in proposal.pairs] == [("p1", "b2")]
+    assert proposal.total_score == pytest.approx(51.82019 + 200 / 17, abs=1e-4)

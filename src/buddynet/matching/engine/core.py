@@ -139,6 +139,7 @@ CRITERIA: Final[tuple[str, ...]] = (
     "life_experience",
     "preferences",
     "waiting",
+    "mutual_interest",
 )
 Key: TypeAlias = Hashable
 ProgressCallback: TypeAlias = Callable[[str, int, int], None]
@@ -198,13 +199,15 @@ class Buddy(Person):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Participant(Person):
     """A person waiting for a buddy. ``needs`` are compared to buddies' ``skills``,
-    ``experience_wanted`` to their ``life_experience``."""
+    ``experience_wanted`` to their ``life_experience``. ``hands``: the ids of the buddies who
+    raised their hand on this person's (anonymised) help request: the mutual-interest signal."""
 
     needs: frozenset[str] = frozenset()
     experience_wanted: frozenset[str] = frozenset()
     involves_minors: bool = False
     waiting_days: int = 0
     urgency: Urgency = "normal"
+    hands: frozenset[Key] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +223,7 @@ class Weights:
     life_experience: float = 1.0
     preferences: float = 1.0
     waiting: float = 2.0
+    mutual_interest: float = 2.0
 
     def __post_init__(self) -> None:
         values = [getattr(self, f.name) for f in fields(self)]
@@ -539,6 +543,12 @@ class ParticipantPool(_Pool[Participant]):
             dtype=np.bool_,
         )
         self.waiting = np.array([_waiting_value(p) for p in ps], dtype=np.float64)
+        # Raised hands as (participant position, buddy id): a tuple, not an array, so that
+        # `_reordered` never mistakes it for a per-person column.
+        self.hands: tuple[tuple[int, Key], ...] = tuple(
+            (i, b) for i, p in enumerate(ps) for b in p.hands
+        )
+        self.has_hand = np.array([bool(p.hands) for p in ps], dtype=np.bool_)
         self.hard = _pack(
             self.slots, self.must_gender, self.must_age, self.gender_bit, self.age_bit, self.minors
         )
@@ -643,10 +653,17 @@ def _popcount(a: U64Array, b: U64Array) -> FloatArray:
 
 
 def _score(
-    P: ParticipantPool, pi: Index, B: BuddyPool, bi: Index, chord2: FloatArray, w: FloatArray
+    P: ParticipantPool,
+    pi: Index,
+    B: BuddyPool,
+    bi: Index,
+    chord2: FloatArray,
+    w: FloatArray,
+    mutual: FloatArray | None = None,
 ) -> FloatArray:
     """Scores (0..100) of the pairs: the criteria of `explain`, vectorised, times the normalised
-    weights `w`, summed in `CRITERIA` order"""
+    weights `w`, summed in `CRITERIA` order. `mutual`: 1 where the buddy raised a hand for
+    the participant (see `_mutual`), None when nobody did"""
     n = int(np.broadcast(chord2).size)
     zeros = np.zeros(n)
     km = _km(chord2)
@@ -685,8 +702,30 @@ def _score(
         met += _ok(like & bit)
     total += w[7] * np.divide(met, wishes, out=np.ones(n), where=wishes > 0)
     total += w[8] * P.waiting[pi]
+    if mutual is not None:
+        total += w[9] * mutual
     result: FloatArray = total
     return result
+
+
+def _hand_keys(P: ParticipantPool, B: BuddyPool) -> IntArray:
+    """The raised hands as sorted pair keys ``p * len(B) + b`` (pool positions), for the
+    buddies of `B`"""
+    n_b = len(B)
+    keys = [p * n_b + B.index[b] for p, b in P.hands if b in B.index]
+    return np.unique(np.array(keys, dtype=np.int64))
+
+
+def _mutual(keys: IntArray, has_hand: BoolArray, p: IntArray, b: IntArray, n_b: int) -> FloatArray:
+    """1.0 for the pairs (pool positions p, b) whose key is in `keys`, else 0.0; only the
+    pairs of participants with a hand at all are looked up"""
+    out = np.zeros(p.size)
+    if keys.size:
+        look = np.flatnonzero(has_hand[p])
+        wanted = p[look] * n_b + b[look]
+        at = np.minimum(np.searchsorted(keys, wanted), keys.size - 1)
+        out[look] = keys[at] == wanted
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -729,7 +768,9 @@ def explain(
     - age: ``1 - min(|birth year gap|, 40) / 40``; 0.5 when either age is unknown;
     - life_experience: wanted experience the buddy has / experience wanted (0 if none);
     - preferences: "would like" wishes met / wishes on both sides (1 when nobody has one);
-    - waiting: ``0.5 * min(days, 365) / 365 + 0.5 * urgency`` (low 0, normal 0.5, high 1).
+    - waiting: ``0.5 * min(days, 365) / 365 + 0.5 * urgency`` (low 0, normal 0.5, high 1);
+    - mutual_interest: 1 when the buddy raised a hand on the participant's help request
+      (``buddy.id in participant.hands``), else 0.
     """
     w = (weights or Weights()).normalised()
     year = reference_year if reference_year is not None else date.today().year
@@ -808,6 +849,7 @@ def explain(
         len(experience) / len(p.experience_wanted) if p.experience_wanted else 0.0,
         met / wishes if wishes else 1.0,
         _waiting_value(p),
+        1.0 if b.id in p.hands else 0.0,
     )
     criteria = tuple(
         CriterionScore(name, value, float(weight), value * float(weight))
@@ -859,8 +901,10 @@ def _rank(
     k: int,
     near_misses: int,
     weights: Weights,
+    hand_positions: IntArray,
 ) -> tuple[IntArray, FloatArray, IntArray, FloatArray, int]:
     """Shared by both rankings: one side is a single person (index 0), the other a pool of n.
+    `hand_positions`: the pool positions paired with a raised hand (mutual interest).
     Returns (best positions, their scores, near-miss positions, their scores, feasible count)"""
     chord2 = _chord2_between(P, pi, B, bi)
     checks = _checks(P, pi, B, bi, chord2)
@@ -870,11 +914,16 @@ def _rank(
     if excluded_positions.size:
         failed[excluded_positions] += 1
     w = weights.normalised()
+    hands: FloatArray | None = None
+    if hand_positions.size:
+        hands = np.zeros(n)
+        hands[hand_positions] = 1.0
 
     def scored(where: IntArray) -> tuple[IntArray, FloatArray]:
         sub_p = pi if isinstance(pi, int) else where if isinstance(pi, slice) else pi[where]
         sub_b = bi if isinstance(bi, int) else where if isinstance(bi, slice) else bi[where]
-        return where, _score(P, sub_p, B, sub_b, chord2[where], w)
+        mutual = None if hands is None else hands[where]
+        return where, _score(P, sub_p, B, sub_b, chord2[where], w, mutual)
 
     feasible = np.flatnonzero(failed == 0)
     where, scores = scored(feasible)
@@ -911,8 +960,18 @@ def rank_buddies(
     if n == 0:
         return Ranking((), (), 0, 0)
     excl = np.array([pool.index[i] for i in excluded if i in pool.index], dtype=np.int64)
+    hands = np.array([pool.index[b] for b in participant.hands if b in pool.index], np.int64)
     best, scores, near, near_scores, count = _rank(
-        P, 0, pool, slice(None), n, excl, k=k, near_misses=near_misses, weights=weights
+        P,
+        0,
+        pool,
+        slice(None),
+        n,
+        excl,
+        k=k,
+        near_misses=near_misses,
+        weights=weights,
+        hand_positions=hands,
     )
 
     def candidates(pos: IntArray, sc: FloatArray) -> tuple[Candidate, ...]:
@@ -949,8 +1008,18 @@ def rank_participants(
     if n == 0:
         return Ranking((), (), 0, 0)
     excl = np.array([pool.index[i] for i in excluded if i in pool.index], dtype=np.int64)
+    hands = np.array(sorted({p for p, b in pool.hands if b == buddy.id}), dtype=np.int64)
     best, scores, near, near_scores, count = _rank(
-        pool, slice(None), B, 0, n, excl, k=k, near_misses=near_misses, weights=weights
+        pool,
+        slice(None),
+        B,
+        0,
+        n,
+        excl,
+        k=k,
+        near_misses=near_misses,
+        weights=weights,
+        hand_positions=hands,
     )
 
     def candidates(pos: IntArray, sc: FloatArray) -> tuple[Candidate, ...]:
@@ -1120,6 +1189,7 @@ def candidate_edges(
             dtype=np.int64,
         )
     )
+    hand_keys = _hand_keys(P, B)
     out_p: list[IntArray] = []
     out_b: list[IntArray] = []
     out_s: list[FloatArray] = []
@@ -1143,7 +1213,10 @@ def candidate_edges(
             pi, bi, chord2, p_out, b_out = pi[ok], bi[ok], chord2[ok], p_out[ok], b_out[ok]
         out_p.append(p_out)
         out_b.append(b_out)
-        out_s.append(_score(Ps, pi, Bs, bi, chord2, w))
+        mutual = None
+        if hand_keys.size:
+            mutual = _mutual(hand_keys, P.has_hand, p_out, b_out, n_b_all)
+        out_s.append(_score(Ps, pi, Bs, bi, chord2, w, mutual))
         done += int(counts.sum())
         first = last
         if progress is not None:

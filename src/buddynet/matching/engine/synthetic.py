@@ -139,6 +139,12 @@ def _gender(rng: random.Random, female: float) -> str:
     return _pick(rng, (("f", female), ("m", 0.98 - female), ("x", 0.01), ("", 0.01)))
 
 
+def _hands(rng: random.Random, share: float, buddy_count: int) -> frozenset[str]:
+    if buddy_count <= 0 or rng.random() >= share:
+        return frozenset()
+    return frozenset(f"b{rng.randrange(buddy_count)}" for _ in range(rng.randint(1, 3)))
+
+
 def buddies(
     n: int, *, seed: int = 0, reference_year: int = 2026, ready: float = 1.0
 ) -> list[Buddy]:
@@ -179,9 +185,19 @@ def buddies(
     return out
 
 
-def participants(n: int, *, seed: int = 1, reference_year: int = 2026) -> list[Participant]:
-    """`n` participants waiting for a buddy"""
+def participants(
+    n: int,
+    *,
+    seed: int = 1,
+    reference_year: int = 2026,
+    hands: float = 0.0,
+    buddy_count: int = 0,
+) -> list[Participant]:
+    """`n` participants waiting for a buddy. A share `hands` of them got one to three raised
+    hands from buddies ``b0`` .. ``b{buddy_count - 1}`` (drawn from a separate random stream,
+    so the people themselves are the same with or without hands)."""
     rng = random.Random(seed)
+    hand_rng = random.Random(seed + 1_000_003)
     places, weights = towns()
     homes = rng.choices(places, weights=weights, k=n)
     out = []
@@ -224,6 +240,7 @@ def participants(n: int, *, seed: int = 1, reference_year: int = 2026) -> list[P
                 involves_minors=rng.random() < 0.08,
                 waiting_days=min(900, int(rng.expovariate(1 / 120))),
                 urgency=urgency,
+                hands=_hands(hand_rng, hands, buddy_count),
             )
         )
     return out
