@@ -1,1 +1,3 @@
-"""Matching buddies and participants: the engine (pure numpy/scipy) and, later, its pages."""
+"""Matching buddies and participants: the engine (pure numpy/scipy, `engine/`) and the app
+around it: adapters from the models, rankings with reasons, global proposals in the queue,
+raised hands on anonymised help requests, introductions and the answers after them."""

@@ -6,3 +6,11 @@ class MatchingConfig(AppConfig):
     name = "buddynet.matching"
     label = "matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        # Plain words for this app's audit actions in the histories.
+        from buddynet.core import audit_labels
+
+        from .audit import LABELS
+
+        audit_labels.LABELS.update(LABELS)

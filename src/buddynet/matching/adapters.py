@@ -1,0 +1,390 @@
+"""From the models to the engine's dataclasses, for one project or several at once.
+
+`build_pools` reads everything matching needs in a fixed number of queries, whatever the
+number of people or projects: the settings, the volunteer terms (record-check validity),
+the buddies with their open trajectories, the approved proposals still in progress, the
+waiting participants with their matching profile, the minors in their households, the
+excluded pairs and the raised hands.
+
+Engine ids are the models' primary keys.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from buddynet.core import geo
+from buddynet.participants.models import HouseholdMember, Participant
+from buddynet.trajectories.models import Trajectory
+from buddynet.trajectories.services import OPEN_STATUSES
+from buddynet.volunteers.models import Buddy, VolunteerTerms
+
+from . import engine, vocabulary
+from .models import HandRaise, Introduction, MatchingSettings, PairExclusion, Proposal
+
+ADULT_AGE = 18
+DEFAULT_RECORD_CHECK_MONTHS = 36
+# Buddies a ranking looks at: the ready ones, and those who would fit once ready (shown as
+# near misses: "would fit but is still in training").
+RANKED_BUDDY_STATUSES = (
+    Buddy.Status.TRAINING,
+    Buddy.Status.DECISION,
+    Buddy.Status.READY,
+    Buddy.Status.ACTIVE,
+    Buddy.Status.PAUSED,
+)
+READY_STATUSES = (Buddy.Status.READY, Buddy.Status.ACTIVE)
+BUDDY_FIELDS = (
+    "id",
+    "code",
+    "project_id",
+    "first_name",
+    "last_name",
+    "postcode",
+    "town",
+    "birth_year",
+    "languages",
+    "gender",
+    "interests",
+    "capacity",
+    "status",
+    "latitude",
+    "longitude",
+    "availability",
+    "skills",
+    "life_experience",
+    "preferred_age_groups",
+    "preferred_gender",
+    "max_distance_km",
+    "record_check_on",
+    "user_id",
+)
+
+# What matching reads of a participant (and the ranking pages show): not the whole file.
+PARTICIPANT_FIELDS = (
+    "id",
+    "code",
+    "project_id",
+    "user_id",
+    "first_name",
+    "last_name",
+    "postcode",
+    "town",
+    "birth_year",
+    "languages",
+    "household_size",
+    "help_request",
+    "urgency",
+    "status",
+    "waiting_since",
+    "waiting_reason",
+    "request_in_own_words",
+    "needs",
+    "availability",
+    "interests",
+    "buddy_preferences",
+    "matching_profile",
+)
+
+
+def settings_for(project) -> MatchingSettings:
+    found = MatchingSettings.objects.filter(project=project).first()
+    return found or MatchingSettings.objects.create(project=project)
+
+
+def settings_for_projects(project_ids) -> dict[int, MatchingSettings]:
+    """Each project's settings (unsaved defaults where none were saved yet): one query"""
+    found = {s.project_id: s for s in MatchingSettings.objects.filter(project_id__in=project_ids)}
+    return {pid: found.get(pid) or MatchingSettings(project_id=pid) for pid in project_ids}
+
+
+def place(postcode: str, town: str) -> tuple[float, float] | None:
+    """Coordinates of a home from its postcode (or else its town name), offline"""
+    municipality = geo.by_postcode(postcode) if postcode else None
+    if municipality is None and town:
+        found = geo.search(town, limit=1)
+        municipality = found[0] if found else None
+    if municipality is None:
+        return None
+    return municipality.latitude, municipality.longitude
+
+
+def _add_months(day: date, months: int) -> date:
+    year, month = divmod(day.month - 1 + months, 12)
+    return date(day.year + year, month + 1, min(day.day, 28))
+
+
+def record_check_valid(record_check_on: date | None, months: int, today: date) -> bool:
+    return record_check_on is not None and _add_months(record_check_on, months) >= today
+
+
+def _preference(values, strength: str) -> engine.Preference | None:
+    values = frozenset(v for v in values or () if v)
+    if not values:
+        return None
+    return engine.Preference(values, "must" if strength == "must" else "would_like")
+
+
+def buddy_capacity_left(buddy: Buddy, open_trajectories: int, engaged: int) -> int:
+    """An active buddy accompanies at least one person, even when that trajectory is not
+    recorded here (yet)."""
+    busy = max(open_trajectories, 1 if buddy.status == Buddy.Status.ACTIVE else 0)
+    return max(0, buddy.capacity - busy - engaged)
+
+
+def to_engine_buddy(
+    buddy: Buddy,
+    *,
+    open_trajectories: int,
+    engaged: int,
+    record_check_months: int,
+    today: date,
+) -> engine.Buddy | None:
+    """None when the home cannot be placed (no known postcode or town)"""
+    if buddy.latitude is not None and buddy.longitude is not None:
+        home: tuple[float, float] | None = (buddy.latitude, buddy.longitude)
+    else:
+        home = place(buddy.postcode, buddy.town)
+    if home is None:
+        return None
+    ages = {
+        g
+        for code in buddy.preferred_age_groups or ()
+        for g in vocabulary.BUDDY_AGE_GROUPS.get(code, ())
+    }
+    return engine.Buddy(
+        id=buddy.pk,
+        latitude=home[0],
+        longitude=home[1],
+        max_km=float(buddy.max_distance_km or 10),
+        languages=frozenset(buddy.languages or ()),
+        slots=frozenset(buddy.availability or ()),
+        interests=vocabulary.words(buddy.interests),
+        birth_year=buddy.birth_year,
+        gender=buddy.gender or "",
+        gender_pref=_preference([buddy.preferred_gender], "would_like"),
+        age_pref=_preference(ages, "would_like"),
+        skills=vocabulary.topics_in(buddy.skills),
+        life_experience=vocabulary.experience_in(buddy.life_experience),
+        capacity_left=buddy_capacity_left(buddy, open_trajectories, engaged),
+        ready=buddy.status in READY_STATUSES,
+        record_check=record_check_valid(buddy.record_check_on, record_check_months, today),
+    )
+
+
+def participant_needs(participant: Participant, profile) -> frozenset[str]:
+    if profile is not None and profile.needs:
+        return frozenset(profile.needs)
+    return vocabulary.topics_in(
+        participant.needs, participant.request_in_own_words, participant.help_request
+    )
+
+
+def participant_experience_wanted(participant: Participant, profile) -> frozenset[str]:
+    if profile is not None and profile.experience_wanted:
+        return frozenset(profile.experience_wanted)
+    return vocabulary.experience_in(participant.buddy_preferences)
+
+
+def to_engine_participant(
+    participant: Participant,
+    *,
+    profile,
+    default_max_km: int,
+    minors: bool,
+    hands: frozenset[int],
+    today: date,
+) -> engine.Participant | None:
+    home = place(participant.postcode, participant.town)
+    if home is None:
+        return None
+    waiting = (today - participant.waiting_since).days if participant.waiting_since else 0
+    return engine.Participant(
+        id=participant.pk,
+        latitude=home[0],
+        longitude=home[1],
+        max_km=float((profile.max_km if profile is not None else None) or default_max_km),
+        languages=frozenset(participant.languages or ()),
+        slots=frozenset(participant.availability or ()),
+        interests=vocabulary.words(participant.interests),
+        birth_year=participant.birth_year,
+        gender=(profile.gender if profile is not None else "") or "",
+        gender_pref=_preference(profile.buddy_genders, profile.buddy_gender_strength)
+        if profile is not None
+        else None,
+        age_pref=_preference(profile.buddy_age_groups, profile.buddy_age_strength)
+        if profile is not None
+        else None,
+        needs=participant_needs(participant, profile),
+        experience_wanted=participant_experience_wanted(participant, profile),
+        involves_minors=minors,
+        waiting_days=max(0, waiting),
+        urgency=participant.urgency if participant.urgency in engine.URGENCIES else "normal",
+        hands=hands,
+    )
+
+
+def _profile(participant: Participant):
+    try:
+        return participant.matching_profile
+    except Participant.matching_profile.RelatedObjectDoesNotExist:
+        return None
+
+
+@dataclass
+class Pools:
+    """People of one or more projects as the engine sees them, with their models"""
+
+    today: date
+    settings: dict[int, MatchingSettings]
+    buddies: list[engine.Buddy] = field(default_factory=list)
+    participants: list[engine.Participant] = field(default_factory=list)
+    buddy_rows: dict[int, Buddy] = field(default_factory=dict)
+    participant_rows: dict[int, Participant] = field(default_factory=dict)
+    excluded: set[tuple[int, int]] = field(default_factory=set)  # (participant, buddy)
+    hands: dict[tuple[int, int], HandRaise] = field(default_factory=dict)
+    engaged_participants: set[int] = field(default_factory=set)
+    unplaced_buddies: int = 0
+    unplaced_participants: int = 0
+
+    def buddies_in(self, project_id: int) -> list[engine.Buddy]:
+        return [b for b in self.buddies if self.buddy_rows[b.id].project_id == project_id]
+
+    def participants_in(self, project_id: int) -> list[engine.Participant]:
+        return [
+            p for p in self.participants if self.participant_rows[p.id].project_id == project_id
+        ]
+
+    def excluded_for_participant(self, participant_id: int) -> set[int]:
+        return {b for p, b in self.excluded if p == participant_id}
+
+    def excluded_for_buddy(self, buddy_id: int) -> set[int]:
+        return {p for p, b in self.excluded if b == buddy_id}
+
+
+def build_pools(
+    project_ids,
+    *,
+    today: date | None = None,
+    buddy_statuses=RANKED_BUDDY_STATUSES,
+    buddy_ids=None,
+    participant_ids=None,
+    include_engaged: bool = False,
+) -> Pools:
+    """The pools of the given projects: buddies in `buddy_statuses`, and the participants on
+    the waiting list (not paused, and not already in an introduction unless
+    `include_engaged`). `buddy_ids` / `participant_ids` narrow the pools (one pair, one
+    person). A constant number of queries."""
+    today = today or timezone.localdate()
+    project_ids = list(project_ids)
+    pools = Pools(today=today, settings=settings_for_projects(project_ids))
+    months = dict(
+        VolunteerTerms.objects.filter(project_id__in=project_ids).values_list(
+            "project_id", "record_check_valid_months"
+        )
+    )
+    # Approved proposals whose introduction is not decided yet: the pair is busy.
+    engaged_rows = list(
+        Proposal.objects.filter(project_id__in=project_ids, status=Proposal.Status.APPROVED)
+        .filter(
+            Q(introduction__isnull=True)
+            | Q(introduction__status__in=(Introduction.Status.PLANNED, Introduction.Status.HELD))
+        )
+        .values_list("buddy_id", "participant_id")
+    )
+    engaged_buddy: dict[int, int] = defaultdict(int)
+    for buddy_id, participant_id in engaged_rows:
+        engaged_buddy[buddy_id] += 1
+        pools.engaged_participants.add(participant_id)
+
+    open_trajectories = (
+        Trajectory.objects.filter(buddy=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("buddy")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    buddies = (
+        Buddy.objects.filter(project_id__in=project_ids, status__in=buddy_statuses)
+        .only(*BUDDY_FIELDS)
+        .annotate(
+            open_trajectories=Coalesce(
+                Subquery(open_trajectories, output_field=IntegerField()), Value(0)
+            )
+        )
+        .order_by("pk")
+    )
+    if buddy_ids is not None:
+        buddies = buddies.filter(pk__in=list(buddy_ids))
+    for row in buddies:
+        converted = to_engine_buddy(
+            row,
+            open_trajectories=row.open_trajectories,
+            engaged=engaged_buddy.get(row.pk, 0),
+            record_check_months=months.get(row.project_id, DEFAULT_RECORD_CHECK_MONTHS),
+            today=today,
+        )
+        if converted is None:
+            pools.unplaced_buddies += 1
+            continue
+        pools.buddies.append(converted)
+        pools.buddy_rows[row.pk] = row
+
+    people = (
+        Participant.objects.filter(project_id__in=project_ids, status=Participant.Status.WAITING)
+        .exclude(waiting_reason=Participant.WaitingReason.PAUSED)
+        .select_related("matching_profile")
+        .only(*PARTICIPANT_FIELDS)
+        .order_by("pk")
+    )
+    if participant_ids is not None:
+        people = people.filter(pk__in=list(participant_ids))
+    rows = [p for p in people if include_engaged or p.pk not in pools.engaged_participants]
+    ids = [p.pk for p in rows]
+    minors: set[int] = set()
+    members = HouseholdMember.objects.filter(project_id__in=project_ids)
+    if participant_ids is not None:
+        members = members.filter(participant_id__in=ids)
+    else:
+        members = members.filter(participant__status=Participant.Status.WAITING)
+    for participant_id, relation, birth_year in members.values_list(
+        "participant_id", "relation", "birth_year"
+    ):
+        if birth_year is not None:
+            if today.year - birth_year < ADULT_AGE:
+                minors.add(participant_id)
+        elif relation == HouseholdMember.Relation.CHILD:
+            minors.add(participant_id)  # a child of unknown age: be careful
+    hands_by_participant: dict[int, set[int]] = defaultdict(set)
+    hand_rows = HandRaise.objects.filter(project_id__in=project_ids, withdrawn_at__isnull=True)
+    if participant_ids is not None:
+        hand_rows = hand_rows.filter(participant_id__in=ids)
+    for hand in hand_rows:
+        hands_by_participant[hand.participant_id].add(hand.buddy_id)
+        pools.hands[(hand.participant_id, hand.buddy_id)] = hand
+    exclusions = PairExclusion.objects.filter(project_id__in=project_ids)
+    if participant_ids is not None:
+        exclusions = exclusions.filter(participant_id__in=ids)
+    pools.excluded = set(exclusions.values_list("participant_id", "buddy_id"))
+    for row in rows:
+        settings = pools.settings[row.project_id]
+        converted_p = to_engine_participant(
+            row,
+            profile=_profile(row),
+            default_max_km=settings.participant_max_km,
+            minors=row.pk in minors,
+            hands=frozenset(hands_by_participant.get(row.pk, ())),
+            today=today,
+        )
+        if converted_p is None:
+            pools.unplaced_participants += 1
+            continue
+        pools.participants.append(converted_p)
+        pools.participant_rows[row.pk] = row
+    return pools

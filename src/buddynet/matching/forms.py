@@ -1,0 +1,157 @@
+"""Forms of the matching app. Rules that need the domain live in the services; forms only
+parse and check the shape of what was typed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import vocabulary
+from .engine import AGE_GROUPS
+from .models import Feeling, MatchingProfile, MatchingSettings, ProposalRun, Strength
+from .services import PROFILE_FIELDS, SETTINGS_FIELDS
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+GENDER_CHOICES = [(code, label) for code, label in vocabulary.GENDER_LABELS.items()]
+AGE_CHOICES = [(code, vocabulary.AGE_GROUP_LABELS[code]) for code in AGE_GROUPS]
+FEELING_CHOICES = [("", _("no feeling noted")), *Feeling.choices]
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = MatchingSettings
+        fields = SETTINGS_FIELDS
+        widgets = {
+            name: forms.NumberInput(attrs={"min": 0, "max": 10, "step": 1})
+            for name in MatchingSettings.WEIGHT_FIELDS
+        }
+
+
+class ProfileForm(forms.ModelForm):
+    gender = forms.ChoiceField(
+        label=_("Gender of the participant"),
+        choices=[("", _("not given")), *GENDER_CHOICES],
+        required=False,
+        help_text=_("Only if it matters for a buddy's wish; never required."),
+    )
+    buddy_genders = forms.MultipleChoiceField(
+        label=_("Gender of the buddy"),
+        choices=GENDER_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+    )
+    buddy_gender_strength = forms.ChoiceField(
+        label=_("How strong is the wish about the gender?"),
+        choices=Strength.choices,
+        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
+    )
+    buddy_age_groups = forms.MultipleChoiceField(
+        label=_("Age of the buddy"),
+        choices=AGE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+    )
+    buddy_age_strength = forms.ChoiceField(
+        label=_("How strong is the wish about the age?"),
+        choices=Strength.choices,
+        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Help with"),
+        choices=vocabulary.topic_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+        help_text=_("Empty: read from the needs and the help request in the intake."),
+    )
+    experience_wanted = forms.MultipleChoiceField(
+        label=_("Life experience that would help"),
+        choices=vocabulary.experience_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+    )
+
+    class Meta:
+        model = MatchingProfile
+        fields = PROFILE_FIELDS
+        widgets = {"public_summary": forms.Textarea(attrs={"rows": 3, "maxlength": 600})}
+
+
+class ProposeForm(forms.Form):
+    buddy = forms.UUIDField(widget=forms.HiddenInput)
+    participant = forms.UUIDField(widget=forms.HiddenInput)
+    feeling = forms.ChoiceField(
+        label=_("Your feeling about this pair"),
+        choices=FEELING_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    feeling_note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded with the proposal, for the coordinators."),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does this pair not fit?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    exclude = forms.BooleanField(label=_("Never propose these two together again"), required=False)
+
+
+class RunStartForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("For"),
+        choices=ProposalRun.Scope.choices,
+        initial=ProposalRun.Scope.PROJECT,
+        widget=forms.RadioSelect,
+    )
+
+
+class IntroductionForm(forms.Form):
+    meets_at = forms.DateTimeField(
+        label=_("Date and time"), widget=DATETIME, input_formats=DATETIME_FORMATS
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        help_text=_("Somewhere neutral and safe, e.g. the project's office."),
+    )
+    staff_present = forms.CharField(label=_("Staff present"), max_length=300)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class IntroductionUpdateForm(IntroductionForm):
+    held = forms.BooleanField(label=_("The meeting took place"), required=False)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.TypedChoiceField(
+        label=_("Do you want to go on together?"),
+        choices=[("yes", _("Yes, I want to start")), ("no", _("No, I do not want to go on"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only the coordinators read this. The other person never sees it."),
+    )
+
+
+class HandForm(forms.Form):
+    note = forms.CharField(
+        label=_("A word for the coordinator"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

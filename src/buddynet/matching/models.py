@@ -1,0 +1,491 @@
+"""Matching: per-project settings, what the intake recorded for matching, global proposal
+runs, proposals (with their reasons), raised hands, introductions with each side's private
+answer, and pairs that are never proposed again.
+
+The engine (``matching.engine``) is pure numpy/scipy; these models are what the app stores
+around it. Every row belongs to one project (``ScopedManager``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from buddynet.core.models import BaseModel
+
+from .engine import Weights
+
+WEIGHT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
+_DEFAULTS = Weights()
+
+
+def _weight(label, default: float):
+    return models.PositiveSmallIntegerField(
+        label, default=int(default), validators=WEIGHT_VALIDATORS
+    )
+
+
+class MatchingSettings(BaseModel):
+    """How a project weighs the criteria, and whether it joins network-wide proposals."""
+
+    project = models.OneToOneField(
+        "tenancy.Project", on_delete=models.CASCADE, related_name="matching_settings"
+    )
+    weight_distance = _weight(_("distance"), _DEFAULTS.distance)
+    weight_availability = _weight(_("shared time slots"), _DEFAULTS.availability)
+    weight_interests = _weight(_("shared interests"), _DEFAULTS.interests)
+    weight_skills = _weight(_("skills for the needs"), _DEFAULTS.skills)
+    weight_language = _weight(_("language level"), _DEFAULTS.language)
+    weight_age = _weight(_("closeness in age"), _DEFAULTS.age)
+    weight_life_experience = _weight(_("relevant life experience"), _DEFAULTS.life_experience)
+    weight_preferences = _weight(_("wishes ('would like')"), _DEFAULTS.preferences)
+    weight_waiting = _weight(_("waiting time and urgency"), _DEFAULTS.waiting)
+    weight_mutual_interest = _weight(
+        _("a raised hand (mutual interest)"), _DEFAULTS.mutual_interest
+    )
+    participant_max_km = models.PositiveSmallIntegerField(
+        _("how far participants travel, unless the intake says otherwise (km)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    network_proposals = models.BooleanField(
+        _("take part in network-wide proposals"),
+        default=False,
+        help_text=_(
+            "A network-wide run proposes pairs in every project that takes part, at once. "
+            "Pairs always stay within one project, and stay pending until you approve them."
+        ),
+    )
+
+    objects = ScopedManager(project="project")
+
+    WEIGHT_FIELDS = (
+        "weight_distance",
+        "weight_availability",
+        "weight_interests",
+        "weight_skills",
+        "weight_language",
+        "weight_age",
+        "weight_life_experience",
+        "weight_preferences",
+        "weight_waiting",
+        "weight_mutual_interest",
+    )
+
+    class Meta:
+        verbose_name = _("matching settings")
+        verbose_name_plural = _("matching settings")
+
+    def __str__(self) -> str:
+        return f"matching settings {self.project_id}"
+
+    def weights(self) -> Weights:
+        values = {
+            name.removeprefix("weight_"): float(getattr(self, name)) for name in self.WEIGHT_FIELDS
+        }
+        if sum(values.values()) <= 0:
+            return Weights()
+        return Weights(**values)
+
+
+class Strength(models.TextChoices):
+    MUST = "must", _("must")
+    WOULD_LIKE = "would_like", _("would like")
+
+
+class MatchingProfile(BaseModel):
+    """What the intake recorded for matching about one participant: their wishes about the
+    buddy ("must" or "would like"), the topics they need help with, how far they travel,
+    and whether (and how) their help request may be shown anonymously to buddies.
+
+    ``request_code`` addresses the anonymised request: it is not the participant's code and
+    cannot be traced back to it by a buddy."""
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
+    participant = models.OneToOneField(
+        "participants.Participant", on_delete=models.CASCADE, related_name="matching_profile"
+    )
+    gender = models.CharField(
+        _("gender of the participant"),
+        max_length=1,
+        blank=True,
+        default="",
+        help_text=_("Only if it matters for a buddy's wish; never required."),
+    )
+    buddy_genders = models.JSONField(_("gender of the buddy"), default=list, blank=True)
+    buddy_gender_strength = models.CharField(
+        _("how strong is this wish"),
+        max_length=12,
+        choices=Strength.choices,
+        default=Strength.WOULD_LIKE,
+    )
+    buddy_age_groups = models.JSONField(_("age of the buddy"), default=list, blank=True)
+    buddy_age_strength = models.CharField(
+        _("how strong is this wish"),
+        max_length=12,
+        choices=Strength.choices,
+        default=Strength.WOULD_LIKE,
+    )
+    needs = models.JSONField(_("help with"), default=list, blank=True)
+    experience_wanted = models.JSONField(
+        _("life experience that would help"), default=list, blank=True
+    )
+    max_km = models.PositiveSmallIntegerField(
+        _("how far they can travel (km)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text=_("Empty: the project's default."),
+    )
+    request_code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    published = models.BooleanField(
+        _("show the help request anonymously to buddies"),
+        default=False,
+        help_text=_(
+            "Ready buddies of the project see the summary below with the town, an age band "
+            "and the topics, never a name, address or contact details. Ask the participant first."
+        ),
+    )
+    public_summary = models.TextField(
+        _("summary for buddies"),
+        blank=True,
+        max_length=600,
+        help_text=_(
+            "In your own words, without names, addresses, health, origin or anything else "
+            "that could identify the person."
+        ),
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        verbose_name = _("matching profile")
+        verbose_name_plural = _("matching profiles")
+        indexes = [models.Index(fields=["project", "published"])]
+
+    def __str__(self) -> str:
+        return f"matching profile {self.participant_id}"
+
+
+class ProposalRun(BaseModel):
+    """A global proposal: computed in the queue, its pairs pending until approved."""
+
+    class Scope(models.TextChoices):
+        PROJECT = "project", _("this project")
+        NETWORK = "network", _("the network (projects that take part)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting in the queue")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    project = models.ForeignKey(
+        "tenancy.Project",
+        verbose_name=_("started from project"),
+        on_delete=models.PROTECT,
+        related_name="proposal_runs",
+    )
+    network = models.ForeignKey(
+        "tenancy.Network", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    project_ids = models.JSONField(default=list, blank=True)  # the projects covered
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    phase = models.CharField(max_length=20, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    participants_count = models.PositiveIntegerField(_("waiting participants"), default=0)
+    buddies_count = models.PositiveIntegerField(_("available buddies"), default=0)
+    feasible_pairs = models.PositiveIntegerField(_("possible pairs"), default=0)
+    pairs_count = models.PositiveIntegerField(_("pairs proposed"), default=0)
+    unmatched_count = models.PositiveIntegerField(_("participants without a pair"), default=0)
+    total_score = models.FloatField(_("total score"), default=0)
+    timings = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("proposal run")
+        verbose_name_plural = _("proposal runs")
+
+    def __str__(self) -> str:
+        return f"run {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class Feeling(models.TextChoices):
+    """The coordinator's own judgement of a pair, beside the score."""
+
+    GOOD = "+", _("good feeling")
+    NEUTRAL = "0", _("no particular feeling")
+    DOUBT = "-", _("doubts")
+
+
+class Proposal(BaseModel):
+    """A proposed pair with its score and the reasons (breakdown per criterion), pending
+    until a coordinator approves or rejects it."""
+
+    class Source(models.TextChoices):
+        RANKING = "ranking", _("from a ranking")
+        RUN = "run", _("global proposal")
+        HAND = "hand", _("a raised hand")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        SUPERSEDED = "superseded", _("superseded")
+
+    project = models.ForeignKey(
+        "tenancy.Project", on_delete=models.PROTECT, related_name="proposals"
+    )
+    run = models.ForeignKey(
+        ProposalRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    buddy = models.ForeignKey(
+        "volunteers.Buddy",
+        verbose_name=_("buddy"),
+        on_delete=models.CASCADE,
+        related_name="proposals",
+    )
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="proposals",
+    )
+    score = models.FloatField(_("score"))
+    breakdown = models.JSONField(_("reasons"), default=dict, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    feeling = models.CharField(_("your feeling"), max_length=1, choices=Feeling.choices, blank=True)
+    feeling_note = models.TextField(_("note on your feeling"), blank=True, max_length=2000)
+    reject_reason = models.TextField(_("why rejected"), blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["run", "status"]),
+            models.Index(fields=["participant", "status"]),
+            models.Index(fields=["buddy", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buddy", "participant"],
+                condition=Q(status="pending"),
+                name="matching_one_pending_proposal_per_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk}: {self.buddy_id} & {self.participant_id}"
+
+
+class HandRaise(BaseModel):
+    """A ready buddy raised their hand on an anonymised help request."""
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
+    buddy = models.ForeignKey(
+        "volunteers.Buddy", on_delete=models.CASCADE, related_name="hand_raises"
+    )
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="hand_raises"
+    )
+    note = models.CharField(_("a word for the coordinator"), max_length=500, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("raised hand")
+        verbose_name_plural = _("raised hands")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buddy", "participant"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="matching_one_open_hand_per_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"hand {self.buddy_id} -> {self.participant_id}"
+
+
+class Introduction(BaseModel):
+    """The introductory meeting after an approved proposal, and how it ended."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held, waiting for the answers")
+        ACCEPTED = "accepted", _("both said yes")
+        DECLINED = "declined", _("did not lead to a match")
+
+    project = models.ForeignKey(
+        "tenancy.Project", on_delete=models.PROTECT, related_name="introductions"
+    )
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="introduction")
+    buddy = models.ForeignKey(
+        "volunteers.Buddy", on_delete=models.CASCADE, related_name="introductions"
+    )
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="introductions"
+    )
+    meets_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    staff_present = models.CharField(_("staff present"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory",
+        verbose_name=_("trajectory"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-meets_at", "-pk"]
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["buddy", "status"]),
+            models.Index(fields=["participant", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"introduction {self.pk}"
+
+    @property
+    def open(self) -> bool:
+        return self.status in (self.Status.PLANNED, self.Status.HELD)
+
+
+class Side(models.TextChoices):
+    BUDDY = "buddy", _("buddy")
+    PARTICIPANT = "participant", _("participant")
+
+
+class IntroductionAnswer(BaseModel):
+    """One side's yes or no after the introduction: private. The reason is seen by the
+    coordinators only, never by the other side."""
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="answers")
+    side = models.CharField(_("who"), max_length=12, choices=Side.choices)
+    yes = models.BooleanField(_("wants to go on"))
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The participant answered on the coordinator's device (or told the coordinator).
+    recorded_by_coordinator = models.BooleanField(default=False)
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("answer after the introduction")
+        verbose_name_plural = _("answers after the introduction")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["introduction", "side"], name="matching_one_answer_per_side"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side}: {'yes' if self.yes else 'no'}"
+
+
+class PairExclusion(BaseModel):
+    """A pair that is never proposed again: one of them said no, or their trajectory
+    ended badly."""
+
+    class Reason(models.TextChoices):
+        SAID_NO = "said_no", _("said no after the introduction")
+        ENDED_BADLY = "ended_badly", _("the trajectory ended badly")
+        REJECTED = "rejected", _("the coordinator ruled the pair out")
+        OTHER = "other", _("other reason")
+
+    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
+    buddy = models.ForeignKey(
+        "volunteers.Buddy", on_delete=models.CASCADE, related_name="pair_exclusions"
+    )
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="pair_exclusions"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("excluded pair")
+        verbose_name_plural = _("excluded pairs")
+        constraints = [
+            models.UniqueConstraint(fields=["buddy", "participant"], name="matching_pair_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"excluded {self.buddy_id} & {self.participant_id}"
