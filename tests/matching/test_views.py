@@ -442,3 +442,24 @@ def test_a_network_run_shows_each_project_only_its_own_pairs(world, client_for):
         .status_code
         == 404
     )
+
+
+def test_the_files_lead_to_the_ranking(world, client_for):
+    """From a waiting person's file to the best buddies, and from a ready buddy's file to
+    the best people; the wishes page from the participant's file. Coordinators only."""
+    with scopes_disabled():
+        participant = waiting_participant(world.project)
+        buddy = ready_buddy(world.project)
+    rank_buddies = url("matching_rank_buddies", world.project, code=participant.code)
+    rank_people = url("matching_rank_participants", world.project, code=buddy.code)
+    wishes = url("matching_profile", world.project, code=participant.code)
+    coord = client_for(world.coord)
+    page = coord.get(url("participant_detail", world.project, code=participant.code))
+    assert rank_buddies in page.content.decode() and wishes in page.content.decode()
+    page = coord.get(url("buddy_detail", world.project, code=buddy.code))
+    assert rank_people in page.content.decode()
+    prof = client_for(world.prof)
+    with scopes_disabled():
+        Participant.objects.filter(pk=participant.pk).update(referred_by=world.prof)
+    page = prof.get(url("participant_detail", world.project, code=participant.code))
+    assert page.status_code == 200 and rank_buddies not in page.content.decode()
