@@ -9,9 +9,8 @@ and the trajectory closes with exit conversations. At each turn the test checks 
 person sees and what they must not see: the professional never sees the buddy's signal
 nor the exit answers, the buddy never sees the coordinator-only journal note.
 
-The trajectory starts with ``trajectories.services.trajectory_start``, the call the
-matching app makes when both said yes after the introduction (the matching app's own
-services were not committed yet when this test was written).
+The accepted match is set up with the matching app's services (proposal, approval,
+introduction, both say yes), which start the trajectory.
 
 The server's clock moves with time-machine (the live server runs in a thread of this
 process): the whole walk runs inside one travel, moved forward to the day after the
@@ -31,9 +30,9 @@ from playwright.sync_api import expect
 
 from buddynet.followup import clock
 from buddynet.followup.models import Closure, FollowUp, Signal
+from buddynet.matching import services as matching_services
 from buddynet.participants import consent
 from buddynet.participants import services as participant_services
-from buddynet.trajectories import services as trajectory_services
 from buddynet.trajectories.models import JournalEntry, Trajectory
 from buddynet.volunteers.models import Buddy
 from tests.browser.test_followup import assert_clean, logout
@@ -47,6 +46,7 @@ from tests.browser.test_trajectories import (
     tap,
 )
 from tests.conftest import build_world
+from tests.matching import factories as mf
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +56,18 @@ SHARED_NOTE = "Samen de bus naar het stadhuis genomen, Pieter kocht zelf het tic
 BUDDY_NOTE = "Koffie gedronken bij Pieter thuis, hij vertelde over zijn werk."
 REPORT = "Gebeld met Bram en Pieter: het klikt, de busritten lukken bijna alleen."
 SIGNAL_TEXT = "Pieter vraagt of ik ook zijn huur kan voorschieten. Dat wil ik niet."
+# What makes Bram a match for the matching factories' waiting participant (same town,
+# language, time slots and an interest), ready for a new match.
+MATCHABLE = {
+    "postcode": "9000",
+    "town": "Gent",
+    "languages": ["nl"],
+    "availability": list(mf.SLOTS),
+    "interests": ["wandelen", "koken"],
+    "capacity": 1,
+    "max_distance_km": 15,
+    "status": Buddy.Status.READY,
+}
 EXIT_ANSWERS = {
     "buddy": "Zien hoe Pieter zelf de bus nam, gaf mij veel voldoening.",
     "participant": "Bram was er altijd op woensdag.",
@@ -78,18 +90,39 @@ def test_trajectory_walk_from_match_to_closure(
     world = build_world()
     project = world.project
     with scopes_disabled():
-        # Both said yes after the introduction: the trajectory starts.
-        trajectory = trajectory_services.trajectory_start(
-            buddy=world.buddy, participant=world.participant, by=world.coord
+        # The accepted match, through the matching app's services: Bram (ready, in
+        # Gent) and Pieter (waiting, referred by the professional) can meet; the
+        # coordinator proposes and approves the pair, the introduction took place
+        # yesterday, Bram says yes, the coordinator records Pieter's yes: the trajectory
+        # starts.
+        Buddy.objects.filter(pk=world.buddy.pk).update(**MATCHABLE)
+        world.buddy.refresh_from_db()
+        participant = mf.waiting_participant(
+            project, referred_by=world.prof, first_name="Pieter", last_name="Verwezen"
         )
         # At intake Pieter agreed that his social worker follows his progress: without
         # it the professional does not see the trajectory at all.
         participant_services.consent_record(
-            participant=world.participant,
+            participant=participant,
             purpose=consent.SHARE_WITH_REFERRER,
             given=True,
             by=world.coord,
         )
+        introduction = mf.introduction(participant, world.buddy, world.coord)
+        matching_services.introduction_answer(
+            introduction=introduction, side="buddy", yes=True, by=world.buddy_user
+        )
+        matching_services.introduction_answer(
+            introduction=introduction,
+            side="participant",
+            yes=True,
+            by=world.coord,
+            recorded_by_coordinator=True,
+        )
+        introduction.refresh_from_db()
+        trajectory = introduction.trajectory
+    assert introduction.status == "accepted" and trajectory is not None
+    assert trajectory.buddy_id == world.buddy.pk and trajectory.participant_id == participant.pk
     assert trajectory.professional_id == world.prof.pk  # the referrer
     base = f"/p/{project.code}/trajectories/{trajectory.code}/"
     signal_form_url = f"{base}signal/"
