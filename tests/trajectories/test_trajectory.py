@@ -391,3 +391,28 @@ def test_a_starting_trajectory_cannot_be_paused(world, trajectory, client_for):
     response = client_for(world.coord).get(url(world, trajectory, "status/"))
     assert response.status_code == 200
     assert 'name="to_status"' not in response.content.decode()
+
+
+def test_the_list_flags_quiet_trajectories(world, client_for):
+    """Nothing in the journal for longer than the project allows (21 days by default):
+    the coordinator sees it in the list."""
+    today = timezone.localdate()
+    with scopes_disabled():
+        quiet = start(
+            buddy=f.BuddyFactory(project=world.project),
+            participant=f.ParticipantFactory(project=world.project),
+            by=world.coord,
+        )
+        busy = start(
+            buddy=f.BuddyFactory(project=world.project),
+            participant=f.ParticipantFactory(project=world.project),
+            by=world.coord,
+        )
+        Trajectory.objects.filter(pk=quiet.pk).update(started_on=today - timedelta(days=30))
+        Trajectory.objects.filter(pk=busy.pk).update(
+            started_on=today - timedelta(days=30), last_contact_on=today - timedelta(days=3)
+        )
+    response = client_for(world.coord).get(f"/p/{world.project.code}/trajectories/")
+    rows = {t.pk: t.days_quiet for t in response.context["trajectories"]}
+    assert rows == {quiet.pk: 30, busy.pk: None}
+    assert "30" in response.content.decode()

@@ -49,6 +49,19 @@ class TrajectoryListView(ProjectPermissionMixin, FilteredListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_coordinator"] = self.can(policy.TRAJECTORIES_VIEW)
+        if context["is_coordinator"]:
+            # Quiet trajectories (nothing in the journal for longer than the project
+            # allows) stand out in the list too: one query for the project's limit.
+            from buddynet.followup import clock
+            from buddynet.followup.selectors import RUNNING, inactivity_days
+
+            limit = inactivity_days([self.project.pk])[self.project.pk]
+            today = clock.today()
+            for trajectory in context["trajectories"]:
+                quiet = (today - (trajectory.last_contact_on or trajectory.started_on)).days
+                trajectory.days_quiet = (
+                    quiet if trajectory.status in RUNNING and quiet > limit else None
+                )
         return context
 
 
