@@ -167,9 +167,15 @@ def experience_in(*texts: str) -> frozenset[str]:
     return _scan("experience", _fold(" ".join(t for t in texts if t)))
 
 
+@lru_cache(maxsize=16384)
+def _word(value: str) -> str:
+    return _fold(value).strip()
+
+
 def words(values) -> frozenset[str]:
-    """Free words (interests) compared case- and accent-insensitively"""
-    return frozenset(_fold(str(v)).strip() for v in values or () if str(v).strip())
+    """Free words (interests) compared case- and accent-insensitively. Interests repeat
+    across thousands of people, so each word is folded once."""
+    return frozenset(_word(str(v)) for v in values or () if str(v).strip())
 
 
 def topic_label(code: str):
