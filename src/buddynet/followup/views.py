@@ -45,6 +45,20 @@ def _error_text(exc) -> str:
     return str(exc)
 
 
+class ServiceFormMixin:
+    """POST through one service call: a valid form goes to ``act(cleaned_data)``, which
+    returns the response; a broken rule (FollowupError) shows on the form. Either way a
+    form with errors answers 400 with everything typed kept."""
+
+    def submit(self, form, act):
+        if form.is_valid():
+            try:
+                return act(form.cleaned_data)
+            except services.FollowupError as exc:
+                form.add_error(None, str(exc))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 class TrajectoryMixin(ProjectPermissionMixin):
     def get_trajectory(self) -> Trajectory:
         if not hasattr(self, "_trajectory"):
@@ -114,7 +128,7 @@ class CadenceView(ProjectPermissionMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class FollowUpRecordView(ProjectPermissionMixin, TemplateView):
+class FollowUpRecordView(ServiceFormMixin, ProjectPermissionMixin, TemplateView):
     permission = policy.FOLLOWUP_MANAGE
     template_name = "followup/followup_record.html"
 
@@ -154,30 +168,25 @@ class FollowUpRecordView(ProjectPermissionMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         item = self.get_item()
         form = forms.RecordForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.followup_record(
-                    followup=item,
-                    by=request.user,
-                    held_on=data["held_on"],
-                    report=data["report"],
-                    adjust_agreement=data["adjust_agreement"],
-                    kind=data["kind"],
-                )
-            except services.FollowupError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, _("The conversation was recorded; the next one is planned.")
-                )
-                if data["adjust_agreement"] and self.agreement_url():
-                    return redirect(self.agreement_url())
-                return redirect("followup_list", project=self.project.code)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        def act(data):
+            services.followup_record(
+                followup=item,
+                by=request.user,
+                held_on=data["held_on"],
+                report=data["report"],
+                adjust_agreement=data["adjust_agreement"],
+                kind=data["kind"],
+            )
+            messages.success(request, _("The conversation was recorded; the next one is planned."))
+            if data["adjust_agreement"] and self.agreement_url():
+                return redirect(self.agreement_url())
+            return redirect("followup_list", project=self.project.code)
+
+        return self.submit(form, act)
 
 
-class FollowUpPlanView(TrajectoryMixin, TemplateView):
+class FollowUpPlanView(ServiceFormMixin, TrajectoryMixin, TemplateView):
     permission = policy.FOLLOWUP_MANAGE
     template_name = "followup/form_page.html"
 
@@ -193,23 +202,20 @@ class FollowUpPlanView(TrajectoryMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = forms.PlanForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.followup_plan(
-                    trajectory=self.get_trajectory(),
-                    by=request.user,
-                    kind=data["kind"],
-                    with_whom=data["with_whom"],
-                    due_on=data["due_on"],
-                    hour=data["hour"],
-                )
-            except services.FollowupError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The conversation was planned."))
-                return redirect(trajectory_url(self.get_trajectory()))
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        def act(data):
+            services.followup_plan(
+                trajectory=self.get_trajectory(),
+                by=request.user,
+                kind=data["kind"],
+                with_whom=data["with_whom"],
+                due_on=data["due_on"],
+                hour=data["hour"],
+            )
+            messages.success(request, _("The conversation was planned."))
+            return redirect(trajectory_url(self.get_trajectory()))
+
+        return self.submit(form, act)
 
 
 # --- Boundary signals -----------------------------------------------------------------
@@ -245,7 +251,7 @@ class SignalListView(ProjectPermissionMixin, TemplateView):
         return context
 
 
-class SignalCreateView(TrajectoryMixin, TemplateView):
+class SignalCreateView(ServiceFormMixin, TrajectoryMixin, TemplateView):
     permission = policy.SIGNALS_RAISE
     template_name = "followup/signal_form.html"
 
@@ -259,32 +265,26 @@ class SignalCreateView(TrajectoryMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = forms.SignalForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                signal = services.signal_raise(
-                    trajectory=self.get_trajectory(),
-                    by=request.user,
-                    access=self.access,
-                    kind=data["kind"],
-                    severity=data["severity"],
-                    description=data["description"],
-                )
-            except services.FollowupError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you for saying it. The coordinator has been told and will "
-                        "contact you."
-                    ),
-                )
-                return redirect("signal_detail", project=self.project.code, code=signal.code)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        def act(data):
+            signal = services.signal_raise(
+                trajectory=self.get_trajectory(),
+                by=request.user,
+                access=self.access,
+                kind=data["kind"],
+                severity=data["severity"],
+                description=data["description"],
+            )
+            messages.success(
+                request,
+                _("Thank you for saying it. The coordinator has been told and will contact you."),
+            )
+            return redirect("signal_detail", project=self.project.code, code=signal.code)
+
+        return self.submit(form, act)
 
 
-class SignalDetailView(ProjectPermissionMixin, TemplateView):
+class SignalDetailView(ServiceFormMixin, ProjectPermissionMixin, TemplateView):
     permission = SIGNALS_ANY
     template_name = "followup/signal_detail.html"
 
@@ -327,28 +327,25 @@ class SignalDetailView(ProjectPermissionMixin, TemplateView):
             raise PermissionDenied
         signal = self.get_signal()
         form = self.step_form(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.signal_step(
-                    signal=signal,
-                    by=request.user,
-                    step=data["step"],
-                    note=data["note"],
-                    pause=data.get("pause", False),
-                )
-            except services.FollowupError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The step was added to the aftercare."))
-                return redirect("signal_detail", project=self.project.code, code=signal.code)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        def act(data):
+            services.signal_step(
+                signal=signal,
+                by=request.user,
+                step=data["step"],
+                note=data["note"],
+                pause=data.get("pause", False),
+            )
+            messages.success(request, _("The step was added to the aftercare."))
+            return redirect("signal_detail", project=self.project.code, code=signal.code)
+
+        return self.submit(form, act)
 
 
 # --- Closure --------------------------------------------------------------------------
 
 
-class ClosureStartView(TrajectoryMixin, TemplateView):
+class ClosureStartView(ServiceFormMixin, TrajectoryMixin, TemplateView):
     permission = policy.FOLLOWUP_MANAGE
     template_name = "followup/form_page.html"
 
@@ -372,28 +369,24 @@ class ClosureStartView(TrajectoryMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        form = forms.ClosureStartForm(request.POST)
         trajectory = self.get_trajectory()
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.closure_start(
-                    trajectory=trajectory,
-                    by=request.user,
-                    planned=data["planned"],
-                    reason=data["reason"],
-                    reason_note=data["reason_note"],
-                    went_badly=data["went_badly"],
-                )
-            except services.FollowupError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The closure has started."))
-                return redirect("closure_detail", project=self.project.code, code=trajectory.code)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        def act(data):
+            services.closure_start(
+                trajectory=trajectory,
+                by=request.user,
+                planned=data["planned"],
+                reason=data["reason"],
+                reason_note=data["reason_note"],
+                went_badly=data["went_badly"],
+            )
+            messages.success(request, _("The closure has started."))
+            return redirect("closure_detail", project=self.project.code, code=trajectory.code)
+
+        return self.submit(forms.ClosureStartForm(request.POST), act)
 
 
-class ClosureDetailView(TrajectoryMixin, TemplateView):
+class ClosureDetailView(ServiceFormMixin, TrajectoryMixin, TemplateView):
     """Confidential: the exit conversations are for the coordinators only."""
 
     permission = policy.FOLLOWUP_MANAGE
@@ -427,28 +420,23 @@ class ClosureDetailView(TrajectoryMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         closure = self.get_closure()
         form = forms.ClosureCompleteForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.closure_complete(
-                    closure=closure,
-                    by=request.user,
-                    continues=data["continues"],
-                    continues_note=data["continues_note"],
-                    contact_policy=data["contact_policy"],
-                    aftercare_on=form.aftercare_days(),
-                )
-            except services.FollowupError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The trajectory is closed."))
-                return redirect(
-                    "closure_detail", project=self.project.code, code=self.kwargs["code"]
-                )
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        def act(data):
+            services.closure_complete(
+                closure=closure,
+                by=request.user,
+                continues=data["continues"],
+                continues_note=data["continues_note"],
+                contact_policy=data["contact_policy"],
+                aftercare_on=form.aftercare_days(),
+            )
+            messages.success(request, _("The trajectory is closed."))
+            return redirect("closure_detail", project=self.project.code, code=self.kwargs["code"])
+
+        return self.submit(form, act)
 
 
-class ExitConversationView(TrajectoryMixin, TemplateView):
+class ExitConversationView(ServiceFormMixin, TrajectoryMixin, TemplateView):
     permission = policy.FOLLOWUP_MANAGE
     template_name = "followup/form_page.html"
 
@@ -488,20 +476,13 @@ class ExitConversationView(TrajectoryMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         party = self.get_party()
         closure = self.get_closure()
-        form = forms.ExitForm(request.POST)
-        if form.is_valid():
-            try:
-                services.exit_record(
-                    closure=closure, party=party, by=request.user, data=form.cleaned_data
-                )
-            except services.FollowupError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The exit conversation was saved."))
-                return redirect(
-                    "closure_detail", project=self.project.code, code=self.kwargs["code"]
-                )
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        def act(data):
+            services.exit_record(closure=closure, party=party, by=request.user, data=data)
+            messages.success(request, _("The exit conversation was saved."))
+            return redirect("closure_detail", project=self.project.code, code=self.kwargs["code"])
+
+        return self.submit(forms.ExitForm(request.POST), act)
 
 
 class BuddyWishView(TrajectoryMixin, TemplateView):
