@@ -6,12 +6,10 @@ Authentication: the browser session (with CSRF on writes) or a personal API toke
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
+
+from buddynet.core.api import install_exception_handlers
 
 
 class BearerToken(HttpBearer):
@@ -43,28 +41,7 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(PermissionDenied)
-def _forbidden(request, exc):
-    return api.create_response(
-        request, {"detail": _("You do not have permission to do this.")}, status=403
-    )
-
-
-@api.exception_handler(Http404)
-def _not_found(request, exc):
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request, exc):
-    return api.create_response(request, {"detail": _("Log in or send an API token.")}, status=401)
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request, exc):
-    return api.create_response(
-        request, {"detail": _("The request is not valid."), "errors": exc.errors}, status=422
-    )
+install_exception_handlers(api)
 
 
 def _register() -> None:

@@ -24,6 +24,7 @@ LABELS = {
     "participant.intake.saved": _("saved the intake"),
     "participant.consent.given": _("recorded consent"),
     "participant.consent.withdrawn": _("recorded that consent was withdrawn"),
+    "participant.consent.sharing_stopped": _("stopped sharing the progress with the referrer"),
     "participant.special_category.erased": _("erased health and origin data"),
     "participant.waiting_list.joined": _("put on the waiting list"),
     "participant.waiting_list.changed": _("changed the waiting list details"),

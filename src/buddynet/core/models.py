@@ -37,6 +37,24 @@ class BaseModel(models.Model):
         return AuditEntry.record(action, obj=self, user=user, data=data, via=via)
 
 
+class ProjectOwnedModel(BaseModel):
+    """A record that belongs to one project: the project key and the scoped manager.
+
+    ``objects`` refuses to query outside a django-scopes scope (``project=...``), so a
+    forgotten filter fails loudly instead of leaking another project's rows. Override
+    ``project`` in a subclass for another ``related_name`` or ``on_delete``.
+    """
+
+    project = models.ForeignKey(
+        "tenancy.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedManager(project="project")
+
+    class Meta:
+        abstract = True
+
+
 class PersonRecord(BaseModel):
     """The fields every file about a person shares (a buddy, a participant)."""
 

@@ -6,3 +6,7 @@ class ParticipantsConfig(AppConfig):
     name = "buddynet.participants"
     label = "participants"
     verbose_name = _("Participants")
+
+    def ready(self) -> None:
+        # Register this app's consent-withdrawal effects (services holds them).
+        from . import services  # noqa: F401

@@ -6,7 +6,8 @@ decisions themselves are ``ConsentRecord`` rows (append-only, latest one counts)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,10 @@ class Purpose:
     legal_basis: Promise
     if_withdrawn: Promise
     required_for_waiting_list: bool = False
+    # The apps whose processing this purpose covers: each must register an effect
+    # (``register_effect``) that stops it when the consent is withdrawn. A test walks
+    # every purpose x every app, so a new app cannot forget.
+    stops_in: tuple[str, ...] = field(default=())
 
 
 PURPOSES: tuple[Purpose, ...] = (
@@ -49,6 +54,7 @@ PURPOSES: tuple[Purpose, ...] = (
             "We stop looking for a buddy. You leave the waiting list and your file is closed."
         ),
         required_for_waiting_list=True,
+        stops_in=("participants", "matching", "trajectories", "followup"),
     ),
     Purpose(
         key=KEEP_IN_TOUCH,
@@ -59,6 +65,7 @@ PURPOSES: tuple[Purpose, ...] = (
         shared_with=_("The coordinators of this project."),
         legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_("We no longer call you while you wait. You keep your place."),
+        stops_in=("participants",),
     ),
     Purpose(
         key=SHARE_WITH_REFERRER,
@@ -69,6 +76,7 @@ PURPOSES: tuple[Purpose, ...] = (
         shared_with=_("The professional who referred you."),
         legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_("The person who referred you no longer sees how it is going."),
+        stops_in=("participants", "trajectories", "followup"),
     ),
     Purpose(
         key=SPECIAL_CATEGORY,
@@ -79,7 +87,52 @@ PURPOSES: tuple[Purpose, ...] = (
         shared_with=_("Only the coordinators of this project. Never your buddy."),
         legal_basis=_("Your explicit consent (GDPR article 9.2.a)"),
         if_withdrawn=_("We delete this information at once."),
+        stops_in=("participants",),
     ),
 )
 
 BY_KEY = {purpose.key: purpose for purpose in PURPOSES}
+
+
+# --- What a withdrawal stops, app by app --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One app's reaction to a withdrawn purpose: ``apply(participant=, by=, via=)``
+    runs inside the withdrawal's transaction; ``describes`` says what it stops (shown
+    to coordinators on the consent page and checked by the consent test)."""
+
+    purpose: str
+    app: str
+    describes: Promise
+    apply: Callable[..., None]
+
+
+_EFFECTS: dict[str, list[Effect]] = {}
+
+
+def register_effect(purpose: str, *, app: str, describes: Promise):
+    """Decorator: ``@register_effect(SUPPORT, app="matching", describes=_("..."))`` on a
+    function ``(*, participant, by, via) -> None``. Register from the app's ``ready()``
+    (import the module that holds it)."""
+    if purpose not in BY_KEY:
+        raise ValueError(f"Unknown consent purpose {purpose!r}.")
+
+    def decorator(func: Callable[..., None]) -> Callable[..., None]:
+        effects = _EFFECTS.setdefault(purpose, [])
+        effects[:] = [e for e in effects if e.app != app or e.apply.__name__ != func.__name__]
+        effects.append(Effect(purpose=purpose, app=app, describes=describes, apply=func))
+        return func
+
+    return decorator
+
+
+def effects_for(purpose: str) -> tuple[Effect, ...]:
+    return tuple(_EFFECTS.get(purpose, ()))
+
+
+def apply_withdrawal(*, participant, purpose: str, by, via: str = "web") -> None:
+    """Stop everything ``purpose`` covers, in every app that registered an effect."""
+    for effect in effects_for(purpose):
+        effect.apply(participant=participant, by=by, via=via)

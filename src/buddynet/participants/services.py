@@ -225,27 +225,53 @@ def consent_record(
             note=note[:500],
         )
         if not given:
-            _stop_processing(participant, purpose, by=by)
+            # Every app that registered an effect for this purpose stops what it covers
+            # (this app's own effects are below; matching, trajectories, followup
+            # register theirs in their ``consent_effects`` modules).
+            consent.apply_withdrawal(participant=participant, purpose=purpose, by=by)
     return record
 
 
-def _stop_processing(participant: Participant, purpose: str, *, by) -> None:
-    if purpose == consent.SPECIAL_CATEGORY:
-        for name in SPECIAL_CATEGORY_FIELDS:
-            setattr(participant, name, "")
-        participant.save(update_fields=[*SPECIAL_CATEGORY_FIELDS, "updated_at"])
-        participant.log_action("participant.special_category.erased", user=by)
-    elif purpose == consent.KEEP_IN_TOUCH:
-        participant.next_contact_due = None
-        participant.save(update_fields=["next_contact_due", "updated_at"])
-    elif purpose == consent.SUPPORT and participant.status not in (Participant.Status.CLOSED,):
+@consent.register_effect(
+    consent.SPECIAL_CATEGORY, app="participants", describes=_("Health and origin notes are erased.")
+)
+def _erase_special_category(*, participant: Participant, by, via: str = "web") -> None:
+    for name in SPECIAL_CATEGORY_FIELDS:
+        setattr(participant, name, "")
+    participant.save(update_fields=[*SPECIAL_CATEGORY_FIELDS, "updated_at"])
+    participant.log_action("participant.special_category.erased", user=by, via=via)
+
+
+@consent.register_effect(
+    consent.KEEP_IN_TOUCH, app="participants", describes=_("No more keep-warm calls are planned.")
+)
+def _stop_keep_warm(*, participant: Participant, by, via: str = "web") -> None:
+    participant.next_contact_due = None
+    participant.save(update_fields=["next_contact_due", "updated_at"])
+
+
+@consent.register_effect(
+    consent.SUPPORT, app="participants", describes=_("The file is closed and leaves the list.")
+)
+def _close_file(*, participant: Participant, by, via: str = "web") -> None:
+    if participant.status != Participant.Status.CLOSED:
         participant_withdraw(
             participant=participant,
             by=by,
             reason=Participant.WithdrawalReason.CONSENT,
             note="",
         )
-    # SHARE_WITH_REFERRER: selectors stop showing the status to the referrer.
+
+
+@consent.register_effect(
+    consent.SHARE_WITH_REFERRER,
+    app="participants",
+    describes=_("The referrer no longer sees the status of the file."),
+)
+def _stop_sharing_status(*, participant: Participant, by, via: str = "web") -> None:
+    # The selectors annotate ``shares_with_referrer`` from the latest record; nothing
+    # to change in the data, but the withdrawal is on the file's history.
+    participant.log_action("participant.consent.sharing_stopped", user=by, via=via)
 
 
 def _schedule_next_contact(participant: Participant, after: date) -> None:

@@ -1,5 +1,7 @@
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
@@ -7,11 +9,31 @@ from ninja import Router, Schema
 from buddynet.core.selectors import history_for_project
 
 from . import policy
-from .access import get_access
+from .access import Access, get_access
 from .models import Project
 from .selectors import network_get_for_user, network_overview, project_get_for_user
 
 router = Router(tags=["projects"])
+
+
+@dataclass(frozen=True)
+class Here:
+    """Where an endpoint acts: the project, the caller's access, the caller."""
+
+    project: Project
+    access: Access
+    user: Any
+
+
+def endpoint_here(request, code: uuid.UUID, *permissions: str) -> Here:
+    """The one way an endpoint resolves its project and checks its permission: the
+    project by code if the caller may see it (404) and holds one of ``permissions``
+    (403), with the caller's access for the selectors."""
+    return Here(
+        project=project_for_api(request, code, *permissions),
+        access=get_access(request),
+        user=request.user,
+    )
 
 
 def project_for_api(request, code: uuid.UUID, *permissions: str) -> Project:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
+from buddynet.core.formviews import ServiceFormView
+
+from . import policy
 from .access import get_access
 from .selectors import project_get_for_user
 
@@ -37,7 +40,13 @@ class ProjectPermissionMixin(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)
         context["project"] = self.project
         context["perms_here"] = self.access.permissions(self.project)
+        context["can"] = policy.Can(context["perms_here"])
         return context
+
+
+class ProjectServiceFormView(ProjectPermissionMixin, ServiceFormView):
+    """A form page inside a project: the permission, then the one service-form flow
+    (``buddynet.core.formviews.ServiceFormView``)."""
 
 
 class FilteredListMixin:

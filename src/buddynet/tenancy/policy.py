@@ -142,3 +142,31 @@ def permissions_for_roles(roles) -> frozenset[str]:
     for role in roles:
         result |= ROLE_PERMISSIONS.get(role, frozenset())
     return frozenset(result)
+
+
+class Can:
+    """What a template may ask about one project, by the policy's own names.
+
+    ``{% if can.PARTICIPANTS_VIEW %}`` instead of ``{% if "participants.view" in
+    perms_here %}``: a misspelt name raises instead of silently hiding a link (and
+    ``tests/test_templates_permissions.py`` checks every name templates use).
+    """
+
+    __slots__ = ("_perms",)
+
+    def __init__(self, perms: frozenset[str] | set[str]):
+        self._perms = frozenset(perms)
+
+    def __getattr__(self, name: str) -> bool:
+        if name.startswith("_") or not name.isupper():
+            raise AttributeError(name)
+        permission = globals().get(name)
+        if not isinstance(permission, str) or permission not in ALL_PERMISSIONS:
+            raise AttributeError(f"No permission named {name} in tenancy.policy.")
+        return permission in self._perms
+
+    def __contains__(self, permission: str) -> bool:
+        return permission in self._perms
+
+    def __iter__(self):
+        return iter(self._perms)
