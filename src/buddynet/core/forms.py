@@ -32,3 +32,57 @@ class PostcodeMixin:
     def town_for(self, postcode: str) -> str:
         municipality = geo.by_postcode(postcode) if postcode else None
         return municipality.name_nl if municipality else ""
+
+
+# --- Dates with sane bounds ----------------------------------------------------------
+# A date people act on is near today. 9999-12-31 or year 1 is a typo that would break
+# calendars, feeds and estimates later, so every date field is bounded.
+
+
+def date_bounds(*, years_back: int, years_ahead: int):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today - timedelta(days=round(365.25 * years_back)), today + timedelta(
+        days=round(365.25 * years_ahead)
+    )
+
+
+class BoundedDateField(forms.DateField):
+    """A date within ``years_back`` years before and ``years_ahead`` after today.
+
+    Defaults suit planning (a conversation, an aftercare contact): from two years ago
+    to two years ahead. Use ``years_ahead=0`` for "when did it happen" fields.
+    """
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, *args, years_back: int = 2, years_ahead: int = 2, **kwargs):
+        self.years_back, self.years_ahead = years_back, years_ahead
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        earliest, latest = date_bounds(years_back=self.years_back, years_ahead=self.years_ahead)
+        if value < earliest:
+            raise forms.ValidationError(
+                _("Choose a date after %(date)s."),
+                code="too_early",
+                params={"date": earliest.strftime("%d/%m/%Y")},
+            )
+        if value > latest:
+            raise forms.ValidationError(
+                _("Choose a date before %(date)s."),
+                code="too_late",
+                params={"date": latest.strftime("%d/%m/%Y")},
+            )
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        earliest, latest = date_bounds(years_back=self.years_back, years_ahead=self.years_ahead)
+        attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+        return attrs
