@@ -68,21 +68,27 @@ ROLES = [
 ]
 
 
-def build_world() -> World:
+def build_world(tag: str = "") -> World:
+    """The personas. ``tag`` makes a second, independent world in the same database
+    (e-mail addresses are unique): ``build_world("2")`` gives ``coord2@example.be``."""
+
+    def email(name: str) -> str:
+        return f"{name}{tag}@example.be"
+
     with scopes_disabled():
         network = f.NetworkFactory(name="Netwerk A")
         other_network = f.NetworkFactory(name="Netwerk B")
         project = f.ProjectFactory(organisation__network=network, name="Project A")
         sibling = f.ProjectFactory(organisation__network=network, name="Project A2")
         other = f.ProjectFactory(organisation__network=other_network, name="Project B")
-        netco = f.UserFactory(email="netco@example.be")
+        netco = f.UserFactory(email=email("netco"))
         f.MembershipFactory(user=netco, role="network_coordinator", network=network, project=None)
-        coord = f.member(project, "project_coordinator", email="coord@example.be")
-        prof = f.member(project, "professional", email="prof@example.be")
-        buddy_user = f.member(project, "buddy", email="buddy@example.be")
-        participant_user = f.member(project, "participant", email="deelnemer@example.be")
-        other_coord = f.member(other, "project_coordinator", email="coordb@example.be")
-        superuser = f.UserFactory(email="root@example.be", is_superuser=True, is_staff=True)
+        coord = f.member(project, "project_coordinator", email=email("coord"))
+        prof = f.member(project, "professional", email=email("prof"))
+        buddy_user = f.member(project, "buddy", email=email("buddy"))
+        participant_user = f.member(project, "participant", email=email("deelnemer"))
+        other_coord = f.member(other, "project_coordinator", email=email("coordb"))
+        superuser = f.UserFactory(email=email("root"), is_superuser=True, is_staff=True)
         return World(
             network=network,
             other_network=other_network,

@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "buddynet.accounts.middleware_api.APITokenMiddleware",
     "buddynet.accounts.middleware.RequireTwoFactorMiddleware",
     "buddynet.tenancy.middleware.TenantScopeMiddleware",
+    # Last: it sees the user (session or token) and answers a repeated write once.
+    "buddynet.core.idempotency.RepeatedRequestMiddleware",
 ]
 
 ROOT_URLCONF = "buddynet.urls"
