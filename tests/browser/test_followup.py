@@ -204,6 +204,9 @@ def test_buddy_signals_on_a_phone_and_the_coordinator_works_through_aftercare(
         "De familie vraagt elke dag hulp, ook 's avonds laat."
     )
     expect(page.locator("#id_kind_1")).to_be_checked()
+    # The error summary is read first: it has the focus and links to the field.
+    expect(page.locator(".signal-form .error-summary")).to_be_focused()
+    expect(page.locator('.error-summary a[href="#id_severity_0"]')).to_be_visible()
     shot(page, screenshot_dir, "signal-form-390-errors")
     page.locator("label[for=id_severity_2]").click()  # high
     submit(page)
@@ -273,7 +276,8 @@ def test_buddy_signals_on_a_phone_and_the_coordinator_works_through_aftercare(
         page.locator("form.language-switch button[value=en]").first.click()
     page.set_viewport_size(PHONE)
     page.goto(signal_url)
-    expect(page.locator("main h1")).to_have_text("Signal a boundary")
+    # A project page: the project's name is the h1, the page's title the h2.
+    expect(page.locator("main h2").first).to_have_text("Signal a boundary")
     expect(page.locator("label[for=id_kind_1]")).to_have_text("Too much is asked of me")
     shot(page, screenshot_dir, "signal-form-390-en")
     assert_clean(events, detail_url)

@@ -14,8 +14,11 @@ def base(world):
 
 def test_list_and_record(world, trajectory, client_for):
     client = client_for(world.coord)
-    rows = client.get(f"{base(world)}/followups").json()
+    page = client.get(f"{base(world)}/followups").json()
+    rows = page["items"]
+    assert page["count"] == len(rows) == 1  # the first contact; the others come later
     assert {r["kind"] for r in rows} >= {"phone"}
+    assert client.get(f"{base(world)}/followups?page=10000000000").status_code == 422
     assert client.get(f"{base(world)}/followups?state=nonsense").status_code == 400
     item = FollowUp.objects.get(trajectory=trajectory, series="contact")
     record = f"{base(world)}/followups/{item.code}/record"
@@ -39,7 +42,7 @@ def test_list_and_record(world, trajectory, client_for):
         {"held_on": clock.today().isoformat(), "report": "Goed"},
         content_type="application/json",
     )
-    assert again.status_code == 400
+    assert again.status_code == 409 and again.json()["code"] == "already_recorded"
 
 
 def test_signals_through_the_api(world, trajectory, client_for):
@@ -60,10 +63,10 @@ def test_signals_through_the_api(world, trajectory, client_for):
     )
     assert bad.status_code == 422
     mine = client.get(f"{base(world)}/signals").json()
-    assert [s["code"] for s in mine] == [code]
+    assert [s["code"] for s in mine["items"]] == [code] and mine["count"] == 1
     # The buddy is in the same trajectory and still does not see it.
     buddy = client_for(world.buddy_user)
-    assert buddy.get(f"{base(world)}/signals").json() == []
+    assert buddy.get(f"{base(world)}/signals").json() == {"items": [], "count": 0}
     assert buddy.get(f"{base(world)}/signals/{code}").status_code == 404
     coord = client_for(world.coord)
     steps = f"{base(world)}/signals/{code}/steps"
@@ -101,7 +104,7 @@ def test_closure_through_the_api(world, trajectory, client_for):
     again = client.post(
         closure_url, {"planned": True, "reason": "goals_reached"}, content_type="application/json"
     )
-    assert again.status_code == 400
+    assert again.status_code == 409 and again.json()["code"] == "already_closing"
 
 
 def test_exit_conversations_and_completion_through_the_api(world, trajectory, client_for):

@@ -101,14 +101,18 @@ def test_aftercare_goes_step_by_step_with_history(world, trajectory):
         services.signal_step(signal=signal, by=world.coord, step="talk", note="x")
     with pytest.raises(services.FollowupError):
         services.signal_step(signal=signal, by=world.coord, step="acknowledge", note="  ")
-    for step, stage in (
-        ("acknowledge", "acknowledged"),
-        ("talk", "talked"),
-        ("actions", "actions"),
-        ("actions", "actions"),
-        ("close", "closed"),
+    for number, (step, stage) in enumerate(
+        (
+            ("acknowledge", "acknowledged"),
+            ("talk", "talked"),
+            ("actions", "actions"),
+            ("actions", "actions"),  # a second action, in other words: a new step
+            ("close", "closed"),
+        )
     ):
-        services.signal_step(signal=signal, by=world.coord, step=step, note=f"Notitie {step}")
+        services.signal_step(
+            signal=signal, by=world.coord, step=step, note=f"Notitie {step} {number}"
+        )
         signal.refresh_from_db()
         assert signal.stage == stage
     assert signal.closed_at is not None
@@ -174,15 +178,15 @@ def test_signal_pages(world, trajectory, client_for):
 def test_signal_list_queries_are_constant(
     world, trajectory, client_for, django_assert_max_num_queries
 ):
-    for _ in range(3):
-        raise_as(world, trajectory, world.buddy_user)
+    for number in range(3):
+        raise_as(world, trajectory, world.buddy_user, description=f"Melding {number}")
     client = client_for(world.coord)
     url = reverse("signal_list", kwargs={"project": world.project.code})
     client.get(url)
     with django_assert_max_num_queries(15) as few:
         client.get(url)
-    for _ in range(10):
-        raise_as(world, trajectory, world.prof)
+    for number in range(10):
+        raise_as(world, trajectory, world.prof, description=f"Zorg {number}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("/signals/") >= 13

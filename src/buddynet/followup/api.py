@@ -1,18 +1,23 @@
 """Follow-up API: follow-ups (list, record), boundary signals (raise, list, aftercare
-steps) and closure, scoped exactly like the pages. Errors answer 4xx with a reason."""
+steps) and closure, scoped exactly like the pages.
 
-from __future__ import annotations
+Every endpoint resolves its project and permission with ``endpoint_here`` and calls
+one selector or service; broken rules answer 4xx JSON through the API's one exception
+handler (no ``try`` here). Schema names carry the area (``FollowUp…``, ``Signal…``,
+``BoundarySignal…``, ``Closure…``) so they are unique in the OpenAPI schema.
+"""
 
 import uuid
 from datetime import date, datetime
 
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 from pydantic import Field
 
+from buddynet.core.api import LazyPage, Pagination
 from buddynet.tenancy import policy
-from buddynet.tenancy.access import get_access
-from buddynet.tenancy.api import project_for_api
+from buddynet.tenancy.api import endpoint_here
 
 from . import clock, selectors, services
 from .models import Closure, ExitConversation, FollowUp, Signal, SignalStep
@@ -20,6 +25,9 @@ from .models import Closure, ExitConversation, FollowUp, Signal, SignalStep
 router = Router(tags=["follow-up"])
 
 SIGNALS_ANY = (policy.SIGNALS_RAISE, policy.SIGNALS_HANDLE)
+
+
+# --- Follow-ups -----------------------------------------------------------------------
 
 
 class FollowUpOut(Schema):
@@ -47,62 +55,197 @@ def _followup_out(row) -> dict:
     }
 
 
-class RecordIn(Schema):
+class FollowUpRecordIn(Schema):
     held_on: date
     report: str = Field(min_length=1, max_length=4000)
     adjust_agreement: bool = False
     kind: FollowUp.Kind | None = None
 
 
-class RecordedOut(Schema):
+class FollowUpRecordedOut(Schema):
     code: uuid.UUID
     done_at: datetime
     next_planned: list[FollowUpOut]
 
 
-class SignalIn(Schema):
+@router.get(
+    "/projects/{code}/followups",
+    response=list[FollowUpOut],
+    summary="Follow-up conversations: overdue, due today or in the next 30 days",
+)
+@paginate(Pagination)
+def followup_list(request, code: uuid.UUID, state: str | None = None):
+    here = endpoint_here(request, code, policy.FOLLOWUP_MANAGE)
+    if state not in (None, "overdue", "due"):
+        raise HttpError(400, "state is 'overdue', 'due' or left out.")
+    today = clock.today()
+    return LazyPage(
+        selectors.followups_query(project=here.project, today=today, state=state),
+        lambda item: _followup_out(selectors.followup_row(item, today)),
+    )
+
+
+@router.post(
+    "/projects/{code}/followups/{followup}/record",
+    response={200: FollowUpRecordedOut},
+    summary="Record a follow-up conversation as held; the next one is planned",
+)
+def followup_record(request, code: uuid.UUID, followup: uuid.UUID, payload: FollowUpRecordIn):
+    here = endpoint_here(request, code, policy.FOLLOWUP_MANAGE)
+    item = selectors.followup_get(access=here.access, project=here.project, code=followup)
+    services.followup_record(
+        followup=item,
+        by=here.user,
+        held_on=payload.held_on,
+        report=payload.report,
+        adjust_agreement=payload.adjust_agreement,
+        kind=str(payload.kind.value) if payload.kind else None,
+        via="api",
+    )
+    schedule = selectors.schedule_of(item.trajectory)
+    return {
+        "code": item.code,
+        "done_at": item.done_at,
+        "next_planned": [_followup_out(row) for row in schedule["open"]],
+    }
+
+
+# --- Boundary signals -----------------------------------------------------------------
+
+
+class BoundarySignalIn(Schema):
     kind: Signal.Kind
     severity: Signal.Severity
     description: str = Field(min_length=1, max_length=2000)
 
 
-class StepOut(Schema):
+class SignalStepOut(Schema):
     step: str
     note: str
     at: datetime
     paused_trajectory: bool
 
 
-class SignalOut(Schema):
+class BoundarySignalOut(Schema):
+    """A signal as its viewer may see it. ``limited``: the professional who raised it
+    no longer follows the participant (consent to share withdrawn), so only what they
+    wrote themselves: no trajectory, no stage, no aftercare."""
+
     code: uuid.UUID
-    trajectory: uuid.UUID
+    trajectory: uuid.UUID | None
     kind: str
     severity: str
-    stage: str
+    stage: str | None
     raised_as: str
     description: str
     created_at: datetime
+    limited: bool
 
     @staticmethod
-    def resolve_trajectory(obj) -> uuid.UUID:
-        return obj.trajectory.code
+    def resolve_trajectory(obj) -> uuid.UUID | None:
+        return None if getattr(obj, "limited", False) else obj.trajectory.code
+
+    @staticmethod
+    def resolve_stage(obj) -> str | None:
+        return None if getattr(obj, "limited", False) else obj.stage
+
+    @staticmethod
+    def resolve_limited(obj) -> bool:
+        return bool(getattr(obj, "limited", False))
 
 
-class SignalDetailOut(SignalOut):
-    steps: list[StepOut]
+class BoundarySignalDetailOut(BoundarySignalOut):
+    steps: list[SignalStepOut]
 
     @staticmethod
     def resolve_steps(obj) -> list:
-        return list(obj.steps.all())
+        return selectors.signal_steps(obj)
 
 
-class StepIn(Schema):
+class SignalStepIn(Schema):
     step: SignalStep.Step
     note: str = Field(min_length=1, max_length=4000)
     pause: bool = False
 
 
-class ClosureIn(Schema):
+@router.get(
+    "/projects/{code}/signals",
+    response=list[BoundarySignalOut],
+    summary="Boundary signals: a coordinator sees all, anyone else the ones they raised",
+)
+@paginate(Pagination)
+def signal_list(request, code: uuid.UUID, open: bool = False):
+    here = endpoint_here(request, code, *SIGNALS_ANY)
+    return selectors.signals_for_user(
+        access=here.access, user=here.user, project=here.project, only_open=open
+    )
+
+
+@router.get(
+    "/projects/{code}/signals/{signal}",
+    response=BoundarySignalDetailOut,
+    summary="One boundary signal with its aftercare history",
+)
+def signal_detail(request, code: uuid.UUID, signal: uuid.UUID):
+    here = endpoint_here(request, code, *SIGNALS_ANY)
+    return selectors.signal_get_for_user(
+        access=here.access,
+        user=here.user,
+        project=here.project,
+        code=signal,
+        viewed_by=here.user,
+        via="api",
+    )
+
+
+@router.post(
+    "/projects/{code}/trajectories/{trajectory}/signals",
+    response={201: BoundarySignalOut},
+    summary="Signal a boundary or an incident in a trajectory you are part of "
+    "(the same signal sent twice gives the first one)",
+)
+def signal_raise(request, code: uuid.UUID, trajectory: uuid.UUID, payload: BoundarySignalIn):
+    here = endpoint_here(request, code, policy.SIGNALS_RAISE)
+    obj = selectors.trajectory_get_for_user(
+        access=here.access, user=here.user, project=here.project, code=trajectory
+    )
+    signal = services.signal_raise(
+        trajectory=obj,
+        by=here.user,
+        access=here.access,
+        kind=str(payload.kind.value),
+        severity=str(payload.severity.value),
+        description=payload.description,
+        via="api",
+    )
+    return Status(201, signal)
+
+
+@router.post(
+    "/projects/{code}/signals/{signal}/steps",
+    response={201: SignalStepOut},
+    summary="Add an aftercare step (acknowledge, talk, actions, close) with a note",
+)
+def signal_step(request, code: uuid.UUID, signal: uuid.UUID, payload: SignalStepIn):
+    here = endpoint_here(request, code, policy.SIGNALS_HANDLE)
+    obj = selectors.signal_get_for_user(
+        access=here.access, user=here.user, project=here.project, code=signal
+    )
+    step = services.signal_step(
+        signal=obj,
+        by=here.user,
+        step=str(payload.step.value),
+        note=payload.note,
+        pause=payload.pause,
+        via="api",
+    )
+    return Status(201, step)
+
+
+# --- Closure --------------------------------------------------------------------------
+
+
+class ClosureStartIn(Schema):
     planned: bool
     reason: Closure.Reason
     reason_note: str = Field("", max_length=2000)
@@ -138,171 +281,7 @@ def _closure_out(closure: Closure) -> dict:
     }
 
 
-@router.get(
-    "/projects/{code}/followups",
-    response=list[FollowUpOut],
-    summary="Follow-up conversations: overdue, due today or in the next 30 days",
-)
-def followup_list(request, code: uuid.UUID, state: str | None = None):
-    project = project_for_api(request, code, policy.FOLLOWUP_MANAGE)
-    if state not in (None, "overdue", "due"):
-        raise HttpError(400, "state is 'overdue', 'due' or left out.")
-    return [_followup_out(row) for row in selectors.followups_list(project=project, state=state)]
-
-
-@router.post(
-    "/projects/{code}/followups/{followup}/record",
-    response={200: RecordedOut},
-    summary="Record a follow-up conversation as held; the next one is planned",
-)
-def followup_record(request, code: uuid.UUID, followup: uuid.UUID, payload: RecordIn):
-    access = get_access(request)
-    project = project_for_api(request, code, policy.FOLLOWUP_MANAGE)
-    item = selectors.followup_get(access=access, project=project, code=followup)
-    try:
-        services.followup_record(
-            followup=item,
-            by=request.user,
-            held_on=payload.held_on,
-            report=payload.report,
-            adjust_agreement=payload.adjust_agreement,
-            kind=str(payload.kind.value) if payload.kind else None,
-            via="api",
-        )
-    except services.FollowupError as exc:
-        raise HttpError(400, str(exc)) from exc
-    schedule = selectors.schedule_of(item.trajectory)
-    return {
-        "code": item.code,
-        "done_at": item.done_at,
-        "next_planned": [_followup_out(row) for row in schedule["open"]],
-    }
-
-
-@router.get(
-    "/projects/{code}/signals",
-    response=list[SignalOut],
-    summary="Boundary signals: a coordinator sees all, anyone else the ones they raised",
-)
-def signal_list(request, code: uuid.UUID, open: bool = False):
-    project = project_for_api(request, code, *SIGNALS_ANY)
-    return list(
-        selectors.signals_for_user(
-            access=get_access(request), user=request.user, project=project, only_open=open
-        )[:200]
-    )
-
-
-@router.get(
-    "/projects/{code}/signals/{signal}",
-    response=SignalDetailOut,
-    summary="One boundary signal with its aftercare history",
-)
-def signal_detail(request, code: uuid.UUID, signal: uuid.UUID):
-    project = project_for_api(request, code, *SIGNALS_ANY)
-    obj = selectors.signal_get_for_user(
-        access=get_access(request), user=request.user, project=project, code=signal
-    )
-    obj.log_action("signal.viewed", user=request.user, via="api")
-    return obj
-
-
-@router.post(
-    "/projects/{code}/trajectories/{trajectory}/signals",
-    response={201: SignalOut},
-    summary="Signal a boundary or an incident in a trajectory you are part of",
-)
-def signal_raise(request, code: uuid.UUID, trajectory: uuid.UUID, payload: SignalIn):
-    access = get_access(request)
-    project = project_for_api(request, code, policy.SIGNALS_RAISE)
-    obj = selectors.trajectory_get_for_user(
-        access=access, user=request.user, project=project, code=trajectory
-    )
-    try:
-        signal = services.signal_raise(
-            trajectory=obj,
-            by=request.user,
-            access=access,
-            kind=str(payload.kind.value),
-            severity=str(payload.severity.value),
-            description=payload.description,
-            via="api",
-        )
-    except services.FollowupError as exc:
-        raise HttpError(400, str(exc)) from exc
-    return Status(201, signal)
-
-
-@router.post(
-    "/projects/{code}/signals/{signal}/steps",
-    response={201: StepOut},
-    summary="Add an aftercare step (acknowledge, talk, actions, close) with a note",
-)
-def signal_step(request, code: uuid.UUID, signal: uuid.UUID, payload: StepIn):
-    access = get_access(request)
-    project = project_for_api(request, code, policy.SIGNALS_HANDLE)
-    obj = selectors.signal_get_for_user(
-        access=access, user=request.user, project=project, code=signal
-    )
-    try:
-        step = services.signal_step(
-            signal=obj,
-            by=request.user,
-            step=str(payload.step.value),
-            note=payload.note,
-            pause=payload.pause,
-            via="api",
-        )
-    except services.FollowupError as exc:
-        raise HttpError(400, str(exc)) from exc
-    return Status(201, step)
-
-
-@router.get(
-    "/projects/{code}/trajectories/{trajectory}/closure",
-    response=ClosureOut,
-    summary="How a trajectory is being closed (coordinators)",
-)
-def closure_detail(request, code: uuid.UUID, trajectory: uuid.UUID):
-    access = get_access(request)
-    project = project_for_api(request, code, policy.FOLLOWUP_MANAGE)
-    obj = selectors.trajectory_get_for_user(
-        access=access, user=request.user, project=project, code=trajectory
-    )
-    closure = selectors.closure_of(obj)
-    if closure is None:
-        raise HttpError(404, "This trajectory is not being closed.")
-    closure.log_action("closure.viewed", user=request.user, via="api")
-    return _closure_out(closure)
-
-
-@router.post(
-    "/projects/{code}/trajectories/{trajectory}/closure",
-    response={201: ClosureOut},
-    summary="Start closing a trajectory (planned or unplanned, with a reason)",
-)
-def closure_start(request, code: uuid.UUID, trajectory: uuid.UUID, payload: ClosureIn):
-    access = get_access(request)
-    project = project_for_api(request, code, policy.FOLLOWUP_MANAGE)
-    obj = selectors.trajectory_get_for_user(
-        access=access, user=request.user, project=project, code=trajectory
-    )
-    try:
-        closure = services.closure_start(
-            trajectory=obj,
-            by=request.user,
-            planned=payload.planned,
-            reason=str(payload.reason.value),
-            reason_note=payload.reason_note,
-            went_badly=payload.went_badly,
-            via="api",
-        )
-    except services.FollowupError as exc:
-        raise HttpError(400, str(exc)) from exc
-    return Status(201, _closure_out(closure))
-
-
-class ExitIn(Schema):
+class ClosureExitIn(Schema):
     party: ExitConversation.Party
     held_on: date
     rating: int = Field(ge=1, le=4)
@@ -311,65 +290,95 @@ class ExitIn(Schema):
     for_the_project: str = Field("", max_length=3000)
 
 
-class ExitOut(Schema):
+class ClosureExitOut(Schema):
     party: str
     held_on: date
 
 
-class CompleteIn(Schema):
+class ClosureCompleteIn(Schema):
     continues: Closure.Continues
     continues_note: str = Field("", max_length=300)
     contact_policy: Closure.ContactPolicy
     aftercare_on: list[date] = Field(default_factory=list, max_length=4)
 
 
-def _closure_for(request, code, trajectory) -> Closure:
-    access = get_access(request)
-    project = project_for_api(request, code, policy.FOLLOWUP_MANAGE)
+def _trajectory_here(request, code, trajectory):
+    here = endpoint_here(request, code, policy.FOLLOWUP_MANAGE)
     obj = selectors.trajectory_get_for_user(
-        access=access, user=request.user, project=project, code=trajectory
+        access=here.access, user=here.user, project=here.project, code=trajectory
     )
-    closure = selectors.closure_of(obj)
+    return here, obj
+
+
+def _closure_here(request, code, trajectory, *, viewed: bool = False):
+    here, obj = _trajectory_here(request, code, trajectory)
+    closure = selectors.closure_of(obj, viewed_by=here.user if viewed else None, via="api")
     if closure is None:
         raise HttpError(404, "This trajectory is not being closed.")
-    return closure
+    return here, closure
+
+
+@router.get(
+    "/projects/{code}/trajectories/{trajectory}/closure",
+    response=ClosureOut,
+    summary="How a trajectory is being closed (coordinators)",
+)
+def closure_detail(request, code: uuid.UUID, trajectory: uuid.UUID):
+    _here, closure = _closure_here(request, code, trajectory, viewed=True)
+    return _closure_out(closure)
+
+
+@router.post(
+    "/projects/{code}/trajectories/{trajectory}/closure",
+    response={201: ClosureOut},
+    summary="Start closing a trajectory (planned or unplanned, with a reason); "
+    "409 when it is already being closed",
+)
+def closure_start(request, code: uuid.UUID, trajectory: uuid.UUID, payload: ClosureStartIn):
+    here, obj = _trajectory_here(request, code, trajectory)
+    closure = services.closure_start(
+        trajectory=obj,
+        by=here.user,
+        planned=payload.planned,
+        reason=str(payload.reason.value),
+        reason_note=payload.reason_note,
+        went_badly=payload.went_badly,
+        via="api",
+    )
+    return Status(201, _closure_out(closure))
 
 
 @router.post(
     "/projects/{code}/trajectories/{trajectory}/closure/exits",
-    response={201: ExitOut},
+    response={201: ClosureExitOut},
     summary="Record a confidential exit conversation with one party (coordinators)",
 )
-def closure_exit(request, code: uuid.UUID, trajectory: uuid.UUID, payload: ExitIn):
-    closure = _closure_for(request, code, trajectory)
-    data = payload.model_dump(exclude={"party"})
-    try:
-        conversation = services.exit_record(
-            closure=closure, party=str(payload.party.value), by=request.user, data=data
-        )
-    except services.FollowupError as exc:
-        raise HttpError(400, str(exc)) from exc
+def closure_exit(request, code: uuid.UUID, trajectory: uuid.UUID, payload: ClosureExitIn):
+    here, closure = _closure_here(request, code, trajectory)
+    conversation = services.exit_record(
+        closure=closure,
+        party=str(payload.party.value),
+        by=here.user,
+        data=payload.model_dump(exclude={"party"}),
+    )
     return Status(201, {"party": conversation.party, "held_on": conversation.held_on})
 
 
 @router.post(
     "/projects/{code}/trajectories/{trajectory}/closure/complete",
     response=ClosureOut,
-    summary="Close the trajectory: what continues, contact afterwards, aftercare contacts",
+    summary="Close the trajectory: what continues, contact afterwards, aftercare contacts; "
+    "409 when it is already closed",
 )
-def closure_complete(request, code: uuid.UUID, trajectory: uuid.UUID, payload: CompleteIn):
-    closure = _closure_for(request, code, trajectory)
-    try:
-        services.closure_complete(
-            closure=closure,
-            by=request.user,
-            continues=str(payload.continues.value),
-            continues_note=payload.continues_note,
-            contact_policy=str(payload.contact_policy.value),
-            aftercare_on=payload.aftercare_on,
-            via="api",
-        )
-    except services.FollowupError as exc:
-        raise HttpError(400, str(exc)) from exc
-    closure.trajectory.refresh_from_db()
+def closure_complete(request, code: uuid.UUID, trajectory: uuid.UUID, payload: ClosureCompleteIn):
+    here, closure = _closure_here(request, code, trajectory)
+    closure = services.closure_complete(
+        closure=closure,
+        by=here.user,
+        continues=str(payload.continues.value),
+        continues_note=payload.continues_note,
+        contact_policy=str(payload.contact_policy.value),
+        aftercare_on=payload.aftercare_on,
+        via="api",
+    )
     return _closure_out(closure)

@@ -12,6 +12,7 @@ class FollowupConfig(AppConfig):
 
         from buddynet.trajectories.models import Trajectory
 
+        from . import consent_effects  # noqa: F401  (registers the withdrawal effects)
         from .receivers import trajectory_saved
 
         post_save.connect(trajectory_saved, sender=Trajectory, dispatch_uid="followup_schedule")

@@ -10,6 +10,12 @@ LABELS = {
     "followup.planned": _("planned an extra conversation"),
     "followup.recorded": _("recorded a follow-up conversation"),
     "followup.viewed": _("read a follow-up report"),
+    "followup.cancelled_consent": _(
+        "cancelled the planned conversations: consent to support was withdrawn"
+    ),
+    "followup.referrer_sharing_stopped": _(
+        "stopped showing the referrer their boundary signals' progress"
+    ),
     "signal.raised": _("signalled a boundary or incident"),
     "signal.step": _("took an aftercare step on a signal"),
     "signal.viewed": _("opened a signal"),

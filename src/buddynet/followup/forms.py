@@ -6,17 +6,23 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buddynet.core.forms import BoundedDateField
+
 from . import clock
 from .models import Cadence, Closure, ExitConversation, FollowUp, Signal, SignalStep
 
-DATE = {"type": "date"}
 NOT_BEFORE = _("A conversation cannot be recorded before it took place.")
 
 
-def date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"), **kwargs
-    )
+def held_on_field(label) -> BoundedDateField:
+    """When a conversation was held: up to two years back. (One year ahead is the
+    field's bound; ``clean_held_on`` refuses any day after today with its own words.)"""
+    return BoundedDateField(label=label, years_back=2, years_ahead=1)
+
+
+def planned_on_field(label, **kwargs) -> BoundedDateField:
+    """A day to plan a conversation on: up to two years ahead."""
+    return BoundedDateField(label=label, years_back=1, years_ahead=2, **kwargs)
 
 
 class CadenceForm(forms.ModelForm):
@@ -42,7 +48,7 @@ class CadenceForm(forms.ModelForm):
 
 
 class RecordForm(forms.Form):
-    held_on = date_field(_("Held on"))
+    held_on = held_on_field(_("Held on"))
     kind = forms.ChoiceField(label=_("Kind of conversation"), choices=FollowUp.Kind.choices)
     report = forms.CharField(
         label=_("Short report"),
@@ -67,7 +73,7 @@ class PlanForm(forms.Form):
         choices=[c for c in FollowUp.Kind.choices if c[0] != FollowUp.Kind.AFTERCARE],
     )
     with_whom = forms.ChoiceField(label=_("With"), choices=FollowUp.With.choices)
-    due_on = date_field(_("On"))
+    due_on = planned_on_field(_("On"))
     hour = forms.IntegerField(
         label=_("At (hour)"),
         min_value=7,
@@ -141,11 +147,12 @@ class ClosureStartForm(forms.Form):
 
 
 class ExitForm(forms.ModelForm):
+    held_on = held_on_field(_("Held on"))
+
     class Meta:
         model = ExitConversation
         fields = ("held_on", "rating", "what_helped", "what_was_hard", "for_the_project")
         widgets = {
-            "held_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
             "rating": forms.RadioSelect(attrs={"class": "choice-list one-column"}),
             "what_helped": forms.Textarea(attrs={"rows": 3}),
             "what_was_hard": forms.Textarea(attrs={"rows": 3}),
@@ -173,8 +180,8 @@ class ClosureCompleteForm(forms.Form):
         choices=Closure.ContactPolicy.choices,
         widget=forms.RadioSelect(attrs={"class": "choice-list one-column"}),
     )
-    aftercare_1 = date_field(_("Aftercare contact on"), required=False)
-    aftercare_2 = date_field(_("A second aftercare contact on"), required=False)
+    aftercare_1 = planned_on_field(_("Aftercare contact on"), required=False)
+    aftercare_2 = planned_on_field(_("A second aftercare contact on"), required=False)
 
     def clean(self):
         data = super().clean()

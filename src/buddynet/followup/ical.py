@@ -9,6 +9,7 @@ a buddy sees only the participant's first name; no reports, no signals.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -23,6 +24,11 @@ from . import clock, selectors
 PRODID = "-//buddynet//follow-up//NL"
 DURATION = timedelta(minutes=30)
 REFRESH = timedelta(hours=1)
+# Events further than this from today are not written (the selector already keeps to
+# about three years ahead); the time zone block covers the years of the events.
+YEARS_AROUND = 5
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=8)
@@ -70,6 +76,9 @@ def event_for(item, role: str, *, stamp: datetime) -> Event:
 
 
 def feed_for(*, user, access) -> str:
+    """The whole feed. One row that cannot be written as an event (a date beyond what a
+    calendar can hold, a broken record) is left out and logged; it never breaks the
+    feed of everyone who shares that trajectory."""
     stamp = timezone.now()
     today = clock.today()
     with translation.override(getattr(user, "preferred_language", None) or "nl"):
@@ -81,9 +90,17 @@ def feed_for(*, user, access) -> str:
         calendar.add("x-wr-calname", _("buddynet follow-up"))
         calendar.add("x-wr-timezone", clock.TZID)
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-        items = selectors.calendar_items(user=user, access=access)
-        years = [clock.local_date(item.due_at).year for item, _role in items] or [today.year]
+        events = []
+        for item, role in selectors.calendar_items(user=user, access=access):
+            try:
+                year = clock.local_date(item.due_at).year
+                if not today.year - YEARS_AROUND <= year <= today.year + YEARS_AROUND:
+                    raise ValueError(f"due year {year} is outside the feed's range")
+                events.append((year, event_for(item, role, stamp=stamp)))
+            except Exception:  # one bad row must not break the whole feed
+                log.exception("Calendar feed: left out follow-up %s", item.code)
+        years = [year for year, _event in events] or [today.year]
         calendar.add_component(vtimezone(min(*years, today.year), max(years) + 1))
-        for item, role in items:
-            calendar.add_component(event_for(item, role, stamp=stamp))
+        for _year, event in events:
+            calendar.add_component(event)
     return calendar.to_ical().decode()

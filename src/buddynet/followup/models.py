@@ -14,10 +14,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from buddynet.core.models import BaseModel
+from buddynet.core.models import BaseModel, ProjectOwnedModel
 
 
-class Cadence(BaseModel):
+class Cadence(ProjectOwnedModel):
     """How often the project follows up a trajectory (good-practice defaults)."""
 
     project = models.OneToOneField(
@@ -62,8 +62,6 @@ class Cadence(BaseModel):
         help_text=_("The hour a planned conversation gets in the calendar, Belgian time."),
     )
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         verbose_name = _("follow-up cadence")
         verbose_name_plural = _("follow-up cadences")
@@ -72,7 +70,7 @@ class Cadence(BaseModel):
         return f"{self.project}"
 
 
-class FollowUp(BaseModel):
+class FollowUp(ProjectOwnedModel):
     """One planned conversation in a trajectory's schedule."""
 
     class Kind(models.TextChoices):
@@ -96,9 +94,6 @@ class FollowUp(BaseModel):
         PROFESSIONAL = "professional", _("professional")
         ALL = "all", _("everyone in the trajectory")
 
-    project = models.ForeignKey(
-        "tenancy.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="+"
-    )
     trajectory = models.ForeignKey(
         "trajectories.Trajectory",
         verbose_name=_("trajectory"),
@@ -131,8 +126,6 @@ class FollowUp(BaseModel):
     adjust_agreement = models.BooleanField(_("the agreement needs adjusting"), default=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
@@ -160,7 +153,7 @@ class FollowUp(BaseModel):
         return self.with_whom in (self.With.BOTH, self.With.PARTICIPANT, self.With.ALL)
 
 
-class Signal(BaseModel):
+class Signal(ProjectOwnedModel):
     """A boundary or an incident signalled by someone in the trajectory.
 
     Only the project's coordinators and the person who raised it ever see it."""
@@ -190,9 +183,6 @@ class Signal(BaseModel):
         PROFESSIONAL = "professional", _("professional")
         COORDINATOR = "coordinator", _("coordinator")
 
-    project = models.ForeignKey(
-        "tenancy.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="+"
-    )
     trajectory = models.ForeignKey(
         "trajectories.Trajectory",
         verbose_name=_("trajectory"),
@@ -212,8 +202,6 @@ class Signal(BaseModel):
     description = models.TextField(_("in a few words"), max_length=2000)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default="open")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         verbose_name = _("boundary signal")
@@ -256,7 +244,7 @@ class SignalStep(models.Model):
         return self.get_step_display()
 
 
-class Closure(BaseModel):
+class Closure(ProjectOwnedModel):
     """How a trajectory ends: planned or not, why, what continues, contact afterwards."""
 
     class Reason(models.TextChoices):
@@ -287,9 +275,6 @@ class Closure(BaseModel):
         READY = "ready", _("ready for a new match")
         PAUSE = "pause", _("a pause first")
 
-    project = models.ForeignKey(
-        "tenancy.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="+"
-    )
     trajectory = models.OneToOneField(
         "trajectories.Trajectory",
         verbose_name=_("trajectory"),
@@ -317,8 +302,6 @@ class Closure(BaseModel):
     )
     completed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
@@ -327,7 +310,7 @@ class Closure(BaseModel):
         return self.get_reason_display()
 
 
-class ExitConversation(BaseModel):
+class ExitConversation(ProjectOwnedModel):
     """A confidential exit conversation with one party: only coordinators read it."""
 
     class Party(models.TextChoices):
@@ -341,7 +324,6 @@ class ExitConversation(BaseModel):
         GOOD = 3, _("good")
         VERY_GOOD = 4, _("very good")
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     closure = models.ForeignKey(Closure, on_delete=models.CASCADE, related_name="exits")
     party = models.CharField(_("with"), max_length=20, choices=Party.choices)
     held_on = models.DateField(_("held on"))
@@ -356,8 +338,6 @@ class ExitConversation(BaseModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         verbose_name = _("exit conversation")

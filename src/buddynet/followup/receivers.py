@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from buddynet.trajectories.models import Trajectory
 
+from . import services
+
 
 def trajectory_saved(sender, instance: Trajectory, created: bool, **kwargs) -> None:
     if kwargs.get("raw"):  # loading fixtures
         return
-    from . import services
-
     if instance.status in services.SCHEDULING_STATUSES:
         services.schedule_for(instance)
     elif instance.status == Trajectory.Status.CLOSED:

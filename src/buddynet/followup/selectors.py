@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django_scopes import scopes_disabled
 
+from buddynet.participants.selectors import shares_with_referrer_q
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 from buddynet.trajectories.models import Trajectory
@@ -121,10 +122,11 @@ def followups_overdue_count(*, project_ids, today: date | None = None) -> int:
     )
 
 
-def followups_list(
+def followups_query(
     *, project, today: date | None = None, state: str | None = None, days_ahead: int = 30
-) -> list[FollowUpRow]:
-    """The coordinator's list: overdue, due today and the coming ``days_ahead`` days."""
+) -> QuerySet[FollowUp]:
+    """The open follow-ups of the coordinator's list: overdue, due today and the coming
+    ``days_ahead`` days, oldest first, with what the list shows."""
     today = today or clock.today()
     qs = _open_followups().filter(project=project)
     if state == "overdue":
@@ -133,15 +135,32 @@ def followups_list(
         qs = qs.filter(due_at__lt=clock.end_of(today))
     else:
         qs = qs.filter(due_at__lt=clock.end_of(today + timedelta(days=days_ahead)))
-    return _rows(_followup_related(qs).order_by("due_at", "pk")[:500], today)
+    return _followup_related(qs).order_by("due_at", "pk")
 
 
-def followup_get(*, access: Access, project, code) -> FollowUp:
+def followup_row(item: FollowUp, today: date | None = None) -> FollowUpRow:
+    return _rows([item], today or clock.today())[0]
+
+
+def followups_list(
+    *, project, today: date | None = None, state: str | None = None, days_ahead: int = 30
+) -> list[FollowUpRow]:
+    """The coordinator's list (the page): at most 500 rows with their state."""
+    today = today or clock.today()
+    qs = followups_query(project=project, today=today, state=state, days_ahead=days_ahead)
+    return _rows(qs[:500], today)
+
+
+def followup_get(*, access: Access, project, code, viewed_by=None, via: str = "web") -> FollowUp:
+    """One follow-up of the project (coordinators). A report is about people: with
+    ``viewed_by`` the reading is written in the history."""
     if not access.has(policy.FOLLOWUP_MANAGE, project):
         raise Http404
     item = _followup_related(FollowUp.objects.filter(project=project, code=code)).first()
     if item is None:
         raise Http404
+    if viewed_by is not None:
+        item.log_action("followup.viewed", user=viewed_by, via=via)
     return item
 
 
@@ -213,10 +232,14 @@ def inactivity_days(project_ids) -> dict[int, int]:
     return {pid: days.get(pid, DEFAULT_INACTIVITY_DAYS) for pid in project_ids}
 
 
-def inactive_trajectories(*, project_ids, today: date | None = None) -> list[Trajectory]:
-    """Running trajectories with nothing logged in the journal for longer than the
-    project allows (the last contact, or the start when nothing was logged). Two
-    queries, whatever the number of projects."""
+def inactive_trajectories(
+    *, project_ids, today: date | None = None, trajectory_ids=None
+) -> list[Trajectory]:
+    """THE quiet-trajectory rule of the follow-up (the list, the dashboard and the
+    trajectory panel all ask this one): running trajectories with nothing logged in the
+    journal for longer than the project allows (the last contact, or the start when
+    nothing was logged), each with ``days_quiet``. Two queries, whatever the number of
+    projects; ``trajectory_ids`` narrows it to some trajectories."""
     today = today or clock.today()
     project_ids = list(project_ids)
     if not project_ids:
@@ -225,8 +248,11 @@ def inactive_trajectories(*, project_ids, today: date | None = None) -> list[Tra
     condition = Q()
     for pid, days in limits.items():
         condition |= Q(project_id=pid, last_logged__lt=today - timedelta(days=days))
+    qs = Trajectory.objects.filter(status__in=RUNNING)
+    if trajectory_ids is not None:
+        qs = qs.filter(pk__in=trajectory_ids)
     qs = (
-        _trajectory_related(Trajectory.objects.filter(status__in=RUNNING))
+        _trajectory_related(qs)
         .annotate(last_logged=Coalesce("last_contact_on", "started_on"))
         .filter(condition)
         .order_by("last_logged", "pk")
@@ -238,14 +264,13 @@ def inactive_trajectories(*, project_ids, today: date | None = None) -> list[Tra
 
 
 def is_inactive(trajectory: Trajectory, today: date | None = None) -> int | None:
-    """Days without a journal entry when over the limit, else None."""
+    """Days without a journal entry when over the limit, else None (the same rule)."""
     if trajectory.status not in RUNNING:
         return None
-    today = today or clock.today()
-    limit = inactivity_days([trajectory.project_id])[trajectory.project_id]
-    last = trajectory.last_contact_on or trajectory.started_on
-    quiet = (today - last).days
-    return quiet if quiet > limit else None
+    quiet = inactive_trajectories(
+        project_ids=[trajectory.project_id], today=today, trajectory_ids=[trajectory.pk]
+    )
+    return quiet[0].days_quiet if quiet else None
 
 
 # --- Signals --------------------------------------------------------------------------
@@ -258,20 +283,50 @@ def _signal_related(qs):
 
 
 def signals_for_user(*, access: Access, user, project, only_open: bool = False) -> QuerySet[Signal]:
-    """Coordinators: every signal of the project; anyone else: the ones they raised."""
+    """Coordinators: every signal of the project; anyone else: the ones they raised.
+
+    A professional sees a trajectory through the referral, so only while the
+    participant shares their progress with them: once that consent is withdrawn the
+    signals they raised come with ``limited`` set, and then show only what they wrote
+    themselves (kind, severity, description, date) — no names, no stage, no aftercare.
+    """
     qs = Signal.objects.filter(project=project)
-    if not access.has(policy.SIGNALS_HANDLE, project):
-        qs = qs.filter(raised_by=user)
+    if access.has(policy.SIGNALS_HANDLE, project):
+        qs = qs.annotate(limited=Value(False, output_field=BooleanField()))
+    else:
+        qs = qs.filter(raised_by=user).annotate(
+            # Limited unless raised in another role or the consent holds now (a
+            # consent never asked, NULL, limits too).
+            limited=Case(
+                When(~Q(raised_as=Signal.RaisedAs.PROFESSIONAL), then=Value(False)),
+                When(shares_with_referrer_q("trajectory__participant"), then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            )
+        )
     if only_open:
         qs = qs.exclude(stage=Signal.Stage.CLOSED)
     return _signal_related(qs).order_by("-created_at", "-pk")
 
 
-def signal_get_for_user(*, access: Access, user, project, code) -> Signal:
+def signal_get_for_user(
+    *, access: Access, user, project, code, viewed_by=None, via: str = "web"
+) -> Signal:
+    """One signal the user may see (else 404); with ``viewed_by`` the reading is
+    written in the history."""
     signal = signals_for_user(access=access, user=user, project=project).filter(code=code).first()
     if signal is None:
         raise Http404
+    if viewed_by is not None:
+        signal.log_action("signal.viewed", user=viewed_by, via=via)
     return signal
+
+
+def signal_steps(signal: Signal) -> list:
+    """The aftercare history of a signal, as its viewer may see it (none when limited)."""
+    if getattr(signal, "limited", False):
+        return []
+    return list(signal.steps.select_related("by"))
 
 
 def signals_open(*, project_ids, limit: int = 10) -> list[Signal]:
@@ -294,12 +349,20 @@ def signals_of_trajectory(*, access: Access, user, trajectory: Trajectory) -> li
 # --- Closure --------------------------------------------------------------------------
 
 
-def closure_of(trajectory: Trajectory) -> Closure | None:
+def closure_of(trajectory: Trajectory, *, viewed_by=None, via: str = "web") -> Closure | None:
+    """The closure of a trajectory (the caller checked the trajectory is visible and
+    the viewer is a coordinator). With ``viewed_by`` the reading of the confidential
+    exit conversations is written in the history."""
     with scopes_disabled():
-        return Closure.objects.filter(trajectory=trajectory).prefetch_related("exits").first()
+        closure = Closure.objects.filter(trajectory=trajectory).prefetch_related("exits").first()
+    if closure is not None and viewed_by is not None:
+        closure.log_action("closure.viewed", user=viewed_by, via=via)
+    return closure
 
 
 # --- Calendar -------------------------------------------------------------------------
+
+CALENDAR_DAYS_AHEAD = 3 * 366
 
 
 def calendar_items(*, user, access: Access, days_back: int = 30) -> list[tuple[FollowUp, str]]:
@@ -307,6 +370,9 @@ def calendar_items(*, user, access: Access, days_back: int = 30) -> list[tuple[F
     follow-ups of their projects that are theirs (or nobody's in particular), a buddy
     their own conversations."""
     since = clock.start_of(clock.today() - timedelta(days=days_back))
+    # Nobody plans further ahead than the forms allow; an older row typed before the
+    # bound (9999-12-31) stays out of the feed instead of breaking it.
+    until = clock.start_of(clock.today() + timedelta(days=CALENDAR_DAYS_AHEAD))
     managed = access.projects_with(policy.FOLLOWUP_MANAGE)
     result: list[tuple[FollowUp, str]] = []
     with scopes_disabled():
@@ -316,6 +382,7 @@ def calendar_items(*, user, access: Access, days_back: int = 30) -> list[tuple[F
                     Q(responsible=user) | Q(responsible__isnull=True),
                     project_id__in=managed,
                     due_at__gte=since,
+                    due_at__lt=until,
                 )
             ).order_by("due_at", "pk")
             result += [(item, "coordinator") for item in items]
@@ -325,6 +392,7 @@ def calendar_items(*, user, access: Access, days_back: int = 30) -> list[tuple[F
                 trajectory__buddy__user=user,
                 with_whom__in=("both", "buddy", "all"),
                 due_at__gte=since,
+                due_at__lt=until,
                 project_id__in=access.project_ids,
             )
         ).order_by("due_at", "pk")

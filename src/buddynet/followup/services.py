@@ -7,12 +7,13 @@ becomes active, and roll forward when a conversation is recorded.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import logging
 import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -21,8 +22,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from buddynet.accounts.middleware import user_has_totp
+from buddynet.core.errors import Conflict, ServiceError
+from buddynet.core.forms import date_bounds
+from buddynet.matching.services import MatchingError, pair_exclude
+from buddynet.participants import consent
+from buddynet.participants.models import ConsentRecord
 from buddynet.tenancy import policy
-from buddynet.tenancy.models import Membership, Role
+from buddynet.tenancy.models import Membership, Project, Role
 from buddynet.trajectories.models import Trajectory
 from buddynet.trajectories.services import TrajectoryError, trajectory_set_status
 from buddynet.volunteers.models import Buddy
@@ -59,10 +66,53 @@ SERIES_KIND = {
 }
 FIRST_MONTH_DAYS = 28
 MIN_GAP_DAYS = 7
+# How far ahead a person may plan a conversation or an aftercare contact (the same
+# bound as the forms' ``BoundedDateField``): a typo like 9999-12-31 is refused.
+PLAN_YEARS_AHEAD = 2
 
 
-class FollowupError(Exception):
+class FollowupError(ServiceError):
     """A rule of the follow-up was broken; the message is safe to show."""
+
+
+class FollowupConflict(FollowupError, Conflict):
+    """A repeated or simultaneous request met what is already done (409)."""
+
+
+def _conflict(message, code: str) -> FollowupConflict:
+    return FollowupConflict(message, code=code)
+
+
+def support_withdrawn(participant) -> bool:
+    """Whether the participant's latest word on support by a buddy is "no" (withdrawn).
+    Never asked is not withdrawn: the intake records it."""
+    latest = (
+        ConsentRecord.objects.filter(participant=participant, purpose=consent.SUPPORT)
+        .order_by("-created_at", "-id")
+        .values_list("given", flat=True)
+        .first()
+    )
+    return latest is False
+
+
+def _refuse_without_support(trajectory: Trajectory) -> None:
+    if support_withdrawn(trajectory.participant):
+        raise FollowupError(
+            _("The participant withdrew their consent to support: no new conversations."),
+            code="consent_withdrawn",
+        )
+
+
+def _lock_trajectory(trajectory: Trajectory) -> Trajectory:
+    """The trajectory row, locked for this transaction and read afresh (the state a
+    service checks is the state it writes on)."""
+    with scopes_disabled():
+        locked = (
+            Trajectory.objects.select_for_update(of=("self",))
+            .select_related("project", "buddy", "participant", "professional")
+            .get(pk=trajectory.pk)
+        )
+    return locked
 
 
 # --- Cadence --------------------------------------------------------------------------
@@ -77,13 +127,18 @@ def cadence_for(project) -> Cadence:
 
 def cadence_update(*, project, by, data: dict) -> Cadence:
     with transaction.atomic():
+        # Locked on the project: two first saves at once make one cadence, not a crash.
+        Project.objects.select_for_update().filter(pk=project.pk).first()
         cadence = cadence_for(project)
         changed = {}
         for field, value in data.items():
             if getattr(cadence, field) != value:
                 changed[field] = value
             setattr(cadence, field, value)
-        cadence.full_clean()
+        try:
+            cadence.full_clean()
+        except ValidationError as exc:
+            raise FollowupError.from_validation_error(exc) from exc
         cadence.save()
         cadence.log_action("followup.cadence_changed", user=by, data=changed)
     return cadence
@@ -123,6 +178,8 @@ def schedule_for(trajectory: Trajectory, *, by=None) -> list[FollowUp]:
     """Make sure each regular series of an open trajectory has its next conversation
     planned. Idempotent: calling it twice plans nothing new. Returns what it planned."""
     if trajectory.status not in SCHEDULING_STATUSES:
+        return []
+    if support_withdrawn(trajectory.participant):
         return []
     cadence = cadence_for(trajectory.project)
     planned = []
@@ -164,6 +221,8 @@ def schedule_for(trajectory: Trajectory, *, by=None) -> list[FollowUp]:
 
 
 def cancel_open(trajectory: Trajectory, *, keep_aftercare: bool = True) -> int:
+    """Cancel the open conversations (the regular ones; with ``keep_aftercare=False``
+    the aftercare contacts too). Returns how many."""
     with scopes_disabled():
         qs = FollowUp.objects.filter(
             trajectory=trajectory, done_at__isnull=True, cancelled_at__isnull=True
@@ -183,30 +242,41 @@ def followup_record(
     kind: str | None = None,
     via: str = "web",
 ) -> FollowUp:
-    """Record a conversation as held; the series rolls forward from the day it was held."""
+    """Record a conversation as held; the series rolls forward from the day it was held.
+
+    Locked on the follow-up row: a second submit (a double click, a retry) finds it
+    recorded and is refused with a conflict instead of overwriting the first report."""
     today = clock.today()
     if held_on > today:
-        raise FollowupError(_("A conversation cannot be recorded before it took place."))
+        raise FollowupError(
+            _("A conversation cannot be recorded before it took place."), field="held_on"
+        )
     if held_on < followup.trajectory.started_on - timedelta(days=31):
-        raise FollowupError(_("That date is long before the trajectory started."))
+        raise FollowupError(_("That date is long before the trajectory started."), field="held_on")
     if not report.strip():
-        raise FollowupError(_("Write a short report of the conversation."))
+        raise FollowupError(_("Write a short report of the conversation."), field="report")
     with transaction.atomic():
-        locked = FollowUp.objects.select_for_update().get(pk=followup.pk)
+        with scopes_disabled():
+            locked = (
+                FollowUp.objects.select_for_update(of=("self",))
+                .select_related("trajectory", "trajectory__participant", "project")
+                .get(pk=followup.pk)
+            )
         if locked.done_at is not None:
-            raise FollowupError(_("This conversation was already recorded."))
+            raise _conflict(_("This conversation was already recorded."), "already_recorded")
         if locked.cancelled_at is not None:
-            raise FollowupError(_("This conversation was cancelled."))
+            raise _conflict(_("This conversation was cancelled."), "cancelled")
+        _refuse_without_support(locked.trajectory)
         if held_on == today:
-            followup.done_at = timezone.now()
+            locked.done_at = timezone.now()
         else:
-            followup.done_at = clock.at(held_on, clock.local(followup.due_at).hour)
-        followup.recorded_by = by
-        followup.report = report.strip()
-        followup.adjust_agreement = adjust_agreement
+            locked.done_at = clock.at(held_on, clock.local(locked.due_at).hour)
+        locked.recorded_by = by
+        locked.report = report.strip()
+        locked.adjust_agreement = adjust_agreement
         if kind:
-            followup.kind = kind
-        followup.save(
+            locked.kind = kind
+        locked.save(
             update_fields=[
                 "done_at",
                 "recorded_by",
@@ -216,43 +286,65 @@ def followup_record(
                 "updated_at",
             ]
         )
-        followup.log_action(
+        locked.log_action(
             "followup.recorded",
             user=by,
             via=via,
             data={"held_on": held_on.isoformat(), "adjust_agreement": adjust_agreement},
         )
-        trajectory = followup.trajectory
-        trajectory.refresh_from_db(fields=["status"])
-        schedule_for(trajectory, by=by)
+        schedule_for(_lock_trajectory(locked.trajectory), by=by)
+    # The caller's object shows what was recorded.
+    for name in ("done_at", "recorded_by", "report", "adjust_agreement", "kind"):
+        setattr(followup, name, getattr(locked, name))
     return followup
 
 
 def followup_plan(
     *, trajectory: Trajectory, by, kind: str, with_whom: str, due_on: date, hour: int = 10
 ) -> FollowUp:
-    """An extra conversation outside the cadence (an intervision, an extra call)."""
-    if trajectory.status == Trajectory.Status.CLOSED:
-        raise FollowupError(_("This trajectory is closed. Plan an aftercare contact instead."))
+    """An extra conversation outside the cadence (an intervision, an extra call).
+
+    Locked on the trajectory; the same conversation planned twice (a double submit)
+    gives the one already planned."""
+    _earliest, latest = date_bounds(years_back=0, years_ahead=PLAN_YEARS_AHEAD)
     if due_on < clock.today():
-        raise FollowupError(_("Choose today or a day in the future."))
-    with scopes_disabled(), transaction.atomic():
-        number = (
-            FollowUp.objects.filter(trajectory=trajectory, series=FollowUp.Series.EXTRA).aggregate(
-                n=Max("number")
-            )["n"]
-            or 0
-        ) + 1
-        item = FollowUp.objects.create(
-            project_id=trajectory.project_id,
-            trajectory=trajectory,
-            series=FollowUp.Series.EXTRA,
-            number=number,
-            kind=kind,
-            with_whom=with_whom,
-            due_at=clock.at(due_on, hour),
-            responsible=by,
+        raise FollowupError(_("Choose today or a day in the future."), field="due_on")
+    if due_on > latest:
+        raise FollowupError(
+            _("Choose a day before %(date)s.") % {"date": latest.strftime("%d/%m/%Y")},
+            field="due_on",
         )
+    with transaction.atomic():
+        locked = _lock_trajectory(trajectory)
+        if locked.status == Trajectory.Status.CLOSED:
+            raise FollowupError(
+                _("This trajectory is closed. Plan an aftercare contact instead."),
+                code="closed",
+            )
+        _refuse_without_support(locked)
+        due_at = clock.at(due_on, hour)
+        with scopes_disabled():
+            extras = FollowUp.objects.filter(trajectory=locked, series=FollowUp.Series.EXTRA)
+            same = extras.filter(
+                kind=kind,
+                with_whom=with_whom,
+                due_at=due_at,
+                done_at__isnull=True,
+                cancelled_at__isnull=True,
+            ).first()
+            if same is not None:
+                return same
+            number = (extras.aggregate(n=Max("number"))["n"] or 0) + 1
+            item = FollowUp.objects.create(
+                project_id=locked.project_id,
+                trajectory=locked,
+                series=FollowUp.Series.EXTRA,
+                number=number,
+                kind=kind,
+                with_whom=with_whom,
+                due_at=due_at,
+                responsible=by,
+            )
         item.log_action("followup.planned", user=by, data={"kind": kind, "due": str(due_on)})
     return item
 
@@ -303,6 +395,11 @@ def _mail_coordinators_about(signal: Signal) -> None:
         send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
+# A second identical signal by the same person within this time is the same signal
+# (a double tap on a phone, a retried request), not a new one.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
 def signal_raise(
     *,
     trajectory: Trajectory,
@@ -313,22 +410,44 @@ def signal_raise(
     description: str,
     via: str = "web",
 ) -> Signal:
+    """Raise a boundary signal; the coordinators get an e-mail (without details).
+
+    Locked on the trajectory: the same signal sent twice by the same person (a double
+    submit) gives the one already raised, and the coordinators hear about it once."""
     role = party_role(trajectory=trajectory, user=by, access=access)
     if role is None or not access.has(policy.SIGNALS_RAISE, trajectory.project_id):
-        raise FollowupError(_("Only the people in this trajectory can signal a boundary."))
+        raise FollowupError(
+            _("Only the people in this trajectory can signal a boundary."), code="not_a_party"
+        )
     if kind not in Signal.Kind.values:
-        raise FollowupError(_("Choose what happened."))
+        raise FollowupError(_("Choose what happened."), field="kind")
     if severity not in Signal.Severity.values:
-        raise FollowupError(_("Choose how serious it is."))
+        raise FollowupError(_("Choose how serious it is."), field="severity")
     description = description.strip()
     if not description:
-        raise FollowupError(_("Say in a few words what happened."))
+        raise FollowupError(_("Say in a few words what happened."), field="description")
     if len(description) > 2000:
-        raise FollowupError(_("Keep it short: at most 2000 characters."))
+        raise FollowupError(_("Keep it short: at most 2000 characters."), field="description")
     with transaction.atomic():
+        locked = _lock_trajectory(trajectory)
+        with scopes_disabled():
+            same = (
+                Signal.objects.filter(
+                    trajectory=locked,
+                    raised_by=by,
+                    kind=kind,
+                    severity=severity,
+                    description=description,
+                    created_at__gte=timezone.now() - REPEAT_WINDOW,
+                )
+                .order_by("-created_at", "-pk")
+                .first()
+            )
+        if same is not None:
+            return same
         signal = Signal.objects.create(
-            project_id=trajectory.project_id,
-            trajectory=trajectory,
+            project_id=locked.project_id,
+            trajectory=locked,
             raised_by=by,
             raised_as=role,
             kind=kind,
@@ -376,27 +495,46 @@ def can_pause(signal: Signal) -> bool:
 def signal_step(
     *, signal: Signal, by, step: str, note: str, pause: bool = False, via: str = "web"
 ) -> SignalStep:
-    """One aftercare step with its note; a serious signal can pause the trajectory."""
+    """One aftercare step with its note; a serious signal can pause the trajectory.
+
+    Locked on the signal: the same step with the same note sent twice (a double
+    submit) gives the step already added; a step the stage no longer allows is a
+    conflict."""
     note = note.strip()
     if not note:
-        raise FollowupError(_("Write a short note with this step."))
+        raise FollowupError(_("Write a short note with this step."), field="note")
     with transaction.atomic():
-        locked = Signal.objects.select_for_update().get(pk=signal.pk)
+        with scopes_disabled():
+            locked = (
+                Signal.objects.select_for_update(of=("self",))
+                .select_related("trajectory", "project")
+                .get(pk=signal.pk)
+            )
+            last = locked.steps.order_by("-at", "-pk").first()
+        if (
+            last is not None
+            and (last.step, last.note, last.by_id) == (step, note, by.pk)
+            and last.at >= timezone.now() - REPEAT_WINDOW
+        ):
+            return last
         if step not in NEXT_STEPS[locked.stage]:
             if locked.stage == Signal.Stage.CLOSED:
-                raise FollowupError(_("This signal is closed."))
+                raise _conflict(_("This signal is closed."), "signal_closed")
             if locked.stage == Signal.Stage.OPEN:
-                raise FollowupError(_("Acknowledge the signal first."))
-            raise FollowupError(_("That step is not possible now."))
+                raise FollowupError(_("Acknowledge the signal first."), code="not_acknowledged")
+            raise _conflict(_("That step is not possible now."), "step_not_possible")
         paused = False
         if pause:
-            if not can_pause(signal):
+            trajectory = _lock_trajectory(locked.trajectory)
+            locked.trajectory = trajectory
+            if not can_pause(locked):
                 raise FollowupError(
-                    _("Only a serious signal on an active trajectory can pause it.")
+                    _("Only a serious signal on an active trajectory can pause it."),
+                    field="pause",
                 )
             try:
                 trajectory_set_status(
-                    trajectory=signal.trajectory,
+                    trajectory=trajectory,
                     to_status=Trajectory.Status.PAUSED,
                     by=by,
                     reason=_("Paused after a serious boundary signal."),
@@ -405,17 +543,18 @@ def signal_step(
                 raise FollowupError(str(exc)) from exc
             paused = True
         item = SignalStep.objects.create(
-            signal=signal,
-            project_id=signal.project_id,
+            signal=locked,
+            project_id=locked.project_id,
             step=step,
             note=note,
             paused_trajectory=paused,
             by=by,
         )
-        signal.stage = STAGE_AFTER[step]
-        signal.closed_at = timezone.now() if step == SignalStep.Step.CLOSE else None
-        signal.save(update_fields=["stage", "closed_at", "updated_at"])
-        signal.log_action("signal.step", user=by, via=via, data={"step": step, "paused": paused})
+        locked.stage = STAGE_AFTER[step]
+        locked.closed_at = timezone.now() if step == SignalStep.Step.CLOSE else None
+        locked.save(update_fields=["stage", "closed_at", "updated_at"])
+        locked.log_action("signal.step", user=by, via=via, data={"step": step, "paused": paused})
+    signal.stage, signal.closed_at = locked.stage, locked.closed_at
     return item
 
 
@@ -432,41 +571,47 @@ def closure_start(
     went_badly: bool = False,
     via: str = "web",
 ) -> Closure:
-    """Begin the ending: the trajectory goes to "closing", the regular schedule stops."""
-    if trajectory.status not in CLOSABLE_STATUSES:
-        raise FollowupError(_("This trajectory is already being closed."))
+    """Begin the ending: the trajectory goes to "closing", the regular schedule stops.
+
+    Locked on the trajectory: a second start (a double submit, two coordinators at
+    once) finds it closing and is refused with a conflict; nothing is written twice."""
     if reason not in Closure.Reason.values:
-        raise FollowupError(_("Choose a reason."))
+        raise FollowupError(_("Choose a reason."), field="reason")
     if reason == Closure.Reason.OTHER and not reason_note.strip():
-        raise FollowupError(_("Say briefly what the other reason is."))
+        raise FollowupError(_("Say briefly what the other reason is."), field="reason_note")
     with transaction.atomic():
-        closure, _created = Closure.objects.update_or_create(
-            trajectory=trajectory,
-            defaults={
-                "project_id": trajectory.project_id,
-                "planned": planned,
-                "reason": reason,
-                "reason_note": reason_note.strip(),
-                "went_badly": went_badly and not planned,
-                "started_by": by,
-            },
-        )
+        locked = _lock_trajectory(trajectory)
+        if locked.status not in CLOSABLE_STATUSES:
+            raise _conflict(_("This trajectory is already being closed."), "already_closing")
+        with scopes_disabled():
+            closure, _created = Closure.objects.update_or_create(
+                trajectory=locked,
+                defaults={
+                    "project_id": locked.project_id,
+                    "planned": planned,
+                    "reason": reason,
+                    "reason_note": reason_note.strip(),
+                    "went_badly": went_badly and not planned,
+                    "started_by": by,
+                },
+            )
         try:
             trajectory_set_status(
-                trajectory=trajectory,
+                trajectory=locked,
                 to_status=Trajectory.Status.CLOSING,
                 by=by,
                 reason=Closure.Reason(reason).label,
             )
         except TrajectoryError as exc:
             raise FollowupError(str(exc)) from exc
-        cancel_open(trajectory)
+        cancel_open(locked)
         closure.log_action(
             "closure.started",
             user=by,
             via=via,
             data={"planned": planned, "reason": reason, "went_badly": closure.went_badly},
         )
+    trajectory.status = locked.status
     return closure
 
 
@@ -479,17 +624,28 @@ def parties(trajectory: Trajectory) -> list[str]:
 
 
 def exit_record(*, closure: Closure, party: str, by, data: dict) -> ExitConversation:
-    """A confidential exit conversation (once per party; recording again replaces it)."""
+    """A confidential exit conversation (once per party; recording again replaces it).
+    Locked on the closure, so two saves at once update one conversation."""
     if party not in parties(closure.trajectory):
-        raise FollowupError(_("This trajectory has no such party."))
+        raise FollowupError(_("This trajectory has no such party."), code="no_such_party")
     if data["held_on"] > clock.today():
-        raise FollowupError(_("A conversation cannot be recorded before it took place."))
-    with transaction.atomic():
-        conversation, created = ExitConversation.objects.update_or_create(
-            closure=closure,
-            party=party,
-            defaults={**data, "project_id": closure.project_id, "recorded_by": by},
+        raise FollowupError(
+            _("A conversation cannot be recorded before it took place."), field="held_on"
         )
+    earliest, _latest = date_bounds(years_back=2, years_ahead=0)
+    if data["held_on"] < earliest:
+        raise FollowupError(
+            _("Choose a date after %(date)s.") % {"date": earliest.strftime("%d/%m/%Y")},
+            field="held_on",
+        )
+    with transaction.atomic():
+        with scopes_disabled():
+            Closure.objects.select_for_update().filter(pk=closure.pk).first()
+            conversation, created = ExitConversation.objects.update_or_create(
+                closure=closure,
+                party=party,
+                defaults={**data, "project_id": closure.project_id, "recorded_by": by},
+            )
         # The answers stay out of the audit log: it only says that it was recorded.
         closure.log_action("closure.exit_recorded", user=by, data={"party": party, "new": created})
     return conversation
@@ -505,24 +661,44 @@ def closure_complete(
     aftercare_on: list[date] | None = None,
     via: str = "web",
 ) -> Closure:
-    """Close the trajectory: what continues, contact afterwards, aftercare contacts."""
-    trajectory = closure.trajectory
-    if trajectory.status != Trajectory.Status.CLOSING:
-        raise FollowupError(_("Only a trajectory that is being closed can be closed."))
+    """Close the trajectory: what continues, contact afterwards, aftercare contacts.
+
+    Locked on the trajectory and the status read again after locking: a second
+    completion (a double submit, two coordinators at once) is a conflict, so the status
+    history and the aftercare contacts are written once."""
     if continues not in Closure.Continues.values:
-        raise FollowupError(_("Say what continues for the participant."))
+        raise FollowupError(_("Say what continues for the participant."), field="continues")
     if contact_policy not in Closure.ContactPolicy.values:
-        raise FollowupError(_("Choose what contact is allowed after closure."))
+        raise FollowupError(
+            _("Choose what contact is allowed after closure."), field="contact_policy"
+        )
     if continues in (Closure.Continues.REFERRAL, Closure.Continues.OTHER) and not (
         continues_note.strip()
     ):
-        raise FollowupError(_("Say to which service or person."))
+        raise FollowupError(_("Say to which service or person."), field="continues_note")
     today = clock.today()
+    _earliest, latest = date_bounds(years_back=0, years_ahead=PLAN_YEARS_AHEAD)
     aftercare_on = sorted(set(aftercare_on or []))
     if any(day <= today for day in aftercare_on):
-        raise FollowupError(_("Plan aftercare contacts after today."))
+        raise FollowupError(_("Plan aftercare contacts after today."), code="aftercare_date")
+    if any(day > latest for day in aftercare_on):
+        raise FollowupError(
+            _("Plan aftercare contacts before %(date)s.") % {"date": latest.strftime("%d/%m/%Y")},
+            code="aftercare_date",
+        )
     cadence = cadence_for(closure.project)
     with transaction.atomic():
+        trajectory = _lock_trajectory(closure.trajectory)
+        if trajectory.status == Trajectory.Status.CLOSED:
+            raise _conflict(_("This trajectory is already closed."), "already_closed")
+        if trajectory.status != Trajectory.Status.CLOSING:
+            raise FollowupError(
+                _("Only a trajectory that is being closed can be closed."), code="not_closing"
+            )
+        if aftercare_on:
+            _refuse_without_support(trajectory)
+        with scopes_disabled():
+            Closure.objects.select_for_update().filter(pk=closure.pk).first()
         closure.continues = continues
         closure.continues_note = continues_note.strip()
         closure.contact_policy = contact_policy
@@ -545,17 +721,17 @@ def closure_complete(
                 ).aggregate(n=Max("number"))["n"]
                 or 0
             )
-        for number, day in enumerate(aftercare_on, start=start + 1):
-            FollowUp.objects.create(
-                project_id=closure.project_id,
-                trajectory=trajectory,
-                series=FollowUp.Series.AFTERCARE,
-                number=number,
-                kind=FollowUp.Kind.AFTERCARE,
-                with_whom=FollowUp.With.PARTICIPANT,
-                due_at=clock.at(day, cadence.due_hour),
-                responsible=by,
-            )
+            for number, day in enumerate(aftercare_on, start=start + 1):
+                FollowUp.objects.create(
+                    project_id=closure.project_id,
+                    trajectory=trajectory,
+                    series=FollowUp.Series.AFTERCARE,
+                    number=number,
+                    kind=FollowUp.Kind.AFTERCARE,
+                    with_whom=FollowUp.With.PARTICIPANT,
+                    due_at=clock.at(day, cadence.due_hour),
+                    responsible=by,
+                )
         closure.log_action(
             "closure.completed",
             user=by,
@@ -568,34 +744,28 @@ def closure_complete(
         )
         if not closure.planned and closure.went_badly:
             _exclude_pair(closure, by)
+    # The caller's objects show the closed trajectory.
+    closure.trajectory.status, closure.trajectory.closed_on = (
+        trajectory.status,
+        trajectory.closed_on,
+    )
     return closure
 
 
 def _exclude_pair(closure: Closure, by) -> bool:
-    """Ask matching not to propose this pair again, when matching offers it. A failure
-    there is logged and does not stop the closure."""
-    try:
-        from buddynet.matching import services as matching_services
-    except ImportError:
-        return False
-    pair_exclude = getattr(matching_services, "pair_exclude", None)
-    if pair_exclude is None:
-        return False
+    """Ask matching never to propose this pair again. A broken matching rule there is
+    logged and does not stop the closure (its own savepoint rolls back)."""
     trajectory = closure.trajectory
-    kwargs = {
-        "buddy": trajectory.buddy,
-        "participant": trajectory.participant,
-        "reason": "ended_badly",
-        "by": by,
-    }
-    if "note" in inspect.signature(pair_exclude).parameters:
-        kwargs["note"] = _("Unplanned closure that went badly: %(reason)s") % {
-            "reason": closure.get_reason_display()
-        }
     try:
-        with transaction.atomic():
-            pair_exclude(**kwargs)
-    except Exception:  # the closure itself must go through
+        pair_exclude(
+            buddy=trajectory.buddy,
+            participant=trajectory.participant,
+            reason="ended_badly",
+            by=by,
+            note=_("Unplanned closure that went badly: %(reason)s")
+            % {"reason": closure.get_reason_display()},
+        )
+    except MatchingError:
         log.exception("Could not exclude the pair of trajectory %s", trajectory.code)
         return False
     return True
@@ -605,7 +775,7 @@ def buddy_availability_set(*, buddy: Buddy, status: str, by, reason: str = "") -
     """Set the buddy back to ready (a new match) or paused. Returns whether the status
     changed: a buddy who still accompanies someone stays active."""
     if status not in (Buddy.Status.READY, Buddy.Status.PAUSED):
-        raise FollowupError(_("A buddy can only become ready or paused here."))
+        raise FollowupError(_("A buddy can only become ready or paused here."), field="status")
     with scopes_disabled():
         still_walking = Trajectory.objects.filter(
             buddy=buddy,
@@ -626,12 +796,15 @@ def buddy_availability_set(*, buddy: Buddy, status: str, by, reason: str = "") -
 
 
 def buddy_wish_set(*, closure: Closure, wish: str, by) -> bool:
-    """The buddy says whether they want a new match now or a pause first."""
+    """The buddy says whether they want a new match now or a pause first (saying it
+    again sets the same wish: idempotent)."""
     if wish not in (Closure.BuddyWish.READY, Closure.BuddyWish.PAUSE):
-        raise FollowupError(_("Choose a new match or a pause."))
+        raise FollowupError(_("Choose a new match or a pause."), field="wish")
     if closure.trajectory.status != Trajectory.Status.CLOSED:
-        raise FollowupError(_("You can say this once the trajectory is closed."))
+        raise FollowupError(_("You can say this once the trajectory is closed."), code="not_closed")
     with transaction.atomic():
+        with scopes_disabled():
+            Closure.objects.select_for_update().filter(pk=closure.pk).first()
         closure.buddy_wish = wish
         closure.save(update_fields=["buddy_wish", "updated_at"])
         closure.log_action("closure.buddy_wish", user=by, data={"wish": wish})
@@ -652,6 +825,8 @@ def calendar_feed_create(*, user) -> tuple[CalendarFeed, str]:
     """A new secret address; any older one stops working. The secret is shown once."""
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
+        # Locked on the user: two clicks at once leave one address that works.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
@@ -668,6 +843,14 @@ def calendar_feed_revoke(*, user) -> int:
             feed.save(update_fields=["revoked_at", "updated_at"])
             feed.log_action("calendar.feed_revoked", user=user)
     return len(feeds)
+
+
+def calendar_feed_allowed(*, user, access) -> bool:
+    """Whether the calendar feed may answer for ``user``: not while a project requires
+    two-step verification of them and they have none. The same rule as
+    ``accounts.middleware.RequireTwoFactorMiddleware`` (the feed has no session, so the
+    middleware never sees it)."""
+    return not (access.two_factor_required and not user_has_totp(user))
 
 
 def calendar_feed_for(raw: str) -> CalendarFeed | None:

@@ -2,61 +2,44 @@
 boundary signals with aftercare, closure with exit conversations, the calendar feed.
 
 Views stay thin: the declared permission (ProjectPermissionMixin), one selector or
-service, and service errors become form errors (what was typed is kept).
+service. Every form goes through ``ProjectServiceFormView``: a broken rule shows on
+the form with what was typed kept (400).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import access_for_user, get_access
-from buddynet.tenancy.mixins import ProjectPermissionMixin
+from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 from buddynet.trajectories.models import Trajectory
 
 from . import clock, forms, ical, selectors, services
-from .models import Closure, ExitConversation, Signal
+from .models import CalendarFeed, Closure, ExitConversation, Signal
 
 SIGNALS_ANY = (policy.SIGNALS_RAISE, policy.SIGNALS_HANDLE)
 
 
 def trajectory_url(trajectory) -> str:
-    """The trajectory's page (owned by the trajectories app), or the follow-up list."""
-    try:
-        return reverse(
-            "trajectory_detail",
-            kwargs={"project": trajectory.project.code, "code": trajectory.code},
-        )
-    except NoReverseMatch:
-        return reverse("signal_list", kwargs={"project": trajectory.project.code})
+    """The trajectory's page (owned by the trajectories app)."""
+    return reverse(
+        "trajectory_detail",
+        kwargs={"project": trajectory.project.code, "code": trajectory.code},
+    )
 
 
-def _error_text(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
-
-
-class ServiceFormMixin:
-    """POST through one service call: a valid form goes to ``act(cleaned_data)``, which
-    returns the response; a broken rule (FollowupError) shows on the form. Either way a
-    form with errors answers 400 with everything typed kept."""
-
-    def submit(self, form, act):
-        if form.is_valid():
-            try:
-                return act(form.cleaned_data)
-            except services.FollowupError as exc:
-                form.add_error(None, str(exc))
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+def pair_label(trajectory) -> str:
+    return f"{trajectory.buddy.full_name} & {trajectory.participant.full_name}"
 
 
 class TrajectoryMixin(ProjectPermissionMixin):
@@ -70,11 +53,15 @@ class TrajectoryMixin(ProjectPermissionMixin):
             )
         return self._trajectory
 
+    def get_back_url(self) -> str:
+        return trajectory_url(self.get_trajectory())
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         trajectory = self.get_trajectory()
         context["trajectory"] = trajectory
         context["trajectory_url"] = trajectory_url(trajectory)
+        context.setdefault("back_label", pair_label(trajectory))
         return context
 
 
@@ -104,118 +91,115 @@ class FollowUpListView(ProjectPermissionMixin, TemplateView):
         return context
 
 
-class CadenceView(ProjectPermissionMixin, TemplateView):
+class CadenceView(ProjectServiceFormView):
     permission = policy.FOLLOWUP_MANAGE
-    template_name = "followup/cadence_form.html"
+    form_class = forms.CadenceForm
+    title = gettext_lazy("Follow-up cadence")
+    intro = gettext_lazy(
+        "How often the project talks with the buddy and the participant. The defaults "
+        "follow good practice for mentoring and befriending; a change applies to "
+        "conversations planned from now on."
+    )
+    submit_label = gettext_lazy("Save the cadence")
+    success_message = gettext_lazy("The cadence was saved. New conversations follow it.")
+
+    def get_form_kwargs(self) -> dict:
+        return {"instance": services.cadence_for(self.project)}
+
+    def get_back_url(self) -> str:
+        return reverse("followup_list", kwargs={"project": self.project.code})
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", forms.CadenceForm(instance=services.cadence_for(self.project)))
+        context["back_label"] = _("Follow-up")
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = forms.CadenceForm(request.POST, instance=services.cadence_for(self.project))
-        if form.is_valid():
-            try:
-                services.cadence_update(
-                    project=self.project, by=request.user, data=form.cleaned_data
-                )
-            except ValidationError as exc:
-                form.add_error(None, _error_text(exc))
-            else:
-                messages.success(request, _("The cadence was saved. New conversations follow it."))
-                return redirect("followup_list", project=self.project.code)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form) -> str:
+        services.cadence_update(project=self.project, by=self.request.user, data=form.cleaned_data)
+        return self.get_back_url()
 
 
-class FollowUpRecordView(ServiceFormMixin, ProjectPermissionMixin, TemplateView):
+class FollowUpRecordView(ProjectServiceFormView):
     permission = policy.FOLLOWUP_MANAGE
     template_name = "followup/followup_record.html"
+    form_class = forms.RecordForm
+    success_message = gettext_lazy("The conversation was recorded; the next one is planned.")
 
     def agreement_url(self) -> str:
-        """Where the agreement is changed (the trajectories app), when it has that page."""
-        try:
-            return reverse(
-                "trajectory_agreement_edit",
-                kwargs={"project": self.project.code, "code": self.get_item().trajectory.code},
-            )
-        except NoReverseMatch:
-            return ""
+        """Where the agreement is changed with everyone (the trajectories app)."""
+        return reverse(
+            "trajectory_agreement_edit",
+            kwargs={"project": self.project.code, "code": self.get_item().trajectory.code},
+        )
 
     def get_item(self):
         if not hasattr(self, "_item"):
+            # A report is about people: reading it (not posting) is in the history.
             self._item = selectors.followup_get(
-                access=self.access, project=self.project, code=self.kwargs["code"]
+                access=self.access,
+                project=self.project,
+                code=self.kwargs["code"],
+                viewed_by=self.request.user if self.request.method == "GET" else None,
             )
         return self._item
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        item = self.get_item()
-        if "form" not in kwargs:  # a report is about people: every view is in the history
-            item.log_action("followup.viewed", user=self.request.user)
-        context["item"] = item
-        context["state"] = clock.state(item.due_at)
-        context["trajectory"] = item.trajectory
-        context["trajectory_url"] = trajectory_url(item.trajectory)
-        context["agreement_url"] = self.agreement_url()
-        if item.is_open:
-            context.setdefault(
-                "form", forms.RecordForm(initial={"held_on": clock.today(), "kind": item.kind})
-            )
-        return context
+    def get_initial(self) -> dict:
+        return {"held_on": clock.today(), "kind": self.get_item().kind}
 
-    def post(self, request, *args, **kwargs):
-        item = self.get_item()
-        form = forms.RecordForm(request.POST)
-
-        def act(data):
-            services.followup_record(
-                followup=item,
-                by=request.user,
-                held_on=data["held_on"],
-                report=data["report"],
-                adjust_agreement=data["adjust_agreement"],
-                kind=data["kind"],
-            )
-            messages.success(request, _("The conversation was recorded; the next one is planned."))
-            if data["adjust_agreement"] and self.agreement_url():
-                return redirect(self.agreement_url())
-            return redirect("followup_list", project=self.project.code)
-
-        return self.submit(form, act)
-
-
-class FollowUpPlanView(ServiceFormMixin, TrajectoryMixin, TemplateView):
-    permission = policy.FOLLOWUP_MANAGE
-    template_name = "followup/form_page.html"
+    def get_back_url(self) -> str:
+        return reverse("followup_list", kwargs={"project": self.project.code})
 
     def get_context_data(self, **kwargs):
+        item = self.get_item()
+        if not item.is_open and "form" not in kwargs:
+            kwargs["form"] = None  # recorded or cancelled: the page shows it, no form
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", forms.PlanForm(initial={"due_on": clock.today(), "hour": 10}))
         context.update(
-            title=_("Plan an extra conversation"),
-            intro=_("For an intervision, an extra call or a conversation outside the cadence."),
-            submit_label=_("Plan it"),
+            item=item,
+            state=clock.state(item.due_at),
+            trajectory=item.trajectory,
+            trajectory_url=trajectory_url(item.trajectory),
+            agreement_url=self.agreement_url(),
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = forms.PlanForm(request.POST)
+    def perform(self, form):
+        data = form.cleaned_data
+        services.followup_record(
+            followup=self.get_item(),
+            by=self.request.user,
+            held_on=data["held_on"],
+            report=data["report"],
+            adjust_agreement=data["adjust_agreement"],
+            kind=data["kind"],
+        )
+        if data["adjust_agreement"]:
+            return self.agreement_url()
+        return self.get_back_url()
 
-        def act(data):
-            services.followup_plan(
-                trajectory=self.get_trajectory(),
-                by=request.user,
-                kind=data["kind"],
-                with_whom=data["with_whom"],
-                due_on=data["due_on"],
-                hour=data["hour"],
-            )
-            messages.success(request, _("The conversation was planned."))
-            return redirect(trajectory_url(self.get_trajectory()))
 
-        return self.submit(form, act)
+class FollowUpPlanView(TrajectoryMixin, ProjectServiceFormView):
+    permission = policy.FOLLOWUP_MANAGE
+    form_class = forms.PlanForm
+    title = gettext_lazy("Plan an extra conversation")
+    intro = gettext_lazy("For an intervision, an extra call or a conversation outside the cadence.")
+    submit_label = gettext_lazy("Plan it")
+    success_message = gettext_lazy("The conversation was planned.")
+
+    def get_initial(self) -> dict:
+        return {"due_on": clock.today(), "hour": 10}
+
+    def perform(self, form) -> str:
+        data = form.cleaned_data
+        services.followup_plan(
+            trajectory=self.get_trajectory(),
+            by=self.request.user,
+            kind=data["kind"],
+            with_whom=data["with_whom"],
+            due_on=data["due_on"],
+            hour=data["hour"],
+        )
+        return trajectory_url(self.get_trajectory())
 
 
 # --- Boundary signals -----------------------------------------------------------------
@@ -251,42 +235,39 @@ class SignalListView(ProjectPermissionMixin, TemplateView):
         return context
 
 
-class SignalCreateView(ServiceFormMixin, TrajectoryMixin, TemplateView):
+class SignalCreateView(TrajectoryMixin, ProjectServiceFormView):
     permission = policy.SIGNALS_RAISE
     template_name = "followup/signal_form.html"
+    form_class = forms.SignalForm
+    success_message = gettext_lazy(
+        "Thank you for saying it. The coordinator has been told and will contact you."
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", forms.SignalForm())
         context["role"] = services.party_role(
             trajectory=self.get_trajectory(), user=self.request.user, access=self.access
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = forms.SignalForm(request.POST)
-
-        def act(data):
-            signal = services.signal_raise(
-                trajectory=self.get_trajectory(),
-                by=request.user,
-                access=self.access,
-                kind=data["kind"],
-                severity=data["severity"],
-                description=data["description"],
-            )
-            messages.success(
-                request,
-                _("Thank you for saying it. The coordinator has been told and will contact you."),
-            )
-            return redirect("signal_detail", project=self.project.code, code=signal.code)
-
-        return self.submit(form, act)
+    def perform(self, form) -> str:
+        data = form.cleaned_data
+        signal = services.signal_raise(
+            trajectory=self.get_trajectory(),
+            by=self.request.user,
+            access=self.access,
+            kind=data["kind"],
+            severity=data["severity"],
+            description=data["description"],
+        )
+        return reverse("signal_detail", kwargs={"project": self.project.code, "code": signal.code})
 
 
-class SignalDetailView(ServiceFormMixin, ProjectPermissionMixin, TemplateView):
+class SignalDetailView(ProjectServiceFormView):
     permission = SIGNALS_ANY
     template_name = "followup/signal_detail.html"
+    form_class = forms.StepForm
+    success_message = gettext_lazy("The step was added to the aftercare.")
 
     def get_signal(self) -> Signal:
         if not hasattr(self, "_signal"):
@@ -295,72 +276,66 @@ class SignalDetailView(ServiceFormMixin, ProjectPermissionMixin, TemplateView):
                 user=self.request.user,
                 project=self.project,
                 code=self.kwargs["code"],
+                viewed_by=self.request.user if self.request.method == "GET" else None,
             )
         return self._signal
 
-    def step_form(self, data=None):
+    def get_form_kwargs(self) -> dict:
         signal = self.get_signal()
-        return forms.StepForm(
-            data,
-            allowed=services.NEXT_STEPS[signal.stage],
-            can_pause=services.can_pause(signal),
-        )
+        return {
+            "allowed": services.NEXT_STEPS[signal.stage],
+            "can_pause": services.can_pause(signal),
+        }
+
+    def get_back_url(self) -> str:
+        return reverse("signal_list", kwargs={"project": self.project.code})
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         signal = self.get_signal()
         handler = self.can(policy.SIGNALS_HANDLE)
-        if not kwargs.get("form"):
-            signal.log_action("signal.viewed", user=self.request.user)
+        if "form" not in kwargs and (not handler or signal.stage == Signal.Stage.CLOSED):
+            kwargs["form"] = None
+        context = super().get_context_data(**kwargs)
         context.update(
             signal=signal,
-            steps=list(signal.steps.select_related("by")),
+            steps=selectors.signal_steps(signal),
             is_handler=handler,
             trajectory_url=trajectory_url(signal.trajectory),
         )
-        if handler and signal.stage != Signal.Stage.CLOSED:
-            context.setdefault("form", self.step_form())
         return context
 
     def post(self, request, *args, **kwargs):
         if not self.can(policy.SIGNALS_HANDLE):
             raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form) -> str:
+        data = form.cleaned_data
         signal = self.get_signal()
-        form = self.step_form(request.POST)
-
-        def act(data):
-            services.signal_step(
-                signal=signal,
-                by=request.user,
-                step=data["step"],
-                note=data["note"],
-                pause=data.get("pause", False),
-            )
-            messages.success(request, _("The step was added to the aftercare."))
-            return redirect("signal_detail", project=self.project.code, code=signal.code)
-
-        return self.submit(form, act)
+        services.signal_step(
+            signal=signal,
+            by=self.request.user,
+            step=data["step"],
+            note=data["note"],
+            pause=data.get("pause", False),
+        )
+        return reverse("signal_detail", kwargs={"project": self.project.code, "code": signal.code})
 
 
 # --- Closure --------------------------------------------------------------------------
 
 
-class ClosureStartView(ServiceFormMixin, TrajectoryMixin, TemplateView):
+class ClosureStartView(TrajectoryMixin, ProjectServiceFormView):
     permission = policy.FOLLOWUP_MANAGE
-    template_name = "followup/form_page.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("form", forms.ClosureStartForm())
-        context.update(
-            title=_("Close this trajectory"),
-            intro=_(
-                "The trajectory goes to 'closing': the regular follow-up stops. Then hold an "
-                "exit conversation with each party, and close it for good."
-            ),
-            submit_label=_("Start the closure"),
-        )
-        return context
+    template_name = "followup/choice_form.html"
+    form_class = forms.ClosureStartForm
+    title = gettext_lazy("Close this trajectory")
+    intro = gettext_lazy(
+        "The trajectory goes to 'closing': the regular follow-up stops. Then hold an "
+        "exit conversation with each party, and close it for good."
+    )
+    submit_label = gettext_lazy("Start the closure")
+    success_message = gettext_lazy("The closure has started.")
 
     def get(self, request, *args, **kwargs):
         trajectory = self.get_trajectory()
@@ -368,42 +343,58 @@ class ClosureStartView(ServiceFormMixin, TrajectoryMixin, TemplateView):
             return redirect("closure_detail", project=self.project.code, code=trajectory.code)
         return super().get(request, *args, **kwargs)
 
-    def post(self, request, *args, **kwargs):
+    def perform(self, form) -> str:
+        data = form.cleaned_data
         trajectory = self.get_trajectory()
+        services.closure_start(
+            trajectory=trajectory,
+            by=self.request.user,
+            planned=data["planned"],
+            reason=data["reason"],
+            reason_note=data["reason_note"],
+            went_badly=data["went_badly"],
+        )
+        return closure_url(trajectory)
 
-        def act(data):
-            services.closure_start(
-                trajectory=trajectory,
-                by=request.user,
-                planned=data["planned"],
-                reason=data["reason"],
-                reason_note=data["reason_note"],
-                went_badly=data["went_badly"],
+
+def closure_url(trajectory) -> str:
+    return reverse(
+        "closure_detail", kwargs={"project": trajectory.project.code, "code": trajectory.code}
+    )
+
+
+class ClosureMixin(TrajectoryMixin):
+    def get_closure(self) -> Closure:
+        if not hasattr(self, "_closure"):
+            closure = selectors.closure_of(
+                self.get_trajectory(), viewed_by=self.viewed_by(), via="web"
             )
-            messages.success(request, _("The closure has started."))
-            return redirect("closure_detail", project=self.project.code, code=trajectory.code)
+            if closure is None:
+                raise Http404
+            self._closure = closure
+        return self._closure
 
-        return self.submit(forms.ClosureStartForm(request.POST), act)
+    def viewed_by(self):
+        return None
 
 
-class ClosureDetailView(ServiceFormMixin, TrajectoryMixin, TemplateView):
+class ClosureDetailView(ClosureMixin, ProjectServiceFormView):
     """Confidential: the exit conversations are for the coordinators only."""
 
     permission = policy.FOLLOWUP_MANAGE
     template_name = "followup/closure_detail.html"
+    form_class = forms.ClosureCompleteForm
+    success_message = gettext_lazy("The trajectory is closed.")
 
-    def get_closure(self) -> Closure:
-        closure = selectors.closure_of(self.get_trajectory())
-        if closure is None:
-            raise Http404
-        return closure
+    def viewed_by(self):
+        return self.request.user if self.request.method == "GET" else None
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         closure = self.get_closure()
         trajectory = self.get_trajectory()
-        if not kwargs.get("form"):
-            closure.log_action("closure.viewed", user=self.request.user)
+        if "form" not in kwargs and trajectory.status != Trajectory.Status.CLOSING:
+            kwargs["form"] = None
+        context = super().get_context_data(**kwargs)
         exits = {e.party: e for e in closure.exits.all()}
         context.update(
             closure=closure,
@@ -413,32 +404,28 @@ class ClosureDetailView(ServiceFormMixin, TrajectoryMixin, TemplateView):
             ],
             schedule=selectors.schedule_of(trajectory),
         )
-        if trajectory.status == Trajectory.Status.CLOSING:
-            context.setdefault("form", forms.ClosureCompleteForm())
         return context
 
-    def post(self, request, *args, **kwargs):
-        closure = self.get_closure()
-        form = forms.ClosureCompleteForm(request.POST)
-
-        def act(data):
-            services.closure_complete(
-                closure=closure,
-                by=request.user,
-                continues=data["continues"],
-                continues_note=data["continues_note"],
-                contact_policy=data["contact_policy"],
-                aftercare_on=form.aftercare_days(),
-            )
-            messages.success(request, _("The trajectory is closed."))
-            return redirect("closure_detail", project=self.project.code, code=self.kwargs["code"])
-
-        return self.submit(form, act)
+    def perform(self, form) -> str:
+        data = form.cleaned_data
+        services.closure_complete(
+            closure=self.get_closure(),
+            by=self.request.user,
+            continues=data["continues"],
+            continues_note=data["continues_note"],
+            contact_policy=data["contact_policy"],
+            aftercare_on=form.aftercare_days(),
+        )
+        return closure_url(self.get_trajectory())
 
 
-class ExitConversationView(ServiceFormMixin, TrajectoryMixin, TemplateView):
+class ExitConversationView(ClosureMixin, ProjectServiceFormView):
     permission = policy.FOLLOWUP_MANAGE
-    template_name = "followup/form_page.html"
+    template_name = "followup/choice_form.html"
+    form_class = forms.ExitForm
+    intro = gettext_lazy("The answers are confidential: only the project's coordinators read them.")
+    submit_label = gettext_lazy("Save the conversation")
+    success_message = gettext_lazy("The exit conversation was saved.")
 
     def get_party(self) -> str:
         party = self.kwargs["party"]
@@ -446,43 +433,34 @@ class ExitConversationView(ServiceFormMixin, TrajectoryMixin, TemplateView):
             raise Http404
         return party
 
-    def get_closure(self) -> Closure:
-        closure = selectors.closure_of(self.get_trajectory())
-        if closure is None:
-            raise Http404
-        return closure
+    def get_form_kwargs(self) -> dict:
+        party = self.get_party()
+        existing = next((e for e in self.get_closure().exits.all() if e.party == party), None)
+        return {"instance": existing}
+
+    def get_initial(self) -> dict:
+        return {"held_on": clock.today()}
+
+    def get_back_url(self) -> str:
+        return closure_url(self.get_trajectory())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        party = self.get_party()
-        closure = self.get_closure()
-        existing = next((e for e in closure.exits.all() if e.party == party), None)
-        context.setdefault(
-            "form",
-            forms.ExitForm(instance=existing, initial={"held_on": clock.today()}),
-        )
         context.update(
             title=_("Exit conversation with the %(party)s")
-            % {"party": ExitConversation.Party(party).label},
-            intro=_("The answers are confidential: only the project's coordinators read them."),
-            submit_label=_("Save the conversation"),
-            back_url=reverse(
-                "closure_detail",
-                kwargs={"project": self.project.code, "code": self.kwargs["code"]},
-            ),
+            % {"party": ExitConversation.Party(self.get_party()).label},
+            back_label=_("Back to the closure"),
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        party = self.get_party()
-        closure = self.get_closure()
-
-        def act(data):
-            services.exit_record(closure=closure, party=party, by=request.user, data=data)
-            messages.success(request, _("The exit conversation was saved."))
-            return redirect("closure_detail", project=self.project.code, code=self.kwargs["code"])
-
-        return self.submit(forms.ExitForm(request.POST), act)
+    def perform(self, form) -> str:
+        services.exit_record(
+            closure=self.get_closure(),
+            party=self.get_party(),
+            by=self.request.user,
+            data=form.cleaned_data,
+        )
+        return self.get_back_url()
 
 
 class BuddyWishView(TrajectoryMixin, TemplateView):
@@ -536,8 +514,6 @@ def calendar_settings(request):
             return redirect("calendar_settings")
         else:
             return HttpResponse(status=400)
-    from .models import CalendarFeed
-
     feed = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
     access = get_access(request)
     return render(
@@ -563,6 +539,14 @@ def calendar_feed(request, token: str):
         raise Http404
     user = feed.user
     access = access_for_user(user)
+    if not services.calendar_feed_allowed(user=user, access=access):
+        # The same rule as the pages: a coordinator who must use two-step verification
+        # gets nothing until they have set it up (the feed would bypass it otherwise).
+        return HttpResponse(
+            _("Set up two-step verification in buddynet before using this calendar."),
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
     body = ical.feed_for(user=user, access=access)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="buddynet.ics"'
