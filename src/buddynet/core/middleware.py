@@ -30,6 +30,6 @@ class IntegrityErrorMiddleware:
             and request.method == "POST"
             and not request.path.startswith("/api/")
         ):
-            logger.warning("Web form POST refused by a constraint on %s: %s", request.path, exception)
+            logger.warning("Form POST refused by a constraint on %s: %s", request.path, exception)
             return render(request, "errors/409.html", status=409)
         return None
