@@ -12,6 +12,8 @@ Failed log-ins are limited three ways (settings ``ACCOUNT_RATE_LIMITS`` and
 - per account from all addresses together (``50/h/key``, looser): guessing one
   account's password from many addresses still stops.
 
+Only the account's own address logs in (not one it is still confirming).
+
 The windows slide: a lock-out ends when the counted failures fall out of the window.
 The client address is ``core.ratelimit.client_ip`` (the one function that knows about
 our reverse proxies).
@@ -26,6 +28,8 @@ from allauth.core.internal import ratelimit
 from django.conf import settings
 
 from buddynet.core.ratelimit import client_ip
+
+from .models import normalize_email
 
 ACCOUNT_WIDE_ACTION = "login_failed_account"
 
@@ -62,6 +66,15 @@ class AccountAdapter(DefaultAccountAdapter):
             raise self.validation_error("too_many_login_attempts")
         # A successful log-in rolls back every count of this attempt together.
         self._login_failed_rl_usage.usage.extend(usage.usage)
+
+    def authenticate(self, request, **credentials: Any):
+        user = super().authenticate(request, **credentials)
+        typed = normalize_email(credentials.get("email") or credentials.get("username"))
+        if user is not None and typed and typed != normalize_email(user.email):
+            # allauth also accepts an address still being confirmed (a change of
+            # address); only the account's own, confirmed address logs in.
+            return None
+        return user
 
     def _delete_login_attempts_cached_email(self, request, **credentials: Any) -> None:
         # After a password reset (proof of the mailbox) both lock-outs end.

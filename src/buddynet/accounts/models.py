@@ -70,6 +70,10 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self.password_changed_at = timezone.now()
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email

@@ -69,6 +69,8 @@ def email_address_sync(*, user) -> None:
     if not email or user.pk is None:
         return
     with transaction.atomic():
+        # Someone else still confirming this address as their new one: no longer.
+        EmailAddress.objects.filter(email__iexact=email, verified=False).exclude(user=user).delete()
         stale = EmailAddress.objects.filter(user=user).exclude(email__iexact=email)
         stale.filter(Q(verified=True) | Q(primary=True)).delete()
         current = EmailAddress.objects.filter(user=user, email__iexact=email).first()
