@@ -131,3 +131,23 @@ def test_an_allauth_address_of_another_account_is_refused_at_the_model(world):
         EmailAddress.objects.create(user=world.buddy_user, email="COORD@example.be")
     assert email_in_use("coord@EXAMPLE.be", exclude_user=world.buddy_user)
     assert not email_in_use("coord@example.be", exclude_user=world.coord)
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting", "subject"),
+    [("nl", "Hallo,", "Kies een nieuw wachtwoord"), ("en", "Hello,", "Choose a new password")],
+)
+def test_the_reset_mail_speaks_plainly_and_names_buddynet_not_the_host(
+    world, client, settings, language, greeting, subject
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    client.post("/accounts/password/reset/", {"email": world.prof.email})
+    (message,) = mail.outbox
+    assert message.subject == f"[buddynet] {subject}"
+    assert message.body.startswith(greeting)
+    assert "buddynet" in message.body
+    assert "testserver" not in message.body.replace("http://testserver/accounts/", "")
+    assert "127.0.0.1" not in message.body
+    for formal in (" u ", " uw ", "Uw ", "Hallo van", "Hello from"):
+        assert formal not in message.body
