@@ -254,9 +254,10 @@ ACCOUNT_CHANGE_EMAIL = True  # one address (plus the one being confirmed), never
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_FORMS = {"add_email": "buddynet.accounts.forms.AddEmailForm"}
-# Tell the old address when the address or the password changes (our wording in
-# templates/account/email/).
-ACCOUNT_EMAIL_NOTIFICATIONS = True
+# allauth's change notifications stay off (as before): they are sent from on-commit
+# callbacks that may run without a request. Our wording for them is ready in
+# templates/account/email/ should they be switched on.
+ACCOUNT_EMAIL_NOTIFICATIONS = False
 ACCOUNT_ADAPTER = "buddynet.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
