@@ -83,7 +83,7 @@ def test_bad_input_keeps_what_was_typed_and_says_what_is_wrong(world, client_for
             "town": "Gent",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "error-summary" in body
     assert "mensen met dementie en hun mantelzorgers" in body  # nothing lost
@@ -139,3 +139,22 @@ def test_network_dashboard_queries_do_not_grow_with_projects(world, client_for):
             f.BuddyFactory.create_batch(2, project=project)
     assert _count_queries(client, "/") == before
     assert _count_queries(client, f"/network/{world.network.code}/") == net_before
+
+
+def test_a_refused_project_settings_form_keeps_the_project_heading(world, client_for):
+    client = client_for(world.coord)
+    url = f"/p/{world.project.code}/settings/"
+    response = client.post(url, {"name": "Getypte naam", "target_group": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'value="Getypte naam"' in body  # what was typed is kept in the form
+    assert '<h1 class="h2">Project A</h1>' in body  # the heading is still the project's
+
+
+def test_saving_the_project_settings_twice_changes_once(world):
+    from buddynet.core.models import AuditEntry
+    from buddynet.tenancy.services import project_update
+
+    for _ in range(2):
+        project_update(project=world.project, user=world.coord, data={"town": "Aalst"})
+    assert AuditEntry.unscoped.filter(action="project.changed").count() == 1

@@ -28,3 +28,13 @@ def test_env_helpers(monkeypatch):
 def test_dutch_is_the_default_language_and_english_is_offered():
     assert s.LANGUAGE_CODE == "nl"
     assert [code for code, _ in s.LANGUAGES] == ["nl", "en"]
+
+
+def test_the_site_url_follows_the_bind_address_when_not_set():
+    from buddynet.settings import default_site_url
+
+    hosts = ["buddynet.example.be", "localhost"]
+    assert default_site_url("127.0.0.1:8101", hosts) == "http://127.0.0.1:8101"
+    assert default_site_url("0.0.0.0:8101", hosts) == "http://buddynet.example.be:8101"
+    assert default_site_url("[::]:8000", ["*"]) == "http://127.0.0.1:8000"
+    assert default_site_url("unix:/run/buddynet.sock", hosts) == "http://buddynet.example.be"

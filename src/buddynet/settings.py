@@ -84,7 +84,29 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("BUDDYNET_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("BUDDYNET_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("BUDDYNET_SITE_URL", "http://127.0.0.1:8000")
+# Where ``buddynet serve`` listens (gunicorn's --bind).
+BIND = env_str("BUDDYNET_BIND", "127.0.0.1:8000")
+
+
+def default_site_url(bind: str, allowed_hosts: list[str]) -> str:
+    """The address e-mail links point to when BUDDYNET_SITE_URL is not set: the
+    served address, or the first allowed host when the server listens on every
+    interface (``0.0.0.0``) or a socket."""
+    host, _sep, port = bind.rpartition(":")
+    if bind.startswith(("unix:", "fd:")) or not host or host in {"0.0.0.0", "[::]", "::"}:  # noqa: S104
+        name = next((h for h in allowed_hosts if h and not h.startswith(".") and h != "*"), "")
+        return f"http://{name or '127.0.0.1'}" + (f":{port}" if port.isdigit() else "")
+    return f"http://{host}:{port}"
+
+
+SITE_URL = env_str("BUDDYNET_SITE_URL", default_site_url(BIND, ALLOWED_HOSTS)).rstrip("/")
+# How many reverse proxies of ours stand in front of the app. 0: the client is
+# REMOTE_ADDR. 1 (nginx/Caddy that appends to X-Forwarded-For): the client is the last
+# address in X-Forwarded-For. Rate limits and lock-outs count per client address.
+TRUSTED_PROXIES = env_int("BUDDYNET_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise EnvError("BUDDYNET_TRUSTED_PROXIES must be 0 or more.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -129,6 +151,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "buddynet.core.headers.SecurityHeadersMiddleware",
+    "buddynet.core.middleware.IntegrityErrorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "buddynet.accounts.middleware_api.APITokenMiddleware",
@@ -221,18 +245,37 @@ LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# One address, one account. Accounts are made by coordinators; a user may change
+# their address, but the new one only takes effect once they confirm it from its
+# mailbox (ACCOUNT_CHANGE_EMAIL), and an address of another account is refused
+# (accounts.forms.AddEmailForm; accounts.signals keeps User.email and allauth's
+# EmailAddress in step).
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_CHANGE_EMAIL = True  # one address (plus the one being confirmed), never several
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_FORMS = {"add_email": "buddynet.accounts.forms.AddEmailForm"}
+# allauth's change notifications stay off (as before): they are sent from on-commit
+# callbacks that may run without a request. Our wording for them is ready in
+# templates/account/email/ should they be switched on.
+ACCOUNT_EMAIL_NOTIFICATIONS = False
 ACCOUNT_ADAPTER = "buddynet.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
-    # Lock out a login after repeated failures: per account and per address.
+    # Failed log-ins: per client address, and per account *from that address* (the
+    # adapter adds the address to the key), so a stranger elsewhere cannot lock a
+    # coordinator out. The windows slide: a lock-out ends 15 minutes after the last
+    # counted failure.
     "login_failed": env_str("BUDDYNET_LOGIN_FAILED_LIMIT", "10/m/ip,5/15m/key"),
     "reset_password": "20/m/ip,5/m/key",
 }
+# Failed log-ins per account from all addresses together: looser, a guard against a
+# password guessed from many addresses (accounts.adapter).
+BUDDYNET_LOGIN_FAILED_ACCOUNT_LIMIT = env_str("BUDDYNET_LOGIN_FAILED_ACCOUNT_LIMIT", "50/h/key")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[buddynet] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "buddynet"

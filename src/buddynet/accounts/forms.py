@@ -1,5 +1,9 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .models import normalize_email
+from .services import email_in_use
 
 
 class APITokenForm(forms.Form):
@@ -8,3 +12,21 @@ class APITokenForm(forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. 'monthly report to the funder'."),
     )
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """Changing one's e-mail address: never to an address of another account.
+
+    allauth hides that an address is taken (enumeration prevention) and would add it
+    unconfirmed; here only the user's own, unused address can be added, and it takes
+    effect once confirmed from its mailbox (``ACCOUNT_CHANGE_EMAIL``).
+    """
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data.get("email"))
+        if email_in_use(email, exclude_user=self.user):
+            raise forms.ValidationError(
+                _("Another account uses this e-mail address. Choose another one."),
+                code="email_taken",
+            )
+        return super().clean_email()

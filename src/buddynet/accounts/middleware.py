@@ -1,7 +1,7 @@
 """Coordinators of a project that requires it must set up two-factor authentication.
 
 Until they have, every page except the set-up, log-out and static files sends them to
-the TOTP activation page.
+the TOTP activation page. The rule itself is ``services.user_meets_2fa_requirement``.
 """
 
 from __future__ import annotations
@@ -15,13 +15,9 @@ from django.utils.translation import gettext as _
 
 from buddynet.tenancy.access import get_access
 
+from .services import user_meets_2fa_requirement
+
 EXEMPT_PREFIXES = ("/accounts/", "/i18n/", settings.STATIC_URL)
-
-
-def user_has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class RequireTwoFactorMiddleware:
@@ -34,12 +30,14 @@ class RequireTwoFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and get_access(request).two_factor_required
-            and not user_has_totp(user)
+            and not user_meets_2fa_requirement(user, access=get_access(request))
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": _("Set up two-step verification before using the API.")},
+                    {
+                        "detail": _("Set up two-step verification before using the API."),
+                        "code": "two_factor_required",
+                    },
                     status=403,
                 )
             messages.warning(

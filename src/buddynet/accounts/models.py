@@ -9,6 +9,8 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,6 +42,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="nl"
     )
+    # Set whenever the password is set (change, reset, admin, command): API tokens
+    # made before it stop working.
+    password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -49,13 +54,34 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # One address, one account, whatever the capitals.
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    def save(self, *args, **kwargs):
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self.password_changed_at = timezone.now()
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
+
+
+def normalize_email(email: str | None) -> str:
+    """E-mail addresses are compared and stored in lower case, without spaces."""
+    return (email or "").strip().lower()
 
 
 def hash_token(raw: str) -> str:
@@ -88,3 +114,13 @@ class APIToken(models.Model):
 
     def audit_project(self):
         return None
+
+    @property
+    def works(self) -> bool:
+        """Not revoked, its owner active, and made after the owner's last password change."""
+        changed = self.user.password_changed_at
+        return (
+            self.revoked_at is None
+            and self.user.is_active
+            and (changed is None or self.created_at >= changed)
+        )

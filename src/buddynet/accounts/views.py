@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from buddynet.core.formviews import form_add_service_error
+
 from .forms import APITokenForm
 from .models import APIToken
 from .services import AccountError, api_token_create, api_token_revoke
@@ -20,10 +22,10 @@ def api_tokens(request):
         try:
             _token, new_token = api_token_create(user=request.user, name=form.cleaned_data["name"])
         except AccountError as exc:
-            form.add_error(None, str(exc))
+            form_add_service_error(form, exc)
         else:
             form = APITokenForm()
-    tokens = APIToken.objects.filter(user=request.user).order_by("-created_at")
+    tokens = APIToken.objects.filter(user=request.user).select_related("user")
     return render(
         request,
         "accounts/api_tokens.html",

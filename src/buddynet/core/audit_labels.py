@@ -15,6 +15,7 @@ LABELS = {
     "account.two_factor.removed": _("removed two-step verification"),
     "account.api_token.created": _("created an API token"),
     "account.api_token.revoked": _("revoked an API token"),
+    "account.email.changed": _("changed the e-mail address"),
     "project.changed": _("changed the project settings"),
     "demo.seeded": _("loaded the demo data"),
     "buddy.viewed": _("opened the file"),

@@ -232,8 +232,8 @@ def seed_demo(
         network = Network.objects.create(
             name=NETWORK_NAME,
             description=(
-                "Het lerend netwerk van de Vlaamse buddyprojecten: intervisie, kennisclips "
-                "en draaiboeken, en een anoniem overzicht van wat de projecten bereiken."
+                "Het lerend netwerk van de Vlaamse buddyprojecten: wat elk project "
+                "bereikt, in cijfers, zonder namen."
             ),
         )
         orgs = [

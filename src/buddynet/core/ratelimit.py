@@ -1,17 +1,39 @@
-"""A small fixed-window rate limit on the cache, for public forms (spam protection)."""
+"""A small fixed-window rate limit on the cache, for public forms (spam protection),
+and the one way to tell who the client is (``client_ip``)."""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    # Behind the proxy the app trusts (gunicorn --forwarded-allow-ips), REMOTE_ADDR is
-    # the client; we never trust a header the client can set itself.
-    return request.META.get("REMOTE_ADDR", "")
+    """The address of the client, as our own reverse proxies saw it.
+
+    With ``BUDDYNET_TRUSTED_PROXIES = 0`` (no proxy) it is ``REMOTE_ADDR``. With N
+    proxies of ours in front, each appends the address it received the request from to
+    ``X-Forwarded-For``, so the client is the N-th address from the right; whatever
+    the client wrote further left is ignored (it can write anything there). A request
+    that did not pass all our proxies (too few entries) counts as ``REMOTE_ADDR``.
+    Log-in lock-outs (allauth, through ``accounts.adapter``) use this too.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXIES
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote
+    candidate = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def over_limit(request, *, scope: str, limit: int, window_seconds: int) -> bool:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from buddynet.core.errors import ServiceError
 
 from .models import Project
 
@@ -22,7 +25,7 @@ EDITABLE_FIELDS = (
 )
 
 
-class TenancyError(Exception):
+class TenancyError(ServiceError):
     """A domain rule was broken; the message is safe to show."""
 
 
@@ -32,21 +35,27 @@ def project_update(*, project: Project, user, data: dict[str, Any]) -> Project:
         raise TenancyError(
             _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
-    changes = {
-        name: [getattr(project, name), value]
-        for name, value in data.items()
-        if getattr(project, name) != value
-    }
-    if not changes:
-        return project
     with transaction.atomic():
+        # Lock and re-read: two saves at once apply one after the other, and a repeated
+        # save finds nothing left to change.
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        changes = {
+            name: [getattr(locked, name), value]
+            for name, value in data.items()
+            if getattr(locked, name) != value
+        }
+        if not changes:
+            return locked
         for name, (_old, new) in changes.items():
-            setattr(project, name, new)
-        project.full_clean()
-        project.save(update_fields=[*changes, "updated_at"])
-        project.log_action(
+            setattr(locked, name, new)
+        try:
+            locked.full_clean()
+        except ValidationError as exc:
+            raise TenancyError.from_validation_error(exc) from exc
+        locked.save(update_fields=[*changes, "updated_at"])
+        locked.log_action(
             "project.changed",
             user=user,
             data={name: {"old": str(old), "new": str(new)} for name, (old, new) in changes.items()},
         )
-    return project
+    return locked

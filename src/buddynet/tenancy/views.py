@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
 from buddynet.core.selectors import history_for_project
 
 from . import policy
 from .access import get_access
 from .forms import ProjectSettingsForm
-from .mixins import ProjectPermissionMixin
-from .models import Role
+from .mixins import ProjectPermissionMixin, ProjectServiceFormView
+from .models import Project, Role
 from .selectors import network_get_for_user, network_overview
-from .services import TenancyError, project_update
+from .services import project_update
 
 
 class ProjectDetailView(ProjectPermissionMixin, TemplateView):
@@ -30,28 +29,24 @@ class ProjectDetailView(ProjectPermissionMixin, TemplateView):
         return context
 
 
-class ProjectSettingsView(ProjectPermissionMixin, FormView):
+class ProjectSettingsView(ProjectServiceFormView):
     permission = policy.PROJECT_CHANGE
-    template_name = "tenancy/project_settings.html"
     form_class = ProjectSettingsForm
+    title = _("Project settings")
+    success_message = _("The project settings were saved.")
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.project
-        return kwargs
+        # The form works on its own copy: what was typed never shows as the project's
+        # name in the page heading when the form is refused.
+        return {"instance": Project.objects.get(pk=self.project.pk)}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {name: form.cleaned_data[name] for name in form.changed_data}
-        # The form validated against the instance; reload it so a rejected save
-        # leaves nothing half-applied on the object we hand to the service.
-        self.project.refresh_from_db()
-        try:
-            project_update(project=self.project, user=self.request.user, data=data)
-        except TenancyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("The project settings were saved."))
-        return redirect("project_detail", project=self.project.code)
+        project_update(project=self.project, user=self.request.user, data=data)
+        return reverse("project_detail", kwargs={"project": self.project.code})
+
+    def get_back_url(self):
+        return reverse("project_detail", kwargs={"project": self.project.code})
 
 
 class ProjectHistoryView(ProjectPermissionMixin, TemplateView):

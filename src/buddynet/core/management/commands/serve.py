@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     help = "Serve buddynet with gunicorn and run the task-queue worker beside it."
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default=os.environ.get("BUDDYNET_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--bind", default=settings.BIND)
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3))
         )
