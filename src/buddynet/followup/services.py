@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from buddynet.accounts.middleware import user_has_totp
+from buddynet.accounts.services import user_meets_2fa_requirement
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.core.forms import date_bounds
 from buddynet.matching.services import MatchingError, pair_exclude
@@ -850,7 +850,7 @@ def calendar_feed_allowed(*, user, access) -> bool:
     two-step verification of them and they have none. The same rule as
     ``accounts.middleware.RequireTwoFactorMiddleware`` (the feed has no session, so the
     middleware never sees it)."""
-    return not (access.two_factor_required and not user_has_totp(user))
+    return user_meets_2fa_requirement(user, access=access)
 
 
 def calendar_feed_for(raw: str) -> CalendarFeed | None:
