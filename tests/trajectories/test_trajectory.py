@@ -385,8 +385,10 @@ def test_the_coordinator_pauses_with_a_reason_and_resumes(world, trajectory, cli
         change = trajectory.status_changes.order_by("-at", "-pk").first()
         assert change.reason == "Deelnemer in het ziekenhuis" and change.by == world.coord
         assert AuditEntry.objects.filter(action="trajectory.status_changed").count() == 2
-    # Only resuming is offered now; a stale "pause" post is refused without a 500.
-    assert client.post(page, {"to_status": "paused", "reason": "x"}).status_code == 400
+    # A second "pause" (a double click, a stale page) changes nothing and says so.
+    assert client.post(page, {"to_status": "paused", "reason": "x"}).status_code == 302
+    with scopes_disabled():
+        assert trajectory.status_changes.filter(to_status="paused").count() == 1
     assert client.post(page, {"to_status": "active"}).status_code == 302
     with scopes_disabled():
         trajectory.refresh_from_db()

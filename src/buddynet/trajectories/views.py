@@ -186,6 +186,17 @@ class TrajectoryStatusView(TrajectoryMixin, ProjectServiceFormView):
         )
         return context
 
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("to_status") == self.trajectory.status:
+            # A second click on "pause" (or "resume"): it already happened.
+            messages.info(
+                request,
+                _("The trajectory is already %(status)s.")
+                % {"status": self.trajectory.get_status_display()},
+            )
+            return redirect(self.trajectory_url())
+        return super().post(request, *args, **kwargs)
+
     def perform(self, form):
         services.trajectory_set_status(
             trajectory=self.trajectory,
