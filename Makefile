@@ -26,10 +26,10 @@ $(VENV)/.installed: pyproject.toml
 
 # Debian packages the application needs at run time: Pango for PDF documents (WeasyPrint).
 runtime-packages:
-	@if ! ldconfig -p | grep -q libpangoft2-1.0; then \
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list 2>/dev/null | grep -q "Noto Color Emoji"; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji >/dev/null; \
 	fi
 
 # Debian packages the tests need: Chromium for browser tests, gettext for translations.

@@ -211,6 +211,14 @@ def test_goal_levels_are_kept_with_their_dates_and_charted(world, client_for, tr
         url(world, trajectory, "goals/"),
         {"goal": str(goal.code), "level": "3", "on": today.isoformat()},
     )
+    # The same change sent again (a double click) is recorded once.
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert goal.changes.count() == 3
+    response = client_for(world.buddy_user).post(
+        url(world, trajectory, "goals/"),
+        {"goal": str(goal.code), "level": "3", "on": (today - timedelta(days=1)).isoformat()},
+    )
     assert response.status_code == 400  # already at that level: said, not a crash
 
 
@@ -219,7 +227,7 @@ def test_goal_levels_are_kept_with_their_dates_and_charted(world, client_for, tr
 
 def test_role_division_flags_tasks_in_the_wrong_hands(world, client_for, trajectory):
     with scopes_disabled():
-        kinds = {k.pk: k for k in services.task_kinds_for(project=world.project)}
+        kinds = {k.pk: k for k in selectors.task_kinds(project=world.project)}
         paperwork = next(k for k in kinds.values() if k.belongs_to == TaskKind.Belongs.PROFESSIONAL)
         company = next(k for k in kinds.values() if k.belongs_to == TaskKind.Belongs.BUDDY)
         ok = services.role_task_add(
@@ -377,8 +385,10 @@ def test_the_coordinator_pauses_with_a_reason_and_resumes(world, trajectory, cli
         change = trajectory.status_changes.order_by("-at", "-pk").first()
         assert change.reason == "Deelnemer in het ziekenhuis" and change.by == world.coord
         assert AuditEntry.objects.filter(action="trajectory.status_changed").count() == 2
-    # Only resuming is offered now; a stale "pause" post is refused without a 500.
-    assert client.post(page, {"to_status": "paused", "reason": "x"}).status_code == 400
+    # A second "pause" (a double click, a stale page) changes nothing and says so.
+    assert client.post(page, {"to_status": "paused", "reason": "x"}).status_code == 302
+    with scopes_disabled():
+        assert trajectory.status_changes.filter(to_status="paused").count() == 1
     assert client.post(page, {"to_status": "active"}).status_code == 302
     with scopes_disabled():
         trajectory.refresh_from_db()

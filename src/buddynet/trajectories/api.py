@@ -1,22 +1,23 @@
 """Trajectories in the API: scoped exactly like the pages. Coordinators see every
 trajectory of their project; a buddy, participant or professional only their own, and
-the professional only the journal entries that are shared with them."""
+the professional only the journal entries that are shared with them. A buddy reads the
+participant's first name, as on the pages. Broken rules answer through the API's one
+exception handler (no ``try`` here)."""
 
 import uuid
 from datetime import date, datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from buddynet.core.api import LazyPage, Pagination
 from buddynet.tenancy import policy
-from buddynet.tenancy.access import get_access
-from buddynet.tenancy.api import project_for_api
+from buddynet.tenancy.api import endpoint_here
 
 from . import selectors, services
 from .models import JournalEntry, Trajectory
-from .services import TrajectoryError
 
 router = Router(tags=["trajectories"])
 
@@ -33,38 +34,24 @@ class TrajectoryOut(Schema):
     closed_on: date | None
     last_contact_on: date | None
 
-    @staticmethod
-    def resolve_buddy(obj) -> str:
-        return obj.buddy.full_name
 
-    @staticmethod
-    def resolve_participant(obj) -> str:
-        return obj.participant.full_name
-
-    @staticmethod
-    def resolve_professional(obj) -> str | None:
-        if obj.professional is None:
-            return None
-        return obj.professional.get_full_name() or obj.professional.email
-
-
-class SignatureOut(Schema):
+class TrajectorySignatureOut(Schema):
     party: str
     signed_name: str
     signed_at: datetime
     on_coordinator_device: bool
 
 
-class AgreementOut(Schema):
+class TrajectoryAgreementOut(Schema):
     version: int | None
     document_hash: str | None
     parties: list[str]
-    signatures: list[SignatureOut]
+    signatures: list[TrajectorySignatureOut]
     missing: list[str]
     fully_signed_at: datetime | None
 
 
-class JournalOut(Schema):
+class JournalEntryOut(Schema):
     code: uuid.UUID
     on: date
     duration_minutes: int
@@ -74,7 +61,9 @@ class JournalOut(Schema):
     visibility: str
 
 
-class JournalIn(Schema):
+class JournalEntryIn(Schema):
+    # ``on`` is bounded by the service, as for the form: not in the future, not before
+    # the trajectory started, not more than two years ago.
     on: date | None = None
     duration_minutes: int = Field(60, ge=1, le=720)
     kind: JournalEntry.Kind = JournalEntry.Kind.VISIT
@@ -83,7 +72,7 @@ class JournalIn(Schema):
     visibility: JournalEntry.Visibility = JournalEntry.Visibility.TEAM
 
 
-class LevelOut(Schema):
+class GoalLevelOut(Schema):
     level: int
     on: date
 
@@ -95,20 +84,37 @@ class GoalOut(Schema):
     level: int
     level_label: str
     agreed_on: date
-    history: list[LevelOut]
+    history: list[GoalLevelOut]
 
 
-class CreatedOut(Schema):
+class JournalEntryCreatedOut(Schema):
     code: uuid.UUID
 
 
-def _trajectory(request, code, trajectory) -> tuple:
-    access = get_access(request)
-    project = project_for_api(request, code, *VIEW_ANY)
+def _trajectory_out(trajectory: Trajectory, *, user, coordinator: bool) -> dict:
+    professional = trajectory.professional
+    return {
+        "code": trajectory.code,
+        "status": trajectory.status,
+        "buddy": trajectory.buddy.full_name,
+        "participant": selectors.participant_name_for(
+            trajectory=trajectory, user=user, coordinator=coordinator
+        ),
+        "professional": (professional.get_full_name() or professional.email)
+        if professional is not None
+        else None,
+        "started_on": trajectory.started_on,
+        "closed_on": trajectory.closed_on,
+        "last_contact_on": trajectory.last_contact_on,
+    }
+
+
+def _trajectory(request, code, trajectory, *permissions, via: str | None = None) -> tuple:
+    here = endpoint_here(request, code, *(permissions or VIEW_ANY))
     obj = selectors.trajectory_get_for_user(
-        access=access, user=request.user, project=project, code=trajectory
+        access=here.access, user=here.user, project=here.project, code=trajectory, via=via
     )
-    return obj, selectors.viewer(access=access, user=request.user, trajectory=obj)
+    return obj, selectors.viewer(access=here.access, user=here.user, trajectory=obj)
 
 
 @router.get(
@@ -116,14 +122,16 @@ def _trajectory(request, code, trajectory) -> tuple:
     response=list[TrajectoryOut],
     summary="Trajectories of a project (a buddy, participant or professional: their own)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination)
 def trajectory_list(request, code: uuid.UUID, status: str | None = None):
-    project = project_for_api(request, code, *VIEW_ANY)
+    here = endpoint_here(request, code, *VIEW_ANY)
     if status not in (None, *Trajectory.Status.values):
         raise HttpError(400, "Unknown status.")
-    return selectors.trajectory_list_for_user(
-        access=get_access(request), user=request.user, project=project, status=status
+    coordinator = here.access.has(policy.TRAJECTORIES_VIEW, here.project)
+    qs = selectors.trajectory_list_for_user(
+        access=here.access, user=here.user, project=here.project, status=status
     )
+    return LazyPage(qs, lambda t: _trajectory_out(t, user=here.user, coordinator=coordinator))
 
 
 @router.get(
@@ -132,20 +140,19 @@ def trajectory_list(request, code: uuid.UUID, status: str | None = None):
     summary="One trajectory",
 )
 def trajectory_detail(request, code: uuid.UUID, trajectory: uuid.UUID):
-    obj, _who = _trajectory(request, code, trajectory)
-    obj.log_action("trajectory.viewed", user=request.user, via="api")
-    return obj
+    obj, who = _trajectory(request, code, trajectory, via="api")
+    return _trajectory_out(obj, user=request.user, coordinator=who.coordinator)
 
 
 @router.get(
     "/projects/{code}/trajectories/{trajectory}/agreement",
-    response=AgreementOut,
+    response=TrajectoryAgreementOut,
     summary="The current agreement version and who signed it",
 )
 def agreement_status(request, code: uuid.UUID, trajectory: uuid.UUID):
     obj, _who = _trajectory(request, code, trajectory)
-    obj.log_action("agreement.viewed", user=request.user, via="api")
-    version = services.current_version(obj)
+    versions = selectors.agreement_versions(trajectory=obj, user=request.user, via="api")
+    version = versions[0] if versions else None
     signatures = list(version.signatures.all()) if version else []
     return {
         "version": version.number if version else None,
@@ -154,7 +161,7 @@ def agreement_status(request, code: uuid.UUID, trajectory: uuid.UUID):
         "signatures": [
             {
                 "party": s.party,
-                "signed_name": s.signed_name,
+                "signed_name": selectors.signed_name_for(s),
                 "signed_at": s.signed_at,
                 "on_coordinator_device": s.on_device_of_id is not None,
             }
@@ -167,25 +174,23 @@ def agreement_status(request, code: uuid.UUID, trajectory: uuid.UUID):
 
 @router.get(
     "/projects/{code}/trajectories/{trajectory}/journal",
-    response=list[JournalOut],
+    response=list[JournalEntryOut],
     summary="Journal entries you may read (a professional: only the shared ones)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination)
 def journal_list(request, code: uuid.UUID, trajectory: uuid.UUID):
     obj, who = _trajectory(request, code, trajectory)
     # A participant gets an empty list: the journal is the buddy's (as on the page).
-    obj.log_action("journal.viewed", user=request.user, via="api")
-    return selectors.journal_for(trajectory=obj, who=who, user=request.user)
+    return selectors.journal_for(trajectory=obj, who=who, user=request.user, via="api")
 
 
 @router.post(
     "/projects/{code}/trajectories/{trajectory}/journal",
-    response={201: CreatedOut},
+    response={201: JournalEntryCreatedOut},
     summary="Write a contact in the journal (the buddy or a coordinator)",
 )
-def journal_create(request, code: uuid.UUID, trajectory: uuid.UUID, payload: JournalIn):
-    project_for_api(request, code, policy.JOURNAL_WRITE)
-    obj, who = _trajectory(request, code, trajectory)
+def journal_create(request, code: uuid.UUID, trajectory: uuid.UUID, payload: JournalEntryIn):
+    obj, who = _trajectory(request, code, trajectory, policy.JOURNAL_WRITE)
     if not who.can_write_journal:
         raise HttpError(403, "Only the buddy and the coordinators write in the journal.")
     data = payload.model_dump()
@@ -193,13 +198,8 @@ def journal_create(request, code: uuid.UUID, trajectory: uuid.UUID, payload: Jou
     data["visibility"] = str(payload.visibility.value)
     if data["on"] is None:
         del data["on"]
-    if data["visibility"] == JournalEntry.Visibility.SHARED and not obj.professional_id:
-        raise HttpError(400, "This trajectory has no professional to share with.")
-    try:
-        entry = services.journal_add(trajectory=obj, by=request.user, data=data, via="api")
-    except TrajectoryError as exc:
-        raise HttpError(400, str(exc)) from exc
-    return 201, {"code": entry.code}
+    entry = services.journal_add(trajectory=obj, by=request.user, data=data, via="api")
+    return Status(201, {"code": entry.code})
 
 
 @router.get(
@@ -209,7 +209,6 @@ def journal_create(request, code: uuid.UUID, trajectory: uuid.UUID, payload: Jou
 )
 def goal_list(request, code: uuid.UUID, trajectory: uuid.UUID):
     obj, _who = _trajectory(request, code, trajectory)
-    obj.log_action("goals.viewed", user=request.user, via="api")
     return [
         {
             "code": g.code,
@@ -220,5 +219,5 @@ def goal_list(request, code: uuid.UUID, trajectory: uuid.UUID):
             "agreed_on": g.agreed_on,
             "history": [{"level": c.level, "on": c.on} for c in g.changes.all()],
         }
-        for g in selectors.goals_for(trajectory=obj)
+        for g in selectors.goals_for(trajectory=obj, user=request.user, via="api")
     ]

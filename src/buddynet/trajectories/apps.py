@@ -11,6 +11,8 @@ class TrajectoriesConfig(AppConfig):
         # Plain words for this app's audit actions in the histories.
         from buddynet.core import audit_labels
 
+        # What a withdrawn consent stops here (registers with participants.consent).
+        from . import consent_effects  # noqa: F401
         from .audit import LABELS
 
         audit_labels.LABELS.update(LABELS)

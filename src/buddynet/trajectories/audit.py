@@ -8,6 +8,12 @@ LABELS = {
     "trajectory.started": _("started the trajectory"),
     "trajectory.status_changed": _("changed the status of the trajectory"),
     "trajectory.viewed": _("opened the trajectory"),
+    "trajectory.closed_consent_withdrawn": _(
+        "closed the trajectory: the participant withdrew their consent to support"
+    ),
+    "trajectory.referrer_sharing_stopped": _(
+        "stopped sharing the trajectory with the referring professional"
+    ),
     "agreement_template.saved": _("changed the agreement template"),
     "agreement.version_created": _("wrote a new version of the agreement"),
     "agreement.signed": _("signed the agreement"),
@@ -20,6 +26,7 @@ LABELS = {
     "goals.viewed": _("looked at the goals"),
     "role_task.added": _("added a task to the role division"),
     "role_task.removed": _("removed a task from the role division"),
+    "role_division.viewed": _("looked at the role division"),
     "task_kind.created": _("added a kind of task"),
     "task_kind.changed": _("changed a kind of task"),
 }

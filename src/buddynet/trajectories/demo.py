@@ -118,7 +118,8 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
             if index == 0:
                 # The referrer's people first, so the demo professional has trajectories.
                 participants.sort(key=lambda p: p.referred_by_id is None)
-            kinds = services.task_kinds_for(project=project)
+            services.task_kinds_seed(project=project)
+            kinds = list(TaskKind.objects.filter(project=project))
             professional_kind = next(
                 k for k in kinds if k.belongs_to == TaskKind.Belongs.PROFESSIONAL
             )

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, AgreementTemplate, JournalEntry, Level, RoleTask, TaskKind
+from buddynet.core import clock
+from buddynet.core.forms import BoundedDateField
+from buddynet.core.validators import no_control_characters
+
+from .models import (
+    Agreement,
+    AgreementTemplate,
+    JournalEntry,
+    Level,
+    RoleTask,
+    TaskKind,
+    Trajectory,
+)
+
+CLEAN = [no_control_characters]
 
 TILES = forms.RadioSelect(attrs={"class": "btn-check"})
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SECTION_WIDGETS = {
     "purpose": forms.Textarea(attrs={"rows": 3}),
     "buddy_does": forms.Textarea(attrs={"rows": 5}),
@@ -50,6 +62,7 @@ class SignForm(forms.Form):
     signed_name = forms.CharField(
         label=_("Type your full name to sign"),
         max_length=200,
+        validators=CLEAN,
         help_text=_("By signing you confirm that you have read this agreement and agree."),
     )
     text_hash = forms.CharField(widget=forms.HiddenInput)
@@ -75,7 +88,8 @@ DURATIONS = [
 class JournalForm(forms.Form):
     """One short form a buddy fills in on a phone in under a minute."""
 
-    on = forms.DateField(label=_("When"), widget=DATE)
+    # When it happened: not in the future, not years ago (and not before the start).
+    on = BoundedDateField(label=_("When"), years_back=2, years_ahead=0)
     kind = forms.ChoiceField(
         label=_("What did you do?"),
         choices=JournalEntry.Kind.choices,
@@ -99,6 +113,7 @@ class JournalForm(forms.Form):
         label=_("Short note"),
         required=False,
         max_length=1000,
+        validators=CLEAN,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A few words are enough. No sensitive details."),
     )
@@ -109,9 +124,12 @@ class JournalForm(forms.Form):
         initial=JournalEntry.Visibility.TEAM,
     )
 
-    def __init__(self, *args, has_professional: bool = True, **kwargs):
+    def __init__(self, *args, has_professional: bool = True, started_on=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
+        self.fields["on"].initial = clock.today()
+        if started_on is not None:
+            widget = self.fields["on"].widget
+            widget.attrs["min"] = max(started_on.isoformat(), widget.attrs.get("min", ""))
         if not has_professional:
             self.fields["visibility"].choices = [
                 c for c in JournalEntry.Visibility.choices if c[0] != JournalEntry.Visibility.SHARED
@@ -119,10 +137,16 @@ class JournalForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    title = forms.CharField(label=_("Goal"), max_length=200, help_text=_("E.g. 'Do the shopping'."))
+    title = forms.CharField(
+        label=_("Goal"),
+        max_length=200,
+        validators=CLEAN,
+        help_text=_("E.g. 'Do the shopping'."),
+    )
     description = forms.CharField(
         label=_("What it means, in the participant's words"),
         required=False,
+        validators=CLEAN,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     level = forms.TypedChoiceField(
@@ -137,12 +161,12 @@ class GoalForm(forms.Form):
 class GoalLevelForm(forms.Form):
     goal = forms.UUIDField(widget=forms.HiddenInput)
     level = forms.TypedChoiceField(label=_("New level"), choices=Level.choices, coerce=int)
-    on = forms.DateField(label=_("Since"), widget=DATE)
-    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    on = BoundedDateField(label=_("Since"), years_back=5, years_ahead=0)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300, validators=CLEAN)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
+        self.fields["on"].initial = clock.today()
 
 
 class KindChoiceField(forms.ModelChoiceField):
@@ -159,11 +183,12 @@ class RoleTaskForm(forms.Form):
         required=False,
         empty_label=_("another task"),
     )
-    description = forms.CharField(label=_("Task"), max_length=300)
+    description = forms.CharField(label=_("Task"), max_length=300, validators=CLEAN)
     owner = forms.ChoiceField(label=_("Who does it?"), choices=RoleTask.Owner.choices)
     mandate = forms.CharField(
         label=_("Mandate"),
         required=False,
+        validators=CLEAN,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What this person may decide or do on their own."),
     )
@@ -178,7 +203,7 @@ class RoleTaskForm(forms.Form):
 
 
 class TaskKindForm(forms.Form):
-    name = forms.CharField(label=_("Kind of task"), max_length=150)
+    name = forms.CharField(label=_("Kind of task"), max_length=150, validators=CLEAN)
     belongs_to = forms.ChoiceField(label=_("Whose task is it?"), choices=TaskKind.Belongs.choices)
 
 
@@ -191,14 +216,13 @@ class StatusForm(forms.Form):
         label=_("Why?"),
         max_length=500,
         required=False,
+        validators=CLEAN,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the status history. Needed when the trajectory pauses."),
     )
 
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Trajectory
-
         S = Trajectory.Status
         choices = {
             S.ACTIVE: [(S.PAUSED, _("Pause the trajectory for a while"))],
@@ -212,8 +236,6 @@ class StatusForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        from .models import Trajectory
-
         reason = data.get("reason", "").strip()
         if (
             data.get("to_status") == Trajectory.Status.PAUSED

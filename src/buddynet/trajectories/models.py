@@ -7,10 +7,24 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from buddynet.core.models import BaseModel
+from buddynet.core.models import ProjectOwnedModel
+from buddynet.core.validators import no_control_characters
+
+# Every text people type here is checked for invisible control characters (a
+# right-to-left override would make a signed text read otherwise than it is stored).
+CLEAN = [no_control_characters]
+
+OPEN_STATUSES = ("starting", "active", "paused", "closing")
 
 
-class Trajectory(BaseModel):
+def project_cascade():
+    """The project key of a trajectory's parts: they go when the project is deleted."""
+    return models.ForeignKey(
+        "tenancy.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
+
+
+class Trajectory(ProjectOwnedModel):
     class Status(models.TextChoices):
         STARTING = "starting", _("starting")
         ACTIVE = "active", _("active")
@@ -53,8 +67,6 @@ class Trajectory(BaseModel):
     # Kept up to date by the journal: the follow-up's inactivity alert reads it.
     last_contact_on = models.DateField(_("last contact logged on"), null=True, blank=True)
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         verbose_name = _("trajectory")
         verbose_name_plural = _("trajectories")
@@ -63,6 +75,14 @@ class Trajectory(BaseModel):
             models.Index(fields=["project", "status"]),
             models.Index(fields=["buddy", "status"]),
             models.Index(fields=["participant", "status"]),
+        ]
+        constraints = [
+            # Two yeses racing start one trajectory, never two.
+            models.UniqueConstraint(
+                fields=["buddy", "participant"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="trajectory_one_open_per_pair",
+            )
         ]
 
     def __str__(self) -> str:
@@ -82,7 +102,7 @@ class StatusChange(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True, validators=CLEAN)
 
     objects = ScopedManager(project="project")
 
@@ -111,25 +131,40 @@ class AgreementSections(models.Model):
     Lists (what the buddy does and does not do) are one item per line.
     """
 
-    purpose = models.TextField(_("purpose of the trajectory"), blank=True)
-    expected_duration = models.CharField(_("expected duration"), max_length=200, blank=True)
-    meeting_frequency = models.CharField(_("how often you meet"), max_length=200, blank=True)
+    purpose = models.TextField(_("purpose of the trajectory"), validators=CLEAN, blank=True)
+    expected_duration = models.CharField(
+        _("expected duration"), validators=CLEAN, max_length=200, blank=True
+    )
+    meeting_frequency = models.CharField(
+        _("how often you meet"), validators=CLEAN, max_length=200, blank=True
+    )
     buddy_does = models.TextField(
-        _("what the buddy does"), blank=True, help_text=_("One item per line.")
+        _("what the buddy does"), validators=CLEAN, blank=True, help_text=_("One item per line.")
     )
     buddy_does_not = models.TextField(
-        _("what the buddy does not do"), blank=True, help_text=_("One item per line.")
+        _("what the buddy does not do"),
+        validators=CLEAN,
+        blank=True,
+        help_text=_("One item per line."),
     )
-    buddy_tasks = models.TextField(_("mandate and tasks of the buddy"), blank=True)
-    professional_tasks = models.TextField(_("mandate and tasks of the professional"), blank=True)
-    participant_tasks = models.TextField(_("what the participant does"), blank=True)
-    contact_with_project = models.TextField(_("contact with the project"), blank=True)
-    privacy = models.TextField(_("privacy and discretion"), blank=True)
+    buddy_tasks = models.TextField(
+        _("mandate and tasks of the buddy"), validators=CLEAN, blank=True
+    )
+    professional_tasks = models.TextField(
+        _("mandate and tasks of the professional"), validators=CLEAN, blank=True
+    )
+    participant_tasks = models.TextField(
+        _("what the participant does"), validators=CLEAN, blank=True
+    )
+    contact_with_project = models.TextField(
+        _("contact with the project"), validators=CLEAN, blank=True
+    )
+    privacy = models.TextField(_("privacy and discretion"), validators=CLEAN, blank=True)
     practical_frame = models.TextField(
-        _("practical frame: liability, insurance, expenses"), blank=True
+        _("practical frame: liability, insurance, expenses"), validators=CLEAN, blank=True
     )
-    boundaries = models.TextField(_("how to signal a boundary"), blank=True)
-    ending = models.TextField(_("how the trajectory ends"), blank=True)
+    boundaries = models.TextField(_("how to signal a boundary"), validators=CLEAN, blank=True)
+    ending = models.TextField(_("how the trajectory ends"), validators=CLEAN, blank=True)
 
     SECTION_FIELDS = (
         "purpose",
@@ -155,14 +190,15 @@ class AgreementSections(models.Model):
         return {name: getattr(self, name) for name in self.SECTION_FIELDS}
 
 
-class AgreementTemplate(AgreementSections, BaseModel):
+class AgreementTemplate(AgreementSections, ProjectOwnedModel):
     """The project's starting point for every new agreement; the coordinator edits it."""
 
     project = models.OneToOneField(
-        "tenancy.Project", on_delete=models.CASCADE, related_name="agreement_template"
+        "tenancy.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="agreement_template",
     )
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         verbose_name = _("agreement template")
@@ -172,16 +208,14 @@ class AgreementTemplate(AgreementSections, BaseModel):
         return str(self.project)
 
 
-class Agreement(AgreementSections, BaseModel):
+class Agreement(AgreementSections, ProjectOwnedModel):
     """The agreement of one trajectory: the sections being written, and the frozen,
     signed versions (``versions``)."""
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = project_cascade()
     trajectory = models.OneToOneField(
         Trajectory, on_delete=models.CASCADE, related_name="agreement"
     )
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         verbose_name = _("agreement")
@@ -191,11 +225,11 @@ class Agreement(AgreementSections, BaseModel):
         return f"agreement {self.trajectory_id}"
 
 
-class AgreementVersion(BaseModel):
+class AgreementVersion(ProjectOwnedModel):
     """One version of an agreement: the exact text, frozen, with its SHA-256 hash.
     Signatures belong to a version; a new version needs new signatures."""
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = project_cascade()
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     text = models.TextField()
@@ -208,8 +242,6 @@ class AgreementVersion(BaseModel):
     )
     fully_signed_at = models.DateTimeField(_("signed by everyone at"), null=True, blank=True)
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["-number"]
         constraints = [
@@ -220,15 +252,15 @@ class AgreementVersion(BaseModel):
         return f"agreement {self.agreement_id} v{self.number}"
 
 
-class AgreementSignature(BaseModel):
+class AgreementSignature(ProjectOwnedModel):
     """A party signed one version: typed name, time, the hash of the text they saw."""
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = project_cascade()
     version = models.ForeignKey(
         AgreementVersion, on_delete=models.CASCADE, related_name="signatures"
     )
     party = models.CharField(_("party"), max_length=20, choices=Party.choices)
-    signed_name = models.CharField(_("name"), max_length=200)
+    signed_name = models.CharField(_("name"), max_length=200, validators=CLEAN)
     signed_at = models.DateTimeField(_("signed at"))
     document_hash = models.CharField(max_length=64)
     signed_by = models.ForeignKey(
@@ -243,8 +275,6 @@ class AgreementSignature(BaseModel):
         related_name="+",
     )
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["signed_at", "pk"]
         constraints = [
@@ -258,7 +288,7 @@ class AgreementSignature(BaseModel):
 # --- Role division -------------------------------------------------------------------
 
 
-class TaskKind(BaseModel):
+class TaskKind(ProjectOwnedModel):
     """A kind of task the project knows, and whose it normally is: the role-division
     view flags a buddy carrying a professional's task, or the reverse."""
 
@@ -278,24 +308,46 @@ class TaskKind(BaseModel):
         "care": _("Care and health questions"),
         "crisis": _("Crisis support"),
     }
+    # Whose task each preset normally is (the coordinator can change it).
+    PRESET_BELONGS = {
+        "company": "buddy",
+        "dutch": "buddy",
+        "appointment": "anyone",
+        "neighbourhood": "buddy",
+        "paperwork": "professional",
+        "money": "professional",
+        "care": "professional",
+        "crisis": "professional",
+    }
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = project_cascade()
     # A kind the coordinator added has a name; a preset has a key and no name.
-    name = models.CharField(_("name"), max_length=150, blank=True)
+    name = models.CharField(_("name"), max_length=150, blank=True, validators=CLEAN)
     preset = models.CharField(max_length=30, blank=True)
     belongs_to = models.CharField(
         _("whose task is it"), max_length=20, choices=Belongs.choices, default=Belongs.ANYONE
     )
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["pk"]
         verbose_name = _("task kind")
         verbose_name_plural = _("task kinds")
+        constraints = [
+            # The presets are seeded once per project, however often seeding runs.
+            models.UniqueConstraint(
+                fields=["project", "preset"],
+                condition=~models.Q(preset=""),
+                name="task_kind_preset_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def key(self) -> str:
+        """How a form names this kind: its code, or its preset before it is seeded."""
+        return str(self.code) if self.pk else f"preset:{self.preset}"
 
     @property
     def label(self) -> str:
@@ -304,13 +356,13 @@ class TaskKind(BaseModel):
         return str(self.PRESETS[self.preset])
 
 
-class RoleTask(BaseModel):
+class RoleTask(ProjectOwnedModel):
     class Owner(models.TextChoices):
         BUDDY = "buddy", _("buddy")
         PROFESSIONAL = "professional", _("professional")
         PARTICIPANT = "participant", _("participant")
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = project_cascade()
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="tasks")
     kind = models.ForeignKey(
         TaskKind,
@@ -320,16 +372,17 @@ class RoleTask(BaseModel):
         on_delete=models.SET_NULL,
         related_name="tasks",
     )
-    description = models.CharField(_("task"), max_length=300)
+    description = models.CharField(_("task"), max_length=300, validators=CLEAN)
     owner = models.CharField(_("who does it"), max_length=20, choices=Owner.choices)
     mandate = models.TextField(
-        _("mandate"), blank=True, help_text=_("What this person may decide or do on their own.")
+        _("mandate"),
+        blank=True,
+        validators=CLEAN,
+        help_text=_("What this person may decide or do on their own."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["owner", "pk"]
@@ -349,7 +402,7 @@ class RoleTask(BaseModel):
 # --- Journal -------------------------------------------------------------------------
 
 
-class JournalEntry(BaseModel):
+class JournalEntry(ProjectOwnedModel):
     class Kind(models.TextChoices):
         VISIT = "visit", _("met up")
         ACTIVITY = "activity", _("did something together")
@@ -367,7 +420,7 @@ class JournalEntry(BaseModel):
         SHARED = "shared", _("also shared with the professional")
         COORDINATOR = "coordinator", _("the coordinator only")
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = project_cascade()
     trajectory = models.ForeignKey(
         Trajectory, on_delete=models.CASCADE, related_name="journal_entries"
     )
@@ -377,13 +430,11 @@ class JournalEntry(BaseModel):
     on = models.DateField(_("date"))
     duration_minutes = models.PositiveSmallIntegerField(_("how long (minutes)"), default=60)
     kind = models.CharField(_("kind of contact"), max_length=20, choices=Kind.choices)
-    note = models.TextField(_("short note"), max_length=1000, blank=True)
+    note = models.TextField(_("short note"), max_length=1000, blank=True, validators=CLEAN)
     mood = models.CharField(_("how did it go?"), max_length=20, choices=Mood.choices, blank=True)
     visibility = models.CharField(
         _("who may read this"), max_length=20, choices=Visibility.choices, default=Visibility.TEAM
     )
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["-on", "-pk"]
@@ -404,18 +455,18 @@ class Level(models.IntegerChoices):
     ALONE = 3, _("the participant does it alone")
 
 
-class Goal(BaseModel):
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+class Goal(ProjectOwnedModel):
+    project = project_cascade()
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="goals")
-    title = models.CharField(_("goal"), max_length=200)
-    description = models.TextField(_("what it means, in the participant's words"), blank=True)
+    title = models.CharField(_("goal"), max_length=200, validators=CLEAN)
+    description = models.TextField(
+        _("what it means, in the participant's words"), blank=True, validators=CLEAN
+    )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=1)
     agreed_on = models.DateField(_("agreed on"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["agreed_on", "pk"]

@@ -6,12 +6,17 @@ shared with them."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from buddynet.core import clock
+from buddynet.core.validators import strip_control_characters
 from buddynet.participants.selectors import shares_with_referrer_q
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
@@ -22,7 +27,9 @@ from .models import (
     Goal,
     GoalLevelChange,
     JournalEntry,
+    Party,
     RoleTask,
+    TaskKind,
     Trajectory,
 )
 
@@ -46,7 +53,8 @@ def trajectory_list_for_user(
     qs = Trajectory.objects.filter(project=project).select_related(
         "buddy", "participant", "professional", "project"
     )
-    if not access.has(policy.TRAJECTORIES_VIEW, project):
+    coordinator = access.has(policy.TRAJECTORIES_VIEW, project)
+    if not coordinator:
         if not access.has(policy.TRAJECTORIES_VIEW_OWN, project):
             return qs.none()
         qs = qs.filter(party_q(user))
@@ -55,24 +63,81 @@ def trajectory_list_for_user(
     query = "".join(ch for ch in (query or "") if ch.isprintable())
     if query:
         for word in query.split()[:5]:
-            qs = qs.filter(
+            match = (
                 Q(buddy__first_name__icontains=word)
                 | Q(buddy__last_name__icontains=word)
                 | Q(participant__first_name__icontains=word)
-                | Q(participant__last_name__icontains=word)
-                | Q(participant__town__icontains=word)
-                | Q(participant__postcode__startswith=word)
             )
+            if coordinator:
+                # Only who may read the participant's full file searches on it.
+                match |= (
+                    Q(participant__last_name__icontains=word)
+                    | Q(participant__town__icontains=word)
+                    | Q(participant__postcode__startswith=word)
+                )
+            qs = qs.filter(match)
     return qs.order_by("-started_on", "-pk")
 
 
-def trajectory_get_for_user(*, access: Access, user, project, code) -> Trajectory:
-    """The same 404 for 'does not exist', 'other project' and 'not yours'."""
+def trajectory_get_for_user(
+    *, access: Access, user, project, code, via: str | None = None
+) -> Trajectory:
+    """The same 404 for 'does not exist', 'other project' and 'not yours'. With ``via``
+    ("web", "api") the trajectory is being read: the view is audited."""
     try:
         code = uuid.UUID(str(code))
-        return trajectory_list_for_user(access=access, user=user, project=project).get(code=code)
+        trajectory = trajectory_list_for_user(access=access, user=user, project=project).get(
+            code=code
+        )
     except (Trajectory.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("No such trajectory.") from exc
+    if via:
+        trajectory.log_action("trajectory.viewed", user=user, via=via)
+    return trajectory
+
+
+# --- How each viewer sees the people ---------------------------------------------------
+
+
+def participant_agreement_name(participant) -> str:
+    """How the agreement names the participant, the same for every party: the first
+    name and the initial of the last name (the buddy reads it too)."""
+    first = " ".join(strip_control_characters(participant.first_name).split())
+    last = " ".join(strip_control_characters(participant.last_name).split())
+    return f"{first} {last[0]}." if last else first
+
+
+def sees_full_participant_name(*, trajectory: Trajectory, user, coordinator: bool) -> bool:
+    """Coordinators, the participant and the referring professional see the full name;
+    the buddy the first name (what the consent text promises)."""
+    return bool(
+        coordinator
+        or (trajectory.participant.user_id and trajectory.participant.user_id == user.pk)
+        or (trajectory.professional_id and trajectory.professional_id == user.pk)
+    )
+
+
+def participant_name_for(*, trajectory: Trajectory, user, coordinator: bool) -> str:
+    if sees_full_participant_name(trajectory=trajectory, user=user, coordinator=coordinator):
+        return trajectory.participant.full_name
+    return trajectory.participant.first_name
+
+
+def pair_name_for(*, trajectory: Trajectory, user, coordinator: bool) -> str:
+    """The pair as this viewer may name it: "Bram Peeters & Fatma" for the buddy."""
+    participant = participant_name_for(trajectory=trajectory, user=user, coordinator=coordinator)
+    return f"{trajectory.buddy.full_name} & {participant}"
+
+
+def signed_name_for(signature: AgreementSignature) -> str:
+    """A signature as the signed document shows it: the participant's typed name is
+    shortened like the agreement names them (first name, initials)."""
+    if signature.party != Party.PARTICIPANT:
+        return signature.signed_name
+    words = signature.signed_name.split()
+    if len(words) < 2:
+        return signature.signed_name
+    return " ".join([words[0], *(f"{w[0]}." for w in words[1:])])
 
 
 @dataclass(frozen=True)
@@ -112,11 +177,13 @@ def viewer(*, access: Access, user, trajectory: Trajectory) -> Viewer:
     )
 
 
-def journal_for(*, trajectory: Trajectory, who: Viewer, user):
+def journal_for(*, trajectory: Trajectory, who: Viewer, user, via: str | None = None):
     """The entries this viewer may read: coordinators all; the buddy the team and shared
     entries and what they wrote themselves; the professional only shared entries; the
-    participant none (the journal is the buddy's)."""
+    participant none (the journal is the buddy's). With ``via`` the reading is audited."""
     V = JournalEntry.Visibility
+    if via:
+        trajectory.log_action("journal.viewed", user=user, via=via)
     qs = JournalEntry.objects.filter(trajectory=trajectory).select_related("author")
     if who.coordinator:
         return qs
@@ -127,7 +194,13 @@ def journal_for(*, trajectory: Trajectory, who: Viewer, user):
     return qs.none()
 
 
-def agreement_versions(*, trajectory: Trajectory) -> list[AgreementVersion]:
+def agreement_versions(
+    *, trajectory: Trajectory, user=None, via: str | None = None
+) -> list[AgreementVersion]:
+    """Every version, newest first, with its signatures. With ``via`` the agreement is
+    being read: audited."""
+    if via:
+        trajectory.log_action("agreement.viewed", user=user, via=via)
     return list(
         AgreementVersion.objects.filter(agreement__trajectory=trajectory)
         .prefetch_related(
@@ -139,16 +212,27 @@ def agreement_versions(*, trajectory: Trajectory) -> list[AgreementVersion]:
     )
 
 
-def version_get(*, trajectory: Trajectory, code) -> AgreementVersion:
+def version_get(
+    *, trajectory: Trajectory, code, user=None, via: str | None = None
+) -> AgreementVersion:
+    """One version; with ``via`` it is being downloaded: audited."""
     try:
-        return AgreementVersion.objects.get(
+        version = AgreementVersion.objects.get(
             agreement__trajectory=trajectory, code=uuid.UUID(str(code))
         )
     except (AgreementVersion.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("No such version.") from exc
+    if via:
+        trajectory.log_action(
+            "agreement.downloaded", user=user, via=via, data={"version": version.number}
+        )
+    return version
 
 
-def goals_for(*, trajectory: Trajectory) -> list[Goal]:
+def goals_for(*, trajectory: Trajectory, user=None, via: str | None = None) -> list[Goal]:
+    """The goals with their history; with ``via`` they are being read: audited."""
+    if via:
+        trajectory.log_action("goals.viewed", user=user, via=via)
     return list(
         Goal.objects.filter(trajectory=trajectory).prefetch_related(
             Prefetch("changes", queryset=GoalLevelChange.objects.order_by("on", "pk"))
@@ -180,8 +264,23 @@ def goal_progress(goals: list[Goal]) -> tuple[list, list[tuple[str, list]]]:
     return days, series
 
 
-def tasks_for(*, trajectory: Trajectory) -> list[RoleTask]:
+def tasks_for(*, trajectory: Trajectory, user=None, via: str | None = None) -> list[RoleTask]:
+    """The role division; with ``via`` it is being read: audited."""
+    if via:
+        trajectory.log_action("role_division.viewed", user=user, via=via)
     return list(RoleTask.objects.filter(trajectory=trajectory).select_related("kind"))
+
+
+def task_kinds(*, project) -> list[TaskKind]:
+    """The project's kinds of tasks. Before the presets are seeded (no trajectory has
+    started yet) they are shown unsaved: reading never writes."""
+    kinds = list(TaskKind.objects.filter(project=project))
+    if kinds:
+        return kinds
+    return [
+        TaskKind(project=project, preset=preset, belongs_to=belongs)
+        for preset, belongs in TaskKind.PRESET_BELONGS.items()
+    ]
 
 
 def task_get(*, trajectory: Trajectory, code) -> RoleTask:
@@ -231,8 +330,6 @@ def starting_unsigned(*, project_ids, limit: int = 20) -> list[Trajectory]:
 
 def out_of_role_tasks(*, project_ids, limit: int = 20) -> list[RoleTask]:
     """Tasks where the buddy carries a professional-only task, or the reverse."""
-    from .models import TaskKind
-
     return list(
         RoleTask.objects.filter(project_id__in=project_ids)
         .exclude(trajectory__status=Trajectory.Status.CLOSED)
@@ -265,3 +362,79 @@ def own_trajectories(*, user) -> list[Trajectory]:
     for trajectory in trajectories:
         trajectory.current_version = versions.get(trajectory.pk)
     return trajectories
+
+
+# --- Quiet trajectories: the one rule ----------------------------------------------------
+# A running trajectory (starting or active) is quiet when nothing was written in the
+# journal for longer than its project allows; before the first entry the start counts.
+# The limit per project is the follow-up's setting: the follow-up app registers where
+# it comes from (``register_quiet_limits``), this app does not import it.
+
+RUNNING = (Trajectory.Status.STARTING, Trajectory.Status.ACTIVE)
+DEFAULT_QUIET_AFTER_DAYS = 21
+
+_quiet_limits: list[Callable[[list[int]], dict[int, int]]] = []
+
+
+def register_quiet_limits(provider: Callable[[list[int]], dict[int, int]]) -> None:
+    """``provider(project_ids) -> {project_id: days}``; registered once (the follow-up
+    app's cadence setting). Without one, every project uses 21 days."""
+    _quiet_limits[:] = [provider]
+
+
+def quiet_limits(project_ids: Iterable[int]) -> dict[int, int]:
+    project_ids = list(project_ids)
+    limits = _quiet_limits[0](project_ids) if _quiet_limits else {}
+    return {pid: limits.get(pid, DEFAULT_QUIET_AFTER_DAYS) for pid in project_ids}
+
+
+def with_last_logged(qs: QuerySet) -> QuerySet:
+    """Annotate ``last_logged``: the last journal contact, else the start."""
+    return qs.annotate(last_logged=Coalesce("last_contact_on", "started_on"))
+
+
+def days_quiet(trajectory: Trajectory, *, limit: int, today: date | None = None) -> int | None:
+    """Days without a journal entry when over ``limit`` and running, else None."""
+    if trajectory.status not in RUNNING:
+        return None
+    today = today or clock.today()
+    quiet = (today - (trajectory.last_contact_on or trajectory.started_on)).days
+    return quiet if quiet > limit else None
+
+
+def trajectories_quiet(
+    *, project_ids, today: date | None = None, qs: QuerySet | None = None
+) -> QuerySet:
+    """Running trajectories of ``project_ids`` that are quiet today, longest quiet
+    first, annotated with ``last_logged``; two queries whatever the number of projects
+    (the limits, then this one). Each row's ``days_quiet`` is ``(today - last_logged)``."""
+    today = today or clock.today()
+    project_ids = list(project_ids)
+    qs = Trajectory.objects.all() if qs is None else qs
+    if not project_ids:
+        return qs.none()
+    condition = Q()
+    for pid, days in quiet_limits(project_ids).items():
+        condition |= Q(project_id=pid, last_logged__lt=today - timedelta(days=days))
+    return (
+        with_last_logged(qs.filter(status__in=RUNNING, project_id__in=project_ids))
+        .filter(condition)
+        .order_by("last_logged", "pk")
+    )
+
+
+def mark_quiet(trajectories: Iterable[Trajectory], *, today: date | None = None) -> None:
+    """Set ``days_quiet`` (int or None) on each trajectory: one query for the limits."""
+    trajectories = list(trajectories)
+    today = today or clock.today()
+    limits = quiet_limits({t.project_id for t in trajectories})
+    for trajectory in trajectories:
+        trajectory.days_quiet = days_quiet(
+            trajectory, limit=limits[trajectory.project_id], today=today
+        )
+
+
+def quiet_for(trajectory: Trajectory, *, today: date | None = None) -> int | None:
+    """Days one trajectory has been quiet (over its project's limit), else None."""
+    limit = quiet_limits([trajectory.project_id])[trajectory.project_id]
+    return days_quiet(trajectory, limit=limit, today=today)

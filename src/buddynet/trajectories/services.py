@@ -1,18 +1,29 @@
-"""Writes on trajectories: validate, save in one transaction, audit."""
+"""Writes on trajectories: validate, lock what the write depends on, save in one
+transaction, audit. Every write is idempotent or locked: a double click gives the
+existing result (or a 4xx), never a duplicate."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import re
+from datetime import date, timedelta
 
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from buddynet.participants.models import Participant
-from buddynet.volunteers.models import Buddy
+from buddynet.core import clock
+from buddynet.core.errors import Conflict, ServiceError
+from buddynet.core.forms import date_bounds
+from buddynet.core.validators import strip_control_characters
+from buddynet.participants import consent
+from buddynet.participants.models import ConsentRecord, Participant
+from buddynet.volunteers.models import Buddy, VolunteerTerms
 
+from . import selectors
+from .models import OPEN_STATUSES as _OPEN
 from .models import (
     Agreement,
     AgreementSections,
@@ -29,16 +40,69 @@ from .models import (
     Trajectory,
 )
 
-OPEN_STATUSES = (
-    Trajectory.Status.STARTING,
-    Trajectory.Status.ACTIVE,
-    Trajectory.Status.PAUSED,
-    Trajectory.Status.CLOSING,
-)
+OPEN_STATUSES = tuple(Trajectory.Status(s) for s in _OPEN)
+
+# Two identical submits this close together are one click too many: the first stands.
+DOUBLE_SUBMIT_WINDOW = timedelta(seconds=10)
 
 
-class TrajectoryError(Exception):
+class TrajectoryError(ServiceError):
     """A rule about trajectories was broken; the message is safe to show."""
+
+
+def _clean_error(exc: ValidationError) -> TrajectoryError:
+    converted = ServiceError.from_validation_error(exc)
+    return TrajectoryError(converted.message, code=converted.code, field=converted.field)
+
+
+# --- Consent and locks ---------------------------------------------------------------
+
+
+def support_withdrawn(participant: Participant) -> bool:
+    """The participant's latest word on support is "no" (never asked is not "no": files
+    from before the consent records)."""
+    latest = (
+        ConsentRecord.objects.filter(participant_id=participant.pk, purpose=consent.SUPPORT)
+        .order_by("-created_at", "-id")
+        .values_list("given", flat=True)
+        .first()
+    )
+    return latest is False
+
+
+def _refuse_without_support(participant: Participant) -> None:
+    if support_withdrawn(participant):
+        raise TrajectoryError(
+            _("The participant withdrew their consent to support: nothing more can be added."),
+            code="consent_withdrawn",
+            status=409,
+        )
+
+
+def _lock(trajectory: Trajectory) -> Trajectory:
+    """The trajectory's row, locked until the transaction ends, with its current state
+    copied onto the caller's object (re-read after locking)."""
+    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    for name in ("status", "closed_on", "last_contact_on", "professional_id"):
+        setattr(trajectory, name, getattr(locked, name))
+    return trajectory
+
+
+def _writable(trajectory: Trajectory, closed_message: str) -> Trajectory:
+    """Lock the trajectory and check it may still change: not closed, support holds.
+    Call inside ``transaction.atomic``."""
+    _lock(trajectory)
+    if trajectory.status == Trajectory.Status.CLOSED:
+        raise TrajectoryError(closed_message, code="closed", status=409)
+    _refuse_without_support(trajectory.participant)
+    return trajectory
+
+
+def _recent(qs):
+    return qs.filter(created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW)
+
+
+# --- Start and status ----------------------------------------------------------------
 
 
 def trajectory_start(
@@ -48,23 +112,40 @@ def trajectory_start(
 
     The trajectory begins in "starting": it becomes active once the agreement is
     signed by every party. The participant leaves the waiting list (matched), the buddy
-    is accompanying someone.
+    is accompanying someone. Two calls for the same pair give the one open trajectory.
     """
     if buddy.project_id != participant.project_id:
         raise TrajectoryError(_("The buddy and the participant are in different projects."))
-    started_on = started_on or timezone.localdate()
+    started_on = started_on or clock.today()
     with transaction.atomic():
-        if Trajectory.objects.filter(
+        # The participant's row is the lock two racing yeses queue on.
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        existing = Trajectory.objects.filter(
             buddy=buddy, participant=participant, status__in=OPEN_STATUSES
-        ).exists():
-            raise TrajectoryError(_("These two already walk together."))
-        trajectory = Trajectory.objects.create(
-            project_id=participant.project_id,
-            buddy=buddy,
-            participant=participant,
-            professional_id=participant.referred_by_id,
-            started_on=started_on,
-        )
+        ).first()
+        if existing is not None:
+            return existing
+        if locked.status == Participant.Status.CLOSED:
+            raise TrajectoryError(
+                _("The participant's file is closed: no trajectory can start."),
+                code="participant_closed",
+                status=409,
+            )
+        _refuse_without_support(locked)
+        try:
+            with transaction.atomic():
+                trajectory = Trajectory.objects.create(
+                    project_id=participant.project_id,
+                    buddy=buddy,
+                    participant=participant,
+                    professional_id=locked.referred_by_id,
+                    started_on=started_on,
+                )
+        except IntegrityError:
+            # The unique "one open trajectory per pair" caught a simultaneous start.
+            return Trajectory.objects.get(
+                buddy=buddy, participant=participant, status__in=OPEN_STATUSES
+            )
         StatusChange.objects.create(
             trajectory=trajectory,
             project_id=trajectory.project_id,
@@ -76,6 +157,7 @@ def trajectory_start(
         )
         if buddy.status in (Buddy.Status.READY, Buddy.Status.PAUSED):
             Buddy.objects.filter(pk=buddy.pk).update(status=Buddy.Status.ACTIVE)
+        task_kinds_seed(project=trajectory.project)
         trajectory.log_action(
             "trajectory.started",
             user=by,
@@ -95,37 +177,71 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _record_status(trajectory: Trajectory, to_status: str, *, by, reason: str, via: str) -> None:
+    from_status = trajectory.status
+    trajectory.status = to_status
+    if to_status == Trajectory.Status.CLOSED:
+        trajectory.closed_on = clock.today()
+    trajectory.save(update_fields=["status", "closed_on", "updated_at"])
+    StatusChange.objects.create(
+        trajectory=trajectory,
+        project_id=trajectory.project_id,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        reason=strip_control_characters(reason)[:500],
+    )
+    trajectory.log_action(
+        "trajectory.status_changed",
+        user=by,
+        via=via,
+        data={"from": from_status, "to": to_status},
+    )
+
+
 def trajectory_set_status(
-    *, trajectory: Trajectory, to_status: str, by, reason: str = ""
+    *, trajectory: Trajectory, to_status: str, by, reason: str = "", via: str = "web"
 ) -> Trajectory:
-    """Move a trajectory to another status, with the reason in its history."""
-    if to_status not in TRANSITIONS[trajectory.status]:
-        raise TrajectoryError(
-            _("A trajectory that is %(current)s cannot become %(new)s.")
-            % {
-                "current": trajectory.get_status_display(),
-                "new": Trajectory.Status(to_status).label,
-            }
-        )
+    """Move a trajectory to another status, with the reason in its history. Asking for
+    the status it already has (a second click on "pause") changes nothing."""
+    if to_status not in TRANSITIONS:
+        raise TrajectoryError(_("Unknown status."), field="to_status")
     with transaction.atomic():
-        from_status = trajectory.status
-        trajectory.status = to_status
-        if to_status == Trajectory.Status.CLOSED:
-            trajectory.closed_on = timezone.localdate()
-        trajectory.save(update_fields=["status", "closed_on", "updated_at"])
-        StatusChange.objects.create(
-            trajectory=trajectory,
-            project_id=trajectory.project_id,
-            from_status=from_status,
-            to_status=to_status,
+        _lock(trajectory)
+        if trajectory.status == to_status:
+            return trajectory
+        if to_status not in TRANSITIONS[trajectory.status]:
+            raise TrajectoryError(
+                _("A trajectory that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": trajectory.get_status_display(),
+                    "new": Trajectory.Status(to_status).label,
+                },
+                code="transition",
+                status=409,
+            )
+        if to_status == Trajectory.Status.ACTIVE:
+            # Resuming is support: not without the participant's consent.
+            _refuse_without_support(trajectory.participant)
+        _record_status(trajectory, to_status, by=by, reason=reason, via=via)
+    return trajectory
+
+
+def trajectory_end_for_withdrawn_consent(*, trajectory: Trajectory, by, via: str = "web"):
+    """The participant withdrew their consent to support: the trajectory closes at once
+    (no exit conversation can be held without it), with the reason in its history."""
+    with transaction.atomic():
+        _lock(trajectory)
+        if trajectory.status == Trajectory.Status.CLOSED:
+            return trajectory
+        _record_status(
+            trajectory,
+            Trajectory.Status.CLOSED,
             by=by,
-            reason=reason,
+            reason=_("The participant withdrew their consent to support."),
+            via=via,
         )
-        trajectory.log_action(
-            "trajectory.status_changed",
-            user=by,
-            data={"from": from_status, "to": to_status},
-        )
+        trajectory.log_action("trajectory.closed_consent_withdrawn", user=by, via=via)
     return trajectory
 
 
@@ -141,8 +257,6 @@ def _check_fields(data: dict, allowed) -> None:
 def template_defaults(*, project) -> dict[str, str]:
     """Sensible starting sections, in the active language; the practical frame comes from
     the project's volunteer terms where they exist."""
-    from buddynet.volunteers.models import VolunteerTerms
-
     terms = VolunteerTerms.objects.filter(project=project).first()
     if terms is not None:
         expense = {
@@ -246,15 +360,27 @@ def agreement_template_for(*, project) -> AgreementTemplate:
 def agreement_template_save(*, project, by, data: dict) -> AgreementTemplate:
     _check_fields(data, AgreementSections.SECTION_FIELDS)
     with transaction.atomic():
-        template = AgreementTemplate.objects.filter(project=project).first()
+        template = AgreementTemplate.objects.select_for_update().filter(project=project).first()
         created = template is None
         if created:
             template = AgreementTemplate(project=project, **template_defaults(project=project))
         changed = [k for k, v in data.items() if getattr(template, k) != v]
         for key, value in data.items():
             setattr(template, key, value)
-        template.full_clean()
-        template.save()
+        try:
+            template.full_clean(exclude=["project"])
+        except ValidationError as exc:
+            raise _clean_error(exc) from exc
+        if created:
+            try:
+                with transaction.atomic():
+                    template.save()
+            except IntegrityError as exc:
+                raise Conflict(
+                    _("Someone saved the template at the same time. Please try again.")
+                ) from exc
+        elif changed:
+            template.save()
         if created or changed:
             template.log_action(
                 "agreement_template.saved", user=by, data={"fields": sorted(changed)}
@@ -273,34 +399,47 @@ def required_parties(trajectory: Trajectory) -> list[str]:
     return [str(p) for p in parties]
 
 
-SECTION_HEADINGS = {
-    "purpose": gettext_lazy("1. Purpose of the trajectory"),
-    "expected_duration": gettext_lazy("2. Expected duration"),
-    "meeting_frequency": gettext_lazy("3. How often we meet"),
-    "buddy_does": gettext_lazy("4. What the buddy does"),
-    "buddy_does_not": gettext_lazy("5. What the buddy does not do"),
-    "buddy_tasks": gettext_lazy("6. Mandate and tasks of the buddy"),
-    "professional_tasks": gettext_lazy("7. Mandate and tasks of the professional"),
-    "participant_tasks": gettext_lazy("8. What the participant does"),
-    "contact_with_project": gettext_lazy("9. Contact with the project"),
-    "privacy": gettext_lazy("10. Privacy and discretion"),
-    "practical_frame": gettext_lazy("11. Practical frame: liability, insurance, expenses"),
-    "boundaries": gettext_lazy("12. How to signal a boundary"),
-    "ending": gettext_lazy("13. How the trajectory ends"),
+# The sections' headings; they are numbered when the text is made (1, 2, 3, ... without
+# gaps: a trajectory without a professional has no section for one).
+SECTION_TITLES = {
+    "purpose": gettext_lazy("Purpose of the trajectory"),
+    "expected_duration": gettext_lazy("Expected duration"),
+    "meeting_frequency": gettext_lazy("How often we meet"),
+    "buddy_does": gettext_lazy("What the buddy does"),
+    "buddy_does_not": gettext_lazy("What the buddy does not do"),
+    "buddy_tasks": gettext_lazy("Mandate and tasks of the buddy"),
+    "professional_tasks": gettext_lazy("Mandate and tasks of the professional"),
+    "participant_tasks": gettext_lazy("What the participant does"),
+    "contact_with_project": gettext_lazy("Contact with the project"),
+    "privacy": gettext_lazy("Privacy and discretion"),
+    "practical_frame": gettext_lazy("Practical frame: liability, insurance, expenses"),
+    "boundaries": gettext_lazy("How to signal a boundary"),
+    "ending": gettext_lazy("How the trajectory ends"),
 }
+WHO_HEADING = gettext_lazy("Who")
+
+
+def _body(text: str) -> str:
+    """A section's body as it is frozen: no control characters, no trailing spaces and
+    no empty lines (a blank line would read as the start of a new section)."""
+    lines = (line.rstrip() for line in strip_control_characters(text).splitlines())
+    return "\n".join(line for line in lines if line.strip())
 
 
 def agreement_sections(*, trajectory: Trajectory, values: dict[str, str]) -> list[tuple]:
-    """(heading, body) pairs in the active language. Lists get one bullet per line."""
+    """(heading, body) pairs in the active language. Lists get one bullet per line.
+    The participant is named by first name and the initial of the last name: the
+    buddy reads this text too (the consent promises them only the first name)."""
     professional = trajectory.professional
     parties = [
-        _("Buddy: %(name)s") % {"name": trajectory.buddy.full_name},
-        _("Participant: %(name)s") % {"name": trajectory.participant.full_name},
+        _("Buddy: %(name)s") % {"name": strip_control_characters(trajectory.buddy.full_name)},
+        _("Participant: %(name)s")
+        % {"name": selectors.participant_agreement_name(trajectory.participant)},
     ]
     if professional is not None:
         parties.append(
             _("Professional: %(name)s")
-            % {"name": professional.get_full_name() or professional.email}
+            % {"name": strip_control_characters(professional.get_full_name() or professional.email)}
         )
     parties.append(
         _("Project: %(project)s (%(organisation)s)")
@@ -309,16 +448,17 @@ def agreement_sections(*, trajectory: Trajectory, values: dict[str, str]) -> lis
             "organisation": trajectory.project.organisation.name,
         }
     )
-    sections = [(_("Who"), "\n".join(parties))]
-    professional_fields = {"professional_tasks"} if professional is None else set()
+    sections = [(str(WHO_HEADING), _body("\n".join(parties)))]
+    number = 0
     for name in AgreementSections.SECTION_FIELDS:
-        if name in professional_fields:
+        if name == "professional_tasks" and professional is None:
             continue
-        body = (values.get(name) or "").strip()
+        body = _body(values.get(name) or "")
         if name in AgreementSections.LIST_FIELDS:
             items = [line.strip(" -•\t") for line in body.splitlines() if line.strip(" -•\t")]
             body = "\n".join(f"• {item}" for item in items)
-        sections.append((str(SECTION_HEADINGS[name]), body or "-"))
+        number += 1
+        sections.append((f"{number}. {SECTION_TITLES[name]}", body or "-"))
     return sections
 
 
@@ -329,12 +469,28 @@ def agreement_text(*, trajectory: Trajectory, values: dict[str, str]) -> str:
     return "\n\n".join(parts)
 
 
-def split_sections(text: str) -> dict:
-    """A frozen text back into its title and (heading, body) pairs, for display."""
+_NUMBERED = re.compile(r"^\d+\.\s+")
+
+
+def _known_headings(language: str) -> set[str]:
+    with translation.override(language or "nl"):
+        return {str(t) for t in SECTION_TITLES.values()} | {str(WHO_HEADING)}
+
+
+def split_sections(text: str, language: str = "nl") -> dict:
+    """A frozen text back into its title and (heading, body) pairs, for the page and the
+    PDF (both show exactly these). A block that does not start with a known heading
+    belongs to the section before it: versions frozen before blank lines were removed
+    kept them inside a section."""
     blocks = text.split("\n\n")
     title, sections = blocks[0], []
+    known = _known_headings(language) | _known_headings("en")
     for block in blocks[1:]:
         heading, _sep, body = block.partition("\n")
+        if sections and _NUMBERED.sub("", heading) not in known:
+            previous_heading, previous_body = sections[-1]
+            sections[-1] = (previous_heading, f"{previous_body}\n\n{block}")
+            continue
         sections.append((heading, body))
     return {"title": title, "sections": sections}
 
@@ -354,11 +510,11 @@ def current_version(trajectory: Trajectory) -> AgreementVersion | None:
 def agreement_save(*, trajectory: Trajectory, by, data: dict, language: str = "nl"):
     """Save the agreement's sections. When the text differs from the current version a
     new version is frozen (text + SHA-256): it needs every party's signature again.
-    Returns the current version (new or unchanged)."""
+    Returns the current version (new or unchanged): saving the same text twice makes
+    one version."""
     _check_fields(data, AgreementSections.SECTION_FIELDS)
-    if trajectory.status == Trajectory.Status.CLOSED:
-        raise TrajectoryError(_("This trajectory is closed: its agreement cannot change."))
     with transaction.atomic():
+        _writable(trajectory, _("This trajectory is closed: its agreement cannot change."))
         agreement = Agreement.objects.select_for_update().filter(trajectory=trajectory).first()
         if agreement is None:
             template = agreement_template_for(project=trajectory.project)
@@ -369,7 +525,10 @@ def agreement_save(*, trajectory: Trajectory, by, data: dict, language: str = "n
             )
         for key, value in data.items():
             setattr(agreement, key, value)
-        agreement.full_clean(exclude=["trajectory", "project"])
+        try:
+            agreement.full_clean(exclude=["trajectory", "project"])
+        except ValidationError as exc:
+            raise _clean_error(exc) from exc
         agreement.save()
         text = agreement_text(trajectory=trajectory, values=agreement.section_values())
         latest = agreement.versions.order_by("-number").first()
@@ -434,15 +593,16 @@ def agreement_sign(
     via: str = "web",
 ) -> AgreementSignature:
     """One party signs the current version they were shown. When every party has signed,
-    a starting trajectory becomes active."""
-    signed_name = " ".join((signed_name or "").split())
+    a starting trajectory becomes active. Signing twice gives the first signature."""
+    signed_name = " ".join(strip_control_characters(signed_name or "").split())
     if len(signed_name) < 2:
-        raise TrajectoryError(_("Type your full name to sign."))
+        raise TrajectoryError(_("Type your full name to sign."), field="signed_name")
     if party not in parties_user_may_sign(
         trajectory=trajectory, user=by, is_coordinator=is_coordinator
     ):
-        raise TrajectoryError(_("You cannot sign for this party."))
+        raise TrajectoryError(_("You cannot sign for this party."), status=403)
     with transaction.atomic():
+        _writable(trajectory, _("This trajectory is closed: its agreement cannot change."))
         version = (
             AgreementVersion.objects.select_for_update()
             .filter(agreement__trajectory=trajectory)
@@ -453,12 +613,15 @@ def agreement_sign(
             raise TrajectoryError(_("The agreement has not been written yet."))
         if shown_hash != version.document_hash:
             raise TrajectoryError(
-                _("The agreement changed while you were reading it. Please read it again.")
+                _("The agreement changed while you were reading it. Please read it again."),
+                code="changed",
+                status=409,
             )
         if party not in version.parties:
-            raise TrajectoryError(_("You cannot sign for this party."))
-        if version.signatures.filter(party=party).exists():
-            raise TrajectoryError(_("This party has already signed this version."))
+            raise TrajectoryError(_("You cannot sign for this party."), status=403)
+        existing = version.signatures.filter(party=party).first()
+        if existing is not None:
+            return existing
         on_device_of = None
         if party == Party.PARTICIPANT and trajectory.participant.user_id != by.pk:
             on_device_of = by
@@ -466,7 +629,7 @@ def agreement_sign(
             project_id=trajectory.project_id,
             version=version,
             party=party,
-            signed_name=signed_name,
+            signed_name=signed_name[:200],
             signed_at=timezone.now(),
             document_hash=version.document_hash,
             signed_by=by,
@@ -487,11 +650,12 @@ def agreement_sign(
             version.fully_signed_at = signature.signed_at
             version.save(update_fields=["fully_signed_at", "updated_at"])
             if trajectory.status == Trajectory.Status.STARTING:
-                trajectory_set_status(
-                    trajectory=trajectory,
-                    to_status=Trajectory.Status.ACTIVE,
+                _record_status(
+                    trajectory,
+                    Trajectory.Status.ACTIVE,
                     by=by,
                     reason=_("The agreement is signed by everyone."),
+                    via=via,
                 )
     return signature
 
@@ -499,73 +663,79 @@ def agreement_sign(
 # --- Role division -------------------------------------------------------------------
 
 
-def default_task_kinds() -> list[tuple[str, str]]:
-    """(preset, whose task) of the kinds every project starts with."""
-    B, P, A = TaskKind.Belongs.BUDDY, TaskKind.Belongs.PROFESSIONAL, TaskKind.Belongs.ANYONE
-    return [
-        ("company", B),
-        ("dutch", B),
-        ("appointment", A),
-        ("neighbourhood", B),
-        ("paperwork", P),
-        ("money", P),
-        ("care", P),
-        ("crisis", P),
-    ]
+def task_kinds_seed(*, project) -> None:
+    """Create the preset task kinds of a project once (a unique constraint keeps a
+    second run, or a simultaneous one, from adding them twice). Runs when a trajectory
+    starts and before a coordinator changes the kinds: opening a page never writes."""
+    TaskKind.objects.bulk_create(
+        [
+            TaskKind(project=project, preset=preset, belongs_to=belongs)
+            for preset, belongs in TaskKind.PRESET_BELONGS.items()
+        ],
+        ignore_conflicts=True,
+    )
 
 
-def task_kinds_for(*, project, by=None) -> list[TaskKind]:
-    """The project's task kinds; the defaults are created the first time."""
-    kinds = list(TaskKind.objects.filter(project=project))
-    if kinds:
-        return kinds
-    with transaction.atomic():
-        TaskKind.objects.bulk_create(
-            [
-                TaskKind(project=project, preset=preset, belongs_to=belongs)
-                for preset, belongs in default_task_kinds()
-            ]
-        )
-    return list(TaskKind.objects.filter(project=project))
-
-
-def task_kind_save(*, project, by, name: str, belongs_to: str, kind=None) -> TaskKind:
-    name = " ".join((name or "").split())
-    if not name:
-        raise TrajectoryError(_("Give the kind of task a name."))
+def task_kind_save(*, project, by, name: str = "", belongs_to: str, kind=None) -> TaskKind:
+    """Add a kind of task (an existing one of the same name is given back), or change
+    whose task a kind is. ``kind`` may be a preset not seeded yet (no primary key)."""
     if belongs_to not in TaskKind.Belongs.values:
-        raise TrajectoryError(_("Choose whose task it is."))
+        raise TrajectoryError(_("Choose whose task it is."), field="belongs_to")
     with transaction.atomic():
-        if kind is None:
-            kind = TaskKind.objects.create(project=project, name=name, belongs_to=belongs_to)
-            kind.log_action("task_kind.created", user=by, data={"belongs_to": belongs_to})
-        else:
-            kind.belongs_to = belongs_to
-            kind.save(update_fields=["belongs_to", "updated_at"])
-            kind.log_action("task_kind.changed", user=by, data={"belongs_to": belongs_to})
+        task_kinds_seed(project=project)
+        if kind is not None:
+            if kind.pk is None:
+                kind = TaskKind.objects.get(project=project, preset=kind.preset)
+            kind = TaskKind.objects.select_for_update().get(pk=kind.pk)
+            if kind.belongs_to != belongs_to:
+                kind.belongs_to = belongs_to
+                kind.save(update_fields=["belongs_to", "updated_at"])
+                kind.log_action("task_kind.changed", user=by, data={"belongs_to": belongs_to})
+            return kind
+        name = " ".join(strip_control_characters(name or "").split())
+        if not name:
+            raise TrajectoryError(_("Give the kind of task a name."), field="name")
+        same = [
+            k
+            for k in TaskKind.objects.select_for_update().filter(project=project)
+            if k.label.casefold() == name.casefold()
+        ]
+        if same:
+            return same[0]
+        kind = TaskKind.objects.create(project=project, name=name[:150], belongs_to=belongs_to)
+        kind.log_action("task_kind.created", user=by, data={"belongs_to": belongs_to})
     return kind
 
 
 def role_task_add(
     *, trajectory: Trajectory, by, description: str, owner: str, mandate: str = "", kind=None
 ) -> RoleTask:
-    description = (description or "").strip()
+    description = strip_control_characters(description or "").strip()
+    mandate = strip_control_characters(mandate or "").strip()
     if not description:
-        raise TrajectoryError(_("Describe the task."))
+        raise TrajectoryError(_("Describe the task."), field="description")
     if owner not in RoleTask.Owner.values:
-        raise TrajectoryError(_("Choose who does the task."))
-    if owner == RoleTask.Owner.PROFESSIONAL and not trajectory.professional_id:
-        raise TrajectoryError(_("This trajectory has no professional."))
+        raise TrajectoryError(_("Choose who does the task."), field="owner")
     if kind is not None and kind.project_id != trajectory.project_id:
-        raise TrajectoryError(_("Choose a kind of task of this project."))
+        raise TrajectoryError(_("Choose a kind of task of this project."), field="kind")
     with transaction.atomic():
+        _writable(trajectory, _("This trajectory is closed: the role division is read-only."))
+        if owner == RoleTask.Owner.PROFESSIONAL and not trajectory.professional_id:
+            raise TrajectoryError(_("This trajectory has no professional."), field="owner")
+        same = (
+            _recent(RoleTask.objects.filter(trajectory=trajectory, created_by=by))
+            .filter(description=description[:300], owner=owner, kind=kind, mandate=mandate)
+            .first()
+        )
+        if same is not None:
+            return same
         task = RoleTask.objects.create(
             project_id=trajectory.project_id,
             trajectory=trajectory,
             kind=kind,
             description=description[:300],
             owner=owner,
-            mandate=mandate.strip(),
+            mandate=mandate,
             created_by=by,
         )
         trajectory.log_action(
@@ -577,32 +747,48 @@ def role_task_add(
 
 
 def role_task_remove(*, task: RoleTask, by) -> None:
+    """Remove a task; removing one that is already gone changes nothing."""
     with transaction.atomic():
         trajectory = task.trajectory
-        code = str(task.code)
-        task.delete()
-        trajectory.log_action("role_task.removed", user=by, data={"task": code})
+        _writable(trajectory, _("This trajectory is closed: the role division is read-only."))
+        deleted, _kinds = RoleTask.objects.filter(pk=task.pk).delete()
+        if deleted:
+            trajectory.log_action("role_task.removed", user=by, data={"task": str(task.code)})
 
 
 # --- Journal -------------------------------------------------------------------------
 
+# The journal form's date bounds (``core.forms.BoundedDateField``), kept for the API too.
+JOURNAL_YEARS_BACK = 2
 JOURNAL_FIELDS = ("on", "duration_minutes", "kind", "note", "mood", "visibility")
 
 
 def journal_add(*, trajectory: Trajectory, by, data: dict, via: str = "web") -> JournalEntry:
     """A contact in the journal; keeps ``Trajectory.last_contact_on`` up to date (the
-    follow-up's inactivity alert reads it)."""
+    follow-up's inactivity alert reads it). The same entry sent twice within a few
+    seconds (a double click) is written once."""
     _check_fields(data, JOURNAL_FIELDS)
-    if trajectory.status == Trajectory.Status.CLOSED:
-        raise TrajectoryError(_("This trajectory is closed: the journal is read-only."))
-    on = data.get("on") or timezone.localdate()
-    if on > timezone.localdate():
-        raise TrajectoryError(_("The date of a contact cannot be in the future."))
+    today = clock.today()
+    on = data.get("on") or today
+    if on > today:
+        raise TrajectoryError(_("The date of a contact cannot be in the future."), field="on")
     if on < trajectory.started_on:
-        raise TrajectoryError(_("The date is before the trajectory started."))
-    if data.get("visibility") == JournalEntry.Visibility.SHARED and not trajectory.professional_id:
-        raise TrajectoryError(_("This trajectory has no professional to share with."))
+        raise TrajectoryError(_("The date is before the trajectory started."), field="on")
+    earliest, _latest = date_bounds(years_back=JOURNAL_YEARS_BACK, years_ahead=0)
+    if on < earliest:
+        raise TrajectoryError(
+            _("Choose a date after %(date)s.") % {"date": earliest.strftime("%d/%m/%Y")},
+            field="on",
+        )
     with transaction.atomic():
+        _writable(trajectory, _("This trajectory is closed: the journal is read-only."))
+        if (
+            data.get("visibility") == JournalEntry.Visibility.SHARED
+            and not trajectory.professional_id
+        ):
+            raise TrajectoryError(
+                _("This trajectory has no professional to share with."), field="visibility"
+            )
         entry = JournalEntry(
             project_id=trajectory.project_id,
             trajectory=trajectory,
@@ -611,12 +797,22 @@ def journal_add(*, trajectory: Trajectory, by, data: dict, via: str = "web") -> 
         )
         try:
             entry.full_clean(exclude=["trajectory", "project", "author"])
-        except Exception as exc:  # ValidationError → a message for the caller
-            from django.core.exceptions import ValidationError
-
-            if isinstance(exc, ValidationError):
-                raise TrajectoryError(" ".join(exc.messages)) from exc
-            raise
+        except ValidationError as exc:
+            raise _clean_error(exc) from exc
+        same = (
+            _recent(JournalEntry.objects.filter(trajectory=trajectory, author=by))
+            .filter(
+                on=entry.on,
+                kind=entry.kind,
+                duration_minutes=entry.duration_minutes,
+                note=entry.note,
+                mood=entry.mood,
+                visibility=entry.visibility,
+            )
+            .first()
+        )
+        if same is not None:
+            return same
         entry.save()
         if trajectory.last_contact_on is None or on > trajectory.last_contact_on:
             trajectory.last_contact_on = on
@@ -642,18 +838,29 @@ def goal_add(
     level: int = 1,
     agreed_on: date | None = None,
 ) -> Goal:
-    title = " ".join((title or "").split())
+    title = " ".join(strip_control_characters(title or "").split())
+    description = strip_control_characters(description or "").strip()
     if not title:
-        raise TrajectoryError(_("Write the goal in a few words."))
+        raise TrajectoryError(_("Write the goal in a few words."), field="title")
     if level not in (1, 2, 3):
-        raise TrajectoryError(_("Choose a level."))
-    agreed_on = agreed_on or timezone.localdate()
+        raise TrajectoryError(_("Choose a level."), field="level")
+    agreed_on = agreed_on or clock.today()
+    if agreed_on > clock.today():
+        raise TrajectoryError(_("The date cannot be in the future."))
     with transaction.atomic():
+        _writable(trajectory, _("This trajectory is closed: its goals cannot change."))
+        same = (
+            _recent(Goal.objects.filter(trajectory=trajectory, created_by=by))
+            .filter(title=title[:200], description=description, level=level)
+            .first()
+        )
+        if same is not None:
+            return same
         goal = Goal.objects.create(
             project_id=trajectory.project_id,
             trajectory=trajectory,
             title=title[:200],
-            description=(description or "").strip(),
+            description=description,
             level=level,
             agreed_on=agreed_on,
             created_by=by,
@@ -666,19 +873,31 @@ def goal_add(
 
 
 def goal_set_level(*, goal: Goal, by, level: int, on: date | None = None, note: str = "") -> Goal:
+    """A goal reaches another level. The same change sent twice is recorded once."""
     if level not in (1, 2, 3):
-        raise TrajectoryError(_("Choose a level."))
-    on = on or timezone.localdate()
+        raise TrajectoryError(_("Choose a level."), field="level")
+    on = on or clock.today()
+    if on > clock.today():
+        raise TrajectoryError(_("The date cannot be in the future."), field="on")
     if on < goal.agreed_on:
-        raise TrajectoryError(_("The date is before the goal was agreed."))
-    if level == goal.level:
-        raise TrajectoryError(_("The goal is already at this level."))
+        raise TrajectoryError(_("The date is before the goal was agreed."), field="on")
+    note = strip_control_characters(note or "").strip()[:300]
     with transaction.atomic():
-        previous = goal.level
-        goal.level = level
-        goal.save(update_fields=["level", "updated_at"])
+        _writable(goal.trajectory, _("This trajectory is closed: its goals cannot change."))
+        locked = Goal.objects.select_for_update().get(pk=goal.pk)
+        if locked.level == level:
+            last = locked.changes.order_by("-on", "-pk").first()
+            if last is not None and last.level == level and last.on == on and last.note == note:
+                goal.level = level
+                return goal
+            raise TrajectoryError(
+                _("The goal is already at this level."), code="same_level", field="level"
+            )
+        previous = locked.level
+        goal.level = locked.level = level
+        locked.save(update_fields=["level", "updated_at"])
         GoalLevelChange.objects.create(
-            project_id=goal.project_id, goal=goal, level=level, on=on, note=note[:300], by=by
+            project_id=goal.project_id, goal=goal, level=level, on=on, note=note, by=by
         )
         goal.trajectory.log_action(
             "goal.level_changed",

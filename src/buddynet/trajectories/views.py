@@ -1,6 +1,6 @@
 """Pages of a trajectory: the list, the trajectory itself, its agreement (write, sign,
-PDF), the journal, goals towards autonomy and the role division. Every view of a
-trajectory is audited."""
+PDF), the journal, goals towards autonomy and the role division. Reading a trajectory
+is audited by the selector that hands it out (called with ``via`` on a GET)."""
 
 from __future__ import annotations
 
@@ -9,30 +9,27 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from buddynet.core.dashboard import chart
+from buddynet.core.errors import ServiceError
+from buddynet.core.formviews import ServiceFormView
 from buddynet.tenancy import policy
-from buddynet.tenancy.mixins import FilteredListMixin, ProjectPermissionMixin
+from buddynet.tenancy.mixins import (
+    FilteredListMixin,
+    ProjectPermissionMixin,
+    ProjectServiceFormView,
+)
 
 from . import forms, selectors, services
 from .models import Agreement, Level, Party, TaskKind, Trajectory
 from .pdf import agreement_pdf
-from .services import TrajectoryError
 
 VIEW_ANY = (policy.TRAJECTORIES_VIEW, policy.TRAJECTORIES_VIEW_OWN)
 JOURNAL_PREVIEW = 30
-
-
-class BadInputMixin:
-    """A form with errors answers 400, with everything typed kept and the errors shown."""
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
 
 class TrajectoryListView(ProjectPermissionMixin, FilteredListMixin, ListView):
@@ -48,32 +45,38 @@ class TrajectoryListView(ProjectPermissionMixin, FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_coordinator"] = self.can(policy.TRAJECTORIES_VIEW)
-        if context["is_coordinator"]:
+        coordinator = self.can(policy.TRAJECTORIES_VIEW)
+        context["is_coordinator"] = coordinator
+        trajectories = context["trajectories"]
+        for trajectory in trajectories:
+            trajectory.participant_name = selectors.participant_name_for(
+                trajectory=trajectory, user=self.request.user, coordinator=coordinator
+            )
+        if coordinator:
             # Quiet trajectories (nothing in the journal for longer than the project
             # allows) stand out in the list too: one query for the project's limit.
-            from buddynet.followup import clock
-            from buddynet.followup.selectors import RUNNING, inactivity_days
-
-            limit = inactivity_days([self.project.pk])[self.project.pk]
-            today = clock.today()
-            for trajectory in context["trajectories"]:
-                quiet = (today - (trajectory.last_contact_on or trajectory.started_on)).days
-                trajectory.days_quiet = (
-                    quiet if trajectory.status in RUNNING and quiet > limit else None
-                )
+            selectors.mark_quiet(trajectories)
         return context
 
 
 class TrajectoryMixin(ProjectPermissionMixin):
-    """A view about one trajectory the user may see (``code`` in the URL)."""
+    """A view about one trajectory the user may see (``code`` in the URL).
+
+    ``audit_trajectory``: a GET of this page reads the trajectory itself ("opened the
+    trajectory"); pages that read one part of it (agreement, goals, role division) say
+    so through that part's selector instead."""
 
     permission = VIEW_ANY
-    audit_action = "trajectory.viewed"
+    audit_trajectory = True
 
     def dispatch(self, request, *args, **kwargs):
         self._trajectory_code = kwargs.get("code")
         return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def reading(self) -> str | None:
+        """``"web"`` when this request reads the page (a GET), for the auditing selectors."""
+        return "web" if self.request.method == "GET" else None
 
     @property
     def trajectory(self) -> Trajectory:
@@ -83,6 +86,7 @@ class TrajectoryMixin(ProjectPermissionMixin):
                 user=self.request.user,
                 project=self.project,
                 code=self._trajectory_code,
+                via=self.reading if self.audit_trajectory else None,
             )
         return self._trajectory
 
@@ -97,17 +101,23 @@ class TrajectoryMixin(ProjectPermissionMixin):
     def trajectory_url(self, name: str = "trajectory_detail") -> str:
         return reverse(name, kwargs={"project": self.project.code, "code": self.trajectory.code})
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        # Every view of a trajectory is audited.
-        self.trajectory.log_action(self.audit_action, user=request.user)
-        return response
+    def get_back_url(self) -> str:
+        return self.trajectory_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["trajectory"] = self.trajectory
-        context["who"] = self.who
+        trajectory, who = self.trajectory, self.who
+        context["trajectory"] = trajectory
+        context["who"] = who
         context["back_url"] = self.trajectory_url()
+        # How this viewer may name the pair: the buddy sees the participant's first name.
+        context["participant_name"] = selectors.participant_name_for(
+            trajectory=trajectory, user=self.request.user, coordinator=who.coordinator
+        )
+        context["pair_name"] = selectors.pair_name_for(
+            trajectory=trajectory, user=self.request.user, coordinator=who.coordinator
+        )
+        context["back_label"] = context["pair_name"]
         return context
 
 
@@ -115,15 +125,11 @@ def progress_chart(goals) -> dict | None:
     if not goals:
         return None
     days, series = selectors.goal_progress(goals)
-    from django.utils.formats import date_format
-
     return chart(
         title=_("Goals: from 'the buddy does it' (1) to 'the participant does it alone' (3)"),
         label_heading=_("Date"),
         labels=[date_format(day, "SHORT_DATE_FORMAT") for day in days],
-        series=[
-            (title, [v if v is not None else None for v in values]) for title, values in series
-        ],
+        series=[(title, list(values)) for title, values in series],
         kind="line",
     )
 
@@ -162,17 +168,16 @@ class TrajectoryDetailView(TrajectoryMixin, TemplateView):
         return context
 
 
-class TrajectoryStatusView(TrajectoryMixin, BadInputMixin, FormView):
+class TrajectoryStatusView(TrajectoryMixin, ProjectServiceFormView):
     """The coordinator pauses an active trajectory or resumes a paused one."""
 
     permission = policy.TRAJECTORIES_MANAGE
     template_name = "trajectories/status_form.html"
     form_class = forms.StatusForm
+    title = gettext_lazy("Pause or resume")
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["current"] = self.trajectory.status
-        return kwargs
+        return {"current": self.trajectory.status}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -181,39 +186,66 @@ class TrajectoryStatusView(TrajectoryMixin, BadInputMixin, FormView):
         )
         return context
 
-    def form_valid(self, form):
-        try:
-            services.trajectory_set_status(
-                trajectory=self.trajectory,
-                to_status=form.cleaned_data["to_status"],
-                by=self.request.user,
-                reason=form.cleaned_data["reason"].strip(),
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("to_status") == self.trajectory.status:
+            # A second click on "pause" (or "resume"): it already happened.
+            messages.info(
+                request,
+                _("The trajectory is already %(status)s.")
+                % {"status": self.trajectory.get_status_display()},
             )
-        except TrajectoryError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
+            return redirect(self.trajectory_url())
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        services.trajectory_set_status(
+            trajectory=self.trajectory,
+            to_status=form.cleaned_data["to_status"],
+            by=self.request.user,
+            reason=form.cleaned_data["reason"].strip(),
+        )
         messages.success(
             self.request,
             _("The trajectory is now %(status)s.")
             % {"status": self.trajectory.get_status_display()},
         )
-        return redirect(self.trajectory_url())
+        return self.trajectory_url()
 
 
 # --- The agreement ---------------------------------------------------------------------
 
 
-class AgreementView(TrajectoryMixin, BadInputMixin, FormView):
+def signature_rows(version) -> list[tuple]:
+    """(party label, signature, the name as the document shows it) per party."""
+    if version is None:
+        return []
+    signatures = {s.party: s for s in version.signatures.all()}
+    rows = []
+    for party in version.parties:
+        signature = signatures.get(party)
+        shown = selectors.signed_name_for(signature) if signature else ""
+        rows.append((Party(party).label, signature, shown))
+    return rows
+
+
+class AgreementView(TrajectoryMixin, ProjectServiceFormView):
     """Read the current version, see who signed, sign it, download PDFs."""
 
     template_name = "trajectories/agreement.html"
     form_class = forms.SignForm
-    audit_action = "agreement.viewed"
+    audit_trajectory = False
+    title = gettext_lazy("Agreement")
+
+    def versions(self):
+        if not hasattr(self, "_versions"):
+            self._versions = selectors.agreement_versions(
+                trajectory=self.trajectory, user=self.request.user, via=self.reading
+            )
+        return self._versions
 
     def version(self):
-        if not hasattr(self, "_version"):
-            self._version = services.current_version(self.trajectory)
-        return self._version
+        versions = self.versions()
+        return versions[0] if versions else None
 
     def signable(self) -> list[tuple[str, str]]:
         version = self.version()
@@ -236,7 +268,7 @@ class AgreementView(TrajectoryMixin, BadInputMixin, FormView):
         return [(p, labels[p]) for p in version.parties if p in missing and p in allowed]
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "parties": self.signable()}
+        return {"parties": self.signable()}
 
     def get_initial(self):
         version = self.version()
@@ -247,30 +279,21 @@ class AgreementView(TrajectoryMixin, BadInputMixin, FormView):
         version = self.version()
         context["version"] = version
         if version is not None:
-            context["sections"] = services.split_sections(version.text)
-        versions = selectors.agreement_versions(trajectory=self.trajectory)
-        context["versions"] = versions
-        current = versions[0] if versions else None
-        signatures = {s.party: s for s in current.signatures.all()} if current else {}
-        context["parties"] = [
-            (Party(p).label, signatures.get(p)) for p in (current.parties if current else [])
-        ]
+            context["sections"] = services.split_sections(version.text, version.language)
+        context["versions"] = self.versions()
+        context["parties"] = signature_rows(version)
         context["signable"] = self.signable()
         return context
 
-    def form_valid(self, form):
-        try:
-            services.agreement_sign(
-                trajectory=self.trajectory,
-                party=form.cleaned_data["party"],
-                signed_name=form.cleaned_data["signed_name"],
-                shown_hash=form.cleaned_data["text_hash"],
-                by=self.request.user,
-                is_coordinator=self.who.coordinator,
-            )
-        except TrajectoryError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
+    def perform(self, form):
+        services.agreement_sign(
+            trajectory=self.trajectory,
+            party=form.cleaned_data["party"],
+            signed_name=form.cleaned_data["signed_name"],
+            shown_hash=form.cleaned_data["text_hash"],
+            by=self.request.user,
+            is_coordinator=self.who.coordinator,
+        )
         self.trajectory.refresh_from_db()
         if self.trajectory.status == Trajectory.Status.ACTIVE and not services.missing_parties(
             services.current_version(self.trajectory)
@@ -280,17 +303,28 @@ class AgreementView(TrajectoryMixin, BadInputMixin, FormView):
             )
         else:
             messages.success(self.request, _("Thank you: the signature is recorded."))
-        return redirect(self.trajectory_url("trajectory_agreement"))
+        return self.trajectory_url("trajectory_agreement")
 
 
-class AgreementEditView(TrajectoryMixin, BadInputMixin, FormView):
+class AgreementEditView(TrajectoryMixin, ProjectServiceFormView):
     permission = policy.TRAJECTORIES_MANAGE
     template_name = "trajectories/agreement_edit.html"
     form_class = forms.AgreementForm
-    audit_action = "agreement.viewed"
+    audit_trajectory = False
+    submit_label = gettext_lazy("Save the agreement")
+    intro = gettext_lazy(
+        "Write it together with the buddy, the participant and the professional, in plain "
+        "words. Be explicit about what the buddy does and does not do: no grey zones."
+    )
+
+    def versions(self):
+        if not hasattr(self, "_versions"):
+            self._versions = selectors.agreement_versions(
+                trajectory=self.trajectory, user=self.request.user, via=self.reading
+            )
+        return self._versions
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
         agreement = Agreement.objects.filter(trajectory=self.trajectory).first()
         if agreement is None:
             template = services.agreement_template_for(project=self.project)
@@ -299,30 +333,28 @@ class AgreementEditView(TrajectoryMixin, BadInputMixin, FormView):
                 project=self.project,
                 **template.section_values(),
             )
-        kwargs["instance"] = agreement
-        kwargs["has_professional"] = bool(self.trajectory.professional_id)
-        return kwargs
+        return {"instance": agreement, "has_professional": bool(self.trajectory.professional_id)}
 
     def get_context_data(self, **kwargs):
+        versions = self.versions()
+        version = versions[0] if versions else None
+        kwargs.setdefault(
+            "title", _("Change the agreement") if version else _("Write the agreement")
+        )
         context = super().get_context_data(**kwargs)
-        version = services.current_version(self.trajectory)
         context["version"] = version
-        context["signed_count"] = version.signatures.count() if version else 0
+        context["signed_count"] = len(version.signatures.all()) if version else 0
         return context
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {name: form.cleaned_data[name] for name in form.fields}
         before = services.current_version(self.trajectory)
-        try:
-            version = services.agreement_save(
-                trajectory=self.trajectory,
-                by=self.request.user,
-                data=data,
-                language=get_language() or "nl",
-            )
-        except TrajectoryError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
+        version = services.agreement_save(
+            trajectory=self.trajectory,
+            by=self.request.user,
+            data=data,
+            language=get_language() or "nl",
+        )
         if before is not None and version.pk == before.pk:
             messages.info(self.request, _("Nothing changed in the text: the signatures stay."))
         elif before is not None:
@@ -333,16 +365,15 @@ class AgreementEditView(TrajectoryMixin, BadInputMixin, FormView):
             )
         else:
             messages.success(self.request, _("The agreement is ready to be signed."))
-        return redirect(self.trajectory_url("trajectory_agreement"))
+        return self.trajectory_url("trajectory_agreement")
 
 
 class AgreementPdfView(TrajectoryMixin, TemplateView):
-    audit_action = "agreement.downloaded"
+    audit_trajectory = False
 
     def get(self, request, *args, **kwargs):
-        version = selectors.version_get(trajectory=self.trajectory, code=kwargs["version"])
-        self.trajectory.log_action(
-            self.audit_action, user=request.user, data={"version": version.number}
+        version = selectors.version_get(
+            trajectory=self.trajectory, code=kwargs["version"], user=request.user, via="web"
         )
         response = HttpResponse(agreement_pdf(version), content_type="application/pdf")
         response["Content-Disposition"] = (
@@ -354,12 +385,14 @@ class AgreementPdfView(TrajectoryMixin, TemplateView):
 # --- Journal ---------------------------------------------------------------------------
 
 
-class JournalCreateView(TrajectoryMixin, BadInputMixin, FormView):
+class JournalCreateView(TrajectoryMixin, ProjectServiceFormView):
     """One short form, on a phone, in under a minute."""
 
     permission = policy.JOURNAL_WRITE
     template_name = "trajectories/journal_form.html"
     form_class = forms.JournalForm
+    title = gettext_lazy("Write in the journal")
+    success_message = gettext_lazy("Saved in the journal. Thank you!")
 
     def check_writer(self):
         if not self.who.can_write_journal:
@@ -375,35 +408,34 @@ class JournalCreateView(TrajectoryMixin, BadInputMixin, FormView):
 
     def get_form_kwargs(self):
         return {
-            **super().get_form_kwargs(),
             "has_professional": bool(self.trajectory.professional_id),
+            "started_on": self.trajectory.started_on,
         }
 
-    def form_valid(self, form):
-        try:
-            services.journal_add(
-                trajectory=self.trajectory, by=self.request.user, data=dict(form.cleaned_data)
-            )
-        except TrajectoryError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved in the journal. Thank you!"))
-        return redirect(self.trajectory_url())
+    def perform(self, form):
+        services.journal_add(
+            trajectory=self.trajectory, by=self.request.user, data=dict(form.cleaned_data)
+        )
+        return self.trajectory_url()
 
 
 # --- Goals -----------------------------------------------------------------------------
 
 
-class GoalsView(TrajectoryMixin, TemplateView):
+class GoalsView(TrajectoryMixin, ServiceFormView):
     """The goals, their history and the chart; the buddy and coordinator add goals and
-    move their level."""
+    move their level. Two forms on one page: ``submit()`` runs whichever was sent."""
 
     template_name = "trajectories/goals.html"
-    audit_action = "goals.viewed"
+    audit_trajectory = False
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        goals = selectors.goals_for(trajectory=self.trajectory)
+        # Two forms of its own (``goal_form``, ``level_form``), no single ``form``.
+        kwargs.setdefault("title", _("Goals"))
+        context = super().get_context_data(form=None, **kwargs)
+        goals = selectors.goals_for(
+            trajectory=self.trajectory, user=self.request.user, via=self.reading
+        )
         context["goals"] = goals
         context["goal_chart"] = progress_chart(goals)
         context["levels"] = Level.choices
@@ -417,60 +449,58 @@ class GoalsView(TrajectoryMixin, TemplateView):
         if not self.who.can_change_goals:
             raise PermissionDenied
         if "goal" in request.POST:
-            form = forms.GoalLevelForm(request.POST)
-            if form.is_valid():
-                goal = selectors.goal_get(
-                    trajectory=self.trajectory, code=form.cleaned_data["goal"]
-                )
-                try:
-                    services.goal_set_level(
-                        goal=goal,
-                        by=request.user,
-                        level=form.cleaned_data["level"],
-                        on=form.cleaned_data["on"],
-                        note=form.cleaned_data["note"],
-                    )
-                except TrajectoryError as exc:
-                    form.add_error(None, str(exc))
-                else:
-                    messages.success(request, _("The new level is saved."))
-                    return redirect(self.trajectory_url("trajectory_goals"))
-            return self.render_to_response(self.get_context_data(level_form=form), status=400)
-        form = forms.GoalForm(request.POST)
-        if form.is_valid():
-            try:
-                services.goal_add(trajectory=self.trajectory, by=request.user, **form.cleaned_data)
-            except TrajectoryError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The goal is added."))
-                return redirect(self.trajectory_url("trajectory_goals"))
-        return self.render_to_response(self.get_context_data(goal_form=form), status=400)
+            self.form_name = "level_form"
+            return self.submit(forms.GoalLevelForm(request.POST), self.set_level)
+        self.form_name = "goal_form"
+        return self.submit(forms.GoalForm(request.POST), self.add_goal)
+
+    def set_level(self, form):
+        goal = selectors.goal_get(trajectory=self.trajectory, code=form.cleaned_data["goal"])
+        services.goal_set_level(
+            goal=goal,
+            by=self.request.user,
+            level=form.cleaned_data["level"],
+            on=form.cleaned_data["on"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(self.request, _("The new level is saved."))
+        return self.trajectory_url("trajectory_goals")
+
+    def add_goal(self, form):
+        services.goal_add(trajectory=self.trajectory, by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("The goal is added."))
+        return self.trajectory_url("trajectory_goals")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(**{self.form_name: form}), status=400)
 
 
 # --- Role division ---------------------------------------------------------------------
 
 
-class RoleDivisionView(TrajectoryMixin, TemplateView):
+class RoleDivisionView(TrajectoryMixin, ServiceFormView):
     template_name = "trajectories/role_division.html"
-    audit_action = "role_division.viewed"
+    audit_trajectory = False
 
     def kinds(self):
-        services.task_kinds_for(project=self.project)
+        # Seeded when the trajectory started (or by the migration): reading never writes.
         return TaskKind.objects.filter(project=self.project)
 
+    def get_form(self, data=None, files=None):
+        return forms.RoleTaskForm(
+            data, kinds=self.kinds(), has_professional=bool(self.trajectory.professional_id)
+        )
+
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", _("Role division"))
         context = super().get_context_data(**kwargs)
-        tasks = selectors.tasks_for(trajectory=self.trajectory)
+        tasks = selectors.tasks_for(
+            trajectory=self.trajectory, user=self.request.user, via=self.reading
+        )
         context["tasks"] = tasks
         context["out_of_role"] = [t for t in tasks if t.out_of_role]
-        if self.who.can_manage:
-            context.setdefault(
-                "form",
-                forms.RoleTaskForm(
-                    kinds=self.kinds(), has_professional=bool(self.trajectory.professional_id)
-                ),
-            )
+        if not self.who.can_manage:
+            context["form"] = None
         return context
 
     def post(self, request, *args, **kwargs):
@@ -478,64 +508,59 @@ class RoleDivisionView(TrajectoryMixin, TemplateView):
             raise PermissionDenied
         if "remove" in request.POST:
             task = selectors.task_get(trajectory=self.trajectory, code=request.POST["remove"])
-            services.role_task_remove(task=task, by=request.user)
-            messages.success(request, _("The task is removed."))
-            return redirect(self.trajectory_url("trajectory_tasks"))
-        form = forms.RoleTaskForm(
-            request.POST,
-            kinds=self.kinds(),
-            has_professional=bool(self.trajectory.professional_id),
-        )
-        if form.is_valid():
             try:
-                task = services.role_task_add(
-                    trajectory=self.trajectory, by=request.user, **form.cleaned_data
-                )
-            except TrajectoryError as exc:
-                form.add_error(None, str(exc))
+                services.role_task_remove(task=task, by=request.user)
+            except ServiceError as exc:
+                messages.error(request, str(exc))
             else:
-                if task.out_of_role:
-                    messages.warning(
-                        request,
-                        _(
-                            "The task is added, but it does not belong to this role: talk it "
-                            "through with the buddy and the professional."
-                        ),
-                    )
-                else:
-                    messages.success(request, _("The task is added."))
-                return redirect(self.trajectory_url("trajectory_tasks"))
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+                messages.success(request, _("The task is removed."))
+            return redirect(self.trajectory_url("trajectory_tasks"))
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        task = services.role_task_add(
+            trajectory=self.trajectory, by=self.request.user, **form.cleaned_data
+        )
+        if task.out_of_role:
+            messages.warning(
+                self.request,
+                _(
+                    "The task is added, but it does not belong to this role: talk it "
+                    "through with the buddy and the professional."
+                ),
+            )
+        else:
+            messages.success(self.request, _("The task is added."))
+        return self.trajectory_url("trajectory_tasks")
 
 
 # --- Project settings: the agreement template and the task kinds -----------------------
 
 
-class AgreementTemplateView(ProjectPermissionMixin, BadInputMixin, FormView):
+class AgreementTemplateView(ProjectServiceFormView):
     permission = policy.TRAJECTORIES_MANAGE
-    template_name = "trajectories/agreement_template.html"
+    template_name = "forms/form_page.html"
     form_class = forms.AgreementTemplateForm
+    title = gettext_lazy("Agreement template")
+    intro = gettext_lazy(
+        "Every new agreement starts from this text; the coordinator adapts it per "
+        "trajectory. Lists: one item per line."
+    )
+    success_message = gettext_lazy("The template is saved. New agreements start from this text.")
 
     def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "instance": services.agreement_template_for(project=self.project),
-        }
+        return {"instance": services.agreement_template_for(project=self.project)}
 
-    def form_valid(self, form):
+    def get_back_url(self):
+        return reverse("trajectory_list", kwargs={"project": self.project.code})
+
+    def perform(self, form):
         data = {name: form.cleaned_data[name] for name in form.fields}
-        try:
-            services.agreement_template_save(project=self.project, by=self.request.user, data=data)
-        except TrajectoryError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(
-            self.request, _("The template is saved. New agreements start from this text.")
-        )
-        return redirect(reverse("agreement_template", kwargs={"project": self.project.code}))
+        services.agreement_template_save(project=self.project, by=self.request.user, data=data)
+        return reverse("agreement_template", kwargs={"project": self.project.code})
 
 
-class TaskKindsView(ProjectPermissionMixin, BadInputMixin, FormView):
+class TaskKindsView(ProjectServiceFormView):
     permission = policy.TRAJECTORIES_MANAGE
     template_name = "trajectories/task_kinds.html"
     form_class = forms.TaskKindForm
@@ -543,37 +568,35 @@ class TaskKindsView(ProjectPermissionMixin, BadInputMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["kinds"] = services.task_kinds_for(project=self.project)
+        context["kinds"] = selectors.task_kinds(project=self.project)
         context["belongs_choices"] = TaskKind.Belongs.choices
         return context
 
     def post(self, request, *args, **kwargs):
         if "kind" in request.POST:
-            try:
-                kind = TaskKind.objects.get(project=self.project, code=request.POST["kind"])
-            except (TaskKind.DoesNotExist, ValueError, Exception):
+            # One row's "whose task is it?" (a preset may not be seeded yet: its key).
+            key = request.POST["kind"]
+            kind = next(
+                (k for k in selectors.task_kinds(project=self.project) if k.key == key), None
+            )
+            if kind is None:
                 messages.error(request, _("That kind of task does not exist."))
-                return redirect(self.request.path)
+                return redirect(request.path)
             try:
                 services.task_kind_save(
                     project=self.project,
                     by=request.user,
-                    name=kind.label,
                     belongs_to=request.POST.get("belongs_to", ""),
                     kind=kind,
                 )
-            except TrajectoryError as exc:
+            except ServiceError as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, _("Saved."))
-            return redirect(self.request.path)
+            return redirect(request.path)
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.task_kind_save(project=self.project, by=self.request.user, **form.cleaned_data)
-        except TrajectoryError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
+    def perform(self, form):
+        services.task_kind_save(project=self.project, by=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("The kind of task is added."))
-        return redirect(self.request.path)
+        return self.request.path

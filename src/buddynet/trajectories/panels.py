@@ -1,0 +1,65 @@
+"""Panels for the people's files: on a participant's file, their trajectory with their
+buddy; on a buddy's file, the trajectory with the participant they accompany.
+
+The participants and volunteers apps hold the registries (a higher app adds a panel to
+a file); these functions are what trajectories registers there. Each returns ``None``
+when the reader may not see trajectories of that project, else a dict with the
+``template`` and its context: the current trajectory (the newest open one) or else the
+last one, and the earlier ones.
+"""
+
+from __future__ import annotations
+
+from buddynet.tenancy import policy
+
+from . import selectors
+from .models import Trajectory
+
+TEMPLATE = "trajectories/_file_panel.html"
+LIMIT = 10
+
+
+def _rows(qs, *, user, access, project_id) -> dict | None:
+    if not access.has(policy.TRAJECTORIES_VIEW, project_id):
+        return None
+    trajectories = list(
+        qs.select_related("buddy", "participant", "project").order_by("-started_on", "-pk")[:LIMIT]
+    )
+    current = next((t for t in trajectories if t.status != Trajectory.Status.CLOSED), None)
+    if current is None and trajectories:
+        current = trajectories[0]
+    rows = [
+        {
+            "trajectory": t,
+            "pair": selectors.pair_name_for(trajectory=t, user=user, coordinator=True),
+            "current": t is current,
+        }
+        for t in trajectories
+    ]
+    return {"template": TEMPLATE, "current": current, "rows": rows}
+
+
+def participant_file_panel(*, participant, access, user) -> dict | None:
+    """The participant's trajectories, for their file: the buddy's name and a link."""
+    panel = _rows(
+        Trajectory.objects.filter(participant_id=participant.pk),
+        user=user,
+        access=access,
+        project_id=participant.project_id,
+    )
+    if panel is not None:
+        panel["about"] = "participant"
+    return panel
+
+
+def buddy_file_panel(*, buddy, access, user) -> dict | None:
+    """The buddy's trajectories, for their file: the participant's name and a link."""
+    panel = _rows(
+        Trajectory.objects.filter(buddy_id=buddy.pk),
+        user=user,
+        access=access,
+        project_id=buddy.project_id,
+    )
+    if panel is not None:
+        panel["about"] = "buddy"
+    return panel
