@@ -17,6 +17,13 @@ class FollowupConfig(AppConfig):
 
         post_save.connect(trajectory_saved, sender=Trajectory, dispatch_uid="followup_schedule")
 
+        # The quiet-trajectory rule lives in trajectories; its limit is our cadence's.
+        from buddynet.trajectories.selectors import register_quiet_limits
+
+        from .selectors import inactivity_days
+
+        register_quiet_limits(inactivity_days)
+
         # Plain words for this app's audit actions in the histories.
         from buddynet.core import audit_labels
 

@@ -15,31 +15,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
-from django.utils import timezone
 
-PROJECT_TZ = ZoneInfo("Europe/Brussels")
-TZID = "Europe/Brussels"
+from buddynet.core.clock import PROJECT_TZ, TZID, local, local_date, now, today
+
 HOLIDAY_COUNTRY = "BE"
 
-
-def now() -> datetime:
-    return timezone.now()
-
-
-def today() -> date:
-    """Today's date in Brussels, whatever zone is active for the request or the server."""
-    return timezone.now().astimezone(PROJECT_TZ).date()
-
-
-def local(moment: datetime) -> datetime:
-    return moment.astimezone(PROJECT_TZ)
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(PROJECT_TZ).date()
+# The Brussels date and time are core's (shared with trajectories); re-exported here.
+__all__ = ["PROJECT_TZ", "TZID", "local", "local_date", "now", "today"]
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

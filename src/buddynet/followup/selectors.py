@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django_scopes import scopes_disabled
 
@@ -19,7 +18,7 @@ from buddynet.participants.selectors import shares_with_referrer_q
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 from buddynet.trajectories.models import Trajectory
-from buddynet.trajectories.selectors import party_q
+from buddynet.trajectories.selectors import party_q, quiet_for, trajectories_quiet
 
 from . import clock
 from .models import Cadence, Closure, FollowUp, Signal
@@ -30,7 +29,6 @@ OPEN_TRAJECTORY = (
     Trajectory.Status.PAUSED,
     Trajectory.Status.CLOSING,
 )
-RUNNING = (Trajectory.Status.STARTING, Trajectory.Status.ACTIVE)
 DEFAULT_INACTIVITY_DAYS = Cadence._meta.get_field("inactivity_alert_days").default
 
 
@@ -235,29 +233,15 @@ def inactivity_days(project_ids) -> dict[int, int]:
 def inactive_trajectories(
     *, project_ids, today: date | None = None, trajectory_ids=None
 ) -> list[Trajectory]:
-    """THE quiet-trajectory rule of the follow-up (the list, the dashboard and the
-    trajectory panel all ask this one): running trajectories with nothing logged in the
-    journal for longer than the project allows (the last contact, or the start when
-    nothing was logged), each with ``days_quiet``. Two queries, whatever the number of
-    projects; ``trajectory_ids`` narrows it to some trajectories."""
+    """The quiet trajectories the follow-up shows (the list, the dashboard): the one
+    rule is ``trajectories.selectors.trajectories_quiet``, with the limit from this
+    app's cadence (registered in ``FollowupConfig.ready``); each with ``days_quiet``."""
     today = today or clock.today()
-    project_ids = list(project_ids)
-    if not project_ids:
-        return []
-    limits = inactivity_days(project_ids)
-    condition = Q()
-    for pid, days in limits.items():
-        condition |= Q(project_id=pid, last_logged__lt=today - timedelta(days=days))
-    qs = Trajectory.objects.filter(status__in=RUNNING)
+    qs = Trajectory.objects.all()
     if trajectory_ids is not None:
         qs = qs.filter(pk__in=trajectory_ids)
-    qs = (
-        _trajectory_related(qs)
-        .annotate(last_logged=Coalesce("last_contact_on", "started_on"))
-        .filter(condition)
-        .order_by("last_logged", "pk")
-    )
-    result = list(qs[:200])
+    quiet = trajectories_quiet(project_ids=project_ids, today=today, qs=_trajectory_related(qs))
+    result = list(quiet[:200])
     for trajectory in result:
         trajectory.days_quiet = (today - trajectory.last_logged).days
     return result
@@ -265,12 +249,7 @@ def inactive_trajectories(
 
 def is_inactive(trajectory: Trajectory, today: date | None = None) -> int | None:
     """Days without a journal entry when over the limit, else None (the same rule)."""
-    if trajectory.status not in RUNNING:
-        return None
-    quiet = inactive_trajectories(
-        project_ids=[trajectory.project_id], today=today, trajectory_ids=[trajectory.pk]
-    )
-    return quiet[0].days_quiet if quiet else None
+    return quiet_for(trajectory, today=today)
 
 
 # --- Signals --------------------------------------------------------------------------
