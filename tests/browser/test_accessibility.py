@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import format_violations, run_axe
 from tests.conftest import build_world
 from tests.factories import ParticipantFactory
+from tests.followup import factories as ff
 from tests.volunteers.factories import VacancyFactory
 
 pytestmark = pytest.mark.browser
@@ -161,12 +162,47 @@ def test_api_documentation_has_no_axe_violations(transactional_db, page, login):
     for lang in LANGUAGES:
         set_language(page, lang)
         page.goto("/api/v1/docs")
-        expect(page.locator(".opblock").first).to_be_visible()
+        expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)  # a big bundle
         expect(page.locator("html")).to_have_attribute("lang", lang)
         audit.scan("API documentation")
         page.locator(".opblock-summary-control").first.click()  # one operation opened
         expect(page.locator(".opblock-body").first).to_be_visible()
         audit.scan("API documentation, one operation open")
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("width", VIEWPORTS)
+def test_trajectory_pages_have_no_axe_violations(transactional_db, page, login, width):
+    """A running trajectory: its file, goals, journal and follow-up for the coordinator;
+    the buddy's dashboard and the boundary-signal form, empty and with its errors."""
+    world = build_world()
+    with scopes_disabled():
+        trajectory = ff.trajectory(world)
+    project = f"/p/{world.project.code}"
+    base = f"{project}/trajectories/{trajectory.code}"
+    page.set_viewport_size(VIEWPORTS[width])
+    login(world.coord)
+    audit = Audit(page)
+    for lang in LANGUAGES:
+        set_language(page, lang)
+        for label, path in [
+            ("trajectory list", f"{project}/trajectories/"),
+            ("trajectory", f"{base}/"),
+            ("goals", f"{base}/goals/"),
+            ("new journal entry", f"{base}/journal/new/"),
+            ("follow-up with a conversation due", f"{project}/follow-up/"),
+            ("dashboard with a trajectory", "/"),
+        ]:
+            audit.visit(path, label)
+    page.context.clear_cookies()
+    login(world.buddy_user)
+    for lang in LANGUAGES:
+        set_language(page, lang)
+        audit.visit("/", "buddy dashboard with a trajectory")
+        audit.visit(f"{base}/signal/", "boundary-signal form")
+        with page.expect_navigation():
+            page.locator("main form[method=post] button[type=submit]").last.click()
+        audit.scan("boundary-signal form with errors")
     audit.assert_clean()
 
 
@@ -278,8 +314,11 @@ def test_keyboard_focus_outline_has_contrast(transactional_db, page, login, sele
 
 
 def test_focus_outline_on_nav_links_and_button_labels(transactional_db, page, login):
-    """A nav link in the project menu and a radio drawn as a button (.btn-check)."""
+    """A nav link in the project menu, one in the main menu, and a radio drawn as a
+    button (.btn-check: the label shows the focus of its hidden input)."""
     world = build_world()
+    with scopes_disabled():
+        trajectory = ff.trajectory(world)
     login(world.coord)
     page.goto(f"/p/{world.project.code}/participants/")
     page.keyboard.press("Tab")
@@ -287,3 +326,11 @@ def test_focus_outline_on_nav_links_and_button_labels(transactional_db, page, lo
     assert_focus_outline_visible(page)
     page.locator("header .nav-link").first.focus()
     assert_focus_outline_visible(page)
+
+    page.context.clear_cookies()
+    login(world.buddy_user)
+    page.goto(f"/p/{world.project.code}/trajectories/{trajectory.code}/signal/")
+    page.keyboard.press("Tab")
+    page.locator("input.btn-check").first.focus()
+    result = assert_focus_outline_visible(page)
+    assert result["tag"].startswith("LABEL"), result
