@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from tests.browser.conftest import format_violations, run_axe
+from tests.browser.conftest import assert_no_axe_violations, format_violations, run_axe
 from tests.conftest import build_world
 from tests.factories import ParticipantFactory
 from tests.followup import factories as ff
@@ -69,6 +69,19 @@ class Audit:
     def assert_clean(self) -> None:
         assert self.scanned
         assert not self.failures, "\n\n".join(self.failures)
+
+
+def test_the_checker_finds_and_names_a_violation(page):
+    """The axe helper really runs and its message says rule, impact and where."""
+    page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" class="no-alt">'
+        "</main></body></html>"
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_no_axe_violations(page)
+    message = str(failure.value)
+    assert "image-alt [critical]" in message and "img" in message, message
 
 
 def role_pages(world, role: str) -> list[tuple[str, str]]:
