@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Vendor the front-end assets buddynet serves itself (no CDN; strict CSP with
-# script-src 'self') from the npm registry into src/buddynet/static/vendor/.
+# script-src 'self') from the npm registry into src/buddynet/static/vendor/, and
+# the assets only the browser tests use (axe-core, the accessibility checker) into
+# tests/browser/vendor/, so they are never served in production.
 #
 # Re-runnable: every run fetches the pinned tarballs with `npm pack` into a temp
 # dir, checks each tarball against its pinned sha512 integrity, stages only the
 # distribution files we need, strips sourceMappingURL comments (the .map files
 # are not vendored, and Django/whitenoise manifest storage fails on a reference
 # to a missing file), checks that every url(...) in the copied CSS resolves to a
-# copied file and that nothing points at an external host, then replaces
+# copied file and that nothing points at an external host (for the served
+# assets; axe-core's own code legitimately mentions @import), then replaces
 # vendor/<package>/ and vendor/VERSIONS.txt. Other files under vendor/ are left
 # alone. The output is deterministic: a re-run gives a byte-identical tree.
+# Each destination ("static" or "tests") gets its own VERSIONS.txt.
 #
 # To upgrade a package: change its version and integrity below
 # (`npm view <pkg>@<version> dist.integrity`), run this script, review the diff.
@@ -24,13 +28,25 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/src/buddynet/static/vendor"
+TEST_VENDOR="$ROOT/tests/browser/vendor"
 
-# name|exact version|npm dist.integrity of the tarball
+# destination key -> directory
+dest_dir() {
+  case "$1" in
+    static) echo "$VENDOR" ;;
+    tests) echo "$TEST_VENDOR" ;;
+    *) die "unknown destination '$1'" ;;
+  esac
+}
+
+# name|exact version|npm dist.integrity of the tarball|destination (static or tests)
 PACKAGES=(
-  "bootstrap|5.3.9|sha512-20cU0rcfw8WdxtVbmfU+xT2EjvVTw9Ror/h1Qvd7DXCujRg8OO9mdBCsmTHdJFf3BuadmBNJtgIuUXsBqSkk/w=="
-  "bootstrap-icons|1.13.2|sha512-fAU1Ly3dH7hwRg+CB8EZ0Vl0fF80zgXHeUVJyfUOKzoURr+TbwISbCW5tKUoQLERaWYG2emTCybcPbD96hdD1A=="
-  "chart.js|4.6.1|sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g=="
-  "htmx.org|2.0.11|sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
+  "bootstrap|5.3.9|sha512-20cU0rcfw8WdxtVbmfU+xT2EjvVTw9Ror/h1Qvd7DXCujRg8OO9mdBCsmTHdJFf3BuadmBNJtgIuUXsBqSkk/w==|static"
+  "bootstrap-icons|1.13.2|sha512-fAU1Ly3dH7hwRg+CB8EZ0Vl0fF80zgXHeUVJyfUOKzoURr+TbwISbCW5tKUoQLERaWYG2emTCybcPbD96hdD1A==|static"
+  "chart.js|4.6.1|sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g==|static"
+  "htmx.org|2.0.11|sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==|static"
+  # Test-only: the accessibility checker the browser tests inject (tests/browser/conftest.py).
+  "axe-core|4.10.3|sha512-Xm7bpRXnDSX2YE2YFfBk2FnF0ep6tmG7xPh8iHee8MIcrgq762Nkce856dYtJYLkuIoYZvGfTs/PbZhideTcEg==|tests"
 )
 
 # name|path inside the tarball's package/|destination relative to vendor/<name>/
@@ -46,6 +62,8 @@ FILES=(
   "chart.js|dist/chart.umd.min.js|chart.umd.min.js"
   "htmx.org|LICENSE|LICENSE"
   "htmx.org|dist/htmx.min.js|htmx.min.js"
+  "axe-core|LICENSE|LICENSE"
+  "axe-core|axe.min.js|axe.min.js"
 )
 
 log() { printf 'vendor_static: %s\n' "$*" >&2; }
@@ -62,7 +80,7 @@ mkdir -p "$STAGE"
 
 # --- 1. fetch and verify the tarballs -------------------------------------
 for entry in "${PACKAGES[@]}"; do
-  IFS='|' read -r name version integrity <<<"$entry"
+  IFS='|' read -r name version integrity _ <<<"$entry"
   log "npm pack $name@$version"
   mkdir -p "$TMP/pack/$name" "$TMP/src/$name"
   (cd "$TMP/pack/$name" && npm pack "$name@$version" --json --ignore-scripts \
@@ -91,10 +109,18 @@ PY
 done
 
 # --- 2. stage the files we serve --------------------------------------------
+package_dest() {
+  local entry n
+  for entry in "${PACKAGES[@]}"; do
+    IFS='|' read -r n _ _ d <<<"$entry"
+    [[ "$n" == "$1" ]] && { echo "$d"; return; }
+  done
+  die "$1 is in FILES but not in PACKAGES"
+}
 for entry in "${FILES[@]}"; do
   IFS='|' read -r name src dest <<<"$entry"
   from="$TMP/src/$name/package/$src"
-  to="$STAGE/$name/$dest"
+  to="$STAGE/$(package_dest "$name")/$name/$dest"
   [[ -f "$from" ]] || die "$name: $src not found in the tarball"
   mkdir -p "$(dirname "$to")"
   cp "$from" "$to"
@@ -113,7 +139,9 @@ done
 # --- 3. check the staged tree -----------------------------------------------
 # Every url(...) in CSS must be data: or a relative path to a staged file; no
 # @import; no sourceMappingURL left; nothing pointing at a CDN or font host.
-python3 - "$STAGE" <<'PY'
+# Only the served tree is checked: the test-only axe-core parses stylesheets itself
+# and so contains "@import" as a string; it is never served.
+python3 - "$STAGE/static" <<'PY'
 import pathlib, re, sys
 
 stage = pathlib.Path(sys.argv[1])
@@ -143,30 +171,40 @@ if problems:
     sys.exit("vendor_static: ERROR:\n  " + "\n  ".join(problems))
 PY
 
-# --- 4. VERSIONS.txt --------------------------------------------------------
-{
-  echo "# Vendored front-end assets. Generated by scripts/vendor_static.sh -- do not edit."
-  echo "# Source: npm registry tarballs (npm pack), checked against the pinned sha512 integrity."
-  echo "# sourceMappingURL comments are stripped from CSS/JS; hashes are of the files as vendored."
-  echo "# Verify: cd src/buddynet/static/vendor && grep -E '^[0-9a-f]{64}  ' VERSIONS.txt | sha256sum -c -"
-  for entry in "${PACKAGES[@]}"; do
-    IFS='|' read -r name version integrity <<<"$entry"
-    echo
-    echo "$name@$version  $integrity"
-    (cd "$STAGE" && find "$name" -type f | LC_ALL=C sort | xargs sha256sum)
-  done
-} >"$STAGE/VERSIONS.txt"
+# --- 4. VERSIONS.txt, one per destination -----------------------------------
+for key in static tests; do
+  [[ -d "$STAGE/$key" ]] || continue
+  dir="$(dest_dir "$key")"
+  {
+    echo "# Vendored front-end assets. Generated by scripts/vendor_static.sh -- do not edit."
+    echo "# Source: npm registry tarballs (npm pack), checked against the pinned sha512 integrity."
+    echo "# sourceMappingURL comments are stripped from CSS/JS; hashes are of the files as vendored."
+    echo "# Verify: cd ${dir#"$ROOT"/} && grep -E '^[0-9a-f]{64}  ' VERSIONS.txt | sha256sum -c -"
+    for entry in "${PACKAGES[@]}"; do
+      IFS='|' read -r name version integrity d <<<"$entry"
+      [[ "$d" == "$key" ]] || continue
+      echo
+      echo "$name@$version  $integrity"
+      (cd "$STAGE/$key" && find "$name" -type f | LC_ALL=C sort | xargs sha256sum)
+    done
+  } >"$STAGE/$key/VERSIONS.txt"
+done
 
 # --- 5. install: replace only the directories this script owns ---------------
-mkdir -p "$VENDOR"
-for entry in "${PACKAGES[@]}"; do
-  IFS='|' read -r name _ _ <<<"$entry"
-  rm -rf "$VENDOR/$name"
-  cp -R "$STAGE/$name" "$VENDOR/$name"
+for key in static tests; do
+  [[ -d "$STAGE/$key" ]] || continue
+  dir="$(dest_dir "$key")"
+  mkdir -p "$dir"
+  for entry in "${PACKAGES[@]}"; do
+    IFS='|' read -r name _ _ d <<<"$entry"
+    [[ "$d" == "$key" ]] || continue
+    rm -rf "${dir:?}/$name"
+    cp -R "$STAGE/$key/$name" "$dir/$name"
+  done
+  cp "$STAGE/$key/VERSIONS.txt" "$dir/VERSIONS.txt"
+  (cd "$dir" && grep -E '^[0-9a-f]{64}  ' VERSIONS.txt | sha256sum --quiet -c -) \
+    || die "installed files in $dir do not match VERSIONS.txt"
 done
-cp "$STAGE/VERSIONS.txt" "$VENDOR/VERSIONS.txt"
-(cd "$VENDOR" && grep -E '^[0-9a-f]{64}  ' VERSIONS.txt | sha256sum --quiet -c -) \
-  || die "installed files do not match VERSIONS.txt"
 
 # --- 6. optional: run the tree through manifest static storage ----------------
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
@@ -200,14 +238,17 @@ else
   log "self-check: collectstatic skipped (no Django at $PYTHON or VENDOR_SKIP_COLLECTSTATIC=1)"
 fi
 
-log "done (bytes, path under ${VENDOR#"$ROOT"/}):"
-(
-  cd "$VENDOR"
-  names=()
-  for entry in "${PACKAGES[@]}"; do
-    IFS='|' read -r name _ _ <<<"$entry"
-    names+=("$name")
-  done
-  find "${names[@]}" VERSIONS.txt -type f -printf '%s\t%p\n' | LC_ALL=C sort -k2
-  find "${names[@]}" VERSIONS.txt -type f -printf '%s\n' | awk '{t += $1} END {printf "%d\ttotal\n", t}'
-) >&2
+for key in static tests; do
+  dir="$(dest_dir "$key")"
+  log "done (bytes, path under ${dir#"$ROOT"/}):"
+  (
+    cd "$dir"
+    names=()
+    for entry in "${PACKAGES[@]}"; do
+      IFS='|' read -r name _ _ d <<<"$entry"
+      [[ "$d" == "$key" ]] && names+=("$name")
+    done
+    find "${names[@]}" VERSIONS.txt -type f -printf '%s\t%p\n' | LC_ALL=C sort -k2
+    find "${names[@]}" VERSIONS.txt -type f -printf '%s\n' | awk '{t += $1} END {printf "%d\ttotal\n", t}'
+  ) >&2
+done

@@ -6,7 +6,7 @@ Authentication: the browser session (with CSRF on writes) or a personal API toke
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.security import HttpBearer, SessionAuth
 
 from buddynet.core.api import install_exception_handlers
@@ -38,6 +38,9 @@ api = NinjaAPI(
     ),
     auth=[BearerToken(), Session()],
     urls_namespace="api-1.0.0",
+    # Without deep links Swagger UI renders an operation's path as plain text, not as a
+    # link inside the operation's button (a nested control screen readers cannot reach).
+    docs=Swagger(settings={"deepLinking": False}),
 )
 
 

@@ -42,6 +42,22 @@ def is_checkbox(field) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
 
 
+@register.filter
+def is_choice_group(field) -> bool:
+    """Radio buttons or check boxes: a group of inputs, asked as one question (a
+    fieldset with the question as its legend)."""
+    return isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
+@register.filter
+def input_id(field) -> str:
+    """The id of the input a link to this field should land on: the field's own input,
+    or the first option of a radio/check-box group (whose container is not focusable)."""
+    if is_choice_group(field):
+        return f"{field.auto_id}_0"
+    return field.auto_id
+
+
 @register.simple_tag
 def data_table_rows(rows) -> str:
     return format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows)
