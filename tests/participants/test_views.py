@@ -175,7 +175,9 @@ def test_public_signup_plain_page_and_spam_protection(world, client):
     with scopes_disabled():
         person = Participant.objects.get(last_name="Zelf")
         assert person.source == "self" and person.town == "Gent"
-        assert services.consent_given(person, consent.SUPPORT)
+        # The box says "keep my details to contact me": that, and not support by a buddy.
+        assert services.consent_given(person, consent.KEEP_IN_TOUCH)
+        assert not services.consent_given(person, consent.SUPPORT)
     for _ in range(6):
         last = client.post(url, {**data, "last_name": "Herhaald"})
     assert last.status_code == 429
