@@ -23,7 +23,7 @@ def town_for(postcode: str) -> str:
 def postcode_problem(postcode: str) -> str | None:
     """Why ``postcode`` is not a Belgian postcode we know (None when it is one)."""
     if not (postcode.isdigit() and len(postcode) == 4):
-        return _("%(value)s is not a postcode. Use four digits, for example 9000.") % {
+        return _("%(value)s is not a Belgian postcode. Use four digits, for example 9000.") % {
             "value": postcode
         }
     if geo.by_postcode(postcode) is None:

@@ -50,15 +50,18 @@ HELP_OLDER = [
 YOUNG_UNTIL, OLDER_FROM = 25, 65
 
 
-def help_request_for(*, age: int | None, household_size: int, rng) -> str:
-    """A help request that fits the person's age and household."""
+def help_request_for(*, age: int | None, household_size: int, pick: int) -> str:
+    """A help request that fits the person's age and household (``pick`` chooses among
+    the fitting ones; the seed's random stream is left as it was)."""
     if age is not None and age < YOUNG_UNTIL:
-        return rng.choice(HELP_YOUNG)
-    if household_size > 1:
-        return rng.choice(HELP_FAMILY)
-    if age is not None and age >= OLDER_FROM:
-        return rng.choice(HELP_OLDER)
-    return rng.choice(HELP_ADULT)
+        pool = HELP_YOUNG
+    elif household_size > 1:
+        pool = HELP_FAMILY
+    elif age is not None and age >= OLDER_FROM:
+        pool = HELP_OLDER
+    else:
+        pool = HELP_ADULT
+    return pool[pick % len(pool)]
 
 
 def _pick(rng, pairs):
@@ -92,7 +95,7 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
         status = participant.status
         age = today.year - participant.birth_year if participant.birth_year else None
         participant.help_request = help_request_for(
-            age=age, household_size=participant.household_size, rng=rng
+            age=age, household_size=participant.household_size, pick=participant.pk
         )
         if participant.referred_by_id is None:
             participant.source = rng.choice(
