@@ -123,7 +123,7 @@ def _waiting_out(row: selectors.WaitingRow) -> dict:
     }
 
 
-class ReferralIn(Schema):
+class ParticipantReferralIn(Schema):
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
     phone: str = Field("", max_length=40)
@@ -140,7 +140,7 @@ class ReferralIn(Schema):
     person_agrees: bool
 
 
-class ContactIn(Schema):
+class ParticipantContactIn(Schema):
     contacted_on: date
     kind: ContactMoment.Kind
     outcome: ContactMoment.Outcome
@@ -215,7 +215,7 @@ def waiting_list(request, code: uuid.UUID, reason: str | None = None, q: str | N
     response={201: ParticipantCreatedOut},
     summary="Refer a person or family to the project",
 )
-def referral_create(request, code: uuid.UUID, payload: ReferralIn):
+def referral_create(request, code: uuid.UUID, payload: ParticipantReferralIn):
     here = endpoint_here(request, code, policy.PARTICIPANTS_REFER)
     if not payload.person_agrees:
         raise ParticipantError(
@@ -237,7 +237,7 @@ def referral_create(request, code: uuid.UUID, payload: ReferralIn):
     response={201: ParticipantCreatedOut},
     summary="Log a keep-warm contact with someone on the waiting list",
 )
-def contact_create(request, code: uuid.UUID, participant: uuid.UUID, payload: ContactIn):
+def contact_create(request, code: uuid.UUID, participant: uuid.UUID, payload: ParticipantContactIn):
     here = endpoint_here(request, code, policy.PARTICIPANTS_CHANGE)
     obj = selectors.participant_get_for_user(
         access=here.access, user=here.user, project=here.project, code=participant
