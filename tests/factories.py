@@ -105,6 +105,24 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     health_notes = "Geheime gezondheidsinfo"
 
 
+class SelfSignupFactory(ParticipantFactory):
+    """Someone who signed up on the public page and was not yet seen for an intake."""
+
+    source = Participant.Source.SELF
+    status = Participant.Status.REFERRED
+    referred_by = None
+    waiting_since = None
+    health_notes = ""
+    phone = "0470 12 34 56"
+
+
+class MatchedParticipantFactory(ParticipantFactory):
+    """Someone who already has a buddy."""
+
+    status = Participant.Status.MATCHED
+    matched_on = factory.LazyFunction(lambda: timezone.localdate())
+
+
 def share_with_referrer(participant, *, by) -> None:
     """The participant agrees that their referrer follows their progress (the
     professional in their trajectory sees it only while this consent holds)."""

@@ -338,7 +338,7 @@ JARGON = re.compile(
 
 
 def test_public_signup_works_on_a_phone_in_plain_language(
-    transactional_db, page, events, screenshot_dir
+    transactional_db, page, login, events, screenshot_dir
 ):
     world = build_world()
     project = world.project
@@ -412,7 +412,17 @@ def test_public_signup_works_on_a_phone_in_plain_language(
         assert person.status == Participant.Status.REFERRED
         assert person.postcode == "9050" and person.town  # town from the postcode
         purposes = list(person.consent_records.values_list("purpose", "given"))
-    assert purposes == [(consent.SUPPORT, True)]
+    # The box says "keep my details to contact me": that purpose only; support by a
+    # buddy is asked at the intake.
+    assert purposes == [(consent.KEEP_IN_TOUCH, True)]
+
+    # The coordinator sees a sign-up, not a referral, and no waiting list yet.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(world.coord)
+    page.goto(f"/p/{project.code}/participants/{person.code}/")
+    expect(page.locator("main h2").first).to_contain_text(nl("signed up themselves"))
+    expect(page.locator("main h2 .badge")).not_to_contain_text(nl("referred"))
+    shot(page, screenshot_dir, "file-self-registered")
     # The form with errors answers 400 on purpose; Chromium logs that status. Nothing else.
     events.console_errors = [
         e for e in events.console_errors if not ("status of 400" in e and url in e)

@@ -175,7 +175,9 @@ def test_public_signup_plain_page_and_spam_protection(world, client):
     with scopes_disabled():
         person = Participant.objects.get(last_name="Zelf")
         assert person.source == "self" and person.town == "Gent"
-        assert services.consent_given(person, consent.SUPPORT)
+        # The box says "keep my details to contact me": that, and not support by a buddy.
+        assert services.consent_given(person, consent.KEEP_IN_TOUCH)
+        assert not services.consent_given(person, consent.SUPPORT)
     for attempt in range(6):
         # Different people each time: the same sign-up twice is answered once, not
         # counted twice (core.idempotency).

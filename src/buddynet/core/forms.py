@@ -14,6 +14,25 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+def town_for(postcode: str) -> str:
+    """The town (Dutch name) of a known Belgian postcode; "" when unknown or empty."""
+    municipality = geo.by_postcode(postcode) if postcode else None
+    return municipality.name_nl if municipality else ""
+
+
+def postcode_problem(postcode: str) -> str | None:
+    """Why ``postcode`` is not a Belgian postcode we know (None when it is one)."""
+    if not (postcode.isdigit() and len(postcode) == 4):
+        return _("%(value)s is not a Belgian postcode. Use four digits, for example 9000.") % {
+            "value": postcode
+        }
+    if geo.by_postcode(postcode) is None:
+        return _("%(value)s is not a Belgian postcode we know. Check the number.") % {
+            "value": postcode
+        }
+    return None
+
+
 class PostcodeMixin:
     """A Belgian postcode, checked against the bundled municipality list; the town is
     then filled in from it, so nobody types it twice."""
@@ -22,16 +41,13 @@ class PostcodeMixin:
         postcode = (self.cleaned_data.get("postcode") or "").strip()
         if not postcode:
             return postcode
-        if not (postcode.isdigit() and len(postcode) == 4) or geo.by_postcode(postcode) is None:
-            raise forms.ValidationError(
-                _("%(value)s is not a Belgian postcode. Use four digits, for example 9000."),
-                params={"value": postcode},
-            )
+        problem = postcode_problem(postcode)
+        if problem:
+            raise forms.ValidationError(problem, code="postcode")
         return postcode
 
     def town_for(self, postcode: str) -> str:
-        municipality = geo.by_postcode(postcode) if postcode else None
-        return municipality.name_nl if municipality else ""
+        return town_for(postcode)
 
 
 # --- Dates with sane bounds ----------------------------------------------------------

@@ -1,20 +1,27 @@
+"""The participants API: the list, one file, the waiting list, referrals and contacts.
+
+Every endpoint resolves its project with ``endpoint_here``; broken rules raise the
+app's ``ParticipantError`` and the API's one exception handler answers them. One file
+shows exactly what the page shows to the same person (``selectors.participant_shape``).
+"""
+
 import uuid
 from datetime import date
 
-from django.core.exceptions import ValidationError
-from ninja import Router, Schema
-from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
-from pydantic import Field
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field, field_validator
 
-from buddynet.core import geo
+from buddynet.core.api import LazyPage, Pagination
+from buddynet.core.forms import date_bounds
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
-from buddynet.tenancy.api import project_for_api
+from buddynet.tenancy.api import endpoint_here
 
 from . import selectors, services
 from .models import ContactMoment, Participant
-from .selectors import participant_get_for_user, participant_list_for_user
+from .services import ParticipantError
 
 router = Router(tags=["participants"])
 
@@ -30,7 +37,9 @@ def _progress_shared(obj, context) -> bool:
     )
 
 
-class ParticipantOut(Schema):
+class ParticipantRowOut(Schema):
+    """One row of the participants list (the list page shows the same columns)."""
+
     code: uuid.UUID
     first_name: str
     last_name: str
@@ -45,41 +54,39 @@ class ParticipantOut(Schema):
 
     @staticmethod
     def resolve_status(obj, context) -> str:
-        if isinstance(obj, dict):  # already masked by the detail endpoint
-            return obj["status"]
         return obj.status if _progress_shared(obj, context) else NOT_SHARED
 
     @staticmethod
     def resolve_waiting_since(obj, context) -> date | None:
-        if isinstance(obj, dict):
-            return obj["waiting_since"]
         return obj.waiting_since if _progress_shared(obj, context) else None
 
 
-class ParticipantDetailOut(ParticipantOut):
+class ParticipantFileOut(Schema):
+    """One file. A field this person may not see on the page is null here too."""
+
+    code: uuid.UUID
+    first_name: str
+    last_name: str
     help_request: str
-    languages: list[str]
-    last_contact_on: date | None
-    next_contact_due: date | None
-    health_notes: str | None
-    position: int | None
-    estimated_wait_months: float | None
+    status: str = NOT_SHARED
+    referred_on: date | None = None
+    waiting_since: date | None = None
+    position: int | None = None
+    estimated_wait_months: float | None = None
+    source: str | None = None
+    town: str | None = None
+    postcode: str | None = None
+    household_size: int | None = None
+    languages: list[str] | None = None
+    urgency: str | None = None
+    phase: str | None = None
+    last_contact_on: date | None = None
+    next_contact_due: date | None = None
+    health_notes: str | None = None
+    origin_notes: str | None = None
 
 
-def _waiting_row(obj, context):
-    """The place, estimate and flags of one row, from what the endpoint computed once."""
-    request = context["request"]
-    cached = getattr(obj, "_waiting_row", None)
-    if cached is None:
-        project, positions, matches = request._buddynet_waiting
-        cached = selectors.waiting_rows(
-            [obj], project=project, positions=positions, matches=matches
-        )[0]
-        obj._waiting_row = cached
-    return cached
-
-
-class WaitingOut(Schema):
+class WaitingRowOut(Schema):
     position: int | None
     code: uuid.UUID
     first_name: str
@@ -95,39 +102,28 @@ class WaitingOut(Schema):
     contact_overdue_days: int | None
     flagged_no_contact: bool
 
-    @staticmethod
-    def resolve_position(obj, context) -> int | None:
-        return _waiting_row(obj, context).position
 
-    @staticmethod
-    def resolve_days_waiting(obj, context) -> int:
-        return _waiting_row(obj, context).days_waiting
-
-    @staticmethod
-    def resolve_estimated_wait_months(obj, context) -> float | None:
-        estimate = _waiting_row(obj, context).estimate
-        return estimate.months if estimate else None
-
-    @staticmethod
-    def resolve_estimated_wait_low_months(obj, context) -> float | None:
-        estimate = _waiting_row(obj, context).estimate
-        return estimate.low_months if estimate else None
-
-    @staticmethod
-    def resolve_estimated_wait_high_months(obj, context) -> float | None:
-        estimate = _waiting_row(obj, context).estimate
-        return estimate.high_months if estimate else None
-
-    @staticmethod
-    def resolve_contact_overdue_days(obj, context) -> int | None:
-        return _waiting_row(obj, context).contact_overdue_days
-
-    @staticmethod
-    def resolve_flagged_no_contact(obj, context) -> bool:
-        return _waiting_row(obj, context).flagged
+def _waiting_out(row: selectors.WaitingRow) -> dict:
+    p, estimate = row.participant, row.estimate
+    return {
+        "position": row.position,
+        "code": p.code,
+        "first_name": p.first_name,
+        "last_name": p.last_name,
+        "urgency": p.urgency,
+        "waiting_reason": p.waiting_reason,
+        "waiting_since": p.waiting_since,
+        "days_waiting": row.days_waiting,
+        "estimated_wait_months": estimate.months if estimate else None,
+        "estimated_wait_low_months": estimate.low_months if estimate else None,
+        "estimated_wait_high_months": estimate.high_months if estimate else None,
+        "next_contact_due": p.next_contact_due,
+        "contact_overdue_days": row.contact_overdue_days,
+        "flagged_no_contact": row.flagged,
+    }
 
 
-class ReferralIn(Schema):
+class ParticipantReferralIn(Schema):
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
     phone: str = Field("", max_length=40)
@@ -144,133 +140,111 @@ class ReferralIn(Schema):
     person_agrees: bool
 
 
-class ContactIn(Schema):
+class ParticipantContactIn(Schema):
     contacted_on: date
     kind: ContactMoment.Kind
     outcome: ContactMoment.Outcome
     note: str = Field("", max_length=2000)
 
+    @field_validator("contacted_on")
+    @classmethod
+    def _bounded(cls, value: date) -> date:
+        # The same bounds as the page's date field: up to today, at most two years back.
+        earliest, latest = date_bounds(years_back=2, years_ahead=0)
+        if not earliest <= value <= latest:
+            raise ValueError(f"contacted_on must be between {earliest} and {latest}")
+        return value
 
-class CreatedOut(Schema):
+
+class ParticipantCreatedOut(Schema):
     code: uuid.UUID
     status: str
 
 
-def _masked(participant, access, project) -> dict:
-    data = {f: getattr(participant, f) for f in ParticipantOut.model_fields}
-    if not access.has(policy.PARTICIPANTS_VIEW, project) and not getattr(
-        participant, "shares_with_referrer", False
-    ):
-        data["status"] = NOT_SHARED
-        data["waiting_since"] = None
-    return data
-
-
 @router.get(
     "/projects/{code}/participants",
-    response=list[ParticipantOut],
+    response=list[ParticipantRowOut],
     summary="Participants of a project (a referrer sees only the people they referred)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination)
 def participant_list(request, code: uuid.UUID, status: str | None = None, q: str | None = None):
-    project = project_for_api(request, code, *VIEW_ANY)
+    here = endpoint_here(request, code, *VIEW_ANY)
     # A queryset: the paginator slices it, the schema masks what a referrer may not see.
-    return participant_list_for_user(
-        access=get_access(request), user=request.user, project=project, status=status, query=q
+    return selectors.participant_list_for_user(
+        access=here.access, user=here.user, project=here.project, status=status, query=q
     )
 
 
 @router.get(
     "/projects/{code}/participants/{participant}",
-    response=ParticipantDetailOut,
-    summary="One participant's file (a referrer: the status, only with consent)",
+    response=ParticipantFileOut,
+    summary="One participant's file, as the page shows it to the caller",
 )
 def participant_detail(request, code: uuid.UUID, participant: uuid.UUID):
-    access = get_access(request)
-    project = project_for_api(request, code, *VIEW_ANY)
-    obj = participant_get_for_user(
-        access=access, user=request.user, project=project, code=participant
+    here = endpoint_here(request, code, *VIEW_ANY)
+    shaped = selectors.participant_file_for_user(
+        access=here.access, user=here.user, project=here.project, code=participant, via="api"
     )
-    obj.log_action("participant.viewed", user=request.user, via="api")
-    coordinator = access.has(policy.PARTICIPANTS_VIEW, project)
-    data = _masked(obj, access, project)
-    shared = coordinator or data["status"] != NOT_SHARED
-    position, estimate = selectors.participant_wait(participant=obj) if shared else (None, None)
-    data.update(
-        help_request=obj.help_request,
-        languages=obj.languages,
-        last_contact_on=obj.last_contact_on if coordinator else None,
-        next_contact_due=obj.next_contact_due if coordinator else None,
-        health_notes=obj.health_notes
-        if access.has(policy.PARTICIPANTS_VIEW_SENSITIVE, project)
-        else None,
-        position=position,
-        estimated_wait_months=estimate.months if estimate else None,
-    )
-    return data
+    return shaped.fields
 
 
 @router.get(
     "/projects/{code}/waiting-list",
-    response=list[WaitingOut],
+    response=list[WaitingRowOut],
     summary="The waiting list in priority order, with places and estimated waits",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination)
 def waiting_list(request, code: uuid.UUID, reason: str | None = None, q: str | None = None):
-    project = project_for_api(request, code, policy.PARTICIPANTS_VIEW)
+    here = endpoint_here(request, code, policy.PARTICIPANTS_VIEW)
     if reason not in (None, *Participant.WaitingReason.values):
-        raise HttpError(400, "Unknown reason.")
-    shown, positions, matches = selectors.waiting_list(project=project, reason=reason, query=q)
-    # Rows are built per page by the schema's resolvers, not for the whole list.
-    request._buddynet_waiting = (project, positions, matches)
-    return shown
+        raise ParticipantError(_("Unknown reason."), code="unknown_reason", field="reason")
+    shown, positions, matches = selectors.waiting_list(project=here.project, reason=reason, query=q)
+
+    def build(participant):
+        (row,) = selectors.waiting_rows(
+            [participant], project=here.project, positions=positions, matches=matches
+        )
+        return _waiting_out(row)
+
+    # Rows (places, estimates) are built only for the page being answered.
+    return LazyPage(shown, build)
 
 
 @router.post(
     "/projects/{code}/referrals",
-    response={201: CreatedOut},
+    response={201: ParticipantCreatedOut},
     summary="Refer a person or family to the project",
 )
-def referral_create(request, code: uuid.UUID, payload: ReferralIn):
-    project = project_for_api(request, code, policy.PARTICIPANTS_REFER)
+def referral_create(request, code: uuid.UUID, payload: ParticipantReferralIn):
+    here = endpoint_here(request, code, policy.PARTICIPANTS_REFER)
     if not payload.person_agrees:
-        raise HttpError(400, "The person must agree to the referral (person_agrees).")
-    if not payload.phone and not payload.email:
-        raise HttpError(400, "Give a phone number or an e-mail address.")
-    municipality = geo.by_postcode(payload.postcode)
-    if municipality is None:
-        raise HttpError(400, f"{payload.postcode} is not a Belgian postcode.")
+        raise ParticipantError(
+            _("The person must agree to the referral (person_agrees)."),
+            code="no_agreement",
+            field="person_agrees",
+        )
     data = payload.model_dump(exclude={"person_agrees"})
-    data["town"] = municipality.name_nl
     data["urgency"] = str(payload.urgency.value)
     data["phase"] = str(payload.phase.value)
     data["referrer_role"] = str(payload.referrer_role.value)
-    try:
-        participant = services.participant_refer(
-            project=project, referred_by=request.user, data=data
-        )
-    except ValidationError as exc:
-        raise HttpError(400, " ".join(exc.messages)) from exc
-    return 201, {"code": participant.code, "status": participant.status}
+    # The service checks the phone-or-e-mail rule and the postcode, and fills the town.
+    participant = services.participant_refer(project=here.project, referred_by=here.user, data=data)
+    return Status(201, {"code": participant.code, "status": participant.status})
 
 
 @router.post(
     "/projects/{code}/participants/{participant}/contacts",
-    response={201: CreatedOut},
+    response={201: ParticipantCreatedOut},
     summary="Log a keep-warm contact with someone on the waiting list",
 )
-def contact_create(request, code: uuid.UUID, participant: uuid.UUID, payload: ContactIn):
-    access = get_access(request)
-    project = project_for_api(request, code, policy.PARTICIPANTS_CHANGE)
-    obj = participant_get_for_user(
-        access=access, user=request.user, project=project, code=participant
+def contact_create(request, code: uuid.UUID, participant: uuid.UUID, payload: ParticipantContactIn):
+    here = endpoint_here(request, code, policy.PARTICIPANTS_CHANGE)
+    obj = selectors.participant_get_for_user(
+        access=here.access, user=here.user, project=here.project, code=participant
     )
     data = payload.model_dump()
     data["kind"] = str(payload.kind.value)
     data["outcome"] = str(payload.outcome.value)
-    try:
-        services.contact_log(participant=obj, by=request.user, data=data)
-    except services.ParticipantError as exc:
-        raise HttpError(400, str(exc)) from exc
+    services.contact_log(participant=obj, by=here.user, data=data)
     obj.refresh_from_db()
-    return 201, {"code": obj.code, "status": obj.status}
+    return Status(201, {"code": obj.code, "status": obj.status})

@@ -8,5 +8,11 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Participants")
 
     def ready(self) -> None:
+        # Plain words for this app's audit actions in the histories.
+        from buddynet.core import audit_labels
+
         # Register this app's consent-withdrawal effects (services holds them).
         from . import services  # noqa: F401
+        from .audit import LABELS
+
+        audit_labels.LABELS.update(LABELS)

@@ -15,6 +15,8 @@ def coordinator_panel(*, project_ids, user) -> dict:
     return {
         "template": "participants/_dashboard_panel.html",
         "contacts_due": selectors.contacts_due(project_ids=project_ids),
+        # New referrals and sign-ups that nobody has taken up yet (no intake).
+        "new_files": selectors.new_files(project_ids=project_ids),
         "flow_chart": chart(
             title=_("In and out of the waiting list per month"),
             label_heading=_("Month"),

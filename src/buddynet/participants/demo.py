@@ -24,6 +24,46 @@ OFFERS = [
 ]
 
 
+# Help requests that fit the person: a family asks as a family, a teenager does not
+# speak of a late partner, an older person does not ask about school.
+HELP_FAMILY = [
+    "We zijn nieuw in België en zoeken hulp met de school en de buurt.",
+    "Mijn kinderen en ik willen meer contact met mensen in de buurt.",
+    "Ons gezin zoekt iemand die ons helpt de weg te vinden naar vrije tijd voor de kinderen.",
+]
+HELP_YOUNG = [
+    "Ik wil mijn weg vinden in de stad: vrije tijd, sport, mensen leren kennen.",
+    "Ik wil leren de bus en de trein te nemen om zelf naar school of mijn werk te gaan.",
+    "Ik wil graag iemand om mee te praten en af en toe samen iets te doen.",
+]
+HELP_ADULT = [
+    "Ik zoek iemand die mee gaat naar afspraken en helpt met papieren.",
+    "Ik sta op de wachtlijst voor begeleiding en wil intussen niet alleen staan.",
+    "Ik wil graag iemand om mee te praten en af en toe samen iets te doen.",
+    "Ik wil leren de bus en de trein te nemen om zelf naar mijn werk te gaan.",
+]
+HELP_OLDER = [
+    "Sinds mijn partner overleden is kom ik weinig buiten.",
+    "Ik wil graag iemand om mee te praten en af en toe samen iets te doen.",
+    "Ik zoek iemand die mee gaat naar afspraken en helpt met papieren.",
+]
+YOUNG_UNTIL, OLDER_FROM = 25, 65
+
+
+def help_request_for(*, age: int | None, household_size: int, pick: int) -> str:
+    """A help request that fits the person's age and household (``pick`` chooses among
+    the fitting ones; the seed's random stream is left as it was)."""
+    if age is not None and age < YOUNG_UNTIL:
+        pool = HELP_YOUNG
+    elif household_size > 1:
+        pool = HELP_FAMILY
+    elif age is not None and age >= OLDER_FROM:
+        pool = HELP_OLDER
+    else:
+        pool = HELP_ADULT
+    return pool[pick % len(pool)]
+
+
 def _pick(rng, pairs):
     values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights, k=1)[0]
@@ -47,11 +87,16 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
         "referrer_role",
         "expectations",
         "buddy_will_not",
+        "help_request",
     }
 
     people = Participant.objects.filter(project__in=projects).order_by("pk")
     for participant in people.iterator(chunk_size=BATCH):
         status = participant.status
+        age = today.year - participant.birth_year if participant.birth_year else None
+        participant.help_request = help_request_for(
+            age=age, household_size=participant.household_size, pick=participant.pk
+        )
         if participant.referred_by_id is None:
             participant.source = rng.choice(
                 [Participant.Source.SELF, Participant.Source.COORDINATOR]
@@ -119,14 +164,22 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
             participant.closed_on = max(start, closed)
             participant.withdrawal_reason = _pick(rng, WITHDRAWAL_WEIGHTS)
         if participant.household_size > 1 and past_intake and rng.random() < 0.5:
+            young = age is not None and age < YOUNG_UNTIL
             for i in range(min(participant.household_size - 1, 3)):
+                # A young person lives with a parent; an adult with their children.
                 household.append(
                     HouseholdMember(
                         project_id=participant.project_id,
                         participant=participant,
                         first_name=CHILD_NAMES[(participant.pk + i) % len(CHILD_NAMES)],
-                        relation=HouseholdMember.Relation.CHILD,
-                        birth_year=today.year - rng.randint(2, 16),
+                        relation=HouseholdMember.Relation.PARENT
+                        if young and i == 0
+                        else HouseholdMember.Relation.OTHER
+                        if young
+                        else HouseholdMember.Relation.CHILD,
+                        birth_year=today.year - rng.randint(38, 60)
+                        if young and i == 0
+                        else today.year - rng.randint(2, 16),
                     )
                 )
         updates.append(participant)

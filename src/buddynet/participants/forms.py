@@ -9,13 +9,33 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from buddynet.core import choices
-from buddynet.core.forms import PostcodeMixin
+from buddynet.core.forms import BoundedDateField, PostcodeMixin
 
 from . import consent
-from .models import ConsentRecord, ContactMoment, HouseholdMember, Offer, Participant
+from .models import (
+    ConsentRecord,
+    ContactMoment,
+    HouseholdMember,
+    Offer,
+    Participant,
+    require_phone_or_email,
+)
+
+
+def _model_limit(model, name: str) -> int:
+    """A form field's max_length is the model's: what fits in the form fits the file."""
+    return model._meta.get_field(name).max_length
+
+
+def _check_contact(form) -> None:
+    try:
+        require_phone_or_email(form.cleaned_data.get("phone"), form.cleaned_data.get("email"))
+    except forms.ValidationError as exc:
+        form.add_error(None, exc)
 
 
 def _bounds(field: forms.IntegerField, low: int, high: int) -> None:
@@ -92,36 +112,39 @@ class ReferralForm(PostcodeMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("phone") and not data.get("email"):
-            self.add_error("phone", _("Give a phone number or an e-mail address."))
+        _check_contact(self)
         return data
 
     def service_data(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        data["town"] = self.town_for(data["postcode"])
-        return data
+        # The service checks the postcode and fills in the town (one rule for all).
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class SelfRegistrationForm(PostcodeMixin, forms.Form):
     """The public sign-up: few questions, short words, big fields."""
 
-    first_name = forms.CharField(label=_("Your first name"), max_length=100)
-    last_name = forms.CharField(label=_("Your last name"), max_length=100)
+    first_name = forms.CharField(
+        label=_("Your first name"), max_length=_model_limit(Participant, "first_name")
+    )
+    last_name = forms.CharField(
+        label=_("Your last name"), max_length=_model_limit(Participant, "last_name")
+    )
     phone = forms.CharField(
         label=_("Your phone number"),
-        max_length=40,
+        max_length=_model_limit(Participant, "phone"),
         required=False,
         help_text=_("A phone number or an e-mail address: one of the two is enough."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
         label=_("Your e-mail address"),
+        max_length=_model_limit(Participant, "email"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     postcode = forms.CharField(
         label=_("Your postcode"),
-        max_length=4,
+        max_length=_model_limit(Participant, "postcode"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
     help_request = forms.CharField(
@@ -138,18 +161,12 @@ class SelfRegistrationForm(PostcodeMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("phone") and not data.get("email"):
-            self.add_error("phone", _("Give a phone number or an e-mail address."))
+        _check_contact(self)
         return data
 
     def service_data(self) -> dict:
-        data = {
-            name: self.cleaned_data[name]
-            for name in ("first_name", "last_name", "phone", "email", "postcode", "languages")
-        }
-        data["help_request"] = self.cleaned_data["help_request"]
-        data["town"] = self.town_for(data["postcode"])
-        return data
+        names = ("first_name", "last_name", "phone", "email", "postcode", "languages")
+        return {name: self.cleaned_data[name] for name in (*names, "help_request")}
 
 
 class IntakeForm(PostcodeMixin, forms.ModelForm):
@@ -231,7 +248,6 @@ class IntakeForm(PostcodeMixin, forms.ModelForm):
         if self.special_category_allowed:
             data["health_notes"] = self.cleaned_data["health_notes"]
             data["origin_notes"] = self.cleaned_data["origin_notes"]
-        data["town"] = self.town_for(data["postcode"])
         return data
 
 
@@ -239,6 +255,11 @@ class HouseholdMemberForm(forms.ModelForm):
     class Meta:
         model = HouseholdMember
         fields = ("first_name", "relation", "birth_year")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        _bounds(self.fields["birth_year"], this_year - 110, this_year)
 
 
 HouseholdFormSet = forms.formset_factory(
@@ -284,22 +305,18 @@ class WaitingForm(forms.ModelForm):
 
 
 class ContactForm(forms.ModelForm):
+    # A contact that happened: up to today, not before two years ago.
+    contacted_on = BoundedDateField(label=capfirst(_("date")), years_back=2, years_ahead=0)
+
     class Meta:
         model = ContactMoment
         fields = ("contacted_on", "kind", "outcome", "note")
-        widgets = {
-            "contacted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "note": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def clean_contacted_on(self):
-        value = self.cleaned_data["contacted_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("A contact cannot be in the future."))
-        return value
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
 class OfferForm(forms.ModelForm):
+    # Offered recently, or planned for the coming year.
+    offered_on = BoundedDateField(label=capfirst(_("offered on")), years_back=2, years_ahead=1)
     accepted = forms.NullBooleanField(
         label=_("Accepted"),
         required=False,
@@ -311,7 +328,6 @@ class OfferForm(forms.ModelForm):
     class Meta:
         model = Offer
         fields = ("kind", "description", "offered_on", "accepted")
-        widgets = {"offered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class WithdrawForm(forms.Form):

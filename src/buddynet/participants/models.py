@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from buddynet.core.models import BaseModel, PersonRecord
+from buddynet.core.models import PersonRecord, ProjectOwnedModel
 
 
-class Participant(PersonRecord):
+def require_phone_or_email(phone: str, email: str) -> None:
+    """The project must be able to reach the person: a phone number or an e-mail address.
+
+    The one copy of this rule in participants: the referral and sign-up forms and the
+    services behind them (so the API too) call it. Raises a ``ValidationError`` on
+    ``phone``."""
+    if not (phone or "").strip() and not (email or "").strip():
+        raise ValidationError(
+            {"phone": _("Give a phone number or an e-mail address.")}, code="no_contact"
+        )
+
+
+class Participant(PersonRecord, ProjectOwnedModel):
     class Status(models.TextChoices):
         REFERRED = "referred", _("referred")
         INTAKE = "intake", _("intake")
@@ -98,7 +111,7 @@ class Participant(PersonRecord):
         _("how they came"), max_length=20, choices=Source.choices, default=Source.REFERRAL
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail address"), blank=True)
+    email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
     referral_context = models.TextField(_("context the project needs"), blank=True)
     referrer_organisation = models.CharField(
         _("referring organisation"), max_length=200, blank=True
@@ -146,8 +159,6 @@ class Participant(PersonRecord):
     )
     withdrawal_note = models.TextField(_("note on leaving"), blank=True)
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("participant")
@@ -163,8 +174,17 @@ class Participant(PersonRecord):
         ]
 
     @property
-    def household_label(self) -> str:
-        return self.last_name if self.household_size > 1 else self.full_name
+    def status_label(self) -> str:
+        """The status in words; a new file from the public page says it was a sign-up,
+        not a referral."""
+        if self.status == self.Status.REFERRED and self.source == self.Source.SELF:
+            return str(_("signed up themselves"))
+        return str(self.get_status_display())
+
+    @property
+    def waiting_list_open(self) -> bool:
+        """Whether the file may join the waiting list (or change its place on it)."""
+        return self.status in (self.Status.REFERRED, self.Status.INTAKE, self.Status.WAITING)
 
 
 class HouseholdMember(models.Model):
@@ -195,7 +215,7 @@ class HouseholdMember(models.Model):
         return self.first_name
 
 
-class ConsentRecord(BaseModel):
+class ConsentRecord(ProjectOwnedModel):
     """One decision about one purpose: given or withdrawn, by whom, when. Append-only;
     the latest record per purpose is the current state."""
 
@@ -203,7 +223,6 @@ class ConsentRecord(BaseModel):
         PARTICIPANT = "participant", _("the participant")
         REPRESENTATIVE = "representative", _("a legal representative")
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="consent_records"
     )
@@ -220,8 +239,6 @@ class ConsentRecord(BaseModel):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("consent record")
@@ -232,7 +249,7 @@ class ConsentRecord(BaseModel):
         return f"{self.purpose}: {'given' if self.given else 'withdrawn'}"
 
 
-class ContactMoment(BaseModel):
+class ContactMoment(ProjectOwnedModel):
     """A keep-warm contact with someone on the waiting list."""
 
     class Kind(models.TextChoices):
@@ -246,7 +263,6 @@ class ContactMoment(BaseModel):
         NOT_REACHED = "not_reached", _("could not reach them")
         CHANGED = "changed", _("reached, their situation changed")
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="contacts")
     contacted_on = models.DateField(_("date"))
     kind = models.CharField(_("kind of contact"), max_length=20, choices=Kind.choices)
@@ -256,15 +272,13 @@ class ContactMoment(BaseModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["-contacted_on", "-id"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
 
 
-class Offer(BaseModel):
+class Offer(ProjectOwnedModel):
     """Something offered while waiting: a group activity, another service."""
 
     class Kind(models.TextChoices):
@@ -272,7 +286,6 @@ class Offer(BaseModel):
         SERVICE = "service", _("other service")
         INFORMATION = "information", _("information or advice")
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="offers")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("what was offered"), max_length=300)
@@ -281,8 +294,6 @@ class Offer(BaseModel):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["-offered_on", "-id"]

@@ -32,7 +32,8 @@ from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 from buddynet.tenancy.models import Project
 
-from .models import Participant
+from . import consent
+from .models import ConsentRecord, Participant
 from .waiting import DAYS_PER_MONTH, WINDOW_MONTHS, WaitEstimate, estimate_wait
 
 
@@ -64,6 +65,137 @@ def participant_get_for_user(*, access: Access, user, project, code) -> Particip
         raise Http404("No such participant.") from exc
 
 
+# --- One file, as this viewer may see it ----------------------------------------------
+
+# What everyone who may open the file sees.
+BASE_FIELDS = ("code", "first_name", "last_name", "help_request")
+# What a referrer sees besides, only with the participant's consent to share progress.
+PROGRESS_FIELDS = ("status", "referred_on", "waiting_since", "position", "estimated_wait_months")
+# What the coordinators see besides.
+COORDINATOR_FIELDS = (
+    "source",
+    "town",
+    "postcode",
+    "household_size",
+    "languages",
+    "urgency",
+    "phase",
+    "last_contact_on",
+    "next_contact_due",
+)
+SENSITIVE_FIELDS = ("health_notes", "origin_notes")
+
+
+@dataclass(frozen=True)
+class ParticipantFile:
+    """A participant's file as one viewer may see it. ``fields`` holds exactly the
+    values this viewer may see (the page and the API both show these and no more)."""
+
+    participant: Participant
+    coordinator: bool
+    status_shared: bool
+    show_sensitive: bool
+    fields: dict
+    position: int | None
+    estimate: WaitEstimate | None
+
+
+def participant_shape(*, participant: Participant, access: Access, project) -> ParticipantFile:
+    """Decide what this viewer sees of the file: the one place for it."""
+    coordinator = access.has(policy.PARTICIPANTS_VIEW, project)
+    sensitive = coordinator and access.has(policy.PARTICIPANTS_VIEW_SENSITIVE, project)
+    shared = coordinator or consent_holds(participant, consent.SHARE_WITH_REFERRER)
+    position, estimate = participant_wait(participant=participant) if shared else (None, None)
+    names = list(BASE_FIELDS)
+    if shared:
+        names += PROGRESS_FIELDS
+    if coordinator:
+        names += COORDINATOR_FIELDS
+    if sensitive:
+        names += SENSITIVE_FIELDS
+    computed = {
+        "position": position,
+        "estimated_wait_months": estimate.months if estimate else None,
+        "next_contact_due": participant.next_contact_due
+        if participant.status == Participant.Status.WAITING
+        else None,
+    }
+    fields = {
+        name: computed[name] if name in computed else getattr(participant, name) for name in names
+    }
+    return ParticipantFile(
+        participant=participant,
+        coordinator=coordinator,
+        status_shared=shared,
+        show_sensitive=sensitive,
+        fields=fields,
+        position=position,
+        estimate=estimate,
+    )
+
+
+def consent_holds(participant: Participant, purpose: str) -> bool:
+    """The participant's latest word on ``purpose`` is "yes"."""
+    latest = (
+        ConsentRecord.objects.filter(participant=participant, purpose=purpose)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return bool(latest and latest.given)
+
+
+def participant_file_for_user(
+    *, access: Access, user, project, code, via: str = "web"
+) -> ParticipantFile:
+    """Hand out one file as this viewer may see it, and write that they opened it."""
+    participant = participant_get_for_user(access=access, user=user, project=project, code=code)
+    shaped = participant_shape(participant=participant, access=access, project=project)
+    participant.log_action("participant.viewed", user=user, via=via)
+    return shaped
+
+
+def participant_intake_for_user(
+    *, access: Access, user, project, code, via: str = "web"
+) -> Participant:
+    """The intake (with health and origin notes) for the coordinator who opens it; the
+    opening is on the file's history."""
+    if not access.has(policy.PARTICIPANTS_CHANGE, project):
+        raise PermissionDenied
+    participant = participant_get_for_user(access=access, user=user, project=project, code=code)
+    participant.log_action("participant.intake.viewed", user=user, via=via)
+    return participant
+
+
+def participant_consent_for_user(
+    *, access: Access, user, project, code, via: str = "web"
+) -> tuple[Participant, list]:
+    """The consent decisions per purpose (latest first-asked order), for the coordinator
+    who opens them; the opening is on the file's history."""
+    if not access.has(policy.PARTICIPANTS_CHANGE, project):
+        raise PermissionDenied
+    participant = participant_get_for_user(access=access, user=user, project=project, code=code)
+    participant.log_action("participant.consent.viewed", user=user, via=via)
+    return participant, consent_overview(participant)
+
+
+def consent_overview(participant: Participant) -> list:
+    """(purpose, latest record or None) for every purpose, in the registry's order."""
+    state: dict[str, ConsentRecord | None] = {p.key: None for p in consent.PURPOSES}
+    for record in participant.consent_records.order_by("created_at", "id"):
+        state[record.purpose] = record
+    return [(purpose, state[purpose.key]) for purpose in consent.PURPOSES]
+
+
+def new_files(*, project_ids, limit: int = 10) -> list[Participant]:
+    """New referrals and sign-ups nobody has handled yet (no intake started), oldest
+    first: for the coordinator's dashboard."""
+    return list(
+        Participant.objects.filter(project_id__in=project_ids, status=Participant.Status.REFERRED)
+        .select_related("project", "referred_by")
+        .order_by("referred_on", "pk")[:limit]
+    )
+
+
 def participants_referred_by(*, user) -> list[Participant]:
     """For a referrer's dashboard: the people they referred, in the projects in scope."""
     return list(
@@ -84,8 +216,6 @@ SHARE = "share_with_referrer"
 def _latest_consent(purpose: str, *, participant_ref: str = "pk"):
     """Whether the participant's latest word on ``purpose`` was "yes" (None if never
     asked), as an expression over ``participant_ref`` of the outer query."""
-    from .models import ConsentRecord
-
     return Subquery(
         ConsentRecord.objects.filter(participant=OuterRef(participant_ref), purpose=purpose)
         .order_by("-created_at", "-id")
@@ -107,14 +237,19 @@ URGENCY_RANK = {
 }
 
 
-def _priority(qs: QuerySet) -> QuerySet:
-    """Waiting-list order: urgency first, then who has waited longest."""
+def priority_order(qs: QuerySet) -> QuerySet:
+    """Waiting-list order: urgency first, then who has waited longest (annotates
+    ``urgency_rank``). Public: matching ranks its waiting people the same way."""
     rank = Case(
         *(When(urgency=value, then=Value(r)) for value, r in URGENCY_RANK.items()),
         default=Value(1),
         output_field=IntegerField(),
     )
     return qs.annotate(urgency_rank=rank).order_by("urgency_rank", "waiting_since", "pk")
+
+
+# The old private name, still imported by matching until it switches to priority_order.
+_priority = priority_order
 
 
 def contacts_due(*, project_ids, today: date | None = None, limit: int = 10):
@@ -209,7 +344,7 @@ def waiting_list(
     people actively in line (not paused); three queries plus the page.
     """
     today = today or timezone.localdate()
-    waiting = _priority(Participant.objects.filter(project=project, status="waiting"))
+    waiting = priority_order(Participant.objects.filter(project=project, status="waiting"))
     positions: dict[int, int] = {}
     for pk, waiting_reason in waiting.values_list("pk", "waiting_reason"):
         if waiting_reason != Participant.WaitingReason.PAUSED:
@@ -258,7 +393,7 @@ def waiting_position(*, participant: Participant) -> int | None:
     ):
         return None
     mine = URGENCY_RANK.get(participant.urgency, 1)
-    ahead = _priority(
+    ahead = priority_order(
         Participant.objects.filter(project_id=participant.project_id, status="waiting").exclude(
             waiting_reason=Participant.WaitingReason.PAUSED
         )

@@ -6,12 +6,24 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import consent
-from .models import ConsentRecord, ContactMoment, HouseholdMember, Offer, Participant
+from buddynet.core.errors import ServiceError
+from buddynet.core.forms import postcode_problem, town_for
+
+from . import consent, tasks
+from .models import (
+    ConsentRecord,
+    ContactMoment,
+    HouseholdMember,
+    Offer,
+    Participant,
+    require_phone_or_email,
+)
+from .selectors import consent_holds
 
 REFERRAL_FIELDS = (
     "first_name",
@@ -64,15 +76,50 @@ SPECIAL_CATEGORY_FIELDS = ("health_notes", "origin_notes")
 WAITING_FIELDS = ("urgency", "waiting_reason")
 
 
-class ParticipantError(Exception):
+class ParticipantError(ServiceError):
     """A rule about participants was broken; the message is safe to show."""
+
+
+def _full_clean(participant: Participant) -> None:
+    """The model's own rules, as this app's error (on the field it names)."""
+    try:
+        participant.full_clean()
+    except ValidationError as exc:
+        raise ParticipantError.from_validation_error(exc) from exc
+
+
+def _require_contact(data: dict[str, Any]) -> None:
+    try:
+        require_phone_or_email(data.get("phone", ""), data.get("email", ""))
+    except ValidationError as exc:
+        raise ParticipantError.from_validation_error(exc) from exc
+
+
+def _locked(participant: Participant) -> Participant:
+    """Lock the row and re-read it (inside ``transaction.atomic``), so two identical
+    requests cannot both act on the same old state."""
+    fresh = Participant.objects.select_for_update().get(pk=participant.pk)
+    participant.refresh_from_db()
+    return fresh
 
 
 def _today() -> date:
     return timezone.localdate()
 
 
+def _with_town(data: dict[str, Any]) -> dict[str, Any]:
+    """A postcode is checked and gives the town (the one rule, for pages and API)."""
+    if "postcode" not in data:
+        return data
+    postcode = (data["postcode"] or "").strip()
+    problem = postcode_problem(postcode) if postcode else None
+    if problem:
+        raise ParticipantError(problem, field="postcode", code="postcode")
+    return {**data, "postcode": postcode, "town": town_for(postcode)}
+
+
 def _apply(participant: Participant, data: dict[str, Any], allowed: tuple[str, ...]) -> list:
+    data = _with_town(data)
     unknown = set(data) - set(allowed)
     if unknown:
         raise ParticipantError(
@@ -87,6 +134,25 @@ def _apply(participant: Participant, data: dict[str, Any], allowed: tuple[str, .
     return changed
 
 
+def _same_new_file(participant: Participant, *, referred_by) -> Participant | None:
+    """The file this same person or referrer created today for the same person, if any
+    (a repeated submit must not make a second file)."""
+    return (
+        Participant.objects.filter(
+            project=participant.project,
+            source=participant.source,
+            referred_by=referred_by,
+            referred_on=participant.referred_on,
+            first_name__iexact=participant.first_name,
+            last_name__iexact=participant.last_name,
+            postcode=participant.postcode,
+            status=Participant.Status.REFERRED,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def participant_refer(*, project, referred_by, data: dict[str, Any]) -> Participant:
     """A professional refers a person or family to the project."""
     participant = Participant(
@@ -97,10 +163,15 @@ def participant_refer(*, project, referred_by, data: dict[str, Any]) -> Particip
         status=Participant.Status.REFERRED,
     )
     _apply(participant, data, REFERRAL_FIELDS)
+    _require_contact(data)
+    same = _same_new_file(participant, referred_by=referred_by)
+    if same is not None:
+        return same  # a double click: the referral that was just made
     with transaction.atomic():
-        participant.full_clean()
+        _full_clean(participant)
         participant.save()
         participant.log_action("participant.referred", user=referred_by)
+        tasks.announce_new_file(participant)
     return participant
 
 
@@ -113,19 +184,27 @@ def participant_self_register(*, project, data: dict[str, Any]) -> Participant:
         status=Participant.Status.REFERRED,
     )
     _apply(participant, data, SELF_REGISTRATION_FIELDS)
+    _require_contact(data)
+    same = _same_new_file(participant, referred_by=None)
+    if same is not None:
+        return same  # sent twice: one sign-up
     with transaction.atomic():
-        participant.full_clean()
+        _full_clean(participant)
         participant.save()
         participant.log_action("participant.self_registered", via="web")
-        # The public form asks for consent to be contacted about the sign-up.
-        _record_consent(
-            participant,
-            consent.SUPPORT,
-            given=True,
-            by=None,
-            note="public sign-up form",
-        )
+        # The public form's box says exactly this: "the project keeps these details to
+        # contact me". That is the purpose "contact" and nothing more; consent for
+        # support by a buddy is asked and recorded at the intake (the waiting list
+        # requires it).
+        for purpose in SIGNUP_CONSENT_PURPOSES:
+            _record_consent(participant, purpose, given=True, by=None, note="public sign-up form")
+        tasks.announce_new_file(participant)
     return participant
+
+
+# What the public sign-up's consent box covers (its words: "I agree that the project
+# keeps these details to contact me").
+SIGNUP_CONSENT_PURPOSES = (consent.KEEP_IN_TOUCH,)
 
 
 def participant_intake(
@@ -152,7 +231,7 @@ def participant_intake(
             participant.intake_on = _today()
             participant.intake_by = by
             changed += ["intake_on", "intake_by"]
-        participant.full_clean()
+        _full_clean(participant)
         participant.save()
         if household is not None:
             participant.household_members.all().delete()
@@ -166,19 +245,8 @@ def participant_intake(
     return participant
 
 
-def consent_state(participant: Participant) -> dict[str, ConsentRecord | None]:
-    """The latest decision per purpose (None where nothing was asked yet)."""
-    state: dict[str, ConsentRecord | None] = {p.key: None for p in consent.PURPOSES}
-    for record in participant.consent_records.order_by("created_at", "id"):
-        state[record.purpose] = record
-    return state
-
-
 def consent_given(participant: Participant, purpose: str) -> bool:
-    latest = (
-        participant.consent_records.filter(purpose=purpose).order_by("-created_at", "-id").first()
-    )
-    return bool(latest and latest.given)
+    return consent_holds(participant, purpose)
 
 
 def _record_consent(participant, purpose, *, given, by, given_by="participant", **extra):
@@ -215,6 +283,19 @@ def consent_record(
     if given_by == ConsentRecord.GivenBy.REPRESENTATIVE and not representative_name.strip():
         raise ParticipantError(_("Give the name of the legal representative."))
     with transaction.atomic():
+        _locked(participant)
+        latest = (
+            participant.consent_records.filter(purpose=purpose)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if (
+            latest is not None
+            and latest.given == given
+            and latest.given_by == given_by
+            and latest.representative_name == representative_name.strip()
+        ):
+            return latest  # the same decision again (a double click): nothing changes
         record = _record_consent(
             participant,
             purpose,
@@ -285,12 +366,22 @@ def _schedule_next_contact(participant: Participant, after: date) -> None:
 def participant_put_on_waiting_list(
     *, participant: Participant, by, urgency: str | None = None, reason: str | None = None
 ) -> Participant:
-    if participant.status not in (Participant.Status.REFERRED, Participant.Status.INTAKE):
-        raise ParticipantError(_("Only someone after referral or intake can join the list."))
-    if not consent_given(participant, consent.SUPPORT):
-        raise ParticipantError(_("Record the participant's consent for support by a buddy first."))
     today = _today()
     with transaction.atomic():
+        _locked(participant)
+        if participant.status == Participant.Status.WAITING:
+            raise ParticipantError(
+                _("This person is already on the waiting list."),
+                code="already_waiting",
+                status=409,
+            )
+        if participant.status not in (Participant.Status.REFERRED, Participant.Status.INTAKE):
+            raise ParticipantError(_("Only someone after referral or intake can join the list."))
+        if not consent_given(participant, consent.SUPPORT):
+            raise ParticipantError(
+                _("Record the participant's consent for support by a buddy first."),
+                code="no_support_consent",
+            )
         participant.status = Participant.Status.WAITING
         participant.waiting_since = today
         if urgency:
@@ -298,7 +389,7 @@ def participant_put_on_waiting_list(
         if reason:
             participant.waiting_reason = reason
         _schedule_next_contact(participant, today)
-        participant.full_clean()
+        _full_clean(participant)
         participant.save()
         participant.log_action(
             "participant.waiting_list.joined",
@@ -309,12 +400,13 @@ def participant_put_on_waiting_list(
 
 
 def participant_update_waiting(*, participant: Participant, by, data: dict) -> Participant:
-    if participant.status != Participant.Status.WAITING:
-        raise ParticipantError(_("This person is not on the waiting list."))
     with transaction.atomic():
+        _locked(participant)
+        if participant.status != Participant.Status.WAITING:
+            raise ParticipantError(_("This person is not on the waiting list."))
         changed = _apply(participant, data, WAITING_FIELDS)
         if changed:
-            participant.full_clean()
+            _full_clean(participant)
             participant.save()
             participant.log_action(
                 "participant.waiting_list.changed",
@@ -324,12 +416,27 @@ def participant_update_waiting(*, participant: Participant, by, data: dict) -> P
     return participant
 
 
+def _require_open_waiting_list(participant: Participant) -> None:
+    """Keep-warm contacts and offers belong to the time before a match."""
+    if not participant.waiting_list_open:
+        raise ParticipantError(
+            _("This is for people before a match; this file is %(status)s.")
+            % {"status": participant.status_label},
+            code="not_waiting",
+        )
+
+
 def contact_log(*, participant: Participant, by, data: dict[str, Any]) -> ContactMoment:
     """Log a keep-warm contact; the next one is planned from the project's cadence."""
     contacted_on = data["contacted_on"]
     if contacted_on > _today():
-        raise ParticipantError(_("A contact cannot be in the future."))
+        raise ParticipantError(_("A contact cannot be in the future."), field="contacted_on")
     with transaction.atomic():
+        _locked(participant)
+        _require_open_waiting_list(participant)
+        same = participant.contacts.filter(by=by, **data).first()
+        if same is not None:
+            return same  # the same contact sent twice
         moment = ContactMoment.objects.create(
             project=participant.project, participant=participant, by=by, **data
         )
@@ -351,6 +458,11 @@ def contact_log(*, participant: Participant, by, data: dict[str, Any]) -> Contac
 
 def offer_record(*, participant: Participant, by, data: dict[str, Any]) -> Offer:
     with transaction.atomic():
+        _locked(participant)
+        _require_open_waiting_list(participant)
+        same = participant.offers.filter(by=by, **data).first()
+        if same is not None:
+            return same  # the same offer sent twice
         offer = Offer.objects.create(
             project=participant.project, participant=participant, by=by, **data
         )
@@ -361,11 +473,14 @@ def offer_record(*, participant: Participant, by, data: dict[str, Any]) -> Offer
 def participant_withdraw(
     *, participant: Participant, by, reason: str, note: str = ""
 ) -> Participant:
-    if participant.status == Participant.Status.CLOSED:
-        raise ParticipantError(_("This file is already closed."))
     if reason not in Participant.WithdrawalReason.values:
-        raise ParticipantError(_("Choose a reason."))
+        raise ParticipantError(_("Choose a reason."), field="reason")
     with transaction.atomic():
+        _locked(participant)
+        if participant.status == Participant.Status.CLOSED:
+            raise ParticipantError(
+                _("This file is already closed."), code="already_closed", status=409
+            )
         participant.status = Participant.Status.CLOSED
         participant.closed_on = _today()
         participant.withdrawal_reason = reason

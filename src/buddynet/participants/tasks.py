@@ -1,5 +1,9 @@
-"""Daily reminders: each coordinator gets one e-mail listing the keep-warm contacts that
-are due, in their own language, through the queue (with retries)."""
+"""E-mails to coordinators, each in their own language, through the queue (the e-mail
+backend hands every message to a Huey task, with retries):
+
+- daily: one digest listing the keep-warm contacts that are due;
+- at once: a note about every new referral or public sign-up, so it reaches someone.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_scopes import scopes_disabled
@@ -69,3 +74,48 @@ def send_keep_warm_reminders(today=None) -> int:
 @db_periodic_task(crontab(hour="7", minute="30"))
 def keep_warm_reminders() -> None:
     send_keep_warm_reminders()
+
+
+def coordinators_of(project_id: int):
+    """The active coordinators of one project (the people a new file must reach)."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            role=Role.PROJECT_COORDINATOR,
+            is_active=True,
+            project_id=project_id,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user_id")
+    ]
+
+
+def send_new_file_notice(participant_pk: int) -> int:
+    """Tell the project's coordinators a new referral or sign-up came in; returns how
+    many e-mails were sent. Names only the person and a link: the file holds the rest."""
+    with scopes_disabled():  # a system job, about one known record
+        participant = (
+            Participant.objects.select_related("project", "referred_by")
+            .filter(pk=participant_pk)
+            .first()
+        )
+        if participant is None:
+            return 0
+        coordinators = coordinators_of(participant.project_id)
+    sent = 0
+    for user in coordinators:
+        with translation.override(user.preferred_language):
+            context = {"user": user, "participant": participant, "site_url": settings.SITE_URL}
+            subject = render_to_string("participants/email/new_file_subject.txt", context)
+            body = render_to_string("participants/email/new_file_body.txt", context)
+        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        sent += 1
+    return sent
+
+
+def announce_new_file(participant: Participant) -> None:
+    """After the new file is saved for good, e-mail the coordinators (the mail itself
+    leaves through the queue)."""
+    pk = participant.pk
+    transaction.on_commit(lambda: send_new_file_notice(pk))

@@ -1,29 +1,37 @@
 """Participants: list, file, referral, public sign-up, intake, consent, waiting list.
 
 Views stay thin: they check the declared permission (ProjectPermissionMixin), parse the
-form, call one service or selector and render. Service errors become form errors."""
+form, call one service or selector and render. Form pages run through the one
+service-form flow (``ProjectServiceFormView``): a broken rule or an invalid form
+answers 400 with everything typed kept. Reading a file (and writing that it was read)
+is the selectors' job."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 from django_scopes import scope
 
-from buddynet.core.ratelimit import over_limit
+from buddynet.core.errors import ServiceError
+from buddynet.core.formviews import form_add_service_error
+from buddynet.core.ratelimit import over_limit, refund
 from buddynet.core.selectors import history_for_object
 from buddynet.tenancy import policy
-from buddynet.tenancy.mixins import FilteredListMixin, ProjectPermissionMixin
+from buddynet.tenancy.mixins import (
+    FilteredListMixin,
+    ProjectPermissionMixin,
+    ProjectServiceFormView,
+)
 from buddynet.tenancy.models import Project
 
-from . import consent, forms, selectors, services
+from . import consent, forms, panels, selectors, services
 from .models import Participant
 from .selectors import participant_get_for_user, participant_list_for_user
 
@@ -55,10 +63,20 @@ class ParticipantMixin(ProjectPermissionMixin):
             )
         return self._participant
 
-    def back_to_file(self):
-        return redirect(
-            "participant_detail", project=self.project.code, code=self.get_participant().code
+    def file_url(self) -> str:
+        return reverse(
+            "participant_detail",
+            kwargs={"project": self.project.code, "code": self.kwargs["code"]},
         )
+
+    def get_back_url(self) -> str:
+        return self.file_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("participant", self.get_participant())
+        context.setdefault("back_label", self.get_participant().full_name)
+        return context
 
 
 class ParticipantDetailView(ParticipantMixin, TemplateView):
@@ -66,198 +84,187 @@ class ParticipantDetailView(ParticipantMixin, TemplateView):
     template_name = "participants/participant_detail.html"
 
     def get_context_data(self, **kwargs):
+        shaped = selectors.participant_file_for_user(
+            access=self.access,
+            user=self.request.user,
+            project=self.project,
+            code=self.kwargs["code"],
+        )
+        participant = shaped.participant
+        self._participant = participant
         context = super().get_context_data(**kwargs)
-        participant = self.get_participant()
-        participant.log_action("participant.viewed", user=self.request.user)
-        coordinator = self.can(policy.PARTICIPANTS_VIEW)
-        context["participant"] = participant
-        context["is_coordinator"] = coordinator
-        shares = coordinator or services.consent_given(participant, consent.SHARE_WITH_REFERRER)
-        context["status_shared"] = shares
-        if shares:
-            context["position"], context["estimate"] = selectors.participant_wait(
-                participant=participant
-            )
-        if coordinator:
-            context["can_change"] = self.can(policy.PARTICIPANTS_CHANGE)
-            context["show_sensitive"] = self.can(policy.PARTICIPANTS_VIEW_SENSITIVE)
+        context.update(
+            file=shaped,
+            participant=participant,
+            is_coordinator=shaped.coordinator,
+            status_shared=shaped.status_shared,
+            position=shaped.position,
+            estimate=shaped.estimate,
+        )
+        if shaped.coordinator:
+            can_change = self.can(policy.PARTICIPANTS_CHANGE)
+            context["can_change"] = can_change
+            context["show_sensitive"] = shaped.show_sensitive
+            context["waiting_actions"] = can_change and participant.waiting_list_open
             context["household"] = list(participant.household_members.all())
             context["contacts"] = list(participant.contacts.select_related("by")[:20])
             context["offers"] = list(participant.offers.all()[:20])
-            state = services.consent_state(participant)
-            context["consents"] = [(p, state[p.key]) for p in consent.PURPOSES]
+            context["consents"] = selectors.consent_overview(participant)
             context["waiting_form"] = forms.WaitingForm(instance=participant)
             context["history"] = history_for_object(obj=participant)
+        context["panels"] = panels.panels_for(
+            participant=participant,
+            access=self.access,
+            user=self.request.user,
+            project=self.project,
+        )
         return context
 
 
-class ReferralCreateView(ProjectPermissionMixin, FormView):
+class ReferralCreateView(ProjectServiceFormView):
     permission = policy.PARTICIPANTS_REFER
     template_name = "participants/referral_form.html"
     form_class = forms.ReferralForm
+    title = gettext_lazy("Refer a person or family")
+    submit_label = gettext_lazy("Send the referral")
 
-    def form_valid(self, form):
-        try:
-            participant = services.participant_refer(
-                project=self.project, referred_by=self.request.user, data=form.service_data()
-            )
-        except (services.ParticipantError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
-            return self.form_invalid(form)
+    def perform(self, form):
+        participant = services.participant_refer(
+            project=self.project, referred_by=self.request.user, data=form.service_data()
+        )
         messages.success(
             self.request,
             _("Thank you. %(name)s was referred; the coordinator will contact them.")
             % {"name": participant.full_name},
         )
-        return redirect("participant_detail", project=self.project.code, code=participant.code)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-def _error_text(exc) -> str:
-    if hasattr(exc, "messages"):
-        return " ".join(exc.messages)
-    return str(exc)
+        return reverse(
+            "participant_detail", kwargs={"project": self.project.code, "code": participant.code}
+        )
 
 
-class IntakeView(ParticipantMixin, TemplateView):
+class IntakeView(ParticipantMixin, ProjectServiceFormView):
+    """The intake conversation: the form and the household members, saved together."""
+
     permission = policy.PARTICIPANTS_CHANGE
     template_name = "participants/intake_form.html"
+    form_class = forms.IntakeForm
+    title = gettext_lazy("Intake conversation")
+    submit_label = gettext_lazy("Save the intake")
+    success_message = gettext_lazy("The intake was saved.")
+    household = None
 
-    def forms(self, data=None):
+    def get_form_kwargs(self):
         participant = self.get_participant()
-        allowed = services.consent_given(participant, consent.SPECIAL_CATEGORY)
-        form = forms.IntakeForm(data, instance=participant, special_category_allowed=allowed)
+        return {
+            "instance": participant,
+            "special_category_allowed": services.consent_given(
+                participant, consent.SPECIAL_CATEGORY
+            ),
+        }
+
+    def household_formset(self, data=None):
         initial = [
             {"first_name": m.first_name, "relation": m.relation, "birth_year": m.birth_year}
-            for m in participant.household_members.all()
+            for m in self.get_participant().household_members.all()
         ]
-        household = forms.HouseholdFormSet(data, initial=initial, prefix="household")
-        return form, household
-
-    def get(self, request, *args, **kwargs):
-        form, household = self.forms()
-        return self.render_to_response(self.get_context_data(form=form, household=household))
+        return forms.HouseholdFormSet(data, initial=initial, prefix="household")
 
     def post(self, request, *args, **kwargs):
-        form, household = self.forms(request.POST)
-        if form.is_valid() and household.is_valid():
-            members = [
-                {k: f.cleaned_data[k] for k in ("first_name", "relation", "birth_year")}
-                for f in household.forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE")
-            ]
-            participant = self.get_participant()
-            participant.refresh_from_db()
-            try:
-                services.participant_intake(
-                    participant=participant,
-                    by=request.user,
-                    data=form.service_data(),
-                    household=members,
-                )
-            except (services.ParticipantError, ValidationError) as exc:
-                form.add_error(None, _error_text(exc))
-            else:
-                messages.success(request, _("The intake was saved."))
-                return self.back_to_file()
-        return self.render_to_response(
-            self.get_context_data(form=form, household=household), status=400
+        form = self.get_form(data=request.POST)
+        self.household = self.household_formset(request.POST)
+        if not self.household.is_valid():
+            form.is_valid()  # show the errors of both parts at once
+            return self.form_invalid(form)
+        return self.submit(form, self.perform)
+
+    def perform(self, form):
+        members = [
+            {k: f.cleaned_data[k] for k in ("first_name", "relation", "birth_year")}
+            for f in self.household.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        participant = self.get_participant()
+        participant.refresh_from_db()
+        services.participant_intake(
+            participant=participant,
+            by=self.request.user,
+            data=form.service_data(),
+            household=members,
         )
+        return self.file_url()
 
     def get_context_data(self, **kwargs):
+        # The intake holds health and origin notes: the selector hands it out and
+        # writes that it was opened.
+        self._participant = selectors.participant_intake_for_user(
+            access=self.access,
+            user=self.request.user,
+            project=self.project,
+            code=self.kwargs["code"],
+        )
         context = super().get_context_data(**kwargs)
-        context["participant"] = self.get_participant()
+        context["household"] = self.household or self.household_formset()
         return context
 
 
-class ConsentView(ParticipantMixin, TemplateView):
+class ConsentView(ParticipantMixin, ProjectServiceFormView):
     permission = policy.PARTICIPANTS_CHANGE
     template_name = "participants/consent.html"
+    form_class = forms.ConsentForm
+    title = gettext_lazy("Consent: what we keep, why, and for how long")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.consent_record(
+            participant=self.get_participant(),
+            purpose=data["purpose"],
+            given=data["given"],
+            by=self.request.user,
+            given_by=data["given_by"],
+            representative_name=data["representative_name"],
+        )
+        purpose = consent.BY_KEY[data["purpose"]]
+        if data["given"]:
+            messages.success(
+                self.request, _("Consent recorded: %(purpose)s.") % {"purpose": purpose.title}
+            )
+        else:
+            messages.warning(
+                self.request,
+                _("Consent withdrawn: %(purpose)s. %(consequence)s")
+                % {"purpose": purpose.title, "consequence": purpose.if_withdrawn},
+            )
+        return reverse(
+            "participant_consent",
+            kwargs={"project": self.project.code, "code": self.kwargs["code"]},
+        )
 
     def get_context_data(self, **kwargs):
+        participant, purposes = selectors.participant_consent_for_user(
+            access=self.access,
+            user=self.request.user,
+            project=self.project,
+            code=self.kwargs["code"],
+        )
+        self._participant = participant
         context = super().get_context_data(**kwargs)
-        participant = self.get_participant()
-        state = services.consent_state(participant)
-        context["participant"] = participant
-        context["purposes"] = [(p, state[p.key]) for p in consent.PURPOSES]
-        context.setdefault("form", forms.ConsentForm())
+        context["purposes"] = purposes
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = forms.ConsentForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.consent_record(
-                    participant=self.get_participant(),
-                    purpose=data["purpose"],
-                    given=data["given"],
-                    by=request.user,
-                    given_by=data["given_by"],
-                    representative_name=data["representative_name"],
-                )
-            except services.ParticipantError as exc:
-                form.add_error(None, str(exc))
-            else:
-                purpose = consent.BY_KEY[data["purpose"]]
-                if data["given"]:
-                    messages.success(
-                        request, _("Consent recorded: %(purpose)s.") % {"purpose": purpose.title}
-                    )
-                else:
-                    messages.warning(
-                        request,
-                        _("Consent withdrawn: %(purpose)s. %(consequence)s")
-                        % {"purpose": purpose.title, "consequence": purpose.if_withdrawn},
-                    )
-                return redirect(
-                    "participant_consent", project=self.project.code, code=self.kwargs["code"]
-                )
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
-
-class ParticipantFormView(ParticipantMixin, FormView):
-    """A small form about one participant, handled by one service."""
+class ParticipantFormPage(ParticipantMixin, ProjectServiceFormView):
+    """A small form about one participant, handled by one service; back to the file."""
 
     permission = policy.PARTICIPANTS_CHANGE
-    template_name = "participants/form_page.html"
-    title = ""
-    intro = ""
-    submit_label = ""
-    success_message = ""
-
-    def call_service(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        participant = self.get_participant()
-        try:
-            self.call_service(form, participant)
-        except (services.ParticipantError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return self.back_to_file()
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            participant=self.get_participant(),
-            title=self.title,
-            intro=self.intro,
-            submit_label=self.submit_label,
-        )
+        context.setdefault("subtitle", self.get_participant().full_name)
         return context
 
 
-class ContactCreateView(ParticipantFormView):
+class ContactCreateView(ParticipantFormPage):
     form_class = forms.ContactForm
-
     title = gettext_lazy("Log a contact")
     intro = gettext_lazy("A short call or visit keeps people on the waiting list on board.")
     submit_label = gettext_lazy("Save the contact")
@@ -266,13 +273,15 @@ class ContactCreateView(ParticipantFormView):
     def get_initial(self):
         return {"contacted_on": timezone.localdate()}
 
-    def call_service(self, form, participant):
-        services.contact_log(participant=participant, by=self.request.user, data=form.cleaned_data)
+    def perform(self, form):
+        services.contact_log(
+            participant=self.get_participant(), by=self.request.user, data=form.cleaned_data
+        )
+        return self.file_url()
 
 
-class OfferCreateView(ParticipantFormView):
+class OfferCreateView(ParticipantFormPage):
     form_class = forms.OfferForm
-
     title = gettext_lazy("Record an offer")
     intro = gettext_lazy("Something offered while waiting: a group activity, another service.")
     submit_label = gettext_lazy("Save the offer")
@@ -281,13 +290,15 @@ class OfferCreateView(ParticipantFormView):
     def get_initial(self):
         return {"offered_on": timezone.localdate()}
 
-    def call_service(self, form, participant):
-        services.offer_record(participant=participant, by=self.request.user, data=form.cleaned_data)
+    def perform(self, form):
+        services.offer_record(
+            participant=self.get_participant(), by=self.request.user, data=form.cleaned_data
+        )
+        return self.file_url()
 
 
-class WithdrawView(ParticipantFormView):
+class WithdrawView(ParticipantFormPage):
     form_class = forms.WithdrawForm
-
     title = gettext_lazy("Close the file")
     intro = gettext_lazy(
         "The person leaves the project and the waiting list. The file and its history are kept."
@@ -295,46 +306,49 @@ class WithdrawView(ParticipantFormView):
     submit_label = gettext_lazy("Close the file")
     success_message = gettext_lazy("The file was closed.")
 
-    def call_service(self, form, participant):
+    def perform(self, form):
         services.participant_withdraw(
-            participant=participant,
+            participant=self.get_participant(),
             by=self.request.user,
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
+        return self.file_url()
 
 
-class JoinWaitingListView(ParticipantMixin, View):
-    permission = policy.PARTICIPANTS_CHANGE
+class JoinWaitingListView(ParticipantFormPage):
+    """Put someone on the waiting list, or change their urgency and reason there. The
+    file posts here; an invalid choice shows this form again (400) with the choice kept."""
+
     http_method_names = ["post"]
+    form_class = forms.WaitingForm
+    title = gettext_lazy("Waiting list")
+    intro = gettext_lazy("Choose the urgency and the reason for waiting.")
+    submit_label = gettext_lazy("Save")
 
-    def post(self, request, *args, **kwargs):
+    def get_form_kwargs(self):
+        return {"instance": self.get_participant()}
+
+    def perform(self, form):
         participant = self.get_participant()
-        form = forms.WaitingForm(request.POST, instance=participant)
-        if not form.is_valid():
-            messages.error(request, _("Choose the urgency and the reason for waiting."))
-            return self.back_to_file()
         participant.refresh_from_db()
-        try:
-            if participant.status == Participant.Status.WAITING:
-                services.participant_update_waiting(
-                    participant=participant, by=request.user, data=form.cleaned_data
-                )
-                messages.success(request, _("The waiting list details were saved."))
-            else:
-                services.participant_put_on_waiting_list(
-                    participant=participant,
-                    by=request.user,
-                    urgency=form.cleaned_data["urgency"],
-                    reason=form.cleaned_data["waiting_reason"],
-                )
-                messages.success(
-                    request,
-                    _("%(name)s is now on the waiting list.") % {"name": participant.full_name},
-                )
-        except services.ParticipantError as exc:
-            messages.error(request, str(exc))
-        return self.back_to_file()
+        if participant.status == Participant.Status.WAITING:
+            services.participant_update_waiting(
+                participant=participant, by=self.request.user, data=form.cleaned_data
+            )
+            messages.success(self.request, _("The waiting list details were saved."))
+        else:
+            services.participant_put_on_waiting_list(
+                participant=participant,
+                by=self.request.user,
+                urgency=form.cleaned_data["urgency"],
+                reason=form.cleaned_data["waiting_reason"],
+            )
+            messages.success(
+                self.request,
+                _("%(name)s is now on the waiting list.") % {"name": participant.full_name},
+            )
+        return self.file_url()
 
 
 class WaitingListView(ProjectPermissionMixin, TemplateView):
@@ -373,6 +387,7 @@ class WaitingListView(ProjectPermissionMixin, TemplateView):
 # --- Public sign-up (no login) ----------------------------------------------------------
 
 SIGNUPS_PER_HOUR = 5
+SIGNUP_WINDOW = 3600
 
 
 def _public_project(code) -> Project:
@@ -391,15 +406,26 @@ def public_signup(request, project):
             # The honeypot: people do not see that field, robots fill it in. Answer as if
             # all went well, and keep nothing.
             return redirect("public_signup_done", project=project.code)
-        if over_limit(request, scope="signup", limit=SIGNUPS_PER_HOUR, window_seconds=3600):
+        if over_limit(
+            request, scope="signup", limit=SIGNUPS_PER_HOUR, window_seconds=SIGNUP_WINDOW
+        ):
             form.add_error(
                 None, _("Too many sign-ups from this connection. Please try again later.")
             )
             status = 429
         elif form.is_valid():
-            with scope(project=[project.pk]):
-                services.participant_self_register(project=project, data=form.service_data())
-            return redirect("public_signup_done", project=project.code)
+            try:
+                with scope(project=[project.pk]):
+                    services.participant_self_register(project=project, data=form.service_data())
+            except ServiceError as exc:
+                form_add_service_error(form, exc)
+                status = 400
+            except Exception:
+                # Our fault, not theirs: the failed attempt does not count against them.
+                refund(request, scope="signup", window_seconds=SIGNUP_WINDOW)
+                raise
+            else:
+                return redirect("public_signup_done", project=project.code)
         else:
             status = 400
     return render(
