@@ -12,7 +12,10 @@ class TrajectoriesConfig(AppConfig):
         from buddynet.core import audit_labels
 
         # What a withdrawn consent stops here (registers with participants.consent).
-        from . import consent_effects  # noqa: F401
+        from . import (
+            consent_effects,  # noqa: F401
+            panels,  # noqa: F401  (the trajectory panel on the people's files)
+        )
         from .audit import LABELS
 
         audit_labels.LABELS.update(LABELS)

@@ -10,6 +10,7 @@ last one, and the earlier ones.
 
 from __future__ import annotations
 
+from buddynet.participants import panels as participant_panels
 from buddynet.tenancy import policy
 
 from . import selectors
@@ -63,3 +64,12 @@ def buddy_file_panel(*, buddy, access, user) -> dict | None:
     if panel is not None:
         panel["about"] = "buddy"
     return panel
+
+
+# --- Registered with the files' hooks (imported in TrajectoriesConfig.ready) ----------
+
+
+@participant_panels.register
+def trajectory_on_participant_file(*, participant, access, user, project):
+    data = participant_file_panel(participant=participant, access=access, user=user)
+    return None if data is None else participant_panels.Panel(data["template"], data)
