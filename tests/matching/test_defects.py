@@ -14,7 +14,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, close_old_connections, connection
+from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_scopes import scopes_disabled
@@ -224,7 +224,7 @@ def _at_once(call, n=2):
         except Exception as exc:  # the test asserts there are none
             results[i] = exc
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
     for t in threads:
