@@ -152,6 +152,16 @@ def test_from_ranking_to_trajectory(transactional_db, page, login, events, scree
     both_shots(page, screenshot_dir, "ranking")
 
     # -- A global proposal: queued, progress shown, then the result ------------------
+    with scopes_disabled():
+        # Urgent and waiting 318 days, but French only: nobody fits her this time.
+        uma = waiting_participant(
+            project,
+            first_name="Uma",
+            last_name="Dringend",
+            languages=["fr"],
+            urgency=Participant.Urgency.HIGH,
+            waiting_since=timezone.localdate() - timedelta(days=318),
+        )
     page.goto(f"{base}/matching/")
     with page.expect_navigation():
         page.locator(f"main form[action='{base}/matching/runs/start/'] button").click()
@@ -172,6 +182,14 @@ def test_from_ranking_to_trajectory(transactional_db, page, login, events, scree
     assert pairs == {(amina.pk, world.buddy.pk), (karel.pk, vera.pk)}
     cards = page.locator("main form li.card")
     expect(cards).to_have_count(2)
+    # The run says who it left without a pair, the most urgent first, and why.
+    left_out = page.locator("main ol.left-out > li")
+    expect(left_out.first).to_contain_text("Uma Dringend")
+    expect(left_out.first).to_contain_text(nl("No buddy with a free place passes every hard rule."))
+    expect(left_out.first.locator(".near-miss").first).to_have_text(
+        nl("Would fit, but %(reason)s", reason=nl("shares no language"))
+    )
+    assert uma.urgency == Participant.Urgency.HIGH
     both_shots(page, screenshot_dir, "run-result")
 
     # -- Approve Bram & Amina, plan and hold the introduction ---------------------------

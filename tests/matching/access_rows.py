@@ -41,6 +41,13 @@ API_COORD = statuses(API_401, 403, 200, 403, 403, 403)
 API_BUDDY = statuses(API_401, 403, 403, 403, 200, 403)
 
 
+def _consents(w, participant):
+    """The participant consented to support (matching refuses to go on without it)."""
+    from tests.matching.factories import consents_to_support
+
+    return w.once(f"support-{participant.pk}", lambda w: consents_to_support(participant))
+
+
 def _people(w, project):
     if project == w.project:
         return w.buddy, w.participant
@@ -50,6 +57,7 @@ def _people(w, project):
 def _proposal(w, project, status="pending"):
     def make(w):
         buddy, participant = _people(w, project)
+        _consents(w, participant)
         return Proposal.objects.create(
             project=project,
             buddy=buddy,
@@ -112,6 +120,7 @@ def _introduction(w, project):
             buddy, participant = w.buddy, w.own_participant
         else:
             buddy, participant = w.other_buddy, w.other_participant
+        _consents(w, participant)
         proposal = Proposal.objects.create(
             project=project,
             buddy=buddy,
@@ -143,6 +152,7 @@ def _introduction_without_buddy_login(w, project):
 
         buddy = ready_buddy(project, first_name="Zonder", last_name="Login")
         participant = w.own_participant if project == w.project else w.other_participant
+        _consents(w, participant)
         proposal = Proposal.objects.create(
             project=project,
             buddy=buddy,
@@ -168,6 +178,7 @@ def _introduction_without_buddy_login(w, project):
 def _request(w, project):
     def make(w):
         _buddy, participant = _people(w, project)
+        _consents(w, participant)
         return MatchingProfile.objects.create(
             project=project,
             participant=participant,
@@ -240,6 +251,7 @@ PAGES: dict[str, Row] = {
     "matching_run": Row(own=COORD, kwargs=run_kw, variants=NESTED),
     "matching_run_progress": Row(own=COORD, kwargs=run_kw, variants=NESTED),
     "matching_proposal_reject": Row(own=COORD, kwargs=proposal_kw, variants=NESTED),
+    "matching_proposal_feeling": Row(own=COORD, kwargs=proposal_kw, variants=NESTED),
     "matching_introduction_plan": Row(own=COORD, kwargs=proposal_kw, variants=NESTED),
     "matching_introduction": Row(own=COORD, kwargs=introduction_kw, variants=NESTED),
     "matching_proposal_approve": Row(
@@ -260,7 +272,10 @@ PAGES: dict[str, Row] = {
         kwargs=project_kw,
         variants=("own",),
         method="post",
-        data=lambda w: {"buddy": str(w.buddy.code), "participant": str(w.participant.code)},
+        data=lambda w: {
+            "buddy": str(_feasible_pair(w, w.project)[0].code),
+            "participant": str(_feasible_pair(w, w.project)[1].code),
+        },
     ),
     "matching_introduction_record": Row(
         own=COORD_POST,
@@ -334,7 +349,7 @@ ENDPOINTS: dict[tuple[str, str], Row] = {
         json=True,
         data=lambda w: {
             "proposal": str(_proposal(w, w.project, status="approved").code),
-            "meets_at": "2026-12-01T14:00:00+01:00",
+            "meets_at": (timezone.now() + timedelta(days=30)).isoformat(),
             "place": "Projectlokaal",
             "staff_present": "Sarah",
         },

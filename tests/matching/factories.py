@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from buddynet.matching import services
 from buddynet.matching.models import MatchingProfile
-from buddynet.participants.models import Participant
+from buddynet.participants import consent
+from buddynet.participants.models import ConsentRecord, Participant
 from buddynet.volunteers.models import Buddy
 from tests import factories as f
 
@@ -49,7 +50,20 @@ def waiting_participant(project, **changes) -> Participant:
         email="deelnemer.matching@example.be",
     )
     values.update(changes)
-    return f.ParticipantFactory(**values)
+    participant = f.ParticipantFactory(**values)
+    consents_to_support(participant)
+    return participant
+
+
+def consents_to_support(participant) -> None:
+    """On the waiting list means: consent for support by a buddy was recorded (the
+    participants app requires it before someone joins the list)."""
+    ConsentRecord.objects.create(
+        project=participant.project,
+        participant=participant,
+        purpose=consent.SUPPORT,
+        given=True,
+    )
 
 
 def publish(participant, summary="Zoekt iemand om samen te wandelen en Nederlands te oefenen."):

@@ -206,8 +206,10 @@ def test_proposal_from_a_ranking_keeps_the_feeling_and_reasons(world):
     assert set(proposal.breakdown["criteria"]) >= {"distance", "availability", "mutual_interest"}
     assert proposal.breakdown["slots"] == ["wed_afternoon", "sat_morning"]
     assert proposal.score == pytest.approx(proposal.breakdown["score"], abs=1e-3)
-    with pytest.raises(services.MatchingError, match="already proposed"):
-        services.proposal_create(participant=p, buddy=b, by=world.coord)
+    # A double click gives the pending proposal back, never a second one or an error.
+    again = services.proposal_create(participant=p, buddy=b, by=world.coord)
+    assert again.pk == proposal.pk and again.already_existed and not proposal.already_existed
+    assert Proposal.objects.filter(participant=p, buddy=b).count() == 1
 
 
 def test_an_infeasible_pair_cannot_be_proposed_and_says_why(world):
@@ -365,9 +367,11 @@ def test_network_run_needs_the_project_to_take_part(world):
 
 
 def test_only_one_run_at_a_time(world):
-    services.run_start(project=world.project, scope="project", by=world.coord)
-    with pytest.raises(services.MatchingError, match="already running"):
-        services.run_start(project=world.project, scope="project", by=world.coord)
+    first = services.run_start(project=world.project, scope="project", by=world.coord)
+    # Asked again while it runs: the run under way, not a second one.
+    again = services.run_start(project=world.project, scope="project", by=world.coord)
+    assert again.pk == first.pk
+    assert ProposalRun.objects.filter(project=world.project).count() == 1
 
 
 # --- Introductions ---------------------------------------------------------------------
@@ -445,8 +449,12 @@ def test_answers_wait_for_the_meeting(world):
         services.introduction_answer(introduction=intro, side="buddy", yes=True, by=world.coord)
     services.introduction_update(introduction=intro, data={"held": True}, by=world.coord)
     services.introduction_answer(introduction=intro, side="buddy", yes=True, by=world.coord)
-    with pytest.raises(services.MatchingError, match="already given"):
-        services.introduction_answer(introduction=intro, side="buddy", yes=True, by=world.coord)
+    # The same answer twice (a double click) changes nothing; another answer is a conflict.
+    services.introduction_answer(introduction=intro, side="buddy", yes=True, by=world.coord)
+    assert IntroductionAnswer.objects.filter(introduction=intro).count() == 1
+    with pytest.raises(services.MatchingError, match="already given") as refused:
+        services.introduction_answer(introduction=intro, side="buddy", yes=False, by=world.coord)
+    assert refused.value.status == 409 and refused.value.code == "already_answered"
 
 
 def test_planning_needs_an_approved_proposal(world):
@@ -489,15 +497,21 @@ def test_a_ready_buddy_raises_a_hand_once_and_it_counts_in_the_ranking(world):
         services.hand_raise(buddy=b, participant=p, by=world.buddy_user)  # not published
     publish(p)
     hand = services.hand_raise(buddy=b, participant=p, by=world.buddy_user, note="Ik kook graag!")
-    with pytest.raises(services.MatchingError, match="already raised"):
-        services.hand_raise(buddy=b, participant=p, by=world.buddy_user)
+    # Raised twice (a double click): the same hand.
+    assert services.hand_raise(buddy=b, participant=p, by=world.buddy_user).pk == hand.pk
+    assert HandRaise.objects.filter(buddy=b, participant=p).count() == 1
     access = access_for_user(world.coord)
-    ranking = selectors.ranking_for_participant(access=access, project=world.project, participant=p)
+    ranking = selectors.ranking_for_participant(
+        access=access, project=world.project, participant=p, user=world.coord
+    )
     row = next(r for r in ranking.rows if r.person.pk == b.pk)
     assert row.hand == hand
     assert any(r.name == "mutual_interest" and r.points > 0 for r in row.reasons)
     services.hand_withdraw(hand=hand, by=world.buddy_user)
-    ranking = selectors.ranking_for_participant(access=access, project=world.project, participant=p)
+    services.hand_withdraw(hand=hand, by=world.buddy_user)  # twice: still withdrawn once
+    ranking = selectors.ranking_for_participant(
+        access=access, project=world.project, participant=p, user=world.coord
+    )
     assert next(r for r in ranking.rows if r.person.pk == b.pk).hand is None
 
 
@@ -557,7 +571,7 @@ def test_ranking_shows_reasons_near_misses_in_words_and_wishes(world):
     access = access_for_user(world.coord)
     with translation.override("en"):
         ranking = selectors.ranking_for_participant(
-            access=access, project=world.project, participant=p
+            access=access, project=world.project, participant=p, user=world.coord
         )
     assert ranking.rows[0].person == good
     texts = {r.name: r.text for r in ranking.rows[0].reasons}
@@ -571,7 +585,7 @@ def test_ranking_shows_reasons_near_misses_in_words_and_wishes(world):
     close = ready_buddy(world.project, postcode="9080", town="Lochristi", max_distance_km=5)
     with translation.override("en"):
         ranking = selectors.ranking_for_participant(
-            access=access, project=world.project, participant=p
+            access=access, project=world.project, participant=p, user=world.coord
         )
     near = {r.person.pk: r.failure for r in ranking.near}
     assert near[close.pk].startswith("Would fit, but lives ")
@@ -598,5 +612,7 @@ def test_ranking_for_a_buddy_puts_long_waits_first(world):
     fresh = waiting_participant(world.project, waiting_since=today)
     old = waiting_participant(world.project, waiting_since=today - timedelta(days=300))
     access = access_for_user(world.coord)
-    ranking = selectors.ranking_for_buddy(access=access, project=world.project, buddy=b)
+    ranking = selectors.ranking_for_buddy(
+        access=access, project=world.project, buddy=b, user=world.coord
+    )
     assert [r.person.pk for r in ranking.rows[:2]] == [old.pk, fresh.pk]

@@ -4,12 +4,13 @@ progress endpoint, and the anonymity of the help requests buddies see."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
 from buddynet.matching import services
@@ -22,6 +23,7 @@ from buddynet.matching.models import (
 )
 from buddynet.participants.models import Participant
 from tests.matching.factories import (
+    consents_to_support,
     introduction,
     publish,
     ready_buddy,
@@ -74,7 +76,7 @@ def test_coordinator_proposes_approves_plans_and_records_the_answers(world, clie
     response = client.post(
         url("matching_introduction_plan", world.project, code=proposal.code),
         {
-            "meets_at": "2020-01-01T14:00",
+            "meets_at": (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
             "place": "Projectlokaal",
             "staff_present": "Sarah",
             "notes": "",
@@ -114,6 +116,7 @@ def test_one_side_never_sees_the_others_reason(world, client_for):
             availability=["wed_afternoon"], languages=["nl"], birth_year=1990
         )
         world.own_participant.refresh_from_db()
+        consents_to_support(world.own_participant)
         intro = introduction(world.own_participant, buddy, world.coord)
         services.introduction_answer(
             introduction=intro,
@@ -375,8 +378,8 @@ def test_api_ranking_and_proposal_flow(world, client_for):
         {"buddy": str(b.code), "participant": str(p.code)},
         content_type="application/json",
     )
-    assert again.status_code == 400
-    assert again.json()["detail"] == nl("This pair is already proposed and waits for a decision.")
+    # The same pair again (a double submit): the pending proposal, not a second one.
+    assert again.status_code == 200 and again.json()["code"] == created.json()["code"]
     code = created.json()["code"]
     listed = client.get(f"{base}/proposals").json()
     assert listed["count"] == 1 and listed["items"][0]["code"] == code
@@ -386,7 +389,7 @@ def test_api_ranking_and_proposal_flow(world, client_for):
         f"{base}/introductions",
         {
             "proposal": code,
-            "meets_at": "2020-05-01T14:00:00+02:00",
+            "meets_at": (timezone.now() - timedelta(days=1)).isoformat(),
             "place": "Lokaal",
             "staff_present": "Sarah",
         },
@@ -403,7 +406,7 @@ def test_api_ranking_and_proposal_flow(world, client_for):
     again = client.post(
         f"{base}/introductions/{intro}/answers", {"yes": True}, content_type="application/json"
     )
-    assert again.status_code == 400
+    assert again.status_code == 409 and again.json()["code"] == "already_answered"
     listed = client.get(f"{base}/introductions").json()["items"][0]
     assert listed["answers"] == [
         {

@@ -94,8 +94,10 @@ PARTICIPANT_FIELDS = (
 
 
 def settings_for(project) -> MatchingSettings:
+    """The project's settings; unsaved defaults until someone saves them (a read never
+    writes, so two pages opened at once cannot both create them)."""
     found = MatchingSettings.objects.filter(project=project).first()
-    return found or MatchingSettings.objects.create(project=project)
+    return found or MatchingSettings(project=project)
 
 
 def settings_for_projects(project_ids) -> dict[int, MatchingSettings]:

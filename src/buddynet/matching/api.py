@@ -1,24 +1,25 @@
 """The matching API: rankings with reasons, proposals (list, create, approve, reject), global
 proposal runs and their progress, introductions (plan, answer), and raised hands on the
 anonymised help requests. Scoped exactly like the pages: the same permissions and
-selectors; a broken rule answers 400 with the reason."""
+selectors (``endpoint_here``); a broken rule is a ``MatchingError`` that the API's one
+exception handler answers as JSON (400, or 409 for a clash with what exists)."""
 
 import uuid
 from datetime import datetime
 
 from django.utils.translation import get_language
-from ninja import Router, Schema
-from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import Field
 
+from buddynet.core.api import LazyPage, Pagination
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
-from buddynet.tenancy.access import get_access
-from buddynet.tenancy.api import project_for_api
+from buddynet.tenancy.api import endpoint_here
 from buddynet.volunteers.selectors import buddy_get_for_user
 
-from . import selectors, services
+from . import adapters, selectors, services
 from .models import Feeling, Introduction, Proposal, ProposalRun, Side
 from .reasons import reasons
 from .services import MatchingError
@@ -26,7 +27,7 @@ from .services import MatchingError
 router = Router(tags=["matching"])
 
 
-class ReasonOut(Schema):
+class MatchingReasonOut(Schema):
     criterion: str
     label: str
     text: str
@@ -35,30 +36,30 @@ class ReasonOut(Schema):
     value: float
 
 
-class SignalOut(Schema):
+class MatchingSignalOut(Schema):
     wish: str
     met: bool
 
 
-class CandidateOut(Schema):
+class MatchingCandidateOut(Schema):
     code: uuid.UUID
     name: str
     town: str
     score: float
     distance_km: float
-    reasons: list[ReasonOut]
+    reasons: list[MatchingReasonOut]
     failure: str
     hand_raised: bool
     already_proposed: bool
-    wishes: list[SignalOut]
+    wishes: list[MatchingSignalOut]
 
 
-class RankingOut(Schema):
+class MatchingRankingOut(Schema):
     feasible_count: int
     pool_size: int
     notice: str
-    candidates: list[CandidateOut]
-    near_misses: list[CandidateOut]
+    candidates: list[MatchingCandidateOut]
+    near_misses: list[MatchingCandidateOut]
 
 
 def _reasons_out(items) -> list[dict]:
@@ -99,44 +100,42 @@ def _ranking_out(ranking: selectors.Ranking) -> dict:
     }
 
 
-def _error(exc: MatchingError):
-    return HttpError(400, str(exc))
-
-
 @router.get(
     "/projects/{code}/matching/participants/{participant}/buddies",
-    response=RankingOut,
+    response=MatchingRankingOut,
     summary="The best buddies for a waiting participant, with reasons and near misses",
 )
 def rank_buddies(request, code: uuid.UUID, participant: uuid.UUID):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE)
-    access = get_access(request)
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
     obj = participant_get_for_user(
-        access=access, user=request.user, project=project, code=participant
+        access=here.access, user=here.user, project=here.project, code=participant
     )
-    obj.log_action("participant.viewed", user=request.user, via="api", data={"part": "ranking"})
     return _ranking_out(
-        selectors.ranking_for_participant(access=access, project=project, participant=obj)
+        selectors.ranking_for_participant(
+            access=here.access, project=here.project, participant=obj, user=here.user, via="api"
+        )
     )
 
 
 @router.get(
     "/projects/{code}/matching/buddies/{buddy}/participants",
-    response=RankingOut,
+    response=MatchingRankingOut,
     summary="The best waiting participants for a buddy, with reasons and near misses",
 )
 def rank_participants(request, code: uuid.UUID, buddy: uuid.UUID):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE)
-    access = get_access(request)
-    obj = buddy_get_for_user(access=access, project=project, code=buddy)
-    obj.log_action("buddy.viewed", user=request.user, via="api", data={"part": "ranking"})
-    return _ranking_out(selectors.ranking_for_buddy(access=access, project=project, buddy=obj))
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+    obj = buddy_get_for_user(access=here.access, project=here.project, code=buddy)
+    return _ranking_out(
+        selectors.ranking_for_buddy(
+            access=here.access, project=here.project, buddy=obj, user=here.user, via="api"
+        )
+    )
 
 
 # --- Proposals ----------------------------------------------------------------------------
 
 
-class ProposalOut(Schema):
+class MatchingProposalOut(Schema):
     code: uuid.UUID
     buddy: uuid.UUID
     buddy_name: str
@@ -149,7 +148,7 @@ class ProposalOut(Schema):
     feeling: str
     feeling_note: str
     reject_reason: str
-    reasons: list[ReasonOut]
+    reasons: list[MatchingReasonOut]
     created_at: datetime
     decided_at: datetime | None
 
@@ -174,121 +173,91 @@ def _proposal_out(x: Proposal, *, sensitive: bool) -> dict:
     }
 
 
-class ProposalIn(Schema):
+class MatchingProposalIn(Schema):
     buddy: uuid.UUID
     participant: uuid.UUID
     feeling: Feeling | None = None
     feeling_note: str = Field("", max_length=2000)
 
 
-class RejectIn(Schema):
+class MatchingRejectIn(Schema):
     reason: str = Field(min_length=1, max_length=2000)
     exclude: bool = False
 
 
 @router.get(
     "/projects/{code}/matching/proposals",
-    response=list[ProposalOut],
+    response=list[MatchingProposalOut],
     summary="Proposals of a project (pending by default), the best first",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination)
 def proposal_list(request, code: uuid.UUID, status: str = "pending"):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE)
-    access = get_access(request)
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
     if status not in Proposal.Status.values:
-        raise HttpError(400, "Unknown status.")
-    sensitive = selectors.show_sensitive(access, project)
-    qs = selectors.proposals_for_project(access=access, project=project, status=status)
-    # The paginator slices the list of rows; rows are built lazily per page below.
-    return _LazyRows(qs, lambda x: _proposal_out(x, sensitive=sensitive))
-
-
-class _LazyRows:
-    """A sliceable view of a queryset that builds output rows only for the slice"""
-
-    def __init__(self, qs, build):
-        self.qs, self.build = qs, build
-
-    def __len__(self):
-        return self.qs.count()
-
-    def count(self):
-        return self.qs.count()
-
-    def __getitem__(self, item):
-        if isinstance(item, slice):
-            return [self.build(x) for x in self.qs[item]]
-        return self.build(self.qs[item])
+        raise MatchingError(_("Unknown status."), code="unknown_status")
+    sensitive = selectors.show_sensitive(here.access, here.project)
+    qs = selectors.proposals_for_project(access=here.access, project=here.project, status=status)
+    return LazyPage(qs, lambda x: _proposal_out(x, sensitive=sensitive))
 
 
 @router.post(
     "/projects/{code}/matching/proposals",
-    response={201: ProposalOut},
-    summary="Propose a pair (from a ranking), with your feeling",
+    response={200: MatchingProposalOut, 201: MatchingProposalOut},
+    summary="Propose a pair (from a ranking), with your feeling (201; the pair already "
+    "pending: 200 with that proposal)",
 )
-def proposal_create(request, code: uuid.UUID, payload: ProposalIn):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE)
-    access = get_access(request)
+def proposal_create(request, code: uuid.UUID, payload: MatchingProposalIn):
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
     participant = participant_get_for_user(
-        access=access, user=request.user, project=project, code=payload.participant
+        access=here.access, user=here.user, project=here.project, code=payload.participant
     )
-    buddy = buddy_get_for_user(access=access, project=project, code=payload.buddy)
-    try:
-        proposal = services.proposal_create(
-            participant=participant,
-            buddy=buddy,
-            by=request.user,
-            feeling=payload.feeling.value if payload.feeling else "",
-            feeling_note=payload.feeling_note,
-        )
-    except MatchingError as exc:
-        raise _error(exc) from exc
-    return 201, _proposal_out(proposal, sensitive=selectors.show_sensitive(access, project))
+    buddy = buddy_get_for_user(access=here.access, project=here.project, code=payload.buddy)
+    proposal = services.proposal_create(
+        participant=participant,
+        buddy=buddy,
+        by=here.user,
+        feeling=payload.feeling.value if payload.feeling else "",
+        feeling_note=payload.feeling_note,
+    )
+    body = _proposal_out(proposal, sensitive=selectors.show_sensitive(here.access, here.project))
+    return Status(200 if proposal.already_existed else 201, body)
 
 
 @router.post(
     "/projects/{code}/matching/proposals/{proposal}/approve",
-    response=ProposalOut,
+    response=MatchingProposalOut,
     summary="Approve a pending pair (the hard rules are checked again)",
 )
 def proposal_approve(request, code: uuid.UUID, proposal: uuid.UUID):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE)
-    access = get_access(request)
-    obj = selectors.proposal_get(access=access, project=project, code=proposal)
-    try:
-        obj = services.proposal_approve(proposal=obj, by=request.user)
-    except MatchingError as exc:
-        raise _error(exc) from exc
-    return _proposal_out(obj, sensitive=selectors.show_sensitive(access, project))
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+    obj = selectors.proposal_get(access=here.access, project=here.project, code=proposal)
+    obj = services.proposal_approve(proposal=obj, by=here.user)
+    return _proposal_out(obj, sensitive=selectors.show_sensitive(here.access, here.project))
 
 
 @router.post(
     "/projects/{code}/matching/proposals/{proposal}/reject",
-    response=ProposalOut,
+    response=MatchingProposalOut,
     summary="Reject a pending pair with a reason (optionally: never propose it again)",
 )
-def proposal_reject(request, code: uuid.UUID, proposal: uuid.UUID, payload: RejectIn):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE)
-    access = get_access(request)
-    obj = selectors.proposal_get(access=access, project=project, code=proposal)
-    try:
-        obj = services.proposal_reject(
-            proposal=obj, by=request.user, reason=payload.reason, exclude=payload.exclude
-        )
-    except MatchingError as exc:
-        raise _error(exc) from exc
-    obj = selectors.proposal_get(access=access, project=project, code=proposal)
-    return _proposal_out(obj, sensitive=selectors.show_sensitive(access, project))
+def proposal_reject(request, code: uuid.UUID, proposal: uuid.UUID, payload: MatchingRejectIn):
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+    obj = selectors.proposal_get(access=here.access, project=here.project, code=proposal)
+    services.proposal_reject(
+        proposal=obj, by=here.user, reason=payload.reason, exclude=payload.exclude
+    )
+    obj = selectors.proposal_get(access=here.access, project=here.project, code=proposal)
+    return _proposal_out(obj, sensitive=selectors.show_sensitive(here.access, here.project))
 
 
 # --- Runs ---------------------------------------------------------------------------------
 
 
-class RunIn(Schema):
+class MatchingRunIn(Schema):
     scope: ProposalRun.Scope = ProposalRun.Scope.PROJECT
 
 
-class RunOut(Schema):
+class MatchingRunOut(Schema):
     code: uuid.UUID
     scope: str
     status: str
@@ -306,45 +275,43 @@ class RunOut(Schema):
 
 
 def _run_out(run: ProposalRun) -> dict:
-    return {f: getattr(run, f) for f in RunOut.model_fields}
+    return {f: getattr(run, f) for f in MatchingRunOut.model_fields}
 
 
 @router.post(
     "/projects/{code}/matching/runs",
-    response={201: RunOut},
-    summary="Start a global proposal (computed in the queue; poll its progress)",
+    response={201: MatchingRunOut},
+    summary="Start a global proposal (computed in the queue; poll its progress). While "
+    "one runs for the same projects, that run is the answer.",
 )
-def run_start(request, code: uuid.UUID, payload: RunIn):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE)
-    try:
-        run = services.run_start(project=project, scope=str(payload.scope.value), by=request.user)
-    except MatchingError as exc:
-        raise _error(exc) from exc
+def run_start(request, code: uuid.UUID, payload: MatchingRunIn):
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+    run = services.run_start(project=here.project, scope=str(payload.scope.value), by=here.user)
     run.refresh_from_db()
-    return 201, _run_out(run)
+    return Status(201, _run_out(run))
 
 
 @router.get(
     "/projects/{code}/matching/runs/{run}",
-    response=RunOut,
+    response=MatchingRunOut,
     summary="A global proposal's progress and figures (its pairs: the proposals list)",
 )
 def run_detail(request, code: uuid.UUID, run: uuid.UUID):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE)
-    return _run_out(selectors.run_get(access=get_access(request), project=project, code=run))
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+    return _run_out(selectors.run_get(access=here.access, project=here.project, code=run))
 
 
 # --- Introductions --------------------------------------------------------------------------
 
 
-class AnswerOut(Schema):
+class MatchingAnswerOut(Schema):
     side: str
     yes: bool
     reason: str
     recorded_by_coordinator: bool
 
 
-class IntroductionOut(Schema):
+class MatchingIntroductionOut(Schema):
     code: uuid.UUID
     proposal: uuid.UUID
     buddy: uuid.UUID
@@ -354,7 +321,7 @@ class IntroductionOut(Schema):
     staff_present: str
     notes: str
     status: str
-    answers: list[AnswerOut]
+    answers: list[MatchingAnswerOut]
     trajectory: uuid.UUID | None
 
 
@@ -382,7 +349,7 @@ def _introduction_out(intro: Introduction) -> dict:
     }
 
 
-class IntroductionIn(Schema):
+class MatchingIntroductionIn(Schema):
     proposal: uuid.UUID
     meets_at: datetime
     place: str = Field(min_length=1, max_length=200)
@@ -390,13 +357,13 @@ class IntroductionIn(Schema):
     notes: str = Field("", max_length=5000)
 
 
-class AnswerIn(Schema):
+class MatchingAnswerIn(Schema):
     yes: bool
     reason: str = Field("", max_length=2000)
     side: Side | None = None  # coordinators: whose answer they record (default participant)
 
 
-class OwnAnswerOut(Schema):
+class MatchingOwnAnswerOut(Schema):
     code: uuid.UUID
     side: str
     your_answer: bool
@@ -405,88 +372,92 @@ class OwnAnswerOut(Schema):
 
 @router.get(
     "/projects/{code}/matching/introductions",
-    response=list[IntroductionOut],
+    response=list[MatchingIntroductionOut],
     summary="Introductions of a project, with both answers (coordinators only)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination)
 def introduction_list(request, code: uuid.UUID, open_only: bool = False):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE)
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
     qs = (
         selectors.introductions_for_project(
-            access=get_access(request), project=project, open_only=open_only
+            access=here.access, project=here.project, open_only=open_only
         )
         .select_related("proposal")
         .prefetch_related("answers")
     )
-    return _LazyRows(qs, _introduction_out)
+    return LazyPage(qs, _introduction_out)
 
 
 @router.post(
     "/projects/{code}/matching/introductions",
-    response={201: IntroductionOut},
+    response={201: MatchingIntroductionOut},
     summary="Plan the introductory meeting of an approved pair",
 )
-def introduction_create(request, code: uuid.UUID, payload: IntroductionIn):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE)
-    access = get_access(request)
-    proposal = selectors.proposal_get(access=access, project=project, code=payload.proposal)
-    try:
-        intro = services.introduction_plan(
-            proposal=proposal,
-            meets_at=payload.meets_at,
-            place=payload.place,
-            staff_present=payload.staff_present,
-            notes=payload.notes,
-            by=request.user,
-        )
-    except MatchingError as exc:
-        raise _error(exc) from exc
-    return 201, _introduction_out(intro)
+def introduction_create(request, code: uuid.UUID, payload: MatchingIntroductionIn):
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+    proposal = selectors.proposal_get(
+        access=here.access, project=here.project, code=payload.proposal
+    )
+    # The moment is bounded like the page's field (no year 9999): the service checks it.
+    intro = services.introduction_plan(
+        proposal=proposal,
+        meets_at=payload.meets_at,
+        place=payload.place,
+        staff_present=payload.staff_present,
+        notes=payload.notes,
+        by=here.user,
+    )
+    return Status(201, _introduction_out(intro))
 
 
 @router.post(
     "/projects/{code}/matching/introductions/{introduction}/answers",
-    response={201: OwnAnswerOut},
+    response={201: MatchingOwnAnswerOut},
     summary="Answer after the introduction: your own (buddy, participant), or, for "
     "coordinators, the participant's answer given to you",
 )
-def introduction_answer(request, code: uuid.UUID, introduction: uuid.UUID, payload: AnswerIn):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE, policy.MATCHING_ANSWER)
-    access = get_access(request)
-    if access.has(policy.MATCHING_MANAGE, project):
-        intro = selectors.introduction_get(access=access, project=project, code=introduction)
+def introduction_answer(
+    request, code: uuid.UUID, introduction: uuid.UUID, payload: MatchingAnswerIn
+):
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE, policy.MATCHING_ANSWER)
+    if here.access.has(policy.MATCHING_MANAGE, here.project):
+        intro = selectors.introduction_get(
+            access=here.access, project=here.project, code=introduction
+        )
         side = str(payload.side.value) if payload.side else Side.PARTICIPANT
         if side == Side.BUDDY and intro.buddy.user_id is not None:
-            raise HttpError(400, "The buddy answers on their own page.")
+            raise MatchingError(
+                _("The buddy answers on their own page."), code="buddy_answers_self"
+            )
         recorded = True
     else:
         intro, side = selectors.own_introduction_get(
-            access=access, project=project, user=request.user, code=introduction
+            access=here.access, project=here.project, user=here.user, code=introduction
         )
         recorded = False
-    try:
-        intro = services.introduction_answer(
-            introduction=intro,
-            side=side,
-            yes=payload.yes,
-            reason=payload.reason,
-            by=request.user,
-            recorded_by_coordinator=recorded,
-        )
-    except MatchingError as exc:
-        raise _error(exc) from exc
-    return 201, {
-        "code": intro.code,
-        "side": side,
-        "your_answer": payload.yes,
-        "status": intro.status,
-    }
+    intro = services.introduction_answer(
+        introduction=intro,
+        side=side,
+        yes=payload.yes,
+        reason=payload.reason,
+        by=here.user,
+        recorded_by_coordinator=recorded,
+    )
+    return Status(
+        201,
+        {
+            "code": intro.code,
+            "side": side,
+            "your_answer": payload.yes,
+            "status": intro.status,
+        },
+    )
 
 
 # --- Raised hands and anonymised requests ----------------------------------------------------
 
 
-class HandOut(Schema):
+class MatchingHandOut(Schema):
     code: uuid.UUID
     buddy: uuid.UUID
     buddy_name: str
@@ -498,14 +469,14 @@ class HandOut(Schema):
 
 @router.get(
     "/projects/{code}/matching/hands",
-    response=list[HandOut],
+    response=list[MatchingHandOut],
     summary="Open raised hands of a project (coordinators)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination)
 def hand_list(request, code: uuid.UUID):
-    project = project_for_api(request, code, policy.MATCHING_MANAGE)
-    qs = selectors.hands_for_project(access=get_access(request), project=project)
-    return _LazyRows(
+    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+    qs = selectors.hands_for_project(access=here.access, project=here.project)
+    return LazyPage(
         qs,
         lambda h: {
             "code": h.code,
@@ -519,7 +490,7 @@ def hand_list(request, code: uuid.UUID):
     )
 
 
-class RequestOut(Schema):
+class MatchingRequestOut(Schema):
     """An anonymised help request: never a name, address, contact detail or birth date"""
 
     code: uuid.UUID
@@ -538,46 +509,47 @@ class RequestOut(Schema):
 
 
 def _request_out(item: selectors.AnonymousRequest) -> dict:
-    data = {f: getattr(item, f) for f in RequestOut.model_fields if f != "hand"}
+    data = {f: getattr(item, f) for f in MatchingRequestOut.model_fields if f != "hand"}
     data["hand"] = item.hand.code if item.hand else None
     return data
 
 
-class HandIn(Schema):
+class MatchingHandIn(Schema):
     note: str = Field("", max_length=500)
 
 
 @router.get(
     "/projects/{code}/matching/requests",
-    response=list[RequestOut],
+    response=list[MatchingRequestOut],
     summary="Anonymised help requests of your project (ready buddies)",
 )
 def request_list(request, code: uuid.UUID):
-    project = project_for_api(request, code, policy.MATCHING_RAISE_HAND)
-    access = get_access(request)
-    buddy = selectors.buddy_own(access=access, project=project, user=request.user)
-    if buddy.status not in services.adapters.READY_STATUSES:
+    here = endpoint_here(request, code, policy.MATCHING_RAISE_HAND)
+    buddy = selectors.buddy_own(access=here.access, project=here.project, user=here.user)
+    if buddy.status not in adapters.READY_STATUSES:
         return []
     return [
         _request_out(item)
         for item in selectors.anonymised_requests(
-            access=access, project=project, buddy=buddy, language=get_language() or "nl"
+            access=here.access,
+            project=here.project,
+            buddy=buddy,
+            language=get_language() or "nl",
         )
     ]
 
 
 @router.get(
     "/projects/{code}/matching/requests/{request_code}",
-    response=RequestOut,
+    response=MatchingRequestOut,
     summary="One anonymised help request",
 )
 def request_detail(request, code: uuid.UUID, request_code: uuid.UUID):
-    project = project_for_api(request, code, policy.MATCHING_RAISE_HAND)
-    access = get_access(request)
-    buddy = selectors.buddy_own(access=access, project=project, user=request.user)
+    here = endpoint_here(request, code, policy.MATCHING_RAISE_HAND)
+    buddy = selectors.buddy_own(access=here.access, project=here.project, user=here.user)
     item, _profile = selectors.anonymised_request_get(
-        access=access,
-        project=project,
+        access=here.access,
+        project=here.project,
         buddy=buddy,
         code=request_code,
         language=get_language() or "nl",
@@ -587,49 +559,41 @@ def request_detail(request, code: uuid.UUID, request_code: uuid.UUID):
 
 @router.post(
     "/projects/{code}/matching/requests/{request_code}/hand",
-    response={201: RequestOut},
+    response={201: MatchingRequestOut},
     summary="Raise your hand on an anonymised help request (ready buddies)",
 )
-def hand_raise(request, code: uuid.UUID, request_code: uuid.UUID, payload: HandIn):
-    project = project_for_api(request, code, policy.MATCHING_RAISE_HAND)
-    access = get_access(request)
-    buddy = selectors.buddy_own(access=access, project=project, user=request.user)
+def hand_raise(request, code: uuid.UUID, request_code: uuid.UUID, payload: MatchingHandIn):
+    here = endpoint_here(request, code, policy.MATCHING_RAISE_HAND)
+    buddy = selectors.buddy_own(access=here.access, project=here.project, user=here.user)
     _item, profile = selectors.anonymised_request_get(
-        access=access, project=project, buddy=buddy, code=request_code
+        access=here.access, project=here.project, buddy=buddy, code=request_code
     )
-    try:
-        services.hand_raise(
-            buddy=buddy, participant=profile.participant, by=request.user, note=payload.note
-        )
-    except MatchingError as exc:
-        raise _error(exc) from exc
+    services.hand_raise(
+        buddy=buddy, participant=profile.participant, by=here.user, note=payload.note
+    )
     item, _profile = selectors.anonymised_request_get(
-        access=access,
-        project=project,
+        access=here.access,
+        project=here.project,
         buddy=buddy,
         code=request_code,
         language=get_language() or "nl",
     )
-    return 201, _request_out(item)
+    return Status(201, _request_out(item))
 
 
-class WithdrawnOut(Schema):
+class MatchingWithdrawnOut(Schema):
     code: uuid.UUID
     withdrawn: bool
 
 
 @router.post(
     "/projects/{code}/matching/hands/{hand}/withdraw",
-    response=WithdrawnOut,
+    response=MatchingWithdrawnOut,
     summary="Withdraw your raised hand",
 )
 def hand_withdraw(request, code: uuid.UUID, hand: uuid.UUID):
-    project = project_for_api(request, code, policy.MATCHING_RAISE_HAND)
-    access = get_access(request)
-    buddy = selectors.buddy_own(access=access, project=project, user=request.user)
-    obj = selectors.own_hand_get(access=access, project=project, buddy=buddy, code=hand)
-    try:
-        services.hand_withdraw(hand=obj, by=request.user)
-    except MatchingError as exc:
-        raise _error(exc) from exc
+    here = endpoint_here(request, code, policy.MATCHING_RAISE_HAND)
+    buddy = selectors.buddy_own(access=here.access, project=here.project, user=here.user)
+    obj = selectors.own_hand_get(access=here.access, project=here.project, buddy=buddy, code=hand)
+    services.hand_withdraw(hand=obj, by=here.user)
     return {"code": obj.code, "withdrawn": True}

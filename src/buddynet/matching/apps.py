@@ -11,6 +11,7 @@ class MatchingConfig(AppConfig):
         # Plain words for this app's audit actions in the histories.
         from buddynet.core import audit_labels
 
+        from . import consent_effects  # noqa: F401 — registers the consent effects
         from .audit import LABELS
 
         audit_labels.LABELS.update(LABELS)

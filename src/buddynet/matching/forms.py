@@ -4,12 +4,15 @@ parse and check the shape of what was typed."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from buddynet.core.forms import date_bounds
 
 from . import vocabulary
 from .engine import AGE_GROUPS
-from .models import Feeling, MatchingProfile, MatchingSettings, ProposalRun, Strength
-from .services import PROFILE_FIELDS, SETTINGS_FIELDS
+from .models import Feeling, MatchingProfile, MatchingSettings, ProposalRun, Side, Strength
+from .services import MEETS_YEARS_AHEAD, MEETS_YEARS_BACK, PROFILE_FIELDS, SETTINGS_FIELDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -77,9 +80,62 @@ class ProfileForm(forms.ModelForm):
         widgets = {"public_summary": forms.Textarea(attrs={"rows": 3, "maxlength": 600})}
 
 
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time within ``years_back`` years before and ``years_ahead`` after today
+    (the bounds of ``core.forms.BoundedDateField``, for a moment): no year 9999."""
+
+    widget = DATETIME
+
+    def __init__(self, *args, years_back: int = 2, years_ahead: int = 2, **kwargs):
+        self.years_back, self.years_ahead = years_back, years_ahead
+        kwargs.setdefault("input_formats", DATETIME_FORMATS)
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        earliest, latest = date_bounds(years_back=self.years_back, years_ahead=self.years_ahead)
+        day = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        if day < earliest:
+            raise forms.ValidationError(
+                _("Choose a date after %(date)s."),
+                code="too_early",
+                params={"date": earliest.strftime("%d/%m/%Y")},
+            )
+        if day > latest:
+            raise forms.ValidationError(
+                _("Choose a date before %(date)s."),
+                code="too_late",
+                params={"date": latest.strftime("%d/%m/%Y")},
+            )
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        earliest, latest = date_bounds(years_back=self.years_back, years_ahead=self.years_ahead)
+        attrs.update(min=f"{earliest.isoformat()}T00:00", max=f"{latest.isoformat()}T23:59")
+        return attrs
+
+
 class ProposeForm(forms.Form):
     buddy = forms.UUIDField(widget=forms.HiddenInput)
     participant = forms.UUIDField(widget=forms.HiddenInput)
+    feeling = forms.ChoiceField(
+        label=_("Your feeling about this pair"),
+        choices=FEELING_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    feeling_note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded with the proposal, for the coordinators."),
+    )
+
+
+class FeelingForm(forms.Form):
     feeling = forms.ChoiceField(
         label=_("Your feeling about this pair"),
         choices=FEELING_CHOICES,
@@ -114,8 +170,8 @@ class RunStartForm(forms.Form):
 
 
 class IntroductionForm(forms.Form):
-    meets_at = forms.DateTimeField(
-        label=_("Date and time"), widget=DATETIME, input_formats=DATETIME_FORMATS
+    meets_at = BoundedDateTimeField(
+        label=_("Date and time"), years_back=MEETS_YEARS_BACK, years_ahead=MEETS_YEARS_AHEAD
     )
     place = forms.CharField(
         label=_("Place"),
@@ -146,6 +202,23 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only the coordinators read this. The other person never sees it."),
     )
+
+
+class RecordAnswerForm(AnswerForm):
+    """A coordinator records an answer: the participant's, or the buddy's when the buddy
+    has no login (a buddy with a login answers on their own page)."""
+
+    side = forms.ChoiceField(choices=Side.choices, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, buddy_has_login: bool, **kwargs):
+        self.buddy_has_login = buddy_has_login
+        super().__init__(*args, **kwargs)
+
+    def clean_side(self):
+        side = self.cleaned_data.get("side") or Side.PARTICIPANT
+        if side == Side.BUDDY and self.buddy_has_login:
+            raise forms.ValidationError(_("The buddy answers on their own page."))
+        return side
 
 
 class HandForm(forms.Form):

@@ -3,7 +3,7 @@ runs, proposals (with their reasons), raised hands, introductions with each side
 answer, and pairs that are never proposed again.
 
 The engine (``matching.engine``) is pure numpy/scipy; these models are what the app stores
-around it. Every row belongs to one project (``ScopedManager``).
+around it. Every row belongs to one project (``ProjectOwnedModel``: a scoped manager).
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from buddynet.core.models import BaseModel
+from buddynet.core.models import ProjectOwnedModel
 
 from .engine import Weights
 
@@ -31,11 +30,14 @@ def _weight(label, default: float):
     )
 
 
-class MatchingSettings(BaseModel):
+class MatchingSettings(ProjectOwnedModel):
     """How a project weighs the criteria, and whether it joins network-wide proposals."""
 
     project = models.OneToOneField(
-        "tenancy.Project", on_delete=models.CASCADE, related_name="matching_settings"
+        "tenancy.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="matching_settings",
     )
     weight_distance = _weight(_("distance"), _DEFAULTS.distance)
     weight_availability = _weight(_("shared time slots"), _DEFAULTS.availability)
@@ -62,8 +64,6 @@ class MatchingSettings(BaseModel):
             "Pairs always stay within one project, and stay pending until you approve them."
         ),
     )
-
-    objects = ScopedManager(project="project")
 
     WEIGHT_FIELDS = (
         "weight_distance",
@@ -99,7 +99,7 @@ class Strength(models.TextChoices):
     WOULD_LIKE = "would_like", _("would like")
 
 
-class MatchingProfile(BaseModel):
+class MatchingProfile(ProjectOwnedModel):
     """What the intake recorded for matching about one participant: their wishes about the
     buddy ("must" or "would like"), the topics they need help with, how far they travel,
     and whether (and how) their help request may be shown anonymously to buddies.
@@ -107,7 +107,6 @@ class MatchingProfile(BaseModel):
     ``request_code`` addresses the anonymised request: it is not the participant's code and
     cannot be traced back to it by a buddy."""
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     participant = models.OneToOneField(
         "participants.Participant", on_delete=models.CASCADE, related_name="matching_profile"
     )
@@ -162,8 +161,6 @@ class MatchingProfile(BaseModel):
         ),
     )
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         verbose_name = _("matching profile")
         verbose_name_plural = _("matching profiles")
@@ -173,7 +170,7 @@ class MatchingProfile(BaseModel):
         return f"matching profile {self.participant_id}"
 
 
-class ProposalRun(BaseModel):
+class ProposalRun(ProjectOwnedModel):
     """A global proposal: computed in the queue, its pairs pending until approved."""
 
     class Scope(models.TextChoices):
@@ -210,6 +207,9 @@ class ProposalRun(BaseModel):
     total_score = models.FloatField(_("total score"), default=0)
     timings = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # The waiting people the run left without a pair (urgent and long-waiting first, at
+    # most ``LEFT_OUT_LIMIT``): why, and their near misses (see ``services._left_out``).
+    left_out = models.JSONField(default=list, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),
@@ -219,8 +219,6 @@ class ProposalRun(BaseModel):
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -249,7 +247,7 @@ class Feeling(models.TextChoices):
     DOUBT = "-", _("doubts")
 
 
-class Proposal(BaseModel):
+class Proposal(ProjectOwnedModel):
     """A proposed pair with its score and the reasons (breakdown per criterion), pending
     until a coordinator approves or rejects it."""
 
@@ -263,10 +261,8 @@ class Proposal(BaseModel):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
         SUPERSEDED = "superseded", _("superseded")
+        WITHDRAWN = "withdrawn", _("withdrawn: no consent for support")
 
-    project = models.ForeignKey(
-        "tenancy.Project", on_delete=models.PROTECT, related_name="proposals"
-    )
     run = models.ForeignKey(
         ProposalRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
     )
@@ -304,8 +300,6 @@ class Proposal(BaseModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["-score", "pk"]
         verbose_name = _("proposal")
@@ -328,10 +322,9 @@ class Proposal(BaseModel):
         return f"proposal {self.pk}: {self.buddy_id} & {self.participant_id}"
 
 
-class HandRaise(BaseModel):
+class HandRaise(ProjectOwnedModel):
     """A ready buddy raised their hand on an anonymised help request."""
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     buddy = models.ForeignKey(
         "volunteers.Buddy", on_delete=models.CASCADE, related_name="hand_raises"
     )
@@ -340,8 +333,6 @@ class HandRaise(BaseModel):
     )
     note = models.CharField(_("a word for the coordinator"), max_length=500, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -359,7 +350,7 @@ class HandRaise(BaseModel):
         return f"hand {self.buddy_id} -> {self.participant_id}"
 
 
-class Introduction(BaseModel):
+class Introduction(ProjectOwnedModel):
     """The introductory meeting after an approved proposal, and how it ended."""
 
     class Status(models.TextChoices):
@@ -367,10 +358,8 @@ class Introduction(BaseModel):
         HELD = "held", _("held, waiting for the answers")
         ACCEPTED = "accepted", _("both said yes")
         DECLINED = "declined", _("did not lead to a match")
+        CANCELLED = "cancelled", _("cancelled: no consent for support")
 
-    project = models.ForeignKey(
-        "tenancy.Project", on_delete=models.PROTECT, related_name="introductions"
-    )
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="introduction")
     buddy = models.ForeignKey(
         "volunteers.Buddy", on_delete=models.CASCADE, related_name="introductions"
@@ -398,8 +387,6 @@ class Introduction(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["-meets_at", "-pk"]
         verbose_name = _("introduction")
@@ -423,11 +410,10 @@ class Side(models.TextChoices):
     PARTICIPANT = "participant", _("participant")
 
 
-class IntroductionAnswer(BaseModel):
+class IntroductionAnswer(ProjectOwnedModel):
     """One side's yes or no after the introduction: private. The reason is seen by the
     coordinators only, never by the other side."""
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="answers")
     side = models.CharField(_("who"), max_length=12, choices=Side.choices)
     yes = models.BooleanField(_("wants to go on"))
@@ -437,8 +423,6 @@ class IntroductionAnswer(BaseModel):
     )
     # The participant answered on the coordinator's device (or told the coordinator).
     recorded_by_coordinator = models.BooleanField(default=False)
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -454,7 +438,7 @@ class IntroductionAnswer(BaseModel):
         return f"{self.side}: {'yes' if self.yes else 'no'}"
 
 
-class PairExclusion(BaseModel):
+class PairExclusion(ProjectOwnedModel):
     """A pair that is never proposed again: one of them said no, or their trajectory
     ended badly."""
 
@@ -464,7 +448,6 @@ class PairExclusion(BaseModel):
         REJECTED = "rejected", _("the coordinator ruled the pair out")
         OTHER = "other", _("other reason")
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     buddy = models.ForeignKey(
         "volunteers.Buddy", on_delete=models.CASCADE, related_name="pair_exclusions"
     )
@@ -476,8 +459,6 @@ class PairExclusion(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

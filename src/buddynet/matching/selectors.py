@@ -2,7 +2,9 @@
 user's access: rankings with reasons, proposals, runs, introductions, raised hands, and the
 anonymised help requests buddies browse.
 
-Lists are a constant number of queries whatever their length (the tests assert it)."""
+Lists are a constant number of queries whatever their length (the tests assert it).
+Selectors that hand out a person's file (a ranking for one person, the wishes for
+matching) write the "viewed" audit entry themselves: pass the acting ``user`` and ``via``."""
 
 from __future__ import annotations
 
@@ -14,13 +16,23 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
 from buddynet.core import geo
+from buddynet.core.choices import LANGUAGES, SLOTS
+from buddynet.core.selectors import search_people
 from buddynet.participants.models import Participant
+
+# The waiting-list order (urgency, then the longest wait) is the participants app's; it
+# is being given a public name there. Until then this is the one place matching reaches
+# for the private one: everything here calls ``waiting_list_order``.
+from buddynet.participants.selectors import _priority as _participants_priority
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 from buddynet.volunteers.models import Buddy
+from buddynet.volunteers.selectors import buddy_own_get
 
 from . import adapters, engine, vocabulary
 from .engine.core import Vocabularies
@@ -38,6 +50,11 @@ from .reasons import Reason, breakdown_of, reasons, would_fit_but
 
 RANK_TOP = 10
 RANK_NEAR = 5
+
+
+def waiting_list_order(qs: QuerySet[Participant]) -> QuerySet[Participant]:
+    """The waiting list's own order: urgency first, then who has waited longest."""
+    return _participants_priority(qs)
 
 
 def _code(value) -> uuid.UUID:
@@ -83,8 +100,6 @@ class Ranking:
 
 def _wish_signals(p: engine.Participant, b: engine.Buddy, year: int) -> list[tuple[str, bool]]:
     """The participant's wishes from the intake, each with whether this buddy meets it"""
-    from django.utils.translation import gettext as _
-
     out = []
     if p.gender_pref is not None:
         names = ", ".join(
@@ -110,8 +125,6 @@ def _wish_signals(p: engine.Participant, b: engine.Buddy, year: int) -> list[tup
 
 
 def _wish_summary(p: engine.Participant) -> list[str]:
-    from django.utils.translation import gettext as _
-
     out = []
     for pref, labels in (
         (p.gender_pref, vocabulary.GENDER_LABELS),
@@ -135,12 +148,19 @@ def _pending_for(*, participant_ids=None, buddy_ids=None) -> dict[tuple[int, int
 
 
 def ranking_for_participant(
-    *, access: Access, project, participant: Participant, k: int = RANK_TOP, near: int = RANK_NEAR
+    *,
+    access: Access,
+    project,
+    participant: Participant,
+    user,
+    via: str = "web",
+    k: int = RANK_TOP,
+    near: int = RANK_NEAR,
 ) -> Ranking:
-    """The best buddies for a waiting participant, with reasons, near misses and signals"""
-    from django.utils.translation import gettext as _
-
+    """The best buddies for a waiting participant, with reasons, near misses and signals.
+    Showing it is reading the person's file: the "viewed" entry is written here."""
     require(access, policy.MATCHING_MANAGE, project)
+    participant.log_action("participant.viewed", user=user, via=via, data={"part": "ranking"})
     if participant.status != Participant.Status.WAITING:
         return Ranking([], [], 0, 0, notice=_("Only people on the waiting list are matched."))
     pools = adapters.build_pools(
@@ -202,12 +222,19 @@ def ranking_for_participant(
 
 
 def ranking_for_buddy(
-    *, access: Access, project, buddy: Buddy, k: int = RANK_TOP, near: int = RANK_NEAR
+    *,
+    access: Access,
+    project,
+    buddy: Buddy,
+    user,
+    via: str = "web",
+    k: int = RANK_TOP,
+    near: int = RANK_NEAR,
 ) -> Ranking:
-    """The best waiting participants for a buddy (long waits and urgency rise)"""
-    from django.utils.translation import gettext as _
-
+    """The best waiting participants for a buddy (long waits and urgency rise). Showing it
+    is reading the buddy's file: the "viewed" entry is written here."""
     require(access, policy.MATCHING_MANAGE, project)
+    buddy.log_action("buddy.viewed", user=user, via=via, data={"part": "ranking"})
     pools = adapters.build_pools([project.pk], buddy_ids=[])  # the waiting list only
     mine = adapters.build_pools(
         [project.pk],
@@ -270,6 +297,27 @@ def ranking_for_buddy(
     )
 
 
+# --- The wishes for matching ------------------------------------------------------------
+
+
+def profile_for_coordinator(
+    *, access: Access, project, participant: Participant, user, via: str = "web"
+) -> MatchingProfile:
+    """The participant's wishes for matching and their anonymised request (an unsaved
+    empty profile when none was recorded yet). Reading them is reading the file: the
+    "viewed" entry is written here."""
+    require(access, policy.MATCHING_MANAGE, project)
+    if participant.project_id != project.pk:
+        raise Http404("No such participant.")
+    participant.log_action(
+        "participant.viewed", user=user, via=via, data={"part": "matching_wishes"}
+    )
+    profile = MatchingProfile.objects.filter(participant=participant).first()
+    if profile is None:  # not saved until the form is
+        profile = MatchingProfile(participant=participant, project_id=participant.project_id)
+    return profile
+
+
 # --- Proposals and runs -------------------------------------------------------------------
 
 
@@ -317,6 +365,67 @@ def run_get(*, access: Access, project, code) -> ProposalRun:
     if run is None or project.pk not in (run.project_ids or [run.project_id]):
         raise Http404("No such run.")
     return run
+
+
+@dataclass
+class LeftOut:
+    """A waiting person a run gave no pair, and why, in plain words."""
+
+    participant: Participant
+    waiting_days: int
+    reason: str
+    near: list[tuple[Buddy, str]]  # (buddy, "would fit, but ...")
+    kind: str  # "no_fit", "lost_out" or "unplaced" (no known home)
+
+
+def run_left_out(*, access: Access, project, run: ProposalRun) -> list[LeftOut]:
+    """The people of this project the run left without a pair, still waiting: the most
+    urgent and longest waiting first, each with the reason and their near misses."""
+    require(access, policy.MATCHING_MANAGE, project)
+    entries = {
+        row["participant"]: row for row in (run.left_out or ()) if row.get("project") == project.pk
+    }
+    if not entries:
+        return []
+    people = waiting_list_order(
+        Participant.objects.filter(
+            project=project, pk__in=list(entries), status=Participant.Status.WAITING
+        ).only(*adapters.PARTICIPANT_FIELDS, "urgency", "waiting_since", "waiting_reason")
+    )
+    buddy_ids = {near["buddy"] for row in entries.values() for near in row.get("near", ())}
+    buddies = {b.pk: b for b in Buddy.objects.filter(project=project, pk__in=buddy_ids)}
+    sensitive = show_sensitive(access, project)
+    today = timezone.localdate()
+    out = []
+    for person in people:
+        row = entries[person.pk]
+        if row["why"] == "unplaced":
+            reason = _("Their postcode is unknown, so no distance can be worked out.")
+        elif row["why"] == "lost_out":
+            reason = ngettext(
+                "%(n)d buddy with a free place fits, but was needed for someone else in "
+                "the best set of pairs.",
+                "%(n)d buddies with a free place fit, but each was needed for someone else "
+                "in the best set of pairs.",
+                row["feasible"],
+            ) % {"n": row["feasible"]}
+        else:
+            reason = _("No buddy with a free place passes every hard rule.")
+        near = [
+            (
+                buddies[n["buddy"]],
+                would_fit_but(
+                    n["failure"],
+                    show_sensitive=sensitive,
+                    status_label=str(buddies[n["buddy"]].get_status_display()),
+                ),
+            )
+            for n in row.get("near", ())
+            if n["buddy"] in buddies
+        ]
+        waited = (today - person.waiting_since).days if person.waiting_since else 0
+        out.append(LeftOut(person, waited, reason, near, row["why"]))
+    return out
 
 
 def approved_to_plan(*, project_ids) -> QuerySet[Proposal]:
@@ -408,8 +517,6 @@ def hands_for_project(*, access: Access, project) -> QuerySet[HandRaise]:
 
 
 def distance_band(km: float | None) -> str:
-    from django.utils.translation import gettext as _
-
     if km is None:
         return _("distance unknown")
     if km < 5:
@@ -445,8 +552,6 @@ class AnonymousRequest:
 
 
 def buddy_own(*, access: Access, project, user) -> Buddy:
-    from buddynet.volunteers.selectors import buddy_own_get
-
     return buddy_own_get(access=access, project=project, user=user)
 
 
@@ -477,10 +582,6 @@ def _requests_queryset(project, buddy: Buddy):
 def _anonymous(
     profile: MatchingProfile, buddy: Buddy, hand, today: date, language: str
 ) -> AnonymousRequest:
-    from django.utils.translation import gettext as _
-
-    from buddynet.core.choices import LANGUAGES, SLOTS
-
     person = profile.participant
     municipality = geo.by_postcode(person.postcode) if person.postcode else None
     home = (municipality.latitude, municipality.longitude) if municipality else None
@@ -603,17 +704,12 @@ def waiting_for_matching(
     *, access: Access, project, query: str | None = None
 ) -> QuerySet[Participant]:
     """The people a coordinator can rank buddies for: the waiting list, in priority order"""
-    from buddynet.core.selectors import search_people
-    from buddynet.participants.selectors import _priority
-
     require(access, policy.MATCHING_MANAGE, project)
     qs = Participant.objects.filter(project=project, status=Participant.Status.WAITING)
-    return _priority(search_people(qs, query))
+    return waiting_list_order(search_people(qs, query))
 
 
 def ready_buddies(*, access: Access, project, query: str | None = None) -> QuerySet[Buddy]:
-    from buddynet.core.selectors import search_people
-
     require(access, policy.MATCHING_MANAGE, project)
     qs = Buddy.objects.filter(project=project, status__in=adapters.READY_STATUSES)
     return search_people(qs, query).order_by("last_name", "first_name", "pk")

@@ -1,7 +1,20 @@
-"""Writes of the matching app: validate, save in one transaction, audit.
+"""Writes of the matching app: validate, lock, save in one transaction, audit.
 
-Every function raises `MatchingError` with a message that is safe to show when a rule is
-broken. Other apps may call `pair_exclude` (e.g. when a trajectory ends badly).
+Every function raises `MatchingError` (a `ServiceError`) with a message that is safe to
+show when a rule is broken. Other apps may call `pair_exclude` (e.g. when a trajectory
+ends badly).
+
+Every write is idempotent or locked: it locks the row it checks (`select_for_update`;
+on SQLite the IMMEDIATE transactions serialise writers) and reads the state again after
+the lock, so a double click or two simultaneous requests give the existing record or a
+409, never a duplicate or an `IntegrityError`.
+
+Nothing starts or goes on without the participant's consent for support by a buddy
+(`_require_support`); its withdrawal stops what is under way (`matching_stop`, called by
+the consent effect in `consent_effects.py`).
+
+The global proposal runs in the queue: `run_proposal` is the Huey task, beside the
+service it runs (`tasks.py` re-exports it for the worker's discovery).
 """
 
 from __future__ import annotations
@@ -15,13 +28,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
+from huey.contrib.djhuey import db_task
 
+from buddynet.core.errors import ServiceError
+from buddynet.core.forms import date_bounds
+from buddynet.participants import consent
 from buddynet.participants.models import Participant
+from buddynet.participants.services import consent_given
 from buddynet.tenancy.models import Project
+from buddynet.trajectories.services import TrajectoryError, trajectory_start
 from buddynet.volunteers.models import Buddy
 
 from . import adapters, engine
 from .models import (
+    Feeling,
     HandRaise,
     Introduction,
     IntroductionAnswer,
@@ -50,10 +70,57 @@ PROFILE_FIELDS = (
 )
 SETTINGS_FIELDS = (*MatchingSettings.WEIGHT_FIELDS, "participant_max_km", "network_proposals")
 RUN_STALE_SECONDS = 3600  # a run queued or running longer than this no longer blocks a new one
+LEFT_OUT_LIMIT = 100  # people without a pair a run explains (urgent, long-waiting first)
+LEFT_OUT_NEAR = 3  # near misses shown per person left out
+# An introductory meeting is planned (or recorded) within these bounds around today.
+MEETS_YEARS_BACK, MEETS_YEARS_AHEAD = 2, 2
+OPEN_INTRODUCTION = (Introduction.Status.PLANNED, Introduction.Status.HELD)
 
 
-class MatchingError(Exception):
+class MatchingError(ServiceError):
     """A matching rule was broken; the message is safe to show."""
+
+
+def _conflict(message: str, code: str) -> MatchingError:
+    """What was asked clashes with what exists now (already done, changed meanwhile)."""
+    return MatchingError(message, code=code, status=409)
+
+
+def _require_support(participant: Participant) -> None:
+    """Matching starts and goes on only while the participant consents to support."""
+    if not consent_given(participant, consent.SUPPORT):
+        raise MatchingError(
+            _(
+                "%(name)s has no consent for support by a buddy (withdrawn or never "
+                "recorded): matching cannot go on."
+            )
+            % {"name": participant.full_name},
+            code="no_support_consent",
+            status=409,
+        )
+
+
+def _user(by):
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def _lock_participant(participant: Participant) -> Participant:
+    return Participant.objects.select_for_update().get(pk=participant.pk)
+
+
+def _check_meets_at(meets_at: datetime) -> None:
+    earliest, latest = date_bounds(years_back=MEETS_YEARS_BACK, years_ahead=MEETS_YEARS_AHEAD)
+    day = timezone.localtime(meets_at).date() if timezone.is_aware(meets_at) else meets_at.date()
+    if day < earliest:
+        raise MatchingError(
+            _("Choose a date after %(date)s.") % {"date": earliest.strftime("%d/%m/%Y")},
+            field="meets_at",
+        )
+    if day > latest:
+        raise MatchingError(
+            _("Choose a date before %(date)s.") % {"date": latest.strftime("%d/%m/%Y")},
+            field="meets_at",
+        )
 
 
 # --- Settings and profiles -------------------------------------------------------------
@@ -68,6 +135,7 @@ def settings_update(*, project: Project, data: dict, by) -> MatchingSettings:
     if all(int(data.get(f, 1)) == 0 for f in MatchingSettings.WEIGHT_FIELDS):
         raise MatchingError(_("Give at least one criterion a weight above zero."))
     with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
         current = adapters.settings_for(project)
         changed = [f for f in data if getattr(current, f) != data[f]]
         for name, value in data.items():
@@ -101,6 +169,8 @@ def profile_update(*, participant: Participant, data: dict, by) -> MatchingProfi
         raise MatchingError(
             _("Write a short summary for buddies before showing the request to them.")
         )
+    if data.get("published"):
+        _require_support(participant)
     with transaction.atomic():
         profile = profile_get_or_create(participant=participant)
         changed = [f for f in data if getattr(profile, f) != data[f]]
@@ -188,19 +258,28 @@ def proposal_create(
     feeling: str = "",
     feeling_note: str = "",
 ) -> Proposal:
-    """A coordinator proposes a pair (from a ranking or a raised hand), with their feeling."""
-    if Proposal.objects.filter(
-        participant=participant, buddy=buddy, status=Proposal.Status.PENDING
-    ).exists():
-        raise MatchingError(_("This pair is already proposed and waits for a decision."))
-    if _participant_engaged(participant):
-        raise MatchingError(
-            _("%(name)s already has an approved proposal with an introduction to come.")
-            % {"name": participant.full_name}
-        )
-    why, breakdown = pair_explanation(participant=participant, buddy=buddy)
-    _feasible_or_error(why, buddy)
+    """A coordinator proposes a pair (from a ranking or a raised hand), with their feeling.
+
+    Idempotent: a pair that is already pending gives that proposal back (its
+    ``already_existed`` is True), so a double click never makes a second one."""
+    _require_support(participant)
     with transaction.atomic():
+        participant = _lock_participant(participant)
+        _require_support(participant)
+        existing = Proposal.objects.filter(
+            participant=participant, buddy=buddy, status=Proposal.Status.PENDING
+        ).first()
+        if existing is not None:
+            existing.already_existed = True
+            return existing
+        if _participant_engaged(participant):
+            raise _conflict(
+                _("%(name)s already has an approved proposal with an introduction to come.")
+                % {"name": participant.full_name},
+                "participant_engaged",
+            )
+        why, breakdown = pair_explanation(participant=participant, buddy=buddy)
+        _feasible_or_error(why, buddy)
         proposal = Proposal.objects.create(
             project_id=participant.project_id,
             participant=participant,
@@ -217,17 +296,28 @@ def proposal_create(
             user=by,
             data={"source": source, "score": round(why.score, 2), "feeling": feeling or ""},
         )
+    proposal.already_existed = False
     return proposal
 
 
-def proposal_set_feeling(*, proposal: Proposal, feeling: str, note: str, by) -> Proposal:
-    if proposal.status != Proposal.Status.PENDING:
-        raise MatchingError(_("Only a pending proposal can be changed."))
+def proposal_set_feeling(
+    *, proposal: Proposal, feeling: str, note: str, by, via: str = "web"
+) -> Proposal:
+    """The coordinator's own feeling about a pending pair, beside the score."""
+    if feeling and feeling not in Feeling.values:
+        raise MatchingError(_("Choose one of the feelings."), field="feeling")
     with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != Proposal.Status.PENDING:
+            raise _conflict(_("Only a pending proposal can be changed."), "already_decided")
+        if proposal.feeling == (feeling or "") and proposal.feeling_note == (note or ""):
+            return proposal  # the same again: nothing to change or record
         proposal.feeling = feeling or ""
         proposal.feeling_note = note or ""
         proposal.save(update_fields=["feeling", "feeling_note", "updated_at"])
-        proposal.log_action("matching.proposal.feeling", user=by, data={"feeling": feeling})
+        proposal.log_action(
+            "matching.proposal.feeling", user=by, via=via, data={"feeling": feeling or ""}
+        )
     return proposal
 
 
@@ -253,12 +343,14 @@ def proposal_approve(
             .get(pk=proposal.pk)
         )
         if proposal.status != Proposal.Status.PENDING:
-            raise MatchingError(_("This proposal was already decided."))
+            raise _conflict(_("This proposal was already decided."), "already_decided")
         participant, buddy = proposal.participant, proposal.buddy
+        _require_support(participant)
         if _participant_engaged(participant, besides=proposal):
-            raise MatchingError(
+            raise _conflict(
                 _("%(name)s already has an approved proposal with an introduction to come.")
-                % {"name": participant.full_name}
+                % {"name": participant.full_name},
+                "participant_engaged",
             )
         why, breakdown = pair_explanation(participant=participant, buddy=buddy)
         _feasible_or_error(why, buddy)
@@ -309,7 +401,7 @@ def proposal_reject(*, proposal: Proposal, by, reason: str, exclude: bool = Fals
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status != Proposal.Status.PENDING:
-            raise MatchingError(_("This proposal was already decided."))
+            raise _conflict(_("This proposal was already decided."), "already_decided")
         proposal.status = Proposal.Status.REJECTED
         proposal.reject_reason = reason
         proposal.decided_by = by
@@ -341,6 +433,7 @@ def pair_exclude(
         note = f"{reason} {note}".strip()
         reason = PairExclusion.Reason.OTHER
     with transaction.atomic():
+        _lock_participant(participant)
         exclusion, created = PairExclusion.objects.get_or_create(
             buddy=buddy,
             participant=participant,
@@ -398,19 +491,31 @@ def run_projects(*, project: Project, scope: str) -> list[int]:
 
 
 def run_start(*, project: Project, scope: str, by) -> ProposalRun:
-    """Queue a global proposal; the worker runs it (`tasks.run_proposal`)."""
+    """Queue a global proposal; the worker runs it (`run_proposal`).
+
+    One run at a time per project: the covered projects' rows are locked, then the runs
+    still queued or running are read again. The same run asked twice (a double click, two
+    coordinators at once) gives the run already under way; a run that overlaps it
+    otherwise is refused (409)."""
     if scope not in ProposalRun.Scope.values:
-        raise MatchingError(_("Unknown scope."))
+        raise MatchingError(_("Unknown scope."), field="scope")
     project_ids = run_projects(project=project, scope=scope)
-    recent = timezone.now() - timedelta(seconds=RUN_STALE_SECONDS)
-    with scopes_disabled():
+    with transaction.atomic(), scopes_disabled():
+        list(Project.objects.select_for_update().filter(pk__in=project_ids).order_by("pk"))
+        recent = timezone.now() - timedelta(seconds=RUN_STALE_SECONDS)
         busy = ProposalRun.objects.filter(
             status__in=(ProposalRun.Status.QUEUED, ProposalRun.Status.RUNNING),
             created_at__gte=recent,
-        ).values_list("project_ids", flat=True)
-        if any(set(covered or ()) & set(project_ids) for covered in busy):
-            raise MatchingError(_("A global proposal is already running. Wait for its result."))
-    with transaction.atomic():
+        ).order_by("-created_at", "-pk")
+        for running in busy:
+            covered = set(running.project_ids or ())
+            if covered == set(project_ids):
+                return running
+            if covered & set(project_ids):
+                raise _conflict(
+                    _("A global proposal is already running. Wait for its result."),
+                    "run_in_progress",
+                )
         run = ProposalRun.objects.create(
             project=project,
             network_id=project.organisation.network_id,
@@ -426,9 +531,13 @@ def run_start(*, project: Project, scope: str, by) -> ProposalRun:
 
 
 def _enqueue(run_id: int) -> None:
-    from .tasks import run_proposal
-
     run_proposal(run_id)
+
+
+@db_task()
+def run_proposal(run_id: int) -> None:
+    """The queue's job: compute a queued global proposal (`run_execute`)."""
+    run_execute(run_id)
 
 
 class _Progress:
@@ -493,6 +602,7 @@ def _run(run: ProposalRun) -> None:
     people = {p.id: p for p in pools.participants}
     helpers = {b.id: b for b in pools.buddies}
     new: list[Proposal] = []
+    left_out: list[dict] = []
     totals = {"participants": 0, "buddies": 0, "feasible": 0, "unmatched": 0, "score": 0.0}
     for index, project_id in enumerate(run.project_ids):
         progress.index = index
@@ -515,6 +625,14 @@ def _run(run: ProposalRun) -> None:
         totals["feasible"] += result.feasible_pairs
         totals["unmatched"] += len(result.unmatched)
         totals["score"] += result.total_score
+        left_out += _left_out(
+            project_id,
+            [people[i] for i in result.unmatched],
+            pools,
+            bs,
+            weights=weights,
+            year=year,
+        )
         for pair in result.pairs:
             p, b = people[pair.participant_id], helpers[pair.buddy_id]
             why = engine.explain(p, b, weights=weights, reference_year=year)
@@ -561,6 +679,7 @@ def _run(run: ProposalRun) -> None:
             pairs_count=len(new),
             unmatched_count=totals["unmatched"],
             total_score=round(totals["score"], 4),
+            left_out=left_out,
             timings=timings,
             finished_at=timezone.now(),
         )
@@ -572,25 +691,96 @@ def _run(run: ProposalRun) -> None:
         )
 
 
+URGENCY_ORDER = {"high": 0, "normal": 1, "low": 2}
+
+
+def _left_out(project_id: int, unmatched, pools, free, *, weights, year) -> list[dict]:
+    """Why each waiting person of one project got no pair in a run, as plain data for the
+    result page: how many buddies with a free place would fit them (0: nobody passes
+    every hard rule; more: they were needed for others in the best overall set), and
+    their near misses among all ready buddies (each failing exactly one hard rule, e.g. no
+    place left). People the pools could not place (unknown home) are listed too. The most
+    urgent and longest waiting first, at most ``LEFT_OUT_LIMIT``."""
+    placed = {p.id for p in pools.participants_in(project_id)}
+    unplaced = (
+        Participant.objects.filter(project_id=project_id, status=Participant.Status.WAITING)
+        .exclude(waiting_reason=Participant.WaitingReason.PAUSED)
+        .exclude(pk__in=placed | pools.engaged_participants)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    everyone = pools.buddies_in(project_id)
+    people = sorted(unmatched, key=lambda p: (URGENCY_ORDER.get(p.urgency, 1), -p.waiting_days))
+    people = people[:LEFT_OUT_LIMIT]
+    rows: list[dict] = [
+        {"project": project_id, "participant": pk, "why": "unplaced", "feasible": 0, "near": []}
+        for pk in unplaced[:LEFT_OUT_LIMIT]
+    ]
+    if not people:
+        return rows
+    vocab = engine.Vocabularies.of(people, everyone)
+    free_pool = engine.BuddyPool(free, vocabularies=vocab, reference_year=year)
+    all_pool = engine.BuddyPool(everyone, vocabularies=vocab, reference_year=year)
+    for p in people:
+        excluded = pools.excluded_for_participant(p.id)
+        feasible = engine.rank_buddies(
+            p, free_pool, k=1, near_misses=0, weights=weights, excluded=excluded
+        ).feasible_count
+        near = engine.rank_buddies(
+            p, all_pool, k=1, near_misses=LEFT_OUT_NEAR, weights=weights, excluded=excluded
+        ).near_misses
+        rows.append(
+            {
+                "project": project_id,
+                "participant": p.id,
+                "why": "lost_out" if feasible else "no_fit",
+                "feasible": feasible,
+                "near": [
+                    {
+                        "buddy": c.id,
+                        "score": round(c.score, 1),
+                        "failure": {
+                            "code": f.code,
+                            "value": f.value,
+                            "limit": f.limit,
+                            "message": f.message,
+                        },
+                    }
+                    for c in near
+                    for f in c.explanation.failures[:1]
+                ],
+            }
+        )
+    return rows
+
+
 # --- Raised hands -----------------------------------------------------------------------
 
 
 def hand_raise(*, buddy: Buddy, participant: Participant, by, note: str = "") -> HandRaise:
-    """A ready buddy raises their hand on a published help request of their project."""
+    """A ready buddy raises their hand on a published help request of their project.
+
+    Idempotent: a hand already raised for this request is given back as it is."""
     if buddy.project_id != participant.project_id:
         raise MatchingError(_("This help request is not in your project."))
     if buddy.status not in adapters.READY_STATUSES:
         raise MatchingError(_("You can raise your hand once you are ready to match."))
-    profile = MatchingProfile.objects.filter(participant=participant, published=True).first()
-    if profile is None or participant.status != Participant.Status.WAITING:
-        raise MatchingError(_("This help request is no longer open."))
-    if PairExclusion.objects.filter(buddy=buddy, participant=participant).exists():
-        raise MatchingError(_("This help request is no longer open."))
-    if HandRaise.objects.filter(
-        buddy=buddy, participant=participant, withdrawn_at__isnull=True
-    ).exists():
-        raise MatchingError(_("You already raised your hand for this request."))
     with transaction.atomic():
+        participant = _lock_participant(participant)
+        existing = HandRaise.objects.filter(
+            buddy=buddy, participant=participant, withdrawn_at__isnull=True
+        ).first()
+        if existing is not None:
+            return existing
+        profile = MatchingProfile.objects.filter(participant=participant, published=True).first()
+        if (
+            profile is None
+            or participant.status != Participant.Status.WAITING
+            or not consent_given(participant, consent.SUPPORT)
+            or PairExclusion.objects.filter(buddy=buddy, participant=participant).exists()
+        ):
+            # The buddy learns nothing more about why (the request is anonymised).
+            raise _conflict(_("This help request is no longer open."), "request_closed")
         hand = HandRaise.objects.create(
             project_id=buddy.project_id, buddy=buddy, participant=participant, note=note[:500]
         )
@@ -601,9 +791,11 @@ def hand_raise(*, buddy: Buddy, participant: Participant, by, note: str = "") ->
 
 
 def hand_withdraw(*, hand: HandRaise, by) -> HandRaise:
-    if hand.withdrawn_at is not None:
-        raise MatchingError(_("This hand was already withdrawn."))
+    """Withdraw a raised hand; withdrawing it again changes nothing."""
     with transaction.atomic():
+        hand = HandRaise.objects.select_for_update().get(pk=hand.pk)
+        if hand.withdrawn_at is not None:
+            return hand
         hand.withdrawn_at = timezone.now()
         hand.save(update_fields=["withdrawn_at", "updated_at"])
         hand.log_action("matching.hand.withdrawn", user=by)
@@ -616,14 +808,32 @@ def hand_withdraw(*, hand: HandRaise, by) -> HandRaise:
 def introduction_plan(
     *, proposal: Proposal, meets_at: datetime, place: str, staff_present: str, by, notes: str = ""
 ) -> Introduction:
-    """Plan the introductory meeting of an approved pair."""
-    if proposal.status != Proposal.Status.APPROVED:
-        raise MatchingError(_("Approve the proposal before planning the introduction."))
-    if Introduction.objects.filter(proposal=proposal).exists():
-        raise MatchingError(_("The introduction of this pair is already planned."))
+    """Plan the introductory meeting of an approved pair.
+
+    The same plan sent twice gives the introduction already planned; another plan for a
+    pair that has one is refused (409: change the planned one instead)."""
     if not (place or "").strip() or not (staff_present or "").strip():
         raise MatchingError(_("Say where the meeting takes place and who of the staff is there."))
+    _check_meets_at(meets_at)
     with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != Proposal.Status.APPROVED:
+            raise _conflict(
+                _("Approve the proposal before planning the introduction."), "not_approved"
+            )
+        existing = Introduction.objects.filter(proposal=proposal).first()
+        if existing is not None:
+            same = (
+                existing.meets_at == meets_at
+                and existing.place == place.strip()
+                and existing.staff_present == staff_present.strip()
+            )
+            if same:
+                return existing
+            raise _conflict(
+                _("The introduction of this pair is already planned."), "already_planned"
+            )
+        _require_support(proposal.participant)
         introduction = Introduction.objects.create(
             project_id=proposal.project_id,
             proposal=proposal,
@@ -641,15 +851,19 @@ def introduction_plan(
 
 def introduction_update(*, introduction: Introduction, data: dict, by) -> Introduction:
     """Change the plan, or record notes; ``held=True`` records that the meeting took place."""
-    if not introduction.open:
-        raise MatchingError(_("This introduction is already decided."))
     allowed = {"meets_at", "place", "staff_present", "notes", "held"}
     unknown = set(data) - allowed
     if unknown:
         raise MatchingError(
             _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
+    if data.get("meets_at") is not None:
+        _check_meets_at(data["meets_at"])
     with transaction.atomic():
+        introduction = Introduction.objects.select_for_update().get(pk=introduction.pk)
+        if not introduction.open:
+            raise _conflict(_("This introduction is already decided."), "already_decided")
+        _require_support(introduction.participant)
         for name in ("meets_at", "place", "staff_present", "notes"):
             if name in data:
                 setattr(introduction, name, data[name])
@@ -684,19 +898,27 @@ def introduction_answer(
     """One side says yes or no, privately. Two yeses start the trajectory; a no ends the
     introduction at once: both go back to the pool (the participant keeps their place on
     the waiting list, the buddy stays ready), and the pair is never proposed again. The
-    reason is for the coordinators only."""
-    if side not in Side.values:
-        raise MatchingError(_("Unknown side."))
-    from buddynet.trajectories.services import TrajectoryError, trajectory_start
+    reason is for the coordinators only.
 
+    The same answer sent twice gives the introduction as it is; a different second answer
+    of the same side is refused (409). Without the participant's consent for support
+    nothing is answered (409)."""
+    if side not in Side.values:
+        raise MatchingError(_("Unknown side."), field="side")
     with transaction.atomic():
         introduction = Introduction.objects.select_for_update().get(pk=introduction.pk)
+        given = IntroductionAnswer.objects.filter(introduction=introduction, side=side).first()
+        if given is not None:
+            if given.yes == yes:
+                return introduction
+            raise _conflict(_("This answer was already given."), "already_answered")
+        _require_support(introduction.participant)
         if not introduction.open:
-            raise MatchingError(_("This introduction is already decided."))
+            raise _conflict(_("This introduction is already decided."), "already_decided")
         if not can_answer(introduction):
-            raise MatchingError(_("You can answer after the introductory meeting."))
-        if IntroductionAnswer.objects.filter(introduction=introduction, side=side).exists():
-            raise MatchingError(_("This answer was already given."))
+            raise MatchingError(
+                _("You can answer after the introductory meeting."), code="too_early"
+            )
         IntroductionAnswer.objects.create(
             project_id=introduction.project_id,
             introduction=introduction,
@@ -755,3 +977,67 @@ def introduction_answer(
         else:
             introduction.save(update_fields=["status", "updated_at"])
     return introduction
+
+
+# --- Consent for support withdrawn ------------------------------------------------------
+
+
+def matching_stop(*, participant: Participant, by, via: str = "web") -> dict[str, int]:
+    """Stop all matching for a participant who withdrew their consent for support: their
+    pending proposals and approved pairs still to plan are withdrawn, their planned
+    introductions cancelled, the hands raised on their help request removed and the
+    request no longer shown. Each step is on the record's history. Runs inside the
+    withdrawal's transaction (see ``consent_effects``)."""
+    user, now = _user(by), timezone.now()
+    done = {"proposals": 0, "introductions": 0, "hands": 0}
+    with transaction.atomic():
+        participant = _lock_participant(participant)
+        for intro in Introduction.objects.select_for_update().filter(
+            participant=participant, status__in=OPEN_INTRODUCTION
+        ):
+            intro.status = Introduction.Status.CANCELLED
+            intro.decided_at = now
+            intro.save(update_fields=["status", "decided_at", "updated_at"])
+            intro.log_action(
+                "matching.introduction.cancelled",
+                user=by,
+                via=via,
+                data={"reason": "consent_withdrawn"},
+            )
+            done["introductions"] += 1
+        open_proposals = Proposal.objects.select_for_update(of=("self",)).filter(
+            Q(status=Proposal.Status.PENDING)
+            | Q(status=Proposal.Status.APPROVED, introduction__isnull=True),
+            participant=participant,
+        )
+        for proposal in open_proposals:
+            proposal.status = Proposal.Status.WITHDRAWN
+            proposal.decided_at = now
+            proposal.decided_by = user
+            proposal.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+            proposal.log_action(
+                "matching.proposal.withdrawn",
+                user=by,
+                via=via,
+                data={"reason": "consent_withdrawn"},
+            )
+            done["proposals"] += 1
+        for hand in HandRaise.objects.select_for_update().filter(
+            participant=participant, withdrawn_at__isnull=True
+        ):
+            hand.withdrawn_at = now
+            hand.save(update_fields=["withdrawn_at", "updated_at"])
+            hand.log_action(
+                "matching.hand.removed", user=by, via=via, data={"reason": "consent_withdrawn"}
+            )
+            done["hands"] += 1
+        if MatchingProfile.objects.filter(participant=participant, published=True).update(
+            published=False, updated_at=now
+        ):
+            participant.log_action(
+                "participant.matching_profile.unpublished",
+                user=by,
+                via=via,
+                data={"reason": "consent_withdrawn"},
+            )
+    return done

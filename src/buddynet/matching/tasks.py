@@ -1,13 +1,12 @@
-"""Background jobs of matching: the global proposal runs in the queue (Huey), never in a
-request, and records its progress on the run so the page can show it."""
+"""Background jobs of matching, for the queue's discovery of ``<app>.tasks`` modules.
+
+The global proposal's task lives beside the service it runs
+(``services.run_proposal`` → ``services.run_execute``); this module only names it, so the
+import goes one way (tasks → services) and services never import tasks.
+"""
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from .services import run_proposal
 
-from . import services
-
-
-@db_task()
-def run_proposal(run_id: int) -> None:
-    services.run_execute(run_id)
+__all__ = ["run_proposal"]

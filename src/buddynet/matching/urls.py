@@ -48,6 +48,11 @@ project_urlpatterns = [
         name="matching_proposal_reject",
     ),
     path(
+        "matching/proposals/<uuid:code>/feeling/",
+        views.ProposalFeelingView.as_view(),
+        name="matching_proposal_feeling",
+    ),
+    path(
         "matching/proposals/<uuid:code>/introduction/",
         views.IntroductionPlanView.as_view(),
         name="matching_introduction_plan",

@@ -3,7 +3,9 @@ to approve or reject, introductions and the answers after them, and the anonymis
 requests buddies browse to raise their hand.
 
 Views stay thin: the declared permission is checked by ProjectPermissionMixin, then one
-selector or service is called. Service errors become messages or form errors."""
+selector or service is called. Every form goes through the one service-form flow
+(``ProjectServiceFormView``): a broken rule or an invalid form answers 400 on the form,
+with what was typed kept."""
 
 from __future__ import annotations
 
@@ -11,28 +13,26 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
+from buddynet.core.http import safe_next_url
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
-from buddynet.tenancy.mixins import ProjectPermissionMixin
+from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 from buddynet.volunteers.selectors import buddy_get_for_user
 
 from . import adapters, forms, selectors, services
-from .models import HandRaise, Introduction, MatchingProfile, Proposal, ProposalRun, Side
+from .models import HandRaise, Introduction, Proposal, ProposalRun, Side
 from .services import MatchingError
 
 PAGE = 50
-
-
-def _error_text(exc) -> str:
-    return " ".join(exc.messages) if hasattr(exc, "messages") else str(exc)
 
 
 class ManageMixin(ProjectPermissionMixin):
@@ -41,6 +41,14 @@ class ManageMixin(ProjectPermissionMixin):
     def home_url(self):
         return reverse("matching_home", kwargs={"project": self.project.code})
 
+    def proposals_url(self):
+        return reverse("matching_proposals", kwargs={"project": self.project.code})
+
+    def next_url(self, default: str) -> str:
+        """Where ``next=`` points, if it stays on this site (never an open redirect)."""
+        candidate = self.request.POST.get("next") or self.request.GET.get("next")
+        return safe_next_url(self.request, candidate, default)
+
     def participant(self, code):
         return participant_get_for_user(
             access=self.access, user=self.request.user, project=self.project, code=code
@@ -48,6 +56,27 @@ class ManageMixin(ProjectPermissionMixin):
 
     def buddy(self, code):
         return buddy_get_for_user(access=self.access, project=self.project, code=code)
+
+
+class ManageFormView(ManageMixin, ProjectServiceFormView):
+    """A coordinator's form page in matching."""
+
+
+class ProposalMixin(ManageMixin):
+    def get_proposal(self) -> Proposal:
+        if not hasattr(self, "_proposal"):
+            self._proposal = selectors.proposal_get(
+                access=self.access, project=self.project, code=self.kwargs["code"]
+            )
+        return self._proposal
+
+    def proposal_context(self, context: dict) -> dict:
+        proposal = self.get_proposal()
+        context["proposal"] = proposal
+        context["reasons"] = selectors.proposal_rows(
+            [proposal], access=self.access, project=self.project
+        )[0]["reasons"]
+        return context
 
 
 # --- Overview and settings -----------------------------------------------------------------
@@ -88,25 +117,25 @@ class MatchingHomeView(ManageMixin, TemplateView):
         return context
 
 
-class SettingsView(ManageMixin, FormView):
+class SettingsView(ManageFormView):
     template_name = "matching/settings.html"
     form_class = forms.SettingsForm
+    title = gettext_lazy("Weights and settings")
+    intro = gettext_lazy(
+        "How much each criterion counts, from 0 (not at all) to 10. Only the proportions "
+        "matter: a score is always between 0 and 100. The hard rules (a shared language, a "
+        "shared moment, the distance both accept, capacity, must-wishes, a record check when "
+        "minors are involved, pairs that said no) always apply."
+    )
+    success_message = gettext_lazy("The matching settings were saved.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": adapters.settings_for(self.project)}
+        return {"instance": adapters.settings_for(self.project)}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS}
-        try:
-            services.settings_update(project=self.project, data=data, by=self.request.user)
-        except MatchingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("The matching settings were saved."))
-        return redirect(self.home_url())
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        services.settings_update(project=self.project, data=data, by=self.request.user)
+        return self.home_url()
 
 
 # --- Rankings -----------------------------------------------------------------------------
@@ -118,11 +147,13 @@ class RankBuddiesView(ManageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         participant = self.participant(self.kwargs["code"])
-        participant.log_action("participant.viewed", user=self.request.user)
         context.update(
             participant=participant,
             ranking=selectors.ranking_for_participant(
-                access=self.access, project=self.project, participant=participant
+                access=self.access,
+                project=self.project,
+                participant=participant,
+                user=self.request.user,
             ),
             feelings=forms.FEELING_CHOICES,
         )
@@ -135,22 +166,27 @@ class RankParticipantsView(ManageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         buddy = self.buddy(self.kwargs["code"])
-        buddy.log_action("buddy.viewed", user=self.request.user)
         context.update(
             buddy=buddy,
             ranking=selectors.ranking_for_buddy(
-                access=self.access, project=self.project, buddy=buddy
+                access=self.access, project=self.project, buddy=buddy, user=self.request.user
             ),
             feelings=forms.FEELING_CHOICES,
         )
         return context
 
 
-class ProfileView(ManageMixin, FormView):
+class ProfileView(ManageFormView):
     """The wishes recorded at intake for matching, and the anonymised request for buddies"""
 
     template_name = "matching/profile.html"
     form_class = forms.ProfileForm
+    success_message = gettext_lazy("The wishes for matching were saved.")
+    intro = gettext_lazy(
+        "What the participant told you at intake about their buddy. A wish marked 'must' is "
+        "a hard rule: a buddy who does not meet it is never proposed. A wish marked 'would "
+        "like' adds to the score."
+    )
 
     def get_participant(self):
         if not hasattr(self, "_participant"):
@@ -158,94 +194,98 @@ class ProfileView(ManageMixin, FormView):
         return self._participant
 
     def get_form_kwargs(self):
-        participant = self.get_participant()
-        profile = MatchingProfile.objects.filter(participant=participant).first()
-        if profile is None:  # not saved until the form is
-            profile = MatchingProfile(participant=participant, project_id=participant.project_id)
-        return {**super().get_form_kwargs(), "instance": profile}
+        profile = selectors.profile_for_coordinator(
+            access=self.access,
+            project=self.project,
+            participant=self.get_participant(),
+            user=self.request.user,
+        )
+        return {"instance": profile}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        participant = self.get_participant()
-        context["participant"] = participant
-        context["topics_from_text"] = [
-            selectors.vocabulary.topic_label(code)
-            for code in sorted(adapters.participant_needs(participant, None))
-        ]
-        return context
-
-    def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
-        try:
-            services.profile_update(
-                participant=self.get_participant(), data=data, by=self.request.user
-            )
-        except MatchingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("The wishes for matching were saved."))
-        return redirect(
-            "matching_rank_buddies", project=self.project.code, code=self.get_participant().code
+    def get_back_url(self):
+        return reverse(
+            "matching_rank_buddies",
+            kwargs={"project": self.project.code, "code": self.get_participant().code},
         )
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def get_context_data(self, **kwargs):
+        participant = self.get_participant()
+        context = super().get_context_data(**kwargs)
+        context.update(
+            participant=participant,
+            title=_("Wishes for matching: %(name)s") % {"name": participant.full_name},
+            back_label=_("The best buddies for %(name)s") % {"name": participant.full_name},
+            topics_from_text=[
+                selectors.vocabulary.topic_label(code)
+                for code in sorted(adapters.participant_needs(participant, None))
+            ],
+        )
+        return context
+
+    def perform(self, form):
+        data = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
+        services.profile_update(participant=self.get_participant(), data=data, by=self.request.user)
+        return self.get_back_url()
 
 
-class ProposeView(ManageMixin, View):
-    """Propose a pair from a ranking, with the coordinator's feeling"""
+class ProposeView(ManageFormView):
+    """Propose a pair from a ranking, with the coordinator's feeling (posted from the
+    ranking pages; a refusal shows this form again with the reason)."""
 
     http_method_names = ["post"]
+    form_class = forms.ProposeForm
+    title = gettext_lazy("Propose a pair")
+    submit_label = gettext_lazy("Propose")
 
-    def post(self, request, *args, **kwargs):
-        form = forms.ProposeForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose a buddy and a participant."))
-            return redirect(self.home_url())
+    def get_back_url(self):
+        return self.home_url()
+
+    def perform(self, form):
         data = form.cleaned_data
         participant = self.participant(data["participant"])
         buddy = self.buddy(data["buddy"])
         hand = HandRaise.objects.filter(
             buddy=buddy, participant=participant, withdrawn_at__isnull=True
         ).exists()
-        try:
-            services.proposal_create(
-                participant=participant,
-                buddy=buddy,
-                by=request.user,
-                source=Proposal.Source.HAND if hand else Proposal.Source.RANKING,
-                feeling=data["feeling"],
-                feeling_note=data["feeling_note"],
+        services.proposal_create(
+            participant=participant,
+            buddy=buddy,
+            by=self.request.user,
+            source=Proposal.Source.HAND if hand else Proposal.Source.RANKING,
+            feeling=data["feeling"],
+            feeling_note=data["feeling_note"],
+        )
+        messages.success(
+            self.request,
+            _(
+                "%(buddy)s and %(participant)s are proposed. Approve the pair to plan "
+                "the introduction."
             )
-        except MatchingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                _(
-                    "%(buddy)s and %(participant)s are proposed. Approve the pair to plan "
-                    "the introduction."
-                )
-                % {"buddy": buddy.full_name, "participant": participant.full_name},
-            )
-        return redirect("matching_proposals", project=self.project.code)
+            % {"buddy": buddy.full_name, "participant": participant.full_name},
+        )
+        return self.proposals_url()
 
 
 # --- Global proposal ------------------------------------------------------------------------
 
 
-class RunStartView(ManageMixin, View):
-    http_method_names = ["post"]
+class RunStartView(ManageFormView):
+    """Start a global proposal (posted from the overview). Asking again while one runs
+    leads to the run under way."""
 
-    def post(self, request, *args, **kwargs):
-        form = forms.RunStartForm(request.POST)
-        scope = form.cleaned_data["scope"] if form.is_valid() else ProposalRun.Scope.PROJECT
-        try:
-            run = services.run_start(project=self.project, scope=scope, by=request.user)
-        except MatchingError as exc:
-            messages.error(request, str(exc))
-            return redirect(self.home_url())
-        return redirect("matching_run", project=self.project.code, code=run.code)
+    http_method_names = ["post"]
+    form_class = forms.RunStartForm
+    title = gettext_lazy("Global proposal")
+    submit_label = gettext_lazy("Start a global proposal")
+
+    def get_back_url(self):
+        return self.home_url()
+
+    def perform(self, form):
+        run = services.run_start(
+            project=self.project, scope=form.cleaned_data["scope"], by=self.request.user
+        )
+        return reverse("matching_run", kwargs={"project": self.project.code, "code": run.code})
 
 
 class RunMixin(ManageMixin):
@@ -277,6 +317,9 @@ class RunView(RunMixin, TemplateView):
                 Proposal.objects.filter(run=run, project=self.project)
                 .exclude(status=Proposal.Status.PENDING)
                 .count()
+            )
+            context["left_out"] = selectors.run_left_out(
+                access=self.access, project=self.project, run=run
             )
         return context
 
@@ -315,21 +358,16 @@ class ProposalsView(ManageMixin, TemplateView):
         return context
 
 
-class ProposalApproveView(ManageMixin, View):
+class ProposalApproveView(ProposalMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        proposal = selectors.proposal_get(
-            access=self.access, project=self.project, code=kwargs["code"]
-        )
+        proposal = self.get_proposal()
         try:
             services.proposal_approve(proposal=proposal, by=request.user)
         except MatchingError as exc:
             messages.error(request, str(exc))
-            return redirect(
-                request.POST.get("next")
-                or reverse("matching_proposals", kwargs={"project": self.project.code})
-            )
+            return HttpResponseRedirect(self.next_url(self.proposals_url()))
         messages.success(
             request,
             _("Approved: %(buddy)s and %(participant)s. Plan their introductory meeting.")
@@ -376,70 +414,86 @@ class ProposalsApproveView(ManageMixin, View):
                         "why": why,
                     },
                 )
-        return redirect(
-            request.POST.get("next")
-            or reverse("matching_proposals", kwargs={"project": self.project.code})
-        )
+        return HttpResponseRedirect(self.next_url(self.proposals_url()))
 
 
-class ProposalRejectView(ManageMixin, FormView):
-    template_name = "matching/reject.html"
-    form_class = forms.RejectForm
+class ProposalFormView(ProposalMixin, ManageFormView):
+    """A form about one proposal, with the pair's reasons above it."""
 
-    def get_proposal(self):
-        if not hasattr(self, "_proposal"):
-            self._proposal = selectors.proposal_get(
-                access=self.access, project=self.project, code=self.kwargs["code"]
-            )
-        return self._proposal
+    template_name = "matching/proposal_form.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        proposal = self.get_proposal()
-        context["proposal"] = proposal
-        context["reasons"] = selectors.proposal_rows(
-            [proposal], access=self.access, project=self.project
-        )[0]["reasons"]
+        context = self.proposal_context(super().get_context_data(**kwargs))
+        proposal = context["proposal"]
+        context["subtitle"] = f"{proposal.buddy.full_name} & {proposal.participant.full_name}"
         return context
 
-    def form_valid(self, form):
+    def done_url(self) -> str:
         proposal = self.get_proposal()
-        try:
-            services.proposal_reject(
-                proposal=proposal,
-                by=self.request.user,
-                reason=form.cleaned_data["reason"],
-                exclude=form.cleaned_data["exclude"],
-            )
-        except MatchingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("The proposal was rejected."))
         if proposal.run_id:
-            return redirect("matching_run", project=self.project.code, code=proposal.run.code)
-        return redirect("matching_proposals", project=self.project.code)
+            default = reverse(
+                "matching_run", kwargs={"project": self.project.code, "code": proposal.run.code}
+            )
+        else:
+            default = self.proposals_url()
+        return self.next_url(default)
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def get_back_url(self):
+        return self.done_url()
+
+
+class ProposalRejectView(ProposalFormView):
+    form_class = forms.RejectForm
+    title = gettext_lazy("Reject a proposal")
+    submit_label = gettext_lazy("Reject")
+    success_message = gettext_lazy("The proposal was rejected.")
+
+    def perform(self, form):
+        services.proposal_reject(
+            proposal=self.get_proposal(),
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
+            exclude=form.cleaned_data["exclude"],
+        )
+        return self.done_url()
+
+
+class ProposalFeelingView(ProposalFormView):
+    """The coordinator's own feeling about a pending pair, beside its score (shown on the
+    proposal and when planning the introduction)."""
+
+    form_class = forms.FeelingForm
+    title = gettext_lazy("Your feeling about this pair")
+    intro = gettext_lazy(
+        "Your own judgement counts beside the score. It is recorded with the proposal, for "
+        "the coordinators."
+    )
+    success_message = gettext_lazy("Your feeling about the pair was saved.")
+
+    def get_initial(self):
+        proposal = self.get_proposal()
+        return {"feeling": proposal.feeling, "feeling_note": proposal.feeling_note}
+
+    def perform(self, form):
+        services.proposal_set_feeling(
+            proposal=self.get_proposal(),
+            feeling=form.cleaned_data["feeling"],
+            note=form.cleaned_data["feeling_note"],
+            by=self.request.user,
+        )
+        return self.done_url()
 
 
 # --- Introductions ----------------------------------------------------------------------------
 
 
-class IntroductionPlanView(ManageMixin, FormView):
+class IntroductionPlanView(ProposalMixin, ManageFormView):
     template_name = "matching/introduction_plan.html"
     form_class = forms.IntroductionForm
-
-    def get_proposal(self):
-        if not hasattr(self, "_proposal"):
-            self._proposal = selectors.proposal_get(
-                access=self.access, project=self.project, code=self.kwargs["code"]
-            )
-        return self._proposal
+    success_message = gettext_lazy("The introductory meeting is planned.")
 
     def get(self, request, *args, **kwargs):
-        proposal = self.get_proposal()
-        existing = Introduction.objects.filter(proposal=proposal).first()
+        existing = Introduction.objects.filter(proposal=self.get_proposal()).first()
         if existing is not None:
             return redirect("matching_introduction", project=self.project.code, code=existing.code)
         return super().get(request, *args, **kwargs)
@@ -456,27 +510,16 @@ class IntroductionPlanView(ManageMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        proposal = self.get_proposal()
-        context["proposal"] = proposal
-        context["reasons"] = selectors.proposal_rows(
-            [proposal], access=self.access, project=self.project
-        )[0]["reasons"]
-        return context
+        return self.proposal_context(super().get_context_data(**kwargs))
 
-    def form_valid(self, form):
-        try:
-            introduction = services.introduction_plan(
-                proposal=self.get_proposal(), by=self.request.user, **form.cleaned_data
-            )
-        except MatchingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("The introductory meeting is planned."))
-        return redirect("matching_introduction", project=self.project.code, code=introduction.code)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form):
+        introduction = services.introduction_plan(
+            proposal=self.get_proposal(), by=self.request.user, **form.cleaned_data
+        )
+        return reverse(
+            "matching_introduction",
+            kwargs={"project": self.project.code, "code": introduction.code},
+        )
 
 
 class IntroductionsView(ManageMixin, TemplateView):
@@ -493,12 +536,13 @@ class IntroductionsView(ManageMixin, TemplateView):
         return context
 
 
-class IntroductionView(ManageMixin, FormView):
+class IntroductionView(ManageFormView):
     """One introduction: the plan (editable while open), both answers for the
     coordinators, and recording the participant's answer given on this device"""
 
     template_name = "matching/introduction.html"
     form_class = forms.IntroductionUpdateForm
+    success_message = gettext_lazy("The introduction was saved.")
 
     def get_introduction(self) -> Introduction:
         if not hasattr(self, "_introduction"):
@@ -506,6 +550,12 @@ class IntroductionView(ManageMixin, FormView):
                 access=self.access, project=self.project, code=self.kwargs["code"]
             )
         return self._introduction
+
+    def introduction_url(self) -> str:
+        return reverse(
+            "matching_introduction",
+            kwargs={"project": self.project.code, "code": self.kwargs["code"]},
+        )
 
     def get_initial(self):
         intro = self.get_introduction()
@@ -521,84 +571,62 @@ class IntroductionView(ManageMixin, FormView):
         context = super().get_context_data(**kwargs)
         intro = self.get_introduction()
         answers = selectors.answers_of(intro)
+        trajectory_url = None
+        if intro.trajectory is not None:
+            trajectory_url = reverse(
+                "trajectory_detail",
+                kwargs={"project": self.project.code, "code": intro.trajectory.code},
+            )
         context.update(
             introduction=intro,
             answers=answers,
             buddy_answer=answers.get(Side.BUDDY),
             participant_answer=answers.get(Side.PARTICIPANT),
             can_answer=services.can_answer(intro),
-            answer_form=kwargs.get("answer_form") or forms.AnswerForm(),
             # The coordinator records the buddy's answer only when the buddy has no login.
             may_record_buddy=intro.buddy.user_id is None,
             reasons=selectors.proposal_rows(
                 [intro.proposal], access=self.access, project=self.project
             )[0]["reasons"],
-            trajectory_url=_trajectory_url(self.project, intro.trajectory),
+            trajectory_url=trajectory_url,
         )
         return context
 
-    def form_valid(self, form):
-        try:
-            services.introduction_update(
-                introduction=self.get_introduction(), data=form.cleaned_data, by=self.request.user
-            )
-        except MatchingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("The introduction was saved."))
-        return redirect(
-            "matching_introduction", project=self.project.code, code=self.kwargs["code"]
+    def perform(self, form):
+        services.introduction_update(
+            introduction=self.get_introduction(), data=form.cleaned_data, by=self.request.user
         )
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        return self.introduction_url()
 
 
-class IntroductionRecordView(ManageMixin, View):
+class IntroductionRecordView(IntroductionView):
     """The coordinator records an answer given on their device or told to them: the
-    participant's, or the buddy's when the buddy has no login of their own."""
+    participant's, or the buddy's when the buddy has no login of their own. A refusal
+    shows the introduction again (400) with the reason above the answer."""
 
     http_method_names = ["post"]
+    success_message = ""
 
     def post(self, request, *args, **kwargs):
-        intro = selectors.introduction_get(
-            access=self.access, project=self.project, code=kwargs["code"]
-        )
-        side = request.POST.get("side", Side.PARTICIPANT)
-        form = forms.AnswerForm(request.POST)
-        back = redirect("matching_introduction", project=self.project.code, code=intro.code)
-        if side not in Side.values or (side == Side.BUDDY and intro.buddy.user_id is not None):
-            messages.error(request, _("The buddy answers on their own page."))
-            return back
-        if not form.is_valid():
-            messages.error(request, _("Choose yes or no."))
-            return back
-        try:
-            intro = services.introduction_answer(
-                introduction=intro,
-                side=side,
-                yes=form.cleaned_data["answer"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                recorded_by_coordinator=True,
-            )
-        except MatchingError as exc:
-            messages.error(request, str(exc))
-            return back
-        messages.success(request, _outcome_message(intro))
-        return back
+        intro = self.get_introduction()
+        form = forms.RecordAnswerForm(request.POST, buddy_has_login=intro.buddy.user_id is not None)
+        return self.submit(form, self.record)
 
-
-def _trajectory_url(project, trajectory) -> str | None:
-    """The trajectory's page, where the trajectories app has one"""
-    if trajectory is None:
-        return None
-    try:
-        return reverse(
-            "trajectory_detail", kwargs={"project": project.code, "code": trajectory.code}
+    def record(self, form):
+        intro = services.introduction_answer(
+            introduction=self.get_introduction(),
+            side=form.cleaned_data["side"],
+            yes=form.cleaned_data["answer"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+            recorded_by_coordinator=True,
         )
-    except NoReverseMatch:
-        return None
+        messages.success(self.request, _outcome_message(intro))
+        return self.introduction_url()
+
+    def form_invalid(self, form):
+        context = self.get_context_data(form=self.get_form(), answer_form=form)
+        return self.render_to_response(context, status=400)
 
 
 def _outcome_message(intro: Introduction) -> str:
@@ -658,9 +686,12 @@ class RequestsView(OwnBuddyMixin, TemplateView):
         return context
 
 
-class RequestView(OwnBuddyMixin, FormView):
+class RequestView(OwnBuddyMixin, ProjectServiceFormView):
     template_name = "matching/request.html"
     form_class = forms.HandForm
+    success_message = gettext_lazy(
+        "Thank you! The coordinator sees your raised hand and will contact you."
+    )
 
     def get_request(self):
         if not hasattr(self, "_request"):
@@ -680,26 +711,15 @@ class RequestView(OwnBuddyMixin, FormView):
         context["ready"] = self.get_buddy().status in adapters.READY_STATUSES
         return context
 
-    def form_valid(self, form):
+    def perform(self, form):
         _item, profile = self.get_request()
-        try:
-            services.hand_raise(
-                buddy=self.get_buddy(),
-                participant=profile.participant,
-                by=self.request.user,
-                note=form.cleaned_data["note"],
-            )
-        except MatchingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Thank you! The coordinator sees your raised hand and will contact you."),
+        services.hand_raise(
+            buddy=self.get_buddy(),
+            participant=profile.participant,
+            by=self.request.user,
+            note=form.cleaned_data["note"],
         )
-        return redirect("matching_requests", project=self.project.code)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        return reverse("matching_requests", kwargs={"project": self.project.code})
 
 
 class HandWithdrawView(OwnBuddyMixin, View):
@@ -709,22 +729,19 @@ class HandWithdrawView(OwnBuddyMixin, View):
         hand = selectors.own_hand_get(
             access=self.access, project=self.project, buddy=self.get_buddy(), code=kwargs["code"]
         )
-        try:
-            services.hand_withdraw(hand=hand, by=request.user)
-        except MatchingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("You withdrew your hand."))
+        services.hand_withdraw(hand=hand, by=request.user)
+        messages.success(request, _("You withdrew your hand."))
         return redirect("matching_requests", project=self.project.code)
 
 
-class MyIntroductionView(ProjectPermissionMixin, FormView):
+class MyIntroductionView(ProjectServiceFormView):
     """A buddy's or participant's own introduction: when and where, and their private
     answer afterwards. Never the other side's answer or reason."""
 
     permission = policy.MATCHING_ANSWER
     template_name = "matching/my_introduction.html"
     form_class = forms.AnswerForm
+    success_message = gettext_lazy("Thank you for your answer.")
 
     def get_introduction(self):
         if not hasattr(self, "_intro"):
@@ -751,21 +768,15 @@ class MyIntroductionView(ProjectPermissionMixin, FormView):
         )
         return context
 
-    def form_valid(self, form):
+    def perform(self, form):
         intro, side = self.get_introduction()
-        try:
-            intro = services.introduction_answer(
-                introduction=intro,
-                side=side,
-                yes=form.cleaned_data["answer"],
-                reason=form.cleaned_data["reason"],
-                by=self.request.user,
-            )
-        except MatchingError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Thank you for your answer."))
-        return redirect("matching_my_introduction", project=self.project.code, code=intro.code)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        intro = services.introduction_answer(
+            introduction=intro,
+            side=side,
+            yes=form.cleaned_data["answer"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
+        return reverse(
+            "matching_my_introduction", kwargs={"project": self.project.code, "code": intro.code}
+        )

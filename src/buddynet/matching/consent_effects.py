@@ -1,0 +1,22 @@
+"""What a withdrawn consent stops in matching (registered with
+``participants.consent``; imported by ``MatchingConfig.ready()``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from buddynet.participants import consent
+
+from . import services
+
+
+@consent.register_effect(
+    consent.SUPPORT,
+    app="matching",
+    describes=_(
+        "Matching stops: pending proposals are withdrawn, planned introductions cancelled, "
+        "raised hands removed and the help request is no longer shown to buddies."
+    ),
+)
+def stop_matching(*, participant, by, via: str = "web") -> None:
+    services.matching_stop(participant=participant, by=by, via=via)
