@@ -28,7 +28,7 @@ from buddynet.participants.models import Participant
 # The waiting-list order (urgency, then the longest wait) is the participants app's; it
 # is being given a public name there. Until then this is the one place matching reaches
 # for the private one: everything here calls ``waiting_list_order``.
-from buddynet.participants.selectors import _priority as _participants_priority
+from buddynet.participants.selectors import priority_order
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 from buddynet.volunteers.models import Buddy
@@ -54,7 +54,7 @@ RANK_NEAR = 5
 
 def waiting_list_order(qs: QuerySet[Participant]) -> QuerySet[Participant]:
     """The waiting list's own order: urgency first, then who has waited longest."""
-    return _participants_priority(qs)
+    return priority_order(qs)
 
 
 def _code(value) -> uuid.UUID:

@@ -248,10 +248,6 @@ def priority_order(qs: QuerySet) -> QuerySet:
     return qs.annotate(urgency_rank=rank).order_by("urgency_rank", "waiting_since", "pk")
 
 
-# The old private name, still imported by matching until it switches to priority_order.
-_priority = priority_order
-
-
 def contacts_due(*, project_ids, today: date | None = None, limit: int = 10):
     """Keep-warm contacts that are due or overdue, the most overdue first."""
     today = today or timezone.localdate()
