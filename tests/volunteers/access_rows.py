@@ -117,6 +117,7 @@ BUDDY_PAGES = (
     "buddy_decision",
     "buddy_training",
     "buddy_login",
+    "buddy_note_sign",
 )
 
 PAGES: dict[str, Row] = {
@@ -141,6 +142,8 @@ PAGES: dict[str, Row] = {
     "buddy_me_note_pdf": Row(own=BUDDY_ONLY, kwargs=own_note_kw, variants=NESTED),
     # Public pages: anyone, any project's published vacancy.
     "vacancy_public": Row(own=PUBLIC, kwargs=public_vacancy_kw, other=PUBLIC),
+    # A project's front door: its open vacancies and the sign-up link, for anyone.
+    "vacancies_public": Row(own=PUBLIC, kwargs=project_kw, other=PUBLIC),
     "vacancy_thanks": Row(own=PUBLIC, kwargs=public_vacancy_kw, other=PUBLIC),
 }
 

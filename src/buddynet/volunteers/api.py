@@ -1,12 +1,15 @@
+"""The buddies API: the same selectors and permissions as the pages. Broken rules and
+missing objects are answered by the API's one exception handler (``core.api``)."""
+
 import uuid
 from datetime import date, datetime
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from buddynet.core.api import LazyPage, Pagination
 from buddynet.tenancy import policy
-from buddynet.tenancy.access import get_access
-from buddynet.tenancy.api import project_for_api
+from buddynet.tenancy.api import endpoint_here
 
 from .selectors import (
     applications_for_user,
@@ -40,19 +43,19 @@ class BuddyDetailOut(BuddyOut):
 
 
 @router.get("/projects/{code}/buddies", response=list[BuddyOut], summary="Buddies of a project")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination)
 def buddy_list(request, code: uuid.UUID, status: str | None = None, q: str | None = None):
-    project = project_for_api(request, code, policy.BUDDIES_VIEW)
-    return buddy_list_for_user(access=get_access(request), project=project, status=status, query=q)
+    here = endpoint_here(request, code, policy.BUDDIES_VIEW)
+    return buddy_list_for_user(access=here.access, project=here.project, status=status, query=q)
 
 
 @router.get("/projects/{code}/buddies/{buddy}", response=BuddyDetailOut, summary="One buddy's file")
 def buddy_detail(request, code: uuid.UUID, buddy: uuid.UUID):
-    access = get_access(request)
-    project = project_for_api(request, code, policy.BUDDIES_VIEW)
-    obj = buddy_get_for_user(access=access, project=project, code=buddy)
-    obj.log_action("buddy.viewed", user=request.user, via="api")
-    show_contact = access.has(policy.BUDDIES_VIEW_CONTACT, project)
+    here = endpoint_here(request, code, policy.BUDDIES_VIEW)
+    obj = buddy_get_for_user(
+        access=here.access, project=here.project, code=buddy, viewed_by=here.user, via="api"
+    )
+    show_contact = here.access.has(policy.BUDDIES_VIEW_CONTACT, here.project)
     return {
         **{f: getattr(obj, f) for f in BuddyOut.model_fields},
         "email": obj.email if show_contact else None,
@@ -87,19 +90,21 @@ def _vacancy_out(v) -> dict:
     "/projects/{code}/vacancies", response=list[VacancyOut], summary="Buddy vacancies of a project"
 )
 def vacancy_list(request, code: uuid.UUID):
-    project = project_for_api(request, code, policy.VACANCIES_MANAGE)
-    access = get_access(request)
-    return [_vacancy_out(v) for v in vacancy_list_for_user(access=access, project=project)]
+    here = endpoint_here(request, code, policy.VACANCIES_MANAGE)
+    return [
+        _vacancy_out(v) for v in vacancy_list_for_user(access=here.access, project=here.project)
+    ]
 
 
 @router.get("/projects/{code}/vacancies/{vacancy}", response=VacancyOut, summary="One vacancy")
 def vacancy_detail(request, code: uuid.UUID, vacancy: uuid.UUID):
-    project = project_for_api(request, code, policy.VACANCIES_MANAGE)
-    access = get_access(request)
-    return _vacancy_out(vacancy_get_for_user(access=access, project=project, code=vacancy))
+    here = endpoint_here(request, code, policy.VACANCIES_MANAGE)
+    return _vacancy_out(
+        vacancy_get_for_user(access=here.access, project=here.project, code=vacancy)
+    )
 
 
-class ApplicationOut(Schema):
+class BuddyApplicationOut(Schema):
     code: uuid.UUID
     first_name: str
     last_name: str
@@ -111,27 +116,30 @@ class ApplicationOut(Schema):
 
 @router.get(
     "/projects/{code}/applications",
-    response=list[ApplicationOut],
+    response=list[BuddyApplicationOut],
     summary="Candidate buddies in the pipeline (applied to mutual decision)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination)
 def application_list(request, code: uuid.UUID):
-    project = project_for_api(request, code, policy.BUDDIES_VIEW)
-    return [
-        {
-            "code": b.code,
-            "first_name": b.first_name,
-            "last_name": b.last_name,
-            "status": b.status,
-            "town": b.town,
-            "vacancy": b.vacancy.code if b.vacancy else None,
-            "applied_on": b.applied_on,
-        }
-        for b in applications_for_user(access=get_access(request), project=project)
-    ]
+    here = endpoint_here(request, code, policy.BUDDIES_VIEW)
+    return LazyPage(
+        applications_for_user(access=here.access, project=here.project), _application_out
+    )
 
 
-class StepOut(Schema):
+def _application_out(b) -> dict:
+    return {
+        "code": b.code,
+        "first_name": b.first_name,
+        "last_name": b.last_name,
+        "status": b.status,
+        "town": b.town,
+        "vacancy": b.vacancy.code if b.vacancy else None,
+        "applied_on": b.applied_on,
+    }
+
+
+class BuddyStepOut(Schema):
     when: datetime
     from_status: str
     to_status: str
@@ -141,14 +149,19 @@ class StepOut(Schema):
 
 @router.get(
     "/projects/{code}/buddies/{buddy}/history",
-    response=list[StepOut],
+    response=list[BuddyStepOut],
     summary="A buddy's steps through the pipeline",
 )
 def buddy_history(request, code: uuid.UUID, buddy: uuid.UUID):
-    access = get_access(request)
-    project = project_for_api(request, code, policy.BUDDIES_VIEW)
-    obj = buddy_get_for_user(access=access, project=project, code=buddy)
-    obj.log_action("buddy.viewed", user=request.user, via="api", data={"part": "history"})
+    here = endpoint_here(request, code, policy.BUDDIES_VIEW)
+    obj = buddy_get_for_user(
+        access=here.access,
+        project=here.project,
+        code=buddy,
+        viewed_by=here.user,
+        part="history",
+        via="api",
+    )
     return [
         {
             "when": s.created_at,
@@ -161,7 +174,7 @@ def buddy_history(request, code: uuid.UUID, buddy: uuid.UUID):
     ]
 
 
-class TrainingOut(Schema):
+class BuddyTrainingOut(Schema):
     module: str
     required: bool
     completed_on: date | None
@@ -172,7 +185,7 @@ class TrainingOut(Schema):
 class OwnBuddyOut(BuddyDetailOut):
     availability: list[str]
     max_distance_km: int
-    training: list[TrainingOut]
+    training: list[BuddyTrainingOut]
     information_note_signed: bool
 
 
@@ -180,8 +193,8 @@ class OwnBuddyOut(BuddyDetailOut):
     "/projects/{code}/me/buddy", response=OwnBuddyOut, summary="My own buddy profile (buddies)"
 )
 def buddy_me(request, code: uuid.UUID):
-    project = project_for_api(request, code, policy.SELF_VIEW_BUDDY)
-    obj = buddy_own_get(access=get_access(request), project=project, user=request.user)
+    here = endpoint_here(request, code, policy.SELF_VIEW_BUDDY)
+    obj = buddy_own_get(access=here.access, project=here.project, user=here.user)
     return {
         **{f: getattr(obj, f) for f in BuddyDetailOut.model_fields},
         "availability": obj.availability,

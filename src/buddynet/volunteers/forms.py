@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddynet.core import choices
-from buddynet.core.forms import PostcodeMixin
+from buddynet.core.forms import BoundedDateField, PostcodeMixin
 
 from . import services
 from .models import (
@@ -26,7 +26,21 @@ from .models import (
 
 LANGUAGE_CHOICES = choices.LANGUAGES
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The 21 weekly slots as a 7 x 3 grid (a day per row: morning, afternoon, evening), the
+# same widget as the participants' intake (``.choice-list.slot-grid`` in app.css).
+SLOT_GRID = forms.CheckboxSelectMultiple(attrs={"class": "choice-list slot-grid"})
+
+
+def _date(model, name: str, *, years_back: int, years_ahead: int) -> BoundedDateField:
+    """A bounded date field with the model field's label, help and required-ness."""
+    field = model._meta.get_field(name)
+    return BoundedDateField(
+        label=field.verbose_name,
+        help_text=field.help_text,
+        required=not field.blank,
+        years_back=years_back,
+        years_ahead=years_ahead,
+    )
 
 
 def _words(value: str) -> list[str]:
@@ -34,6 +48,8 @@ def _words(value: str) -> list[str]:
 
 
 class VacancyForm(forms.ModelForm):
+    closes_on = _date(Vacancy, "closes_on", years_back=0, years_ahead=2)
+
     class Meta:
         model = Vacancy
         fields = services.VACANCY_FIELDS
@@ -43,14 +59,14 @@ class VacancyForm(forms.ModelForm):
             "minimum_requirements": forms.Textarea(attrs={"rows": 3}),
             "training_required": forms.Textarea(attrs={"rows": 2}),
             "orientation": forms.RadioSelect,
-            "closes_on": DATE,
         }
 
 
 class ApplicationForm(PostcodeMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    email = forms.EmailField(label=_("E-mail address"))
+    # The same limit as the model (254): a longer address is refused here, not a crash.
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     postcode = forms.CharField(
         label=_("Postcode"), max_length=4, help_text=_("Where you live, e.g. 9000.")
@@ -66,7 +82,7 @@ class ApplicationForm(PostcodeMixin, forms.Form):
     availability = forms.MultipleChoiceField(
         label=_("When are you usually free?"),
         choices=Slot.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=SLOT_GRID,
         required=False,
     )
     interests = forms.CharField(
@@ -105,7 +121,7 @@ class ApplicationForm(PostcodeMixin, forms.Form):
         try:
             return services.check_attachment(upload)
         except services.BuddyError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise forms.ValidationError(exc.message) from exc
 
     def clean(self):
         data = super().clean()
@@ -145,7 +161,7 @@ class ProfileForm(PostcodeMixin, forms.ModelForm):
     availability = forms.MultipleChoiceField(
         label=_("Availability (weekly time slots)"),
         choices=Slot.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=SLOT_GRID,
         required=False,
     )
     interests = forms.CharField(
@@ -202,11 +218,12 @@ class StepForm(forms.Form):
 
 
 class IntakeForm(forms.ModelForm):
+    held_on = _date(IntakeInterview, "held_on", years_back=2, years_ahead=0)
+
     class Meta:
         model = IntakeInterview
         fields = services.INTAKE_FIELDS
         widgets = {
-            "held_on": DATE,
             "motivation": forms.Textarea(attrs={"rows": 3}),
             "expectations": forms.Textarea(attrs={"rows": 3}),
             "strengths": forms.Textarea(attrs={"rows": 3}),
@@ -222,22 +239,28 @@ class IntakeForm(forms.ModelForm):
 
 
 class ScreeningForm(forms.ModelForm):
+    # A record check is valid for at most ten years (``record_check_valid_months``).
+    record_check_on = _date(Buddy, "record_check_on", years_back=10, years_ahead=0)
+    benefit_formality_on = _date(Buddy, "benefit_formality_on", years_back=10, years_ahead=0)
+
     class Meta:
         model = Buddy
         fields = services.SCREENING_FIELDS
-        widgets = {"record_check_on": DATE, "benefit_formality_on": DATE}
-        help_texts = {
-            "record_check_on": _(
-                "Record only that you saw the extract and when: never keep a copy."
-            ),
-        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record_check_on"].help_text = _(
+            "Record only that you saw the extract and when: never keep a copy."
+        )
 
 
 class ReferenceForm(forms.ModelForm):
+    contacted_on = _date(Reference, "contacted_on", years_back=2, years_ahead=0)
+
     class Meta:
         model = Reference
         fields = ("name", "relation", "contacted_on", "outcome", "notes")
-        widgets = {"contacted_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
 YES_NO = [("", _("not decided yet")), ("yes", _("yes")), ("no", _("no"))]
@@ -286,6 +309,13 @@ class TrainingSessionForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+
+    def clean_starts_at(self):
+        value = self.cleaned_data["starts_at"]
+        # The same bounds as every planned date: two years back, two years ahead.
+        BoundedDateField(years_back=2, years_ahead=2).validate(timezone.localdate(value))
+        return value
+
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     trainer = forms.CharField(label=_("Trainer"), max_length=200, required=False)
 
@@ -310,7 +340,7 @@ class AttendanceForm(forms.Form):
 
 class TrainingCompleteForm(forms.Form):
     module = forms.ModelChoiceField(label=_("Module"), queryset=None)
-    completed_on = forms.DateField(label=_("Completed on"), widget=DATE)
+    completed_on = BoundedDateField(label=_("Completed on"), years_back=10, years_ahead=0)
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)

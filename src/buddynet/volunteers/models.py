@@ -1,6 +1,10 @@
 """Buddies: the volunteers of a project, and how they get there: vacancies, the
 pipeline (applied → intake → screening → training → decision → ready to match), the
-screening record, training and the signed information note."""
+screening record, training and the signed information note.
+
+Every model belongs to one project (``ProjectOwnedModel``: the project key and the scoped
+manager). Deleting a project removes its recruitment records with it, as before; a buddy
+protects their project."""
 
 from __future__ import annotations
 
@@ -10,9 +14,16 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from buddynet.core.models import BaseModel, PersonRecord
+from buddynet.core.models import PersonRecord, ProjectOwnedModel
+
+
+def _project():
+    """The project key of a record that goes when its project goes (not a ``+`` PROTECT
+    as ``ProjectOwnedModel`` has by default: recruitment records never outlive it)."""
+    return models.ForeignKey(
+        "tenancy.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
 
 
 class Gender(models.TextChoices):
@@ -78,7 +89,7 @@ class AgeGroup(models.TextChoices):
     FAMILIES = "families", _("families")
 
 
-class Buddy(PersonRecord):
+class Buddy(ProjectOwnedModel, PersonRecord):
     class Status(models.TextChoices):
         APPLIED = "applied", _("applied")
         INTAKE = "intake", _("intake interview")
@@ -181,8 +192,6 @@ class Buddy(PersonRecord):
     project_says_yes = models.BooleanField(_("the project wants to start"), null=True, blank=True)
     decision_note = models.TextField(_("notes on the decision"), blank=True)
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("buddy")
@@ -193,7 +202,7 @@ class Buddy(PersonRecord):
         ]
 
 
-class VolunteerTerms(BaseModel):
+class VolunteerTerms(ProjectOwnedModel):
     """What the information note and the volunteer agreement say, per project."""
 
     class ExpenseSystem(models.TextChoices):
@@ -202,7 +211,10 @@ class VolunteerTerms(BaseModel):
         REAL = "real", _("the real, proven costs")
 
     project = models.OneToOneField(
-        "tenancy.Project", on_delete=models.CASCADE, related_name="volunteer_terms"
+        "tenancy.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="volunteer_terms",
     )
     purpose = models.TextField(_("purpose of the organisation"))
     insurer = models.CharField(_("insurer"), max_length=200)
@@ -239,8 +251,6 @@ class VolunteerTerms(BaseModel):
         help_text=_("Shown on the public application page; applicants must accept it."),
     )
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         verbose_name = _("volunteer terms")
         verbose_name_plural = _("volunteer terms")
@@ -249,9 +259,12 @@ class VolunteerTerms(BaseModel):
         return str(self.project)
 
 
-class Vacancy(BaseModel):
+class Vacancy(ProjectOwnedModel):
     project = models.ForeignKey(
-        "tenancy.Project", on_delete=models.CASCADE, related_name="vacancies"
+        "tenancy.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="vacancies",
     )
     title = models.CharField(_("title"), max_length=200)
     task_description = models.TextField(_("task description"))
@@ -273,8 +286,6 @@ class Vacancy(BaseModel):
     is_published = models.BooleanField(_("published"), default=False)
     closes_on = models.DateField(_("applications close on"), null=True, blank=True)
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("vacancy")
@@ -287,10 +298,10 @@ class Vacancy(BaseModel):
         return self.is_published and (self.closes_on is None or self.closes_on >= today)
 
 
-class PipelineStep(BaseModel):
+class PipelineStep(ProjectOwnedModel):
     """One step of a buddy through the pipeline: the history, never edited."""
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = _project()
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="steps")
     from_status = models.CharField(max_length=20, choices=Buddy.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Buddy.Status.choices)
@@ -300,8 +311,6 @@ class PipelineStep(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -309,8 +318,8 @@ class PipelineStep(BaseModel):
         return f"{self.buddy_id}: {self.from_status} → {self.to_status}"
 
 
-class IntakeInterview(BaseModel):
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+class IntakeInterview(ProjectOwnedModel):
+    project = _project()
     buddy = models.OneToOneField(Buddy, on_delete=models.CASCADE, related_name="intake")
     held_on = models.DateField(_("held on"))
     motivation = models.TextField(_("motivation"))
@@ -322,19 +331,17 @@ class IntakeInterview(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ScopedManager(project="project")
-
     def __str__(self) -> str:
         return f"intake {self.buddy_id}"
 
 
-class Reference(BaseModel):
+class Reference(ProjectOwnedModel):
     class Outcome(models.TextChoices):
         PENDING = "pending", _("not contacted yet")
         POSITIVE = "positive", _("positive")
         CONCERN = "concern", _("a concern was raised")
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = _project()
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="references")
     name = models.CharField(_("name"), max_length=200)
     relation = models.CharField(_("relation to the candidate"), max_length=200)
@@ -344,8 +351,6 @@ class Reference(BaseModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -353,9 +358,12 @@ class Reference(BaseModel):
         return self.name
 
 
-class TrainingModule(BaseModel):
+class TrainingModule(ProjectOwnedModel):
     project = models.ForeignKey(
-        "tenancy.Project", on_delete=models.CASCADE, related_name="training_modules"
+        "tenancy.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="training_modules",
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -369,8 +377,6 @@ class TrainingModule(BaseModel):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
 
-    objects = ScopedManager(project="project")
-
     class Meta:
         ordering = ["-required_before_matching", "title"]
         verbose_name = _("training module")
@@ -380,16 +386,14 @@ class TrainingModule(BaseModel):
         return self.title
 
 
-class TrainingSession(BaseModel):
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+class TrainingSession(ProjectOwnedModel):
+    project = _project()
     module = models.ForeignKey(
         TrainingModule, verbose_name=_("module"), on_delete=models.CASCADE, related_name="sessions"
     )
     starts_at = models.DateTimeField(_("starts at"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     trainer = models.CharField(_("trainer"), max_length=200, blank=True)
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["-starts_at"]
@@ -399,10 +403,10 @@ class TrainingSession(BaseModel):
         return f"{self.module} {self.starts_at:%Y-%m-%d}"
 
 
-class TrainingRecord(BaseModel):
+class TrainingRecord(ProjectOwnedModel):
     """A buddy attended a session or completed a module (attendance and completion)."""
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = _project()
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="training_records")
     module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="records")
     session = models.ForeignKey(
@@ -410,8 +414,6 @@ class TrainingRecord(BaseModel):
     )
     attended = models.BooleanField(_("attended"), default=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["-completed_on", "-id"]
@@ -433,11 +435,11 @@ class TrainingRecord(BaseModel):
         return self.completed_on + timedelta(days=round(self.module.refresh_months * 30.44))
 
 
-class InformationNote(BaseModel):
+class InformationNote(ProjectOwnedModel):
     """The information note and volunteer agreement a buddy acknowledged: the exact text,
     its SHA-256 hash, the typed name and the time. Proof that they were informed."""
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = _project()
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="notes")
     text = models.TextField()
     document_hash = models.CharField(max_length=64)
@@ -447,8 +449,15 @@ class InformationNote(BaseModel):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = ScopedManager(project="project")
+    # The buddy signed on a coordinator's device (no account of their own): recorded.
+    on_device_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed on the device of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-signed_at"]
@@ -457,18 +466,16 @@ class InformationNote(BaseModel):
         return f"note {self.buddy_id} {self.signed_at:%Y-%m-%d}"
 
 
-class Attachment(BaseModel):
+class Attachment(ProjectOwnedModel):
     """A file an applicant added (a CV or a letter): kept in the database, small, checked
     for its type on upload, shown only to the project's coordinators."""
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = _project()
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     data = models.BinaryField()
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["created_at", "id"]

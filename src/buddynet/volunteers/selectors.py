@@ -1,5 +1,10 @@
 """Reads of buddies, through the acting user's access. Contact details are for the
-project's coordinators only."""
+project's coordinators only.
+
+A selector that hands out (part of) a buddy's file writes the "viewed" entry in the
+history when it is given the ``viewed_by`` user: the file page, the pages that show the
+profile, intake, screening or decision, the API, the downloads. Views and endpoints never
+write these entries themselves."""
 
 from __future__ import annotations
 
@@ -14,8 +19,10 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from buddynet.core.selectors import search_people
+from buddynet.participants.models import Participant
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
+from buddynet.tenancy.models import Project
 
 from .models import (
     Attachment,
@@ -28,6 +35,7 @@ from .models import (
     Vacancy,
     VolunteerTerms,
 )
+from .services import record_check_expires_on
 
 PIPELINE = (
     Buddy.Status.APPLIED,
@@ -53,12 +61,21 @@ def buddy_list_for_user(
     return qs.order_by("last_name", "first_name", "pk")
 
 
-def buddy_get_for_user(*, access: Access, project, code) -> Buddy:
+def buddy_get_for_user(
+    *, access: Access, project, code, viewed_by=None, part: str = "", via: str = "web"
+) -> Buddy:
+    """One buddy of the project (404 when not there or not visible). With ``viewed_by``
+    the view is recorded (``buddy.viewed``, with the ``part`` of the file shown)."""
     try:
         code = uuid.UUID(str(code))
-        return buddy_list_for_user(access=access, project=project).get(code=code)
+        buddy = buddy_list_for_user(access=access, project=project).get(code=code)
     except (Buddy.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("No such buddy.") from exc
+    if viewed_by is not None:
+        buddy.log_action(
+            "buddy.viewed", user=viewed_by, via=via, data={"part": part} if part else None
+        )
+    return buddy
 
 
 def buddies_own(*, user) -> list[Buddy]:
@@ -119,6 +136,25 @@ def vacancy_public_get(*, code) -> Vacancy:
             )
         except Vacancy.DoesNotExist as exc:
             raise Http404("No such vacancy.") from exc
+
+
+def project_public_get(*, code) -> Project:
+    """An active project, for its public front door (no login, no scope)."""
+    try:
+        return Project.objects.select_related("organisation").get(code=_uuid(code), is_active=True)
+    except Project.DoesNotExist as exc:
+        raise Http404("No such project.") from exc
+
+
+def vacancies_open_public(*, project, today: date | None = None) -> list[Vacancy]:
+    """The project's published vacancies that still take applications, newest first."""
+    today = today or timezone.localdate()
+    with scopes_disabled():
+        return list(
+            Vacancy.objects.filter(project=project, is_published=True)
+            .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+            .order_by("-created_at", "-pk")
+        )
 
 
 def terms_for_project(*, project) -> VolunteerTerms | None:
@@ -219,22 +255,32 @@ def attachments(*, buddy: Buddy) -> list:
     return list(Attachment.objects.filter(buddy=buddy).defer("data"))
 
 
-def attachment_get(*, buddy: Buddy, code) -> Attachment:
+def attachment_get(*, buddy: Buddy, code, user, via: str = "web") -> Attachment:
+    """An applicant's file, for downloading: the download is recorded."""
     try:
-        return Attachment.objects.get(buddy=buddy, code=_uuid(code))
+        attachment = Attachment.objects.get(buddy=buddy, code=_uuid(code))
     except Attachment.DoesNotExist as exc:
         raise Http404("No such file.") from exc
+    buddy.log_action(
+        "buddy.attachment_downloaded", user=user, via=via, data={"name": attachment.name}
+    )
+    return attachment
 
 
 def signed_notes(*, buddy: Buddy) -> list[InformationNote]:
-    return list(InformationNote.objects.filter(buddy=buddy))
+    return list(InformationNote.objects.filter(buddy=buddy).select_related("on_device_of"))
 
 
-def signed_note_get(*, buddy: Buddy, code) -> InformationNote:
+def signed_note_get(*, buddy: Buddy, code, downloaded_by=None) -> InformationNote:
+    """A signed note; with ``downloaded_by`` (someone other than the buddy) the download
+    is recorded."""
     try:
-        return InformationNote.objects.get(buddy=buddy, code=_uuid(code))
+        note = InformationNote.objects.get(buddy=buddy, code=_uuid(code))
     except InformationNote.DoesNotExist as exc:
         raise Http404("No such document.") from exc
+    if downloaded_by is not None:
+        buddy.log_action("buddy.information_note_downloaded", user=downloaded_by)
+    return note
 
 
 # --- Warnings and figures -------------------------------------------------------------
@@ -254,8 +300,6 @@ def expiring_items(*, project_ids, today: date | None = None) -> dict[str, int]:
         )
     }
     if terms:
-        from .services import record_check_expires_on
-
         for buddy in Buddy.objects.filter(
             project_id__in=list(terms), status__in=current, record_check_on__isnull=False
         ).only("project_id", "record_check_on"):
@@ -301,8 +345,6 @@ AGE_BANDS = (
 def pool_figures(*, access: Access, project, today: date | None = None) -> dict:
     """The diversity of the pool (ready, active and paused buddies), in aggregates only,
     beside the needs of the waiting list."""
-    from buddynet.participants.models import Participant
-
     if not access.has(policy.BUDDIES_VIEW_POOL, project):
         raise PermissionDenied
     today = today or timezone.localdate()
@@ -352,7 +394,7 @@ def pool_figures(*, access: Access, project, today: date | None = None) -> dict:
             for lang, need in need_lang.items()
             if languages.get(lang, 0) < need
         ),
-        key=lambda row: row["buddies"] - row["waiting"],
+        key=lambda row: (row["buddies"] - row["waiting"], row["language"]),
     )
     town_gaps = sorted(
         (
@@ -360,7 +402,7 @@ def pool_figures(*, access: Access, project, today: date | None = None) -> dict:
             for town, need in need_town.items()
             if towns.get(town, 0) < need
         ),
-        key=lambda row: row["buddies"] - row["waiting"],
+        key=lambda row: (row["buddies"] - row["waiting"], row["town"]),
     )[:10]
     return {
         "total": total,
@@ -368,13 +410,22 @@ def pool_figures(*, access: Access, project, today: date | None = None) -> dict:
         "waiting": n_waiting,
         "ages": ages,
         "ages_unknown": ages_unknown,
-        "languages": dict(sorted(languages.items(), key=lambda kv: -kv[1])),
+        "languages": dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
         "genders": dict(genders),
-        "towns": dict(sorted(towns.items(), key=lambda kv: -kv[1])[:12]),
+        "towns": dict(sorted(towns.items(), key=lambda kv: (-kv[1], kv[0]))[:12]),
         "slots": dict(slots),
         "language_gaps": language_gaps,
         "town_gaps": town_gaps,
     }
+
+
+def new_applications(*, access: Access, project_ids, limit: int = 8) -> dict:
+    """The applications still waiting for a first step, in the projects where this user
+    may see buddies: the newest ``limit`` of them and how many there are. Two queries."""
+    visible = [pid for pid in project_ids if access.has(policy.BUDDIES_VIEW, pid)]
+    qs = Buddy.objects.filter(project_id__in=visible, status=Buddy.Status.APPLIED)
+    rows = list(qs.select_related("project", "vacancy").order_by("-applied_on", "-pk")[:limit])
+    return {"items": rows, "count": qs.count() if len(rows) == limit else len(rows)}
 
 
 def pipeline_figures(*, project_ids, today: date | None = None) -> dict:

@@ -1,5 +1,6 @@
 """Writes for buddies: validated, atomic, audited. Every function raises ``BuddyError``
-with a message that is safe to show."""
+(a ``ServiceError``) with a message that is safe to show; a model's own validation is
+turned into one too, so nothing else escapes to the pages or the API."""
 
 from __future__ import annotations
 
@@ -7,15 +8,23 @@ import hashlib
 from datetime import date
 from typing import Any
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_scopes import scopes_disabled
 
+from buddynet.accounts.models import User
 from buddynet.core import geo
-from buddynet.tenancy.models import Membership, Role
+from buddynet.core.errors import ServiceError
+from buddynet.tenancy.models import Membership, Project, Role
 
 from .models import (
     Attachment,
@@ -37,8 +46,16 @@ S = Buddy.Status
 PIPELINE_ORDER = (S.APPLIED, S.INTAKE, S.SCREENING, S.TRAINING, S.DECISION, S.READY, S.ACTIVE)
 
 
-class BuddyError(Exception):
-    """A domain rule was broken; the message is safe to show."""
+class BuddyError(ServiceError):
+    """A rule of recruitment, screening or onboarding was broken; safe to show."""
+
+
+def _full_clean(obj) -> None:
+    """The model's own rules (lengths, choices), as a ``BuddyError`` on the field."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise BuddyError.from_validation_error(exc) from exc
 
 
 def _check_fields(data: dict[str, Any], fields) -> None:
@@ -99,7 +116,7 @@ def vacancy_create(*, project, user, data: dict[str, Any]) -> Vacancy:
     _check_fields(data, VACANCY_FIELDS)
     with transaction.atomic():
         vacancy = Vacancy(project=project, **data)
-        vacancy.full_clean()
+        _full_clean(vacancy)
         vacancy.save()
         vacancy.log_action("vacancy.created", user=user, data={"title": vacancy.title})
     return vacancy
@@ -169,7 +186,11 @@ def duplicate_application(*, project, email: str) -> bool:
 
 
 def application_submit(*, vacancy: Vacancy, data: dict[str, Any], today: date | None = None):
-    """A public application: a new buddy record in status 'applied'."""
+    """A public application: a new buddy record in status 'applied'; the project's
+    coordinators hear of it by e-mail (and see it on their dashboard).
+
+    Two identical submissions at once give one record and a clear message for the
+    second: the vacancy's project row is locked while the address is checked."""
     today = today or timezone.localdate()
     if not vacancy.is_open(today):
         raise BuddyError(_("This vacancy is closed."))
@@ -178,16 +199,20 @@ def application_submit(*, vacancy: Vacancy, data: dict[str, Any], today: date | 
     unknown = set(data) - set(APPLICATION_FIELDS)
     if unknown:
         raise BuddyError(_("Unexpected fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    if duplicate_application(project=vacancy.project, email=data.get("email", "")):
-        raise BuddyError(
-            _(
-                "You have already applied to this project with this e-mail address. "
-                "The coordinator will contact you."
-            )
-        )
     place = place_from_postcode(data.get("postcode", ""))
     # Public: no login and no scope; everything written belongs to the vacancy's project.
     with scopes_disabled(), transaction.atomic():
+        Project.objects.select_for_update().filter(pk=vacancy.project_id).first()
+        if duplicate_application(project=vacancy.project, email=data.get("email", "")):
+            raise BuddyError(
+                _(
+                    "You have already applied to this project with this e-mail address. "
+                    "The coordinator will contact you."
+                ),
+                code="already_applied",
+                field="email",
+                status=409,
+            )
         buddy = Buddy(
             project=vacancy.project,
             vacancy=vacancy,
@@ -198,7 +223,7 @@ def application_submit(*, vacancy: Vacancy, data: dict[str, Any], today: date | 
             **{**data, **place},
         )
         buddy.email = buddy.email.strip().lower()
-        buddy.full_clean()
+        _full_clean(buddy)
         buddy.save()
         PipelineStep.objects.create(
             project=buddy.project, buddy=buddy, to_status=S.APPLIED, note=vacancy.title
@@ -206,7 +231,35 @@ def application_submit(*, vacancy: Vacancy, data: dict[str, Any], today: date | 
         if attachment:
             Attachment.objects.create(project=buddy.project, buddy=buddy, **attachment)
         buddy.log_action("buddy.applied", data={"vacancy": str(vacancy.code)}, via="web")
+        coordinators = list(_coordinators(buddy.project))
+    _tell_coordinators(buddy, coordinators)
     return buddy
+
+
+def _coordinators(project):
+    return (
+        User.objects.filter(
+            memberships__project=project,
+            memberships__role=Role.PROJECT_COORDINATOR,
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _tell_coordinators(buddy: Buddy, coordinators) -> None:
+    """One e-mail per coordinator, in their own language, through the mail queue."""
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "buddy_detail", kwargs={"project": buddy.project.code, "code": buddy.code}
+    )
+    for user in coordinators:
+        with override(user.preferred_language or "nl"):
+            context = {"user": user, "buddy": buddy, "project": buddy.project, "url": url}
+            subject = render_to_string("volunteers/email/new_application_subject.txt", context)
+            body = render_to_string("volunteers/email/new_application_body.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
 # --- The pipeline ---------------------------------------------------------------------
@@ -261,12 +314,26 @@ def required_modules_missing(*, buddy: Buddy, today: date) -> list[TrainingModul
 def buddy_move(
     *, buddy: Buddy, to_status: str, user, note: str = "", reason: str = "", today=None
 ) -> Buddy:
-    """Move a buddy to another step, with a history entry."""
+    """Move a buddy to another step, with a history entry. The buddy's row is locked and
+    read again first, so a double click gives "already has this status", not two steps."""
     today = today or timezone.localdate()
     if to_status not in S.values:
         raise BuddyError(_("Unknown status."))
+    with transaction.atomic():
+        locked = Buddy.objects.select_for_update().get(pk=buddy.pk)
+        for name in ("status", "status_before_pause", "status_changed_on", "stop_reason"):
+            setattr(buddy, name, getattr(locked, name))
+        _move_locked(
+            buddy=buddy, to_status=to_status, user=user, note=note, reason=reason, today=today
+        )
+    if to_status == S.STOPPED and reason in (StopReason.NO_MATCH, StopReason.NOT_SUITABLE):
+        _send_kind_no(buddy)
+    return buddy
+
+
+def _move_locked(*, buddy: Buddy, to_status: str, user, note: str, reason: str, today) -> None:
     if to_status == buddy.status:
-        raise BuddyError(_("The buddy already has this status."))
+        raise BuddyError(_("The buddy already has this status."), code="already_there", status=409)
     if to_status == S.STOPPED and reason not in StopReason.values:
         raise BuddyError(_("Give a reason for stopping."))
     if to_status == S.READY:
@@ -277,31 +344,55 @@ def buddy_move(
             )
     if to_status == S.ACTIVE and buddy.status not in (S.READY, S.PAUSED):
         raise BuddyError(_("Only a buddy who is ready to match can start accompanying someone."))
-    with transaction.atomic():
-        old = buddy.status
-        if to_status == S.PAUSED:
-            buddy.status_before_pause = old
-        buddy.status = to_status
-        buddy.status_changed_on = today
-        buddy.stop_reason = reason if to_status == S.STOPPED else ""
-        buddy.save()
-        PipelineStep.objects.create(
-            project=buddy.project,
-            buddy=buddy,
-            from_status=old,
-            to_status=to_status,
-            reason=buddy.stop_reason,
-            note=note,
-            by=user,
-        )
-        buddy.log_action(
-            "buddy.status_changed",
-            user=user,
-            data={"old": old, "new": to_status, "reason": buddy.stop_reason},
-        )
-    if to_status == S.STOPPED and reason in (StopReason.NO_MATCH, StopReason.NOT_SUITABLE):
-        _send_kind_no(buddy)
-    return buddy
+    old = buddy.status
+    if to_status == S.PAUSED:
+        buddy.status_before_pause = old
+    buddy.status = to_status
+    buddy.status_changed_on = today
+    buddy.stop_reason = reason if to_status == S.STOPPED else ""
+    buddy.save(
+        update_fields=[
+            "status",
+            "status_before_pause",
+            "status_changed_on",
+            "stop_reason",
+            "updated_at",
+        ]
+    )
+    PipelineStep.objects.create(
+        project=buddy.project,
+        buddy=buddy,
+        from_status=old,
+        to_status=to_status,
+        reason=buddy.stop_reason,
+        note=note,
+        by=user,
+    )
+    buddy.log_action(
+        "buddy.status_changed",
+        user=user,
+        data={"old": old, "new": to_status, "reason": buddy.stop_reason},
+    )
+
+
+def _advance(*, buddy: Buddy, to_status: str, user) -> None:
+    """Recording a step's work (an intake, a screening, a training, a decision) moves the
+    buddy's status forward to that step, never back, and never out of a pause or a stop.
+    Call inside the service's transaction."""
+    locked = Buddy.objects.select_for_update().get(pk=buddy.pk)
+    buddy.status, buddy.status_changed_on = locked.status, locked.status_changed_on
+    if buddy.status not in PIPELINE_ORDER:
+        return
+    if PIPELINE_ORDER.index(buddy.status) >= PIPELINE_ORDER.index(to_status):
+        return
+    _move_locked(
+        buddy=buddy,
+        to_status=to_status,
+        user=user,
+        note="",
+        reason="",
+        today=timezone.localdate(),
+    )
 
 
 def kind_no_message(buddy: Buddy) -> str:
@@ -345,6 +436,7 @@ def intake_save(*, buddy: Buddy, user, data: dict[str, Any]) -> IntakeInterview:
             intake.by = user
             intake.save()
         buddy.log_action("buddy.intake_recorded", user=user, data={"held_on": str(intake.held_on)})
+        _advance(buddy=buddy, to_status=S.INTAKE, user=user)
     return intake
 
 
@@ -365,6 +457,7 @@ def screening_update(*, buddy: Buddy, user, data: dict[str, Any], today=None) ->
         if "record_check_on" in changes:
             changes["record_check_by"] = [buddy.record_check_by, user if checked else None]
         _apply(buddy, changes, action="buddy.screening_changed", user=user)
+        _advance(buddy=buddy, to_status=S.SCREENING, user=user)
     return buddy
 
 
@@ -377,12 +470,14 @@ def reference_add(*, buddy: Buddy, user, data: dict[str, Any]) -> Reference:
 
 
 def decision_save(*, buddy: Buddy, user, data: dict[str, Any], today=None) -> Buddy:
-    """Record both sides' decision. Both yes: ready to match (if nothing is missing).
-    Either says no: stopped, with a kind message."""
+    """Record both sides' decision: the buddy is then at the 'mutual decision' step (both
+    yes: they can be moved to 'ready to match' once nothing is missing). Either says no:
+    stopped, with a kind message."""
     changes = _changes(buddy, data, ("buddy_says_yes", "project_says_yes", "decision_note"))
     with transaction.atomic():
         if changes:
             _apply(buddy, changes, action="buddy.decision_recorded", user=user)
+            _advance(buddy=buddy, to_status=S.DECISION, user=user)
         if buddy.buddy_says_yes is False:
             buddy_move(
                 buddy=buddy,
@@ -444,15 +539,32 @@ def buddy_profile_update(
     return buddy
 
 
-def buddy_login_create(*, buddy: Buddy, user):
-    """Give a buddy their own login (a buddy membership of the project)."""
-    from buddynet.accounts.models import User
+def set_password_url(account) -> str:
+    """A one-time link to choose a password: allauth's reset-from-key page with a token
+    from its own generator (valid until the password is set or the account logs in, and
+    at most ``PASSWORD_RESET_TIMEOUT``)."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(account),
+            "key": default_token_generator.make_token(account),
+        },
+    )
+    return settings.SITE_URL.rstrip("/") + path
 
-    if buddy.user_id:
-        raise BuddyError(_("This buddy already has a login."))
+
+def buddy_login_create(*, buddy: Buddy, user):
+    """Give a buddy their own login (a buddy membership of the project) and send them an
+    invitation with a link that sets their password. A second call (a double click)
+    finds the login made and says so."""
     if not buddy.email:
         raise BuddyError(_("Add an e-mail address first."))
     with transaction.atomic():
+        buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
+        if buddy.user_id:
+            raise BuddyError(
+                _("This buddy already has a login."), code="already_has_login", status=409
+            )
         account = User.objects.filter(email__iexact=buddy.email).first()
         if account is None:
             account = User.objects.create_user(
@@ -462,16 +574,18 @@ def buddy_login_create(*, buddy: Buddy, user):
         buddy.user = account
         buddy.save(update_fields=["user", "updated_at"])
         buddy.log_action("buddy.login_created", user=user)
-    send_mail(
-        _("Your buddynet login for %(project)s") % {"project": buddy.project.name},
-        _(
-            "Hello %(name)s,\n\nYou now have a login for %(project)s. Choose a password "
-            "with 'Forgot your password?' on the log-in page, using this e-mail address."
-        )
-        % {"name": buddy.first_name, "project": buddy.project.name},
-        None,
-        [buddy.email],
-    )
+    with override(account.preferred_language or "nl"):
+        context = {
+            "buddy": buddy,
+            "project": buddy.project,
+            "url": set_password_url(account),
+            "has_password": account.has_usable_password(),
+            "login_url": settings.SITE_URL.rstrip("/") + reverse("account_login"),
+            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        }
+        subject = render_to_string("volunteers/email/login_subject.txt", context)
+        body = render_to_string("volunteers/email/login_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [account.email])
     return account
 
 
@@ -522,20 +636,30 @@ def attendance_record(*, session: TrainingSession, buddies, user) -> int:
                     user=user,
                     data={"module": session.module.title, "session": str(session.code)},
                 )
+                _advance(buddy=buddy, to_status=S.TRAINING, user=user)
     return made
 
 
 def training_complete(*, buddy: Buddy, module: TrainingModule, user, on: date) -> TrainingRecord:
-    """A module completed outside a session (e.g. an earlier course elsewhere)."""
+    """A module completed outside a session (e.g. an earlier course elsewhere). The same
+    module on the same date again (a double click) gives the record already made."""
     if module.project_id != buddy.project_id:
         raise BuddyError(_("This module belongs to another project."))
     if on > timezone.localdate():
         raise BuddyError(_("A completion date cannot be in the future."))
     with transaction.atomic():
-        record = TrainingRecord.objects.create(
-            project=buddy.project, buddy=buddy, module=module, completed_on=on
+        Buddy.objects.select_for_update().filter(pk=buddy.pk).first()
+        record, created = TrainingRecord.objects.get_or_create(
+            buddy=buddy,
+            module=module,
+            session=None,
+            completed_on=on,
+            defaults={"project": buddy.project},
         )
+        if not created:
+            return record
         buddy.log_action("buddy.training_completed", user=user, data={"module": module.title})
+        _advance(buddy=buddy, to_status=S.TRAINING, user=user)
     return record
 
 
@@ -565,7 +689,7 @@ def terms_save(*, project, user, data: dict[str, Any]) -> VolunteerTerms:
         if terms is None:
             _check_fields(data, TERMS_FIELDS)
             terms = VolunteerTerms(project=project, **data)
-            terms.full_clean()
+            _full_clean(terms)
             terms.save()
             terms.log_action("project.volunteer_terms_created", user=user)
         else:
@@ -656,9 +780,22 @@ def note_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def note_sign(*, buddy: Buddy, user, signed_name: str, shown_hash: str, language: str = "nl"):
+def note_sign(
+    *,
+    buddy: Buddy,
+    user,
+    signed_name: str,
+    shown_hash: str,
+    language: str = "nl",
+    on_device_of=None,
+    via: str = "web",
+):
     """The buddy acknowledges the note they were shown: the exact text is stored with its
-    hash, so the record proves what they read. The text must be the current one."""
+    hash, so the record proves what they read. The text must be the current one.
+
+    ``on_device_of``: a coordinator let the buddy sign on the coordinator's device (no
+    account needed); recorded on the note and in the audit entry. The same text signed
+    again (a double click) gives the note already signed."""
     terms = VolunteerTerms.objects.filter(project=buddy.project).first()
     if terms is None:
         raise BuddyError(_("The project has not filled in its information note yet."))
@@ -666,14 +803,21 @@ def note_sign(*, buddy: Buddy, user, signed_name: str, shown_hash: str, language
         current = note_text(buddy=buddy, terms=terms)
     if shown_hash != note_hash(current):
         raise BuddyError(
-            _("The information note changed while you were reading it. Please read it again.")
+            _("The information note changed while you were reading it. Please read it again."),
+            code="note_changed",
+            status=409,
         )
     signed_name = " ".join(signed_name.split())
     if signed_name.casefold() != buddy.full_name.casefold():
         raise BuddyError(
-            _("Type your full name exactly as shown: %(name)s.") % {"name": buddy.full_name}
+            _("Type your full name exactly as shown: %(name)s.") % {"name": buddy.full_name},
+            field="signed_name",
         )
     with transaction.atomic():
+        Buddy.objects.select_for_update().filter(pk=buddy.pk).first()
+        existing = InformationNote.objects.filter(buddy=buddy, document_hash=note_hash(current))
+        if existing.exists():
+            return existing.first()
         note = InformationNote.objects.create(
             project=buddy.project,
             buddy=buddy,
@@ -683,8 +827,12 @@ def note_sign(*, buddy: Buddy, user, signed_name: str, shown_hash: str, language
             signed_name=signed_name,
             signed_at=timezone.now(),
             signed_by=user,
+            on_device_of=on_device_of,
         )
         buddy.log_action(
-            "buddy.information_note_signed", user=user, data={"hash": note.document_hash}
+            "buddy.information_note_signed",
+            user=user,
+            via=via,
+            data={"hash": note.document_hash, "on_coordinator_device": on_device_of is not None},
         )
     return note

@@ -32,6 +32,11 @@ project_urlpatterns = [
     ),
     path("buddies/<uuid:code>/login/", views.BuddyLoginView.as_view(), name="buddy_login"),
     path(
+        "buddies/<uuid:code>/information-note/",
+        views.BuddyNoteSignView.as_view(),
+        name="buddy_note_sign",
+    ),
+    path(
         "buddies/<uuid:code>/notes/<uuid:note>.pdf",
         views.BuddyNotePdfView.as_view(),
         name="buddy_note_pdf",
@@ -67,6 +72,11 @@ project_urlpatterns = [
 ]
 
 public_urlpatterns: list = [
+    path(
+        "projects/<uuid:project>/vacancies/",
+        views.PublicVacancyListView.as_view(),
+        name="vacancies_public",
+    ),
     path("vacancies/<uuid:code>/", views.PublicVacancyView.as_view(), name="vacancy_public"),
     path(
         "vacancies/<uuid:code>/thanks/",

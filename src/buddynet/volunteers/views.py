@@ -6,23 +6,28 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.forms import Form as DjangoForm
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.views import View
+from django.views.generic import ListView, TemplateView
 
 from buddynet.core.dashboard import chart
+from buddynet.core.formviews import ServiceFormView
 from buddynet.core.selectors import history_for_object
 from buddynet.tenancy import policy
-from buddynet.tenancy.mixins import FilteredListMixin, ProjectPermissionMixin
+from buddynet.tenancy.mixins import (
+    FilteredListMixin,
+    ProjectPermissionMixin,
+    ProjectServiceFormView,
+)
 
-from . import forms, selectors, services
+from . import forms, panels, selectors, services
 from .models import Buddy, Gender, Slot
 from .pdf import note_pdf
-from .services import BuddyError
 
 WARN_AHEAD = timedelta(days=selectors.WARN_DAYS)
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -56,19 +61,25 @@ class BuddyBoardView(ProjectPermissionMixin, TemplateView):
 
 
 class BuddyMixin(ProjectPermissionMixin):
-    """A view about one buddy of the project (``code`` in the URL)."""
+    """A view about one buddy of the project (``code`` in the URL).
+
+    ``shows_part``: the part of the buddy's file this page shows ("" for the whole file,
+    None for nothing but the name); the selector then records the view in the history.
+    """
 
     permission = policy.BUDDIES_CHANGE
-
-    def dispatch(self, request, *args, **kwargs):
-        self._buddy_code = kwargs.get("code")
-        return super().dispatch(request, *args, **kwargs)
+    shows_part: str | None = None
 
     @property
     def buddy(self) -> Buddy:
         if not hasattr(self, "_buddy"):
+            shows = self.shows_part is not None and self.request.method == "GET"
             self._buddy = selectors.buddy_get_for_user(
-                access=self.access, project=self.project, code=self._buddy_code
+                access=self.access,
+                project=self.project,
+                code=self.kwargs["code"],
+                viewed_by=self.request.user if shows else None,
+                part=self.shows_part or "",
             )
         return self._buddy
 
@@ -87,12 +98,11 @@ class BuddyMixin(ProjectPermissionMixin):
 class BuddyDetailView(BuddyMixin, TemplateView):
     permission = policy.BUDDIES_VIEW
     template_name = "volunteers/buddy_detail.html"
+    shows_part = ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         buddy = self.buddy
-        # A buddy's file is sensitive: every view is logged.
-        buddy.log_action("buddy.viewed", user=self.request.user)
         context["show_contact"] = self.can(policy.BUDDIES_VIEW_CONTACT)
         context["can_change"] = self.can(policy.BUDDIES_CHANGE)
         context["history"] = history_for_object(obj=buddy)
@@ -116,6 +126,10 @@ class BuddyDetailView(BuddyMixin, TemplateView):
         context["step_form"] = forms.StepForm(initial={"to_status": next_status(buddy)})
         context["slot_labels"] = [Slot(s).label for s in buddy.availability if s in Slot.values]
         context["language_labels"] = [forms.LANGUAGE_NAMES.get(x, x) for x in buddy.languages]
+        # What apps above this one add to the file (e.g. the current trajectories).
+        context["buddy_panels"] = panels.buddy_panels(
+            buddy=buddy, access=self.access, user=self.request.user
+        )
         return context
 
 
@@ -128,100 +142,88 @@ def next_status(buddy: Buddy) -> str:
     return buddy.status
 
 
-class FormPageMixin:
-    """A form on its own page (``volunteers/form_page.html``)."""
+class BuddyFormView(BuddyMixin, ProjectServiceFormView):
+    """A form about one buddy: back to their file, their name beside the title."""
 
-    template_name = "volunteers/form_page.html"
-    title = ""
-    intro = ""
-    submit_label = gettext_lazy("Save")
+    def get_back_url(self):
+        return self.buddy_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(title=self.title, intro=self.intro, submit_label=self.submit_label)
+        context["subtitle"] = self.buddy.full_name
         return context
 
-    def save_changes(self, form, service, *, success, to, **kwargs):
-        """Hand the changed fields to one service on a fresh copy of the buddy (so a
-        refused save leaves nothing half-applied); a BuddyError goes back to the form
-        with everything typed kept."""
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
-        fresh = Buddy.objects.get(pk=self.buddy.pk)
-        try:
-            service(buddy=fresh, user=self.request.user, data=data, **kwargs)
-        except BuddyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, success)
-        return redirect(to)
+    def changed_fields(self, form) -> dict:
+        return {name: form.cleaned_data[name] for name in form.changed_data}
+
+    def fresh_buddy(self) -> Buddy:
+        """A fresh copy for the service (a model form has written the typed values onto
+        ``self.buddy``; a refused save must leave nothing half-applied)."""
+        return Buddy.objects.get(pk=self.buddy.pk)
 
 
-class BuddyStepView(BuddyMixin, FormPageMixin, FormView):
+class BuddyStepView(BuddyFormView):
     form_class = forms.StepForm
     title = gettext_lazy("Move to another step")
 
     def get_initial(self):
         return {"to_status": next_status(self.buddy)}
 
-    def form_valid(self, form):
-        try:
-            services.buddy_move(
-                buddy=self.buddy,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"] or "",
-                note=form.cleaned_data["note"],
-                user=self.request.user,
-            )
-        except BuddyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
+    def perform(self, form):
+        buddy = services.buddy_move(
+            buddy=self.buddy,
+            to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"] or "",
+            note=form.cleaned_data["note"],
+            user=self.request.user,
+        )
         messages.success(
             self.request,
             _("%(name)s is now: %(status)s.")
-            % {"name": self.buddy.full_name, "status": self.buddy.get_status_display()},
+            % {"name": buddy.full_name, "status": buddy.get_status_display()},
         )
-        return redirect(self.buddy_url())
+        return self.buddy_url()
 
 
-class BuddyEditView(BuddyMixin, FormPageMixin, FormView):
+class BuddyEditView(BuddyFormView):
     form_class = forms.ProfileForm
     title = gettext_lazy("Edit the profile")
+    success_message = gettext_lazy("The profile was saved.")
+    shows_part = "profile"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.buddy}
+        return {"instance": self.buddy}
 
-    def form_valid(self, form):
-        return self.save_changes(
-            form,
-            services.buddy_profile_update,
-            success=_("The profile was saved."),
-            to=self.buddy_url(),
+    def perform(self, form):
+        services.buddy_profile_update(
+            buddy=self.fresh_buddy(), user=self.request.user, data=self.changed_fields(form)
         )
+        return self.buddy_url()
 
 
-class BuddyIntakeView(BuddyMixin, FormPageMixin, FormView):
+class BuddyIntakeView(BuddyFormView):
     form_class = forms.IntakeForm
     title = gettext_lazy("Intake interview")
     intro = gettext_lazy(
         "At least one face-to-face conversation: motivation, expectations, strengths and "
         "availability. Both sides are free to decide later."
     )
+    success_message = gettext_lazy("The intake interview was saved.")
+    shows_part = "intake"
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = getattr(self.buddy, "intake", None)
-        if kwargs["instance"] is None:
-            kwargs["initial"] = {"held_on": timezone.localdate()}
-        return kwargs
+        return {"instance": getattr(self.buddy, "intake", None)}
 
-    def form_valid(self, form):
+    def get_initial(self):
+        return {} if hasattr(self.buddy, "intake") else {"held_on": timezone.localdate()}
+
+    def perform(self, form):
         data = {name: form.cleaned_data[name] for name in services.INTAKE_FIELDS}
-        services.intake_save(buddy=self.buddy, user=self.request.user, data=data)
-        messages.success(self.request, _("The intake interview was saved."))
-        return redirect(self.buddy_url())
+        services.intake_save(buddy=self.fresh_buddy(), user=self.request.user, data=data)
+        return self.buddy_url()
 
 
-class BuddyScreeningView(BuddyMixin, FormPageMixin, FormView):
+class BuddyScreeningView(BuddyFormView):
     form_class = forms.ScreeningForm
     title = gettext_lazy("Screening: record check and benefit status")
     intro = gettext_lazy(
@@ -229,36 +231,37 @@ class BuddyScreeningView(BuddyMixin, FormPageMixin, FormView):
         "never a copy of the document. For volunteers on a benefit, record the formality "
         "and its date (C45B, the insurer's approval, the OCMW informed)."
     )
+    success_message = gettext_lazy("The screening was saved.")
+    shows_part = "screening"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.buddy}
+        return {"instance": self.buddy}
 
-    def form_valid(self, form):
-        return self.save_changes(
-            form,
-            services.screening_update,
-            success=_("The screening was saved."),
-            to=self.buddy_url(),
+    def perform(self, form):
+        services.screening_update(
+            buddy=self.fresh_buddy(), user=self.request.user, data=self.changed_fields(form)
         )
+        return self.buddy_url()
 
 
-class BuddyReferenceView(BuddyMixin, FormPageMixin, FormView):
+class BuddyReferenceView(BuddyFormView):
     form_class = forms.ReferenceForm
     title = gettext_lazy("Add a reference")
+    success_message = gettext_lazy("The reference was added.")
 
-    def form_valid(self, form):
+    def perform(self, form):
         services.reference_add(buddy=self.buddy, user=self.request.user, data=form.cleaned_data)
-        messages.success(self.request, _("The reference was added."))
-        return redirect(self.buddy_url())
+        return self.buddy_url()
 
 
-class BuddyDecisionView(BuddyMixin, FormPageMixin, FormView):
+class BuddyDecisionView(BuddyFormView):
     form_class = forms.DecisionForm
     title = gettext_lazy("The mutual decision")
     intro = gettext_lazy(
         "Both sides decide freely. 'No match with us' is a legitimate outcome: the "
         "candidate then gets a kind message."
     )
+    shows_part = "decision"
 
     def get_initial(self):
         b = self.buddy
@@ -268,71 +271,120 @@ class BuddyDecisionView(BuddyMixin, FormPageMixin, FormView):
             "decision_note": b.decision_note,
         }
 
-    def form_valid(self, form):
-        fresh = Buddy.objects.get(pk=self.buddy.pk)
-        try:
-            services.decision_save(buddy=fresh, user=self.request.user, data=form.decision_data())
-        except BuddyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        if fresh.status == Buddy.Status.STOPPED:
+    def perform(self, form):
+        buddy = services.decision_save(
+            buddy=self.fresh_buddy(), user=self.request.user, data=form.decision_data()
+        )
+        if buddy.status == Buddy.Status.STOPPED:
             messages.info(self.request, _("The decision was saved; the candidate was thanked."))
         else:
             messages.success(self.request, _("The decision was saved."))
-        return redirect(self.buddy_url())
+        return self.buddy_url()
 
 
-class BuddyTrainingView(BuddyMixin, FormPageMixin, FormView):
+class BuddyTrainingView(BuddyFormView):
     form_class = forms.TrainingCompleteForm
     title = gettext_lazy("Record a completed training")
+    success_message = gettext_lazy("The training was recorded.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "project": self.project}
+        return {"project": self.project}
 
-    def form_valid(self, form):
-        try:
-            services.training_complete(
-                buddy=self.buddy,
-                module=form.cleaned_data["module"],
-                on=form.cleaned_data["completed_on"],
-                user=self.request.user,
-            )
-        except BuddyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("The training was recorded."))
-        return redirect(self.buddy_url())
+    def perform(self, form):
+        services.training_complete(
+            buddy=self.buddy,
+            module=form.cleaned_data["module"],
+            on=form.cleaned_data["completed_on"],
+            user=self.request.user,
+        )
+        return self.buddy_url()
 
 
-class BuddyLoginView(BuddyMixin, FormPageMixin, FormView):
+class BuddyLoginView(BuddyFormView):
     form_class = DjangoForm
     title = gettext_lazy("Give this buddy a login")
     intro = gettext_lazy(
-        "The buddy gets an e-mail to choose a password. With a login they see their own "
-        "profile, training and documents to sign: never other buddies."
+        "The buddy gets an e-mail with a link to choose a password. With a login they see "
+        "their own profile, training and documents to sign: never other buddies."
     )
     submit_label = gettext_lazy("Create the login")
+    success_message = gettext_lazy("The login was created and an e-mail was sent.")
 
-    def form_valid(self, form):
-        try:
-            services.buddy_login_create(buddy=self.buddy, user=self.request.user)
-        except BuddyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("The login was created and an e-mail was sent."))
-        return redirect(self.buddy_url())
+    def perform(self, form):
+        services.buddy_login_create(buddy=self.buddy, user=self.request.user)
+        return self.buddy_url()
 
 
-class BuddyAttachmentView(BuddyMixin, TemplateView):
+class NoteSignMixin:
+    """Reading and signing the information note (the buddy's own page, or the buddy on
+    the coordinator's device): the note in the language shown, its hash in the form."""
+
+    form_class = forms.SignForm
+    template_name = "volunteers/buddy_note.html"
+    title = gettext_lazy("Information note and volunteer agreement")
+    submit_label = gettext_lazy("Sign")
+    own_page = False
+
+    @cached_property
+    def terms(self):
+        return selectors.terms_for_project(project=self.project)
+
+    def get_template_names(self):
+        if self.terms is None:
+            return ["volunteers/note_missing.html"]
+        return [self.template_name]
+
+    def get_initial(self):
+        if self.terms is None:
+            return {}
+        text = services.note_text(buddy=self.buddy, terms=self.terms)
+        return {"text_hash": services.note_hash(text)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = (
+            services.note_sections(buddy=self.buddy, terms=self.terms) if self.terms else None
+        )
+        context["notes"] = selectors.signed_notes(buddy=self.buddy)
+        context["own_page"] = self.own_page
+        return context
+
+    def sign(self, form, **extra):
+        return services.note_sign(
+            buddy=self.buddy,
+            user=self.request.user,
+            signed_name=form.cleaned_data["signed_name"],
+            shown_hash=form.cleaned_data["text_hash"],
+            language=get_language() or "nl",
+            **extra,
+        )
+
+
+class BuddyNoteSignView(NoteSignMixin, BuddyFormView):
+    """The buddy signs the information note on the coordinator's device: no account
+    needed (as the agreement allows for participants); recorded as such."""
+
+    shows_part = "information_note"
+    intro = gettext_lazy(
+        "Let the buddy read the note on this device and type their own name to sign. "
+        "The signature is recorded as made on your device."
+    )
+    success_message = gettext_lazy("The information note is signed (on your device).")
+
+    def perform(self, form):
+        self.sign(form, on_device_of=self.request.user)
+        return self.buddy_url()
+
+
+class BuddyAttachmentView(BuddyMixin, View):
     """An applicant's file, for the project's coordinators; always downloaded, never shown
-    inline."""
+    inline (the selector records the download)."""
 
     permission = policy.BUDDIES_VIEW_CONTACT
 
     def get(self, request, *args, **kwargs):
-        attachment = selectors.attachment_get(buddy=self.buddy, code=kwargs["attachment"])
-        self.buddy.log_action(
-            "buddy.attachment_downloaded", user=request.user, data={"name": attachment.name}
+        attachment = selectors.attachment_get(
+            buddy=self.buddy, code=kwargs["attachment"], user=request.user
         )
         response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
         response["Content-Disposition"] = f'attachment; filename="{attachment.code}.' + (
@@ -342,12 +394,13 @@ class BuddyAttachmentView(BuddyMixin, TemplateView):
         return response
 
 
-class BuddyNotePdfView(BuddyMixin, TemplateView):
+class BuddyNotePdfView(BuddyMixin, View):
     permission = policy.BUDDIES_VIEW
 
     def get(self, request, *args, **kwargs):
-        note = selectors.signed_note_get(buddy=self.buddy, code=kwargs["note"])
-        self.buddy.log_action("buddy.information_note_downloaded", user=request.user)
+        note = selectors.signed_note_get(
+            buddy=self.buddy, code=kwargs["note"], downloaded_by=request.user
+        )
         return pdf_response(note)
 
 
@@ -373,39 +426,38 @@ class VacancyListView(ProjectPermissionMixin, TemplateView):
         return context
 
 
-class VacancyCreateView(ProjectPermissionMixin, FormPageMixin, FormView):
+class VacancyCreateView(ProjectServiceFormView):
     permission = policy.VACANCIES_MANAGE
     form_class = forms.VacancyForm
     title = gettext_lazy("New vacancy")
+    success_message = gettext_lazy("The vacancy was saved.")
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "back_url": self.list_url()}
-
-    def list_url(self):
+    def get_back_url(self):
         return reverse("vacancy_list", kwargs={"project": self.project.code})
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {name: form.cleaned_data[name] for name in services.VACANCY_FIELDS}
         services.vacancy_create(project=self.project, user=self.request.user, data=data)
-        messages.success(self.request, _("The vacancy was saved."))
-        return redirect(self.list_url())
+        return self.get_back_url()
 
 
 class VacancyEditView(VacancyCreateView):
     title = gettext_lazy("Edit the vacancy")
 
-    def get_form_kwargs(self):
-        self.vacancy = selectors.vacancy_get_for_user(
+    @cached_property
+    def vacancy(self):
+        return selectors.vacancy_get_for_user(
             access=self.access, project=self.project, code=self.kwargs["code"]
         )
-        return {**super().get_form_kwargs(), "instance": self.vacancy}
 
-    def form_valid(self, form):
+    def get_form_kwargs(self):
+        return {"instance": self.vacancy}
+
+    def perform(self, form):
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         vacancy = type(self.vacancy).objects.get(pk=self.vacancy.pk)
         services.vacancy_update(vacancy=vacancy, user=self.request.user, data=data)
-        messages.success(self.request, _("The vacancy was saved."))
-        return redirect(self.list_url())
+        return self.get_back_url()
 
 
 # --- Training -------------------------------------------------------------------------
@@ -424,76 +476,72 @@ class TrainingView(ProjectPermissionMixin, TemplateView):
         return context
 
 
-class TrainingFormMixin(ProjectPermissionMixin, FormPageMixin):
+class TrainingFormView(ProjectServiceFormView):
     permission = policy.TRAINING_MANAGE
 
-    def training_url(self):
+    def get_back_url(self):
         return reverse("training", kwargs={"project": self.project.code})
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "back_url": self.training_url()}
 
-
-class TrainingModuleCreateView(TrainingFormMixin, FormView):
+class TrainingModuleCreateView(TrainingFormView):
     form_class = forms.TrainingModuleForm
     title = gettext_lazy("New training module")
+    success_message = gettext_lazy("The module was saved.")
 
-    def form_valid(self, form):
+    def perform(self, form):
         services.training_module_create(
             project=self.project, user=self.request.user, data=form.cleaned_data
         )
-        messages.success(self.request, _("The module was saved."))
-        return redirect(self.training_url())
+        return self.get_back_url()
 
 
-class TrainingSessionCreateView(TrainingFormMixin, FormView):
+class TrainingSessionCreateView(TrainingFormView):
     form_class = forms.TrainingSessionForm
     title = gettext_lazy("New training session")
+    success_message = gettext_lazy("The session was saved.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "project": self.project}
+        return {"project": self.project}
 
-    def form_valid(self, form):
-        try:
-            services.training_session_create(
-                project=self.project, user=self.request.user, data=form.cleaned_data
-            )
-        except BuddyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("The session was saved."))
-        return redirect(self.training_url())
+    def perform(self, form):
+        services.training_session_create(
+            project=self.project, user=self.request.user, data=form.cleaned_data
+        )
+        return self.get_back_url()
 
 
-class TrainingSessionView(TrainingFormMixin, FormView):
+class TrainingSessionView(TrainingFormView):
     form_class = forms.AttendanceForm
     submit_label = gettext_lazy("Save attendance")
+
+    @cached_property
+    def session(self):
+        return selectors.training_session_get(
+            access=self.access, project=self.project, code=self.kwargs["code"]
+        )
 
     @property
     def title(self):
         return _("Attendance: %(session)s") % {"session": self.session}
 
     def get_form_kwargs(self):
-        self.session = selectors.training_session_get(
-            access=self.access, project=self.project, code=self.kwargs["code"]
-        )
-        kwargs = super().get_form_kwargs()
-        kwargs["project"] = self.project
-        kwargs["initial"] = {"buddies": [r.buddy_id for r in self.session.records.all()]}
-        return kwargs
+        return {"project": self.project}
 
-    def form_valid(self, form):
+    def get_initial(self):
+        return {"buddies": [r.buddy_id for r in self.session.records.all()]}
+
+    def perform(self, form):
         n = services.attendance_record(
             session=self.session, buddies=form.cleaned_data["buddies"], user=self.request.user
         )
         messages.success(self.request, _("Attendance saved: %(n)s new.") % {"n": n})
-        return redirect(self.training_url())
+        return self.get_back_url()
 
 
 # --- Information note terms -----------------------------------------------------------
 
 
-class TermsView(ProjectPermissionMixin, FormPageMixin, FormView):
+class TermsView(ProjectServiceFormView):
     permission = policy.BUDDIES_CHANGE
     form_class = forms.TermsForm
     title = gettext_lazy("Information note and volunteer agreement")
@@ -502,16 +550,18 @@ class TermsView(ProjectPermissionMixin, FormPageMixin, FormView):
         "purpose and legal status of the organisation, the insurance, the expense system, "
         "discretion and professional secrecy. The note is generated from these answers."
     )
+    success_message = gettext_lazy("The information note was saved.")
 
     def get_form_kwargs(self):
-        terms = selectors.terms_for_project(project=self.project)
-        return {**super().get_form_kwargs(), "instance": terms}
+        return {"instance": selectors.terms_for_project(project=self.project)}
 
-    def form_valid(self, form):
+    def get_back_url(self):
+        return reverse("vacancy_list", kwargs={"project": self.project.code})
+
+    def perform(self, form):
         data = {name: form.cleaned_data[name] for name in services.TERMS_FIELDS}
         services.terms_save(project=self.project, user=self.request.user, data=data)
-        messages.success(self.request, _("The information note was saved."))
-        return redirect("vacancy_list", project=self.project.code)
+        return self.get_back_url()
 
 
 # --- The pool -------------------------------------------------------------------------
@@ -577,9 +627,9 @@ class PoolView(ProjectPermissionMixin, TemplateView):
                             [fig["slots"].get(f"{day}_{part}", 0) for day in DAY_CODES],
                         )
                         for part, part_label in (
-                            ("am", _("morning")),
-                            ("pm", _("afternoon")),
-                            ("ev", _("evening")),
+                            ("morning", _("morning")),
+                            ("afternoon", _("afternoon")),
+                            ("evening", _("evening")),
                         )
                     ],
                 ),
@@ -629,77 +679,76 @@ class BuddyMeView(OwnBuddyMixin, TemplateView):
         return context
 
 
-class BuddyMeEditView(OwnBuddyMixin, FormPageMixin, FormView):
+class BuddyMeEditView(OwnBuddyMixin, ProjectServiceFormView):
     permission = policy.SELF_EDIT_BUDDY
     form_class = forms.ProfileForm
     title = gettext_lazy("Edit your profile")
+    success_message = gettext_lazy("Your profile was saved.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.buddy, "self_service": True}
+        return {"instance": self.buddy, "self_service": True}
 
-    def form_valid(self, form):
-        return self.save_changes(
-            form,
-            services.buddy_profile_update,
-            success=_("Your profile was saved."),
-            to=self.me_url(),
+    def get_back_url(self):
+        return self.me_url()
+
+    def perform(self, form):
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.buddy_profile_update(
+            buddy=Buddy.objects.get(pk=self.buddy.pk),
+            user=self.request.user,
+            data=data,
             fields=services.SELF_FIELDS,
         )
+        return self.me_url()
 
 
-class BuddyMeNoteView(OwnBuddyMixin, FormView):
-    template_name = "volunteers/buddy_note.html"
-    form_class = forms.SignForm
+class BuddyMeNoteView(NoteSignMixin, OwnBuddyMixin, ProjectServiceFormView):
+    own_page = True
+    success_message = gettext_lazy("Thank you: you signed the information note.")
 
-    def note_text(self):
-        terms = selectors.terms_for_project(project=self.project)
-        if terms is None:
-            return None
-        return services.note_text(buddy=self.buddy, terms=terms)
+    def get_back_url(self):
+        return self.me_url()
 
-    def get_initial(self):
-        text = self.note_text()
-        return {"text_hash": services.note_hash(text) if text else ""}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        terms = selectors.terms_for_project(project=self.project)
-        context["sections"] = (
-            services.note_sections(buddy=self.buddy, terms=terms) if terms else None
-        )
-        context["notes"] = selectors.signed_notes(buddy=self.buddy)
-        return context
-
-    def form_valid(self, form):
-        try:
-            services.note_sign(
-                buddy=self.buddy,
-                user=self.request.user,
-                signed_name=form.cleaned_data["signed_name"],
-                shown_hash=form.cleaned_data["text_hash"],
-                language=get_language() or "nl",
-            )
-        except BuddyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Thank you: you signed the information note."))
-        return redirect(self.me_url())
+    def perform(self, form):
+        self.sign(form)
+        return self.me_url()
 
 
-class BuddyMeNotePdfView(OwnBuddyMixin, TemplateView):
+class BuddyMeNotePdfView(OwnBuddyMixin, View):
     def get(self, request, *args, **kwargs):
         note = selectors.signed_note_get(buddy=self.buddy, code=kwargs["note"])
         return pdf_response(note)
 
 
-# --- Public: vacancies and applications -----------------------------------------------
+# --- Public: the front door, vacancies and applications -------------------------------
+
+
+class PublicVacancyListView(TemplateView):
+    """A project's front door: its open vacancies and the way to ask for a buddy."""
+
+    template_name = "volunteers/public_vacancy_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = selectors.project_public_get(code=kwargs["project"])
+        context["public_project"] = project
+        context["vacancies"] = selectors.vacancies_open_public(project=project)
+        context["signup_url"] = reverse("public_signup", kwargs={"project": project.code})
+        return context
 
 
 def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-class PublicVacancyView(FormView):
+def _rate_key(request) -> str:
+    return f"buddynet:apply:{_client_ip(request)}"
+
+
+class PublicVacancyView(ServiceFormView):
+    """The public application form. Only applications that were kept count towards the
+    rate limit: a refused or broken attempt never does."""
+
     template_name = "volunteers/public_vacancy.html"
     form_class = forms.ApplicationForm
 
@@ -710,7 +759,7 @@ class PublicVacancyView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "project": self.project}
+        return {"project": self.project}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -718,38 +767,33 @@ class PublicVacancyView(FormView):
         context["vacancy_project"] = self.project
         context["is_open"] = self.vacancy.is_open(self.today)
         context["terms"] = selectors.terms_for_project(project=self.project)
+        context["front_door_url"] = reverse(
+            "vacancies_public", kwargs={"project": self.project.code}
+        )
         return context
 
     def post(self, request, *args, **kwargs):
         if not self.vacancy.is_open(self.today):
             raise Http404("This vacancy is closed.")
-        key = f"buddynet:apply:{_client_ip(request)}"
-        count = cache.get(key, 0)
-        if count >= RATE_LIMIT:
-            form = self.get_form()
+        form = self.get_form(data=request.POST, files=request.FILES)
+        if cache.get(_rate_key(request), 0) >= RATE_LIMIT:
             form.is_valid()
             form.add_error(
                 None,
                 _("Too many applications from your connection. Please try again in an hour."),
             )
-            response = self.form_invalid(form)
-            response.status_code = 429
-            return response
-        return super().post(request, *args, **kwargs)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return self.submit(form, self.perform)
 
     def thanks(self):
-        return redirect("vacancy_thanks", code=self.vacancy.code)
+        return reverse("vacancy_thanks", kwargs={"code": self.vacancy.code})
 
-    def form_valid(self, form):
+    def perform(self, form):
         if form.cleaned_data.get("website"):
             return self.thanks()  # a robot: pretend all went well, keep nothing
-        key = f"buddynet:apply:{_client_ip(self.request)}"
+        services.application_submit(vacancy=self.vacancy, data=form.application_data())
+        key = _rate_key(self.request)
         cache.set(key, cache.get(key, 0) + 1, 3600)
-        try:
-            services.application_submit(vacancy=self.vacancy, data=form.application_data())
-        except BuddyError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
         return self.thanks()
 
 
