@@ -22,3 +22,19 @@ def test_a_matched_participants_file_links_the_trajectory_and_names_the_buddy(wo
     )
     assert link in html
     assert trajectory.buddy.full_name in html
+
+
+def test_a_buddys_file_links_the_trajectory_and_names_the_participant(world, client_for):
+    trajectory = own_trajectory(world)
+    page = client_for(world.coord).get(
+        reverse(
+            "buddy_detail", kwargs={"project": world.project.code, "code": trajectory.buddy.code}
+        )
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    link = reverse(
+        "trajectory_detail", kwargs={"project": world.project.code, "code": trajectory.code}
+    )
+    assert link in html
+    assert trajectory.participant.full_name in html

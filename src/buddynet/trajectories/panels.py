@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from buddynet.participants import panels as participant_panels
 from buddynet.tenancy import policy
+from buddynet.volunteers import panels as buddy_panels
 
 from . import selectors
 from .models import Trajectory
@@ -73,3 +74,10 @@ def buddy_file_panel(*, buddy, access, user) -> dict | None:
 def trajectory_on_participant_file(*, participant, access, user, project):
     data = participant_file_panel(participant=participant, access=access, user=user)
     return None if data is None else participant_panels.Panel(data["template"], data)
+
+
+@buddy_panels.register
+def trajectory_on_buddy_file(*, buddy, access, user):
+    data = buddy_file_panel(buddy=buddy, access=access, user=user)
+    # The same template as on the participant's file: it reads ``panel.context``.
+    return None if data is None else {"template": data["template"], "context": data}

@@ -17,6 +17,7 @@ from django.views.generic import ListView, TemplateView
 
 from buddynet.core.dashboard import chart
 from buddynet.core.formviews import ServiceFormView
+from buddynet.core.ratelimit import client_ip
 from buddynet.core.selectors import history_for_object
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import (
@@ -738,7 +739,8 @@ class PublicVacancyListView(TemplateView):
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    # The visitor's address, also behind the trusted reverse proxy (one rule, in core).
+    return client_ip(request) or "unknown"
 
 
 def _rate_key(request) -> str:
