@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-# Settings see pytest in sys.modules (fast hashing, immediate queue, no https redirect).
+# Test settings: buddynet.settings_test (pyproject), fast hashing and an immediate queue.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
 
 import pytest
