@@ -43,8 +43,8 @@ def main() -> None:
     from django_scopes import scopes_disabled
 
     from buddynet.accounts.models import User
-    from buddynet.core import demo
     from buddynet.participants.models import Participant
+    from buddynet.site import demo
     from buddynet.tenancy.models import Network, Project
 
     call_command("migrate", verbosity=0)

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "buddynet.accounts",
     "buddynet.tenancy",
     *(f"buddynet.{app}" for app in BUDDYNET_FEATURE_APPS),
+    "buddynet.site",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ the TOTP activation page.
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
@@ -19,8 +20,6 @@ EXEMPT_PREFIXES = ("/accounts/", "/i18n/", settings.STATIC_URL)
 
 
 def user_has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 

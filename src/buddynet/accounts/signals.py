@@ -9,6 +9,8 @@ from django.dispatch import receiver
 
 from buddynet.core.models import AuditEntry
 
+from .models import User
+
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
@@ -23,8 +25,6 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    from .models import User
-
     email = str(credentials.get("email") or credentials.get("username") or "")[:254]
     user = User.objects.filter(email__iexact=email).first() if email else None
     AuditEntry.record("account.login_failed", obj=user, data={"email": email})
