@@ -327,6 +327,9 @@ else:
         "name": "buddynet",
         "filename": str(DATA_DIR / "queue.sqlite3"),
         "immediate": False,
+        # Huey creates its tables when Django starts; before ensure_data_dir() made the
+        # folder (a plain ``django-admin makemessages``), it does not touch the disk.
+        "create_tables": DATA_DIR.is_dir(),
     }
 HUEY["consumer"] = {"workers": env_int("BUDDYNET_QUEUE_WORKERS", 2), "worker_type": "thread"}
 

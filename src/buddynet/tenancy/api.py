@@ -11,7 +11,7 @@ from buddynet.core.selectors import history_for_project
 from . import policy
 from .access import Access, get_access
 from .models import Project
-from .selectors import project_get_for_user
+from .selectors import project_for_request
 
 router = Router(tags=["projects"])
 
@@ -40,7 +40,7 @@ def project_for_api(request, code: uuid.UUID, *permissions: str) -> Project:
     """The project by code if the caller may see it (404) and holds one of ``permissions``
     (403)."""
     access = get_access(request)
-    project = project_get_for_user(access=access, code=code)
+    project = project_for_request(request, access=access, code=code)
     if permissions and not any(access.has(p, project) for p in permissions):
         raise PermissionDenied
     return project

@@ -28,6 +28,15 @@ def project_get_for_user(*, access: Access, code: uuid.UUID | str) -> Project:
         raise Http404("No such project.") from exc
 
 
+def project_for_request(request, *, access: Access, code: uuid.UUID | str) -> Project:
+    """``project_get_for_user``, reusing the project the scope middleware already
+    resolved from the URL (one query per request, not two)."""
+    resolved = getattr(request, "url_project", None)
+    if resolved is not None and str(resolved.code) == str(code):
+        return resolved
+    return project_get_for_user(access=access, code=code)
+
+
 def network_get_for_user(*, access: Access, code: uuid.UUID | str) -> Network:
     try:
         return Network.objects.filter(pk__in=access.network_ids).get(code=code)
