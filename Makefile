@@ -40,9 +40,12 @@ system-packages:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; \
 	fi
 
+# Style, formatting, types (mypy with django-stubs) and the layers between the apps.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=src $(BIN)/mypy
+	PYTHONPATH=src $(BIN)/lint-imports
 
 # Re-extract translatable strings after changing code or templates, then translate.
 messages: setup

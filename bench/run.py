@@ -30,8 +30,8 @@ def main() -> None:
 
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="buddynet-bench-"))
     os.environ["BUDDYNET_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buddynet.settings")
-    os.environ["BUDDYNET_TESTING"] = "1"  # plain static storage, no https redirect
+    # Plain static storage, no https redirect, an immediate queue.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "buddynet.settings_test"
     os.environ["BUDDYNET_ALLOWED_HOSTS"] = "testserver"
     import django
 
@@ -43,8 +43,8 @@ def main() -> None:
     from django_scopes import scopes_disabled
 
     from buddynet.accounts.models import User
-    from buddynet.core import demo
     from buddynet.participants.models import Participant
+    from buddynet.site import demo
     from buddynet.tenancy.models import Network, Project
 
     call_command("migrate", verbosity=0)

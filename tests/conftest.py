@@ -5,13 +5,48 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-# Settings see pytest in sys.modules (fast hashing, immediate queue, no https redirect).
+# Test settings: buddynet.settings_test (pyproject), fast hashing and an immediate queue.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
 
 import pytest
 from django_scopes import scopes_disabled
 
+from buddynet.core import audit_labels
+from buddynet.core.models import AuditEntry
 from tests import factories as f
+
+# Every audit action written while the tests run (see _audit_actions_written).
+WRITTEN_ACTIONS: set[str] = set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_actions_written():
+    """Record each action AuditEntry.record writes during the whole run; at the end,
+    pytest_sessionfinish fails the run if one has no plain words in a LABELS dict.
+    (tests/core/test_audit_labels.py finds the actions in the source.)"""
+    original = AuditEntry.record.__func__
+
+    def record(cls, action, *args, **kwargs):
+        WRITTEN_ACTIONS.add(action)
+        return original(cls, action, *args, **kwargs)
+
+    AuditEntry.record = classmethod(record)
+    yield
+    AuditEntry.record = classmethod(original)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    missing = sorted(a for a in WRITTEN_ACTIONS if a not in audit_labels.LABELS)
+    if missing:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(
+                f"Audit actions written during the tests without plain words in a LABELS "
+                f"dict: {missing}",
+                red=True,
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @dataclass

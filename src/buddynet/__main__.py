@@ -8,10 +8,14 @@ from __future__ import annotations
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
+from buddynet.datadir import ensure_data_dir
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buddynet.settings")
-    from django.core.management import execute_from_command_line
+    ensure_data_dir()
 
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and not args[1].startswith("-"):

@@ -10,6 +10,9 @@ from ninja import NinjaAPI, Swagger
 from ninja.security import HttpBearer, SessionAuth
 
 from buddynet.core.api import install_exception_handlers
+from buddynet.core.plugins import feature_modules
+from buddynet.site.api import router as site_router
+from buddynet.tenancy.api import router as tenancy_router
 
 
 class BearerToken(HttpBearer):
@@ -47,13 +50,7 @@ api = NinjaAPI(
 install_exception_handlers(api)
 
 
-def _register() -> None:
-    from buddynet.core.plugins import feature_modules
-    from buddynet.tenancy.api import router as tenancy_router
-
-    api.add_router("", tenancy_router)
-    for _app, module in feature_modules("api"):
-        api.add_router("", module.router)
-
-
-_register()
+api.add_router("", tenancy_router)
+api.add_router("", site_router)
+for _app, module in feature_modules("api"):
+    api.add_router("", module.router)

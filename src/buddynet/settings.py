@@ -7,13 +7,13 @@ says otherwise; the embedded Huey queue unless ``REDIS_URL`` is set.
 from __future__ import annotations
 
 import os
-import secrets
-import sys
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from buddynet.datadir import data_dir, secret_key_file, static_root
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -61,10 +61,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("BUDDYNET_DEBUG", False)
-# Under pytest: fast password hashing, an immediate queue, no manifest storage.
-TESTING = env_bool("BUDDYNET_TESTING", "pytest" in sys.modules)
-DATA_DIR = Path(env_str("BUDDYNET_DATA_DIR", str(Path.cwd() / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The data folder is created by ``buddynet.datadir.ensure_data_dir()`` (the ``buddynet``
+# command and the WSGI entry point call it), never by importing these settings.
+DATA_DIR = data_dir()
 
 
 def _secret_key() -> str:
@@ -73,12 +72,11 @@ def _secret_key() -> str:
         if len(configured) < 50:
             raise EnvError("BUDDYNET_SECRET_KEY must be at least 50 characters long.")
         return configured
-    # No key configured: keep a generated one in the data folder, readable by us only.
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    # No key configured: the generated one in the data folder (ensure_data_dir() writes
+    # it). Without either the key stays empty, and Django refuses to run anything that
+    # signs (sessions, tokens); commands that do not sign still work.
+    key_file = secret_key_file()
+    return key_file.read_text().strip() if key_file.exists() else ""
 
 
 SECRET_KEY = _secret_key()
@@ -108,6 +106,12 @@ if TRUSTED_PROXIES < 0:
     raise EnvError("BUDDYNET_TRUSTED_PROXIES must be 0 or more.")
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 
+# The feature apps, in menu order. Each may plug in (all optional): ``urls.py``
+# (project_urlpatterns / public_urlpatterns), ``api.py`` (``router``),
+# ``dashboard.py`` (``coordinator_panel``), ``demo.py`` (``seed_extra``),
+# ``templates/<app>/_project_nav_items.html`` and ``locale/`` (its own catalogue).
+BUDDYNET_FEATURE_APPS = ("volunteers", "participants", "matching", "trajectories", "followup")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -127,18 +131,9 @@ INSTALLED_APPS = [
     "buddynet.core",
     "buddynet.accounts",
     "buddynet.tenancy",
-    "buddynet.volunteers",
-    "buddynet.participants",
-    "buddynet.matching",
-    "buddynet.trajectories",
-    "buddynet.followup",
+    *(f"buddynet.{app}" for app in BUDDYNET_FEATURE_APPS),
+    "buddynet.site",
 ]
-
-# The feature apps, in menu order. Each may plug in (all optional): ``urls.py``
-# (project_urlpatterns / public_urlpatterns), ``api.py`` (``router``),
-# ``dashboard.py`` (``coordinator_panel``), ``demo.py`` (``seed_extra``),
-# ``templates/<app>/_project_nav_items.html`` and ``locale/`` (its own catalogue).
-BUDDYNET_FEATURE_APPS = ("volunteers", "participants", "matching", "trajectories", "followup")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -225,9 +220,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if TESTING:
-    # Argon2 is deliberately slow; tests create hundreds of users.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -288,8 +280,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("BUDDYNET_SESSION_SECONDS", 8 * 3600)
 CSRF_COOKIE_HTTPONLY = True
-# Behind a TLS proxy in production; the test client speaks plain HTTP.
-SECURE_SSL_REDIRECT = HTTPS and not TESTING and env_bool("BUDDYNET_SSL_REDIRECT", True)
+SECURE_SSL_REDIRECT = HTTPS and env_bool("BUDDYNET_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = env_int("BUDDYNET_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
@@ -337,19 +328,18 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Static files -----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env_str("BUDDYNET_STATIC_ROOT", str(DATA_DIR / "static")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = static_root()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if (DEBUG or TESTING)
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
 
 # --- E-mail: every message goes through the queue, with retries ----------------------
 EMAIL_BACKEND = "buddynet.core.mail.QueuedEmailBackend"
@@ -374,14 +364,17 @@ if REDIS_URL:
         "huey_class": "huey.RedisHuey",
         "name": env_str("BUDDYNET_QUEUE_NAME", "buddynet"),
         "url": REDIS_URL,
-        "immediate": TESTING,
+        "immediate": False,
     }
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "buddynet",
         "filename": str(DATA_DIR / "queue.sqlite3"),
-        "immediate": TESTING,
+        "immediate": False,
+        # Huey creates its tables when Django starts; before ensure_data_dir() made the
+        # folder (a plain ``django-admin makemessages``), it does not touch the disk.
+        "create_tables": DATA_DIR.is_dir(),
     }
 HUEY["consumer"] = {"workers": env_int("BUDDYNET_QUEUE_WORKERS", 2), "worker_type": "thread"}
 

@@ -9,6 +9,7 @@ from buddynet.api import api
 from buddynet.core import views as core_views
 from buddynet.core.locale import set_language
 from buddynet.core.plugins import feature_modules
+from buddynet.site import urls as site_urls
 from buddynet.tenancy import urls as tenancy_urls
 
 _feature_urls = [module for _app, module in feature_modules("urls")]
@@ -28,12 +29,11 @@ personal_patterns = [
 ]
 
 urlpatterns = [
-    path("", core_views.dashboard_view, name="dashboard"),
+    *site_urls.urlpatterns,
     path("healthz", core_views.healthz, name="healthz"),
     path("p/<uuid:project>/", include(project_patterns)),
     path("public/", include(public_patterns)),
     *personal_patterns,
-    *tenancy_urls.urlpatterns,
     path("me/tokens/", account_views.api_tokens, name="api_tokens"),
     path(
         "me/tokens/<uuid:code>/revoke/",

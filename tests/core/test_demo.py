@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from buddynet.accounts.models import User
-from buddynet.core import demo
 from buddynet.participants.models import Participant
+from buddynet.site import demo
 from buddynet.tenancy.access import access_for_user
 from buddynet.tenancy.models import Organisation, Project, Role
 from buddynet.volunteers.models import Buddy

@@ -8,9 +8,9 @@ from datetime import timedelta
 from django_scopes import scopes_disabled
 
 from buddynet.accounts.models import User
-from buddynet.core import demo
 from buddynet.followup import clock, dashboard, selectors
 from buddynet.followup.models import Closure, ExitConversation, FollowUp, Signal
+from buddynet.site import demo
 from buddynet.tenancy.access import access_for_user
 from buddynet.tenancy.models import Project
 

@@ -7,8 +7,8 @@ from datetime import date
 from django_scopes import scopes_disabled
 
 from buddynet.accounts.models import User
-from buddynet.core import demo
 from buddynet.matching.models import HandRaise, Introduction, MatchingProfile, Proposal, ProposalRun
+from buddynet.site import demo
 from buddynet.tenancy.models import Project
 
 TODAY = date(2026, 11, 27)

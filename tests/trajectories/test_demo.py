@@ -7,7 +7,7 @@ from datetime import date
 
 from django_scopes import scopes_disabled
 
-from buddynet.core import demo
+from buddynet.site import demo
 from buddynet.trajectories import services
 from buddynet.trajectories.models import Trajectory
 

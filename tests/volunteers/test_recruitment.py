@@ -526,7 +526,7 @@ def test_api_vacancies_applications_and_own_profile(world, client_for, vacancy):
 def test_demo_has_recruitment_data(db):
     from datetime import date
 
-    from buddynet.core import demo
+    from buddynet.site import demo
 
     demo.seed_demo(scale=40, today=date(2026, 11, 27))
     with scopes_disabled():

@@ -13,6 +13,7 @@ LABELS = {
     "account.password.reset": _("reset the password"),
     "account.two_factor.added": _("set up two-step verification"),
     "account.two_factor.removed": _("removed two-step verification"),
+    "account.two_factor.reset": _("renewed the recovery codes for two-step verification"),
     "account.api_token.created": _("created an API token"),
     "account.api_token.revoked": _("revoked an API token"),
     "account.email.changed": _("changed the e-mail address"),

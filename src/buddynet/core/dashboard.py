@@ -1,35 +1,12 @@
-"""What each role sees first: what needs attention, from the selectors of each app.
-
-A user with several roles sees a section for each. The number of queries does not grow
-with the number of projects.
-"""
+"""Chart data shared by the dashboards and the feature pages: Chart.js data plus the same
+numbers as a table. The dashboard per role itself is ``buddynet.site.dashboard``."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-
-from buddynet.core.plugins import feature_modules
-from buddynet.participants import selectors as participant_selectors
-from buddynet.tenancy import policy
-from buddynet.tenancy.access import Access
-from buddynet.tenancy.models import Network, Project, Role
-from buddynet.tenancy.selectors import network_overview
-from buddynet.volunteers import selectors as buddy_selectors
-
-
-def _app_panels(**kwargs) -> list[dict]:
-    """The coordinator panel of every feature app that has one (``<app>/dashboard.py``)."""
-    panels = []
-    for _app, module in feature_modules("dashboard"):
-        panel = module.coordinator_panel(**kwargs)
-        if panel is not None:
-            panels.append(panel)
-    return panels
 
 
 def month_label(month: str) -> str:
@@ -56,89 +33,3 @@ def chart(*, title, label_heading, labels, series, kind: str = "bar") -> dict:
             [label, *(values[i] for _name, values in series)] for i, label in enumerate(labels)
         ],
     }
-
-
-def build(*, access: Access, user) -> dict:
-    context: dict = {"sections": []}
-    roles = access.roles
-
-    coordinated = sorted(access.projects_with(policy.PARTICIPANTS_VIEW))
-    if coordinated:
-        projects = list(Project.objects.filter(pk__in=coordinated).order_by("name"))
-        p_figures = participant_selectors.participant_figures(project_ids=coordinated)
-        b_figures = buddy_selectors.buddy_figures(project_ids=coordinated)
-        context["coordinator"] = {
-            "projects": [
-                {"project": p, "participants": p_figures[p.pk], "buddies": b_figures[p.pk]}
-                for p in projects
-            ],
-        }
-        # Apps add their own panels: buddynet.<app>.dashboard.coordinator_panel(...)
-        # returns a dict with "template" (rendered with "panel" in its context).
-        context["coordinator"]["panels"] = _app_panels(project_ids=coordinated, user=user)
-        context["sections"].append("coordinator")
-
-    if access.network_ids:
-        context["networks"] = []
-        for network in Network.objects.filter(pk__in=access.network_ids).order_by("name"):
-            overview = network_overview(network=network)
-            context["networks"].append(
-                {
-                    "network": network,
-                    "overview": overview,
-                    "chart": chart(
-                        title=_("Waiting and matched per project"),
-                        label_heading=_("Project"),
-                        labels=[row["project"].name for row in overview],
-                        series=[
-                            (
-                                _("On the waiting list"),
-                                [r["participants"]["by_status"]["waiting"] for r in overview],
-                            ),
-                            (
-                                _("Matched"),
-                                [r["participants"]["by_status"]["matched"] for r in overview],
-                            ),
-                        ],
-                        kind="bar-horizontal",
-                    ),
-                }
-            )
-        context["sections"].append("network")
-
-    if Role.PROFESSIONAL in roles:
-        context["referrals"] = participant_selectors.participants_referred_by(user=user)
-        context["referral_projects"] = list(
-            Project.objects.filter(pk__in=access.projects_with(policy.PARTICIPANTS_VIEW_REFERRED))
-        )
-        context["sections"].append("professional")
-
-    if Role.BUDDY in roles:
-        from buddynet.volunteers.services import required_modules_missing
-
-        today = timezone.localdate()
-        context["buddy_profiles"] = [
-            {
-                "buddy": buddy,
-                # What a buddy has to do themselves: sign, and follow required training.
-                "needs_signature": not buddy_selectors.signed_notes(buddy=buddy),
-                "training_missing": required_modules_missing(buddy=buddy, today=today),
-            }
-            for buddy in buddy_selectors.buddies_own(user=user)
-        ]
-        context["sections"].append("buddy")
-
-    if Role.PARTICIPANT in roles:
-        context["participant_profiles"] = participant_selectors.participants_own(user=user)
-        context["sections"].append("participant")
-
-    # Apps add what a buddy, participant or professional has to do themselves:
-    # buddynet.<app>.dashboard.personal_panels(user=..., access=...) returns a list of
-    # dicts with "template" (rendered with "panel" in its context).
-    context["personal_panels"] = [
-        panel
-        for _app, module in feature_modules("dashboard")
-        if hasattr(module, "personal_panels")
-        for panel in module.personal_panels(user=user, access=access)
-    ]
-    return context

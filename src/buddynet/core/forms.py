@@ -1,7 +1,10 @@
 """Form rendering and form helpers shared by every app."""
 
+from datetime import timedelta
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import geo
@@ -56,10 +59,6 @@ class PostcodeMixin:
 
 
 def date_bounds(*, years_back: int, years_ahead: int):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     today = timezone.localdate()
     return today - timedelta(days=round(365.25 * years_back)), today + timedelta(
         days=round(365.25 * years_ahead)

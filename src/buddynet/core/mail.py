@@ -2,15 +2,25 @@
 request, and a failed delivery is retried.
 
 ``EMAIL_BACKEND`` points here; the real delivery backend is
-``BUDDYNET_DELIVERY_EMAIL_BACKEND`` (SMTP when ``EMAIL_HOST`` is set).
+``BUDDYNET_DELIVERY_EMAIL_BACKEND`` (SMTP when ``EMAIL_HOST`` is set). The delivery task
+lives here, beside the backend that queues it; ``tasks.py`` imports it so the queue
+worker knows it.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from huey.contrib.djhuey import db_task
+
+log = logging.getLogger(__name__)
+
+EMAIL_RETRIES = 5
+EMAIL_RETRY_DELAY_SECONDS = 60
 
 
 def message_to_payload(message: EmailMessage) -> dict[str, Any]:
@@ -46,10 +56,16 @@ def payload_to_message(payload: dict[str, Any], connection=None) -> EmailMultiAl
     return message
 
 
+@db_task(retries=EMAIL_RETRIES, retry_delay=EMAIL_RETRY_DELAY_SECONDS)
+def deliver_email(payload: dict) -> int:
+    connection = get_connection(settings.BUDDYNET_DELIVERY_EMAIL_BACKEND, fail_silently=False)
+    sent = payload_to_message(payload, connection=connection).send()
+    log.info("Delivered e-mail %r to %d recipient(s)", payload["subject"], len(payload["to"]))
+    return sent
+
+
 class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages) -> int:
-        from .tasks import deliver_email
-
         count = 0
         for message in email_messages:
             if not message.recipients():

@@ -1,22 +1,11 @@
-"""The dashboard per role, health check and friendly error pages."""
+"""Health check and friendly error pages (the dashboard is in ``buddynet.site``)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-
-from buddynet.tenancy.access import get_access
-
-from . import dashboard
-
-
-@login_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
-    context = dashboard.build(access=get_access(request), user=request.user)
-    return render(request, "core/dashboard.html", context)
 
 
 @require_GET

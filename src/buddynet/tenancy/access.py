@@ -48,9 +48,6 @@ class Access:
     def projects_with(self, permission: str) -> frozenset[int]:
         return frozenset(pid for pid in self.roles_by_project if self.has(permission, pid))
 
-    def has_role(self, role: str) -> bool:
-        return role in self.roles
-
 
 ANONYMOUS = Access(user_id=None)
 

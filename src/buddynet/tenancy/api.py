@@ -11,7 +11,7 @@ from buddynet.core.selectors import history_for_project
 from . import policy
 from .access import Access, get_access
 from .models import Project
-from .selectors import network_get_for_user, network_overview, project_get_for_user
+from .selectors import project_for_request
 
 router = Router(tags=["projects"])
 
@@ -40,7 +40,7 @@ def project_for_api(request, code: uuid.UUID, *permissions: str) -> Project:
     """The project by code if the caller may see it (404) and holds one of ``permissions``
     (403)."""
     access = get_access(request)
-    project = project_get_for_user(access=access, code=code)
+    project = project_for_request(request, access=access, code=code)
     if permissions and not any(access.has(p, project) for p in permissions):
         raise PermissionDenied
     return project
@@ -76,16 +76,6 @@ class AuditOut(Schema):
     object_type: str | None
     object_code: uuid.UUID | None
     via: str
-
-
-class ProjectFiguresOut(Schema):
-    project: uuid.UUID
-    name: str
-    organisation: str
-    participants_by_status: dict[str, int]
-    participants_median_wait_days: int | None
-    participants_needing_contact: int
-    buddies_by_status: dict[str, int]
 
 
 def _project_out(project: Project, roles) -> dict:
@@ -142,25 +132,4 @@ def project_history(request, code: uuid.UUID, limit: int = 100):
             "via": e.via,
         }
         for e in entries
-    ]
-
-
-@router.get(
-    "/networks/{code}/overview",
-    response=list[ProjectFiguresOut],
-    summary="Aggregate figures per project of a network (no identities)",
-)
-def network_figures(request, code: uuid.UUID):
-    network = network_get_for_user(access=get_access(request), code=code)
-    return [
-        {
-            "project": row["project"].code,
-            "name": row["project"].name,
-            "organisation": row["project"].organisation.name,
-            "participants_by_status": row["participants"]["by_status"],
-            "participants_median_wait_days": row["participants"]["median_wait_days"],
-            "participants_needing_contact": row["participants"]["needing_contact"],
-            "buddies_by_status": row["buddies"]["by_status"],
-        }
-        for row in network_overview(network=network)
     ]

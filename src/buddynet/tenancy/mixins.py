@@ -9,7 +9,7 @@ from buddynet.core.formviews import ServiceFormView
 
 from . import policy
 from .access import get_access
-from .selectors import project_get_for_user
+from .selectors import project_for_request
 
 
 class ProjectPermissionMixin(LoginRequiredMixin):
@@ -27,7 +27,7 @@ class ProjectPermissionMixin(LoginRequiredMixin):
         if not self.permission:
             raise ImproperlyConfigured(f"{type(self).__name__} must declare a permission.")
         self.access = get_access(request)
-        self.project = project_get_for_user(access=self.access, code=kwargs["project"])
+        self.project = project_for_request(request, access=self.access, code=kwargs["project"])
         needed = (self.permission,) if isinstance(self.permission, str) else self.permission
         if not any(self.access.has(p, self.project) for p in needed):
             raise PermissionDenied

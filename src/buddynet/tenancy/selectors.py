@@ -28,27 +28,17 @@ def project_get_for_user(*, access: Access, code: uuid.UUID | str) -> Project:
         raise Http404("No such project.") from exc
 
 
+def project_for_request(request, *, access: Access, code: uuid.UUID | str) -> Project:
+    """``project_get_for_user``, reusing the project the scope middleware already
+    resolved from the URL (one query per request, not two)."""
+    resolved = getattr(request, "url_project", None)
+    if resolved is not None and str(resolved.code) == str(code):
+        return resolved
+    return project_get_for_user(access=access, code=code)
+
+
 def network_get_for_user(*, access: Access, code: uuid.UUID | str) -> Network:
     try:
         return Network.objects.filter(pk__in=access.network_ids).get(code=code)
     except (Network.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404("No such network.") from exc
-
-
-def network_overview(*, network: Network) -> list[dict]:
-    """Per project of the network: aggregate figures only, never an identity."""
-    from buddynet.participants.selectors import participant_figures
-    from buddynet.volunteers.selectors import buddy_figures
-
-    projects = list(
-        Project.objects.filter(organisation__network=network, is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__name", "name")
-    )
-    ids = [p.pk for p in projects]
-    participants = participant_figures(project_ids=ids)
-    buddies = buddy_figures(project_ids=ids)
-    return [
-        {"project": p, "participants": participants[p.pk], "buddies": buddies[p.pk]}
-        for p in projects
-    ]

@@ -7,7 +7,3 @@ project_urlpatterns = [
     path("settings/", views.ProjectSettingsView.as_view(), name="project_settings"),
     path("history/", views.ProjectHistoryView.as_view(), name="project_history"),
 ]
-
-urlpatterns = [
-    path("network/<uuid:network>/", views.NetworkDetailView.as_view(), name="network_detail"),
-]

@@ -1,8 +1,7 @@
-"""Project overview, settings and history; the network overview. Thin views."""
+"""Project overview, settings and history. Thin views (the network overview: ``buddynet.site``)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -10,11 +9,9 @@ from django.views.generic import TemplateView
 from buddynet.core.selectors import history_for_project
 
 from . import policy
-from .access import get_access
 from .forms import ProjectSettingsForm
 from .mixins import ProjectPermissionMixin, ProjectServiceFormView
 from .models import Project, Role
-from .selectors import network_get_for_user, network_overview
 from .services import project_update
 
 
@@ -56,16 +53,4 @@ class ProjectHistoryView(ProjectPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["entries"] = history_for_project(project=self.project, limit=200)
-        return context
-
-
-class NetworkDetailView(LoginRequiredMixin, TemplateView):
-    template_name = "tenancy/network_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        access = get_access(self.request)
-        network = network_get_for_user(access=access, code=kwargs["network"])
-        context["network"] = network
-        context["overview"] = network_overview(network=network)
         return context

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.html import format_html_join
 
+from buddynet.core.audit_labels import label_for
+from buddynet.core.choices import LANGUAGES
+
 register = template.Library()
 
 CHECK_WIDGETS = (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -66,14 +69,10 @@ def data_table_rows(rows) -> str:
 @register.filter
 def language_names(codes) -> str:
     """['nl', 'ar'] → 'Dutch, Arabic' (in the page's language)."""
-    from buddynet.core.choices import LANGUAGES
-
     names = dict(LANGUAGES)
     return ", ".join(str(names.get(code, code)) for code in codes or [])
 
 
 @register.filter
 def audit_label(action: str) -> str:
-    from buddynet.core.audit_labels import label_for
-
     return label_for(action)

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from buddynet.core import demo
+from buddynet.site import demo
 
 
 class Command(BaseCommand):
