@@ -46,6 +46,8 @@ def test_matched_means_one_running_trajectory_with_an_active_buddy(db, scale):
         per_buddy = dict(running.values("buddy").annotate(n=Count("pk")).values_list("buddy", "n"))
         assert set(per_buddy) == set(active)
         assert all(n <= max(active[pk], 1) for pk, n in per_buddy.items())
+        # The demo buddy walks with one person (their other place: the introduction).
+        assert running.filter(buddy__user__email=f"buddy@{demo.DEMO_DOMAIN}").count() == 1
         # A closed trajectory closed its participant's file.
         closed = Trajectory.objects.filter(status=Trajectory.Status.CLOSED)
         assert closed.exists()

@@ -196,7 +196,7 @@ def demo_delete() -> None:
         User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()
 
 
-def _balance(projects, progress) -> None:
+def _balance(projects, progress, *, accompanies_one: int) -> None:
     """Make the statuses tell one story before the apps add trajectories to them.
 
     A participant marked matched walks with a buddy, and a buddy marked active (the
@@ -206,6 +206,8 @@ def _balance(projects, progress) -> None:
     take go back to the waiting list (they keep their dates), and active buddies left
     without anyone are ready to match. The trajectories demo then pairs every matched
     participant with an active buddy, the buddies in pk order, each up to their capacity.
+    The demo buddy (``accompanies_one``) walks with one person: their second place is
+    for the demo participant they were just introduced to.
     """
     for project in projects:
         active = list(
@@ -218,7 +220,7 @@ def _balance(projects, progress) -> None:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        room = sum(capacity for _pk, capacity in active)
+        room = sum(1 if pk == accompanies_one else capacity for pk, capacity in active)
         Participant.objects.filter(pk__in=matched[room:]).update(status=Participant.Status.WAITING)
         idle = [pk for pk, _capacity in active[len(matched) :]]
         Buddy.objects.filter(pk__in=idle).update(status=Buddy.Status.READY)
@@ -417,7 +419,7 @@ def seed_demo(
             waiting_since=today - timedelta(days=47),
             last_contact_on=today - timedelta(days=12),
         )
-        _balance(projects, progress)
+        _balance(projects, progress, accompanies_one=demo_buddy.pk)
         # Apps add their own demo data: buddynet.<app>.demo.seed_extra(...).
         for offset, (_app, module) in enumerate(feature_modules("demo"), start=1):
             module.seed_extra(

@@ -100,13 +100,15 @@ def _sign_all(trajectory, version, coordinator, when) -> None:
     )
 
 
-def _pairs(buddies, participants):
+def _pairs(buddies, participants, *, demo_user_id):
     """Every matched participant with an active buddy: each buddy one first, then up to
-    their capacity (the site demo made sure there is room and nobody is left idle)."""
+    their capacity (the site demo made sure there is room and nobody is left idle). The
+    demo buddy walks with one person; their other place is for the demo participant."""
     load = {b.pk: 0 for b in buddies}
+    room = {b.pk: 1 if b.user_id == demo_user_id else max(b.capacity, 1) for b in buddies}
     pairs = []
     for participant in participants:
-        free = [b for b in buddies if load[b.pk] < max(b.capacity, 1)]
+        free = [b for b in buddies if load[b.pk] < room[b.pk]]
         if not free:
             break
         buddy = min(free, key=lambda b: load[b.pk])
@@ -142,7 +144,9 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 k for k in kinds if k.belongs_to == TaskKind.Belongs.PROFESSIONAL
             )
             buddy_kind = next(k for k in kinds if k.belongs_to == TaskKind.Belongs.BUDDY)
-            for n, (buddy, participant) in enumerate(_pairs(buddies, participants)):
+            for n, (buddy, participant) in enumerate(
+                _pairs(buddies, participants, demo_user_id=demo_buddy_user.pk)
+            ):
                 if n == 1:
                     # Starting: matched two days ago, the agreement waits for signatures.
                     started = today - timedelta(days=2)
