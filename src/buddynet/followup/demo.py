@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from django.utils import translation
 
+from buddynet.participants.models import Participant
+from buddynet.trajectories import demo as trajectories_demo
 from buddynet.trajectories.models import Trajectory
 
 from . import clock, services
@@ -83,6 +85,26 @@ def _open_signal(trajectory, buddy_user, coordinator) -> None:
     )
 
 
+def _plan_ahead(trajectory, rng, today) -> None:
+    hour = services.cadence_for(trajectory.project).due_hour
+    for item in FollowUp.objects.filter(
+        trajectory=trajectory, done_at__isnull=True, cancelled_at__isnull=True
+    ):
+        FollowUp.objects.filter(pk=item.pk).update(
+            due_at=clock.at(today + timedelta(days=rng.randint(3, 40)), hour)
+        )
+
+
+def _after_closure(trajectory, coordinator, today) -> None:
+    """What follows a closed trajectory: the participant's file is closed (they no longer
+    count as matched) and the buddy, with nobody else to accompany, is ready again."""
+    Participant.objects.filter(pk=trajectory.participant_id).update(
+        status=Participant.Status.CLOSED, closed_on=today, next_contact_due=None
+    )
+    closure = Closure.objects.get(trajectory=trajectory)
+    services.buddy_wish_set(closure=closure, wish=Closure.BuddyWish.READY, by=coordinator)
+
+
 def _close(trajectory, coordinator, rng, today) -> None:
     closure = services.closure_start(
         trajectory=trajectory,
@@ -128,9 +150,16 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 .select_related("buddy", "participant", "project")
                 .order_by("pk")
             )
-            for trajectory in trajectories:
+            for number, trajectory in enumerate(trajectories):
                 services.schedule_for(trajectory)
                 if trajectory.status not in services.SCHEDULING_STATUSES:
+                    continue
+                if number >= trajectories_demo.PER_PROJECT:
+                    # The trajectories told briefly: their next conversations are ahead,
+                    # so the overdue ones on the dashboard are the few chosen below.
+                    _plan_ahead(trajectory, rng, today)
+                    if trajectory.status == Trajectory.Status.ACTIVE:
+                        all_active.append(trajectory)
                     continue
                 # A few overdue items: every other running trajectory keeps one open,
                 # except the demo buddy's own, whose dashboard shows their next
@@ -148,6 +177,7 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
         others = [t for t in all_active if t is not own]
         if others:
             _close(others[-1], coordinator, rng, today)
+            _after_closure(others[-1], coordinator, today)
         if len(others) > 1:
             # A quiet trajectory for the inactivity alert.
             Trajectory.objects.filter(pk=others[-2].pk).update(

@@ -274,6 +274,18 @@ def _alert_filter(projects, today: date) -> Q:
     return condition
 
 
+def on_waiting_list(queryset):
+    """The one meaning of "on the waiting list", wherever the number is shown (dashboard
+    tile, network overview and its API, the waiting list's own count): status waiting.
+    People who asked to pause stay on the list (without a place in line), so they count;
+    ``by_status["waiting"]`` in ``participant_figures`` is this same number."""
+    return queryset.filter(status=Participant.Status.WAITING)
+
+
+def waiting_count(*, project) -> int:
+    return on_waiting_list(Participant.objects.filter(project=project)).count()
+
+
 def participant_figures(*, project_ids, today: date | None = None) -> dict[int, dict]:
     """Aggregates per project: counts per status, median wait, contacts due, people
     without contact past the project's threshold. Five queries whatever the number of
@@ -295,7 +307,7 @@ def participant_figures(*, project_ids, today: date | None = None) -> dict[int, 
         fig["total"] += row["n"]
     # The median wait, exactly, from a histogram per day (a few hundred rows at most,
     # however many people wait): no row per person leaves the database.
-    waiting = base.filter(status=Participant.Status.WAITING, waiting_since__isnull=False)
+    waiting = on_waiting_list(base).filter(waiting_since__isnull=False)
     histograms: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for row in waiting.values("project_id", "waiting_since").annotate(n=Count("pk")).order_by():
         histograms[row["project_id"]].append(((today - row["waiting_since"]).days, row["n"]))
@@ -340,7 +352,7 @@ def waiting_list(
     people actively in line (not paused); three queries plus the page.
     """
     today = today or timezone.localdate()
-    waiting = priority_order(Participant.objects.filter(project=project, status="waiting"))
+    waiting = priority_order(on_waiting_list(Participant.objects.filter(project=project)))
     positions: dict[int, int] = {}
     for pk, waiting_reason in waiting.values_list("pk", "waiting_reason"):
         if waiting_reason != Participant.WaitingReason.PAUSED:

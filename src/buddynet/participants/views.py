@@ -372,7 +372,9 @@ class WaitingListView(ProjectPermissionMixin, TemplateView):
             rows=selectors.waiting_rows(
                 page, project=self.project, positions=positions, matches=matches
             ),
-            total=len(positions),
+            # Everyone on the list (paused people too), as on the dashboard; the place
+            # in line counts only the people actively waiting.
+            total=selectors.waiting_count(project=self.project),
             matches=matches,
             window_months=selectors.WINDOW_MONTHS,
             new_estimate=selectors.estimate_wait(people_ahead=len(positions), matches=matches),

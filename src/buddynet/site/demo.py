@@ -196,6 +196,37 @@ def demo_delete() -> None:
         User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()
 
 
+def _balance(projects, progress, *, accompanies_one: int) -> None:
+    """Make the statuses tell one story before the apps add trajectories to them.
+
+    A participant marked matched walks with a buddy, and a buddy marked active (the
+    dashboard says "accompanies someone") walks with at least one participant. Drawn at
+    random, the two did not fit: a project could have 17 matched participants and two
+    active buddies. Per project: the matched people beyond what the active buddies can
+    take go back to the waiting list (they keep their dates), and active buddies left
+    without anyone are ready to match. The trajectories demo then pairs every matched
+    participant with an active buddy, the buddies in pk order, each up to their capacity.
+    The demo buddy (``accompanies_one``) walks with one person: their second place is
+    for the demo participant they were just introduced to.
+    """
+    for project in projects:
+        active = list(
+            Buddy.objects.filter(project=project, status=Buddy.Status.ACTIVE)
+            .order_by("pk")
+            .values_list("pk", "capacity")
+        )
+        matched = list(
+            Participant.objects.filter(project=project, status=Participant.Status.MATCHED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        room = sum(1 if pk == accompanies_one else capacity for pk, capacity in active)
+        Participant.objects.filter(pk__in=matched[room:]).update(status=Participant.Status.WAITING)
+        idle = [pk for pk, _capacity in active[len(matched) :]]
+        Buddy.objects.filter(pk__in=idle).update(status=Buddy.Status.READY)
+    progress("statuses: every matched participant has room with an active buddy")
+
+
 def _user(email: str, first: str, last: str, *, superuser: bool = False) -> User:
     maker = User.objects.create_superuser if superuser else User.objects.create_user
     return maker(email=email, password=DEMO_PASSWORD, first_name=first, last_name=last)
@@ -388,6 +419,7 @@ def seed_demo(
             waiting_since=today - timedelta(days=47),
             last_contact_on=today - timedelta(days=12),
         )
+        _balance(projects, progress, accompanies_one=demo_buddy.pk)
         # Apps add their own demo data: buddynet.<app>.demo.seed_extra(...).
         for offset, (_app, module) in enumerate(feature_modules("demo"), start=1):
             module.seed_extra(

@@ -1,7 +1,8 @@
-"""Demo trajectories (called by seed-demo): per project a handful of trajectories between
-matched participants and active buddies, one of them the demo buddy's with a signed
-agreement, journal entries and goals with progress, and one starting trajectory that
-still waits for signatures."""
+"""Demo trajectories (called by seed-demo): a trajectory for every matched participant
+with an active buddy, so that "matched" on the dashboards is the number of trajectories
+running. Per project the first few are told in detail, one of them the demo buddy's with
+a signed agreement, journal entries and goals with progress, and one starting trajectory
+that still waits for signatures."""
 
 from __future__ import annotations
 
@@ -99,7 +100,27 @@ def _sign_all(trajectory, version, coordinator, when) -> None:
     )
 
 
+def _pairs(buddies, participants, *, demo_user_id):
+    """Every matched participant with an active buddy: each buddy one first, then up to
+    their capacity (the site demo made sure there is room and nobody is left idle). The
+    demo buddy walks with one person; their other place is for the demo participant."""
+    load = {b.pk: 0 for b in buddies}
+    room = {b.pk: 1 if b.user_id == demo_user_id else max(b.capacity, 1) for b in buddies}
+    pairs = []
+    for participant in participants:
+        free = [b for b in buddies if load[b.pk] < room[b.pk]]
+        if not free:
+            break
+        buddy = min(free, key=lambda b: load[b.pk])
+        load[buddy.pk] += 1
+        pairs.append((buddy, participant))
+    return pairs
+
+
 def seed_extra(*, projects, users, rng, today, progress) -> None:
+    """A trajectory for every matched participant. The first PER_PROJECT of a project are
+    told in detail (goals, tasks, a long journal); the others have a signed agreement and
+    a recent journal, so that they do not all show up as quiet."""
     coordinator = users["coordinator"]
     demo_buddy_user = users["buddy"]
     made = 0
@@ -113,7 +134,7 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
             participants = list(
                 Participant.objects.filter(project=project, status=Participant.Status.MATCHED)
                 .select_related("referred_by")
-                .order_by("pk")[:PER_PROJECT]
+                .order_by("pk")
             )
             if index == 0:
                 # The referrer's people first, so the demo professional has trajectories.
@@ -124,10 +145,20 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 k for k in kinds if k.belongs_to == TaskKind.Belongs.PROFESSIONAL
             )
             buddy_kind = next(k for k in kinds if k.belongs_to == TaskKind.Belongs.BUDDY)
-            for n, (buddy, participant) in enumerate(zip(buddies, participants, strict=False)):
-                started = participant.matched_on or today - timedelta(days=rng.randint(20, 200))
-                started = min(started, today - timedelta(days=14 if n != 1 else 2))
+            for n, (buddy, participant) in enumerate(
+                _pairs(buddies, participants, demo_user_id=demo_buddy_user.pk)
+            ):
+                if n == 1:
+                    # Starting: matched two days ago, the agreement waits for signatures.
+                    started = today - timedelta(days=2)
+                else:
+                    started = participant.matched_on or today - timedelta(days=rng.randint(20, 200))
+                    started = min(started, today - timedelta(days=14))
                 trajectory = _start(buddy, participant, coordinator, started)
+                # The participant was matched the day the trajectory started.
+                Participant.objects.filter(pk=participant.pk).update(
+                    matched_on=started, next_contact_due=None
+                )
                 made += 1
                 if n == 1:
                     # A starting trajectory: the agreement is written, nobody signed yet.
@@ -152,8 +183,12 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                     coordinator,
                     timezone.make_aware(datetime.combine(started + timedelta(days=3), time(18))),
                 )
+                detailed = n < PER_PROJECT
                 entries = []
+                # A long journal for the detailed ones; the last weeks for the others.
                 day = started + timedelta(days=4)
+                if not detailed:
+                    day = max(day, today - timedelta(days=20))
                 while day <= today:
                     entries.append(
                         JournalEntry(
@@ -178,6 +213,8 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                     Trajectory.objects.filter(pk=trajectory.pk).update(
                         last_contact_on=entries[-1].on
                     )
+                if not detailed:
+                    continue
                 for title, description in rng.sample(GOALS, k=2 if n else 3):
                     goal = Goal.objects.create(
                         project=project,
