@@ -20,19 +20,6 @@ LABELS = {
     "project.changed": _("changed the project settings"),
     "demo.seeded": _("loaded the demo data"),
     "buddy.viewed": _("opened the file"),
-    "participant.viewed": _("opened the file"),
-    "participant.referred": _("referred"),
-    "participant.self_registered": _("signed up on the public page"),
-    "participant.intake.saved": _("saved the intake"),
-    "participant.consent.given": _("recorded consent"),
-    "participant.consent.withdrawn": _("recorded that consent was withdrawn"),
-    "participant.consent.sharing_stopped": _("stopped sharing the progress with the referrer"),
-    "participant.special_category.erased": _("erased health and origin data"),
-    "participant.waiting_list.joined": _("put on the waiting list"),
-    "participant.waiting_list.changed": _("changed the waiting list details"),
-    "participant.contact.logged": _("logged a keep-warm contact"),
-    "participant.offer.recorded": _("recorded an offer"),
-    "participant.withdrawn": _("closed the file"),
 }
 
 

@@ -260,7 +260,7 @@ def _record_consent(participant, purpose, *, given, by, given_by="participant", 
         **extra,
     )
     participant.log_action(
-        f"participant.consent.{'given' if given else 'withdrawn'}",
+        "participant.consent.given" if given else "participant.consent.withdrawn",
         user=by,
         data={"purpose": purpose, "given_by": given_by},
     )
