@@ -544,11 +544,11 @@ def test_file_panels_show_the_current_trajectory_to_coordinators(world, trajecto
         )
         assert panel["template"] == "trajectories/_file_panel.html"
         assert panel["current"].pk == trajectory.pk
-        rendered = render_to_string(panel["template"], {"panel": panel})
+        rendered = render_to_string(panel["template"], {"panel": {"context": panel}})
         assert "Bram Buddyman" in rendered and str(trajectory.code) in rendered
         panel = panels.buddy_file_panel(buddy=world.buddy, access=coordinator, user=world.coord)
         assert panel["current"].pk == trajectory.pk
-        rendered = render_to_string(panel["template"], {"panel": panel})
+        rendered = render_to_string(panel["template"], {"panel": {"context": panel}})
         assert "Fatma Zelfzicht" in rendered
         assert (
             panels.buddy_file_panel(buddy=world.buddy, access=buddy_access, user=world.buddy_user)
