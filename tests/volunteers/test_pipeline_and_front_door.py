@@ -710,3 +710,16 @@ def test_a_model_rule_becomes_a_buddy_error(world):
             data={"title": "x" * 300, "task_description": "t", "frequency": "f", "duration": "d"},
         )
     assert exc.value.field == "title"
+
+
+def test_the_projects_dutch_vacancy_text_is_marked_dutch_on_english_pages(world, client):
+    with scopes_disabled():
+        vacancy = VacancyFactory(project=world.project)
+    client.cookies["django_language"] = "en"
+    for url in (
+        reverse("vacancy_public", kwargs={"code": vacancy.code}),
+        reverse("vacancies_public", kwargs={"project": world.project.code}),
+    ):
+        html = client.get(url).content.decode()
+        assert '<html lang="en">' in html
+        assert f'lang="nl">{vacancy.title}<' in html
