@@ -529,3 +529,27 @@ def test_the_followup_list_is_a_labelled_region_with_labelled_cells(world, traje
     assert 'tabindex="0" role="region" aria-labelledby="followup-title"' in body
     assert 'id="followup-title"' in body and "followup/followup.css" in body
     assert 'data-label="Wanneer"' in body or 'data-label="When"' in body
+
+
+def test_the_buddy_never_reads_the_participants_last_name_on_follow_up_pages(world, client_for):
+    from tests.followup import factories as ff
+
+    signal = ff.signal(world)
+    trajectory = signal.trajectory
+    last_name = trajectory.participant.last_name
+    buddy = client_for(world.buddy_user)
+    pages = [
+        reverse("signal_detail", kwargs={"project": world.project.code, "code": signal.code}),
+        reverse("signal_create", kwargs={"project": world.project.code, "code": trajectory.code}),
+        reverse("signal_list", kwargs={"project": world.project.code}),
+    ]
+    for page in pages:
+        response = buddy.get(page)
+        assert response.status_code == 200, page
+        html = response.content.decode()
+        assert last_name not in html, page
+    detail = buddy.get(pages[0]).content.decode()
+    assert f"{trajectory.buddy.full_name} &amp; {trajectory.participant.first_name}" in detail
+    # The coordinator still reads the full name.
+    coordinator = client_for(world.coord).get(pages[0]).content.decode()
+    assert last_name in coordinator

@@ -23,6 +23,7 @@ from buddynet.tenancy import policy
 from buddynet.tenancy.access import access_for_user, get_access
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 from buddynet.trajectories.models import Trajectory
+from buddynet.trajectories.selectors import pair_name_for
 
 from . import clock, forms, ical, selectors, services
 from .models import CalendarFeed, Closure, ExitConversation, Signal
@@ -38,8 +39,10 @@ def trajectory_url(trajectory) -> str:
     )
 
 
-def pair_label(trajectory) -> str:
-    return f"{trajectory.buddy.full_name} & {trajectory.participant.full_name}"
+def pair_label(trajectory, *, user, coordinator: bool) -> str:
+    """The pair as this viewer may name it (the buddy sees the participant's first name:
+    the one rule is ``trajectories.selectors.pair_name_for``)."""
+    return pair_name_for(trajectory=trajectory, user=user, coordinator=coordinator)
 
 
 class TrajectoryMixin(ProjectPermissionMixin):
@@ -61,7 +64,10 @@ class TrajectoryMixin(ProjectPermissionMixin):
         trajectory = self.get_trajectory()
         context["trajectory"] = trajectory
         context["trajectory_url"] = trajectory_url(trajectory)
-        context.setdefault("back_label", pair_label(trajectory))
+        coordinator = self.can(policy.FOLLOWUP_MANAGE) or self.can(policy.SIGNALS_HANDLE)
+        context.setdefault(
+            "back_label", pair_label(trajectory, user=self.request.user, coordinator=coordinator)
+        )
         return context
 
 
@@ -301,6 +307,7 @@ class SignalDetailView(ProjectServiceFormView):
             steps=selectors.signal_steps(signal),
             is_handler=handler,
             trajectory_url=trajectory_url(signal.trajectory),
+            pair_name=pair_label(signal.trajectory, user=self.request.user, coordinator=handler),
         )
         return context
 
