@@ -14,6 +14,7 @@ class FollowupConfig(AppConfig):
 
         from . import consent_effects  # noqa: F401  (registers the withdrawal effects)
         from .receivers import trajectory_saved
+        from .templatetags import followup  # noqa: F401  (its panel on the trajectory page)
 
         post_save.connect(trajectory_saved, sender=Trajectory, dispatch_uid="followup_schedule")
 

@@ -81,3 +81,26 @@ def trajectory_on_buddy_file(*, buddy, access, user):
     data = buddy_file_panel(buddy=buddy, access=access, user=user)
     # The same template as on the participant's file: it reads ``panel.context``.
     return None if data is None else {"template": data["template"], "context": data}
+
+
+# --- Panels that higher apps add to a trajectory's page ------------------------------
+# Trajectories sits below matching and followup, so its page cannot load their template
+# tags. A higher app registers ``func(*, trajectory, request) -> str`` (rendered HTML,
+# or "" for nothing) in its ``AppConfig.ready()``; the page shows them in order.
+
+_TRAJECTORY_PANELS: list = []
+
+
+def register_trajectory_panel(func):
+    key = (func.__module__, func.__qualname__)
+    _TRAJECTORY_PANELS[:] = [f for f in _TRAJECTORY_PANELS if (f.__module__, f.__qualname__) != key]
+    _TRAJECTORY_PANELS.append(func)
+    return func
+
+
+def trajectory_panels(*, trajectory, request) -> list[str]:
+    return [
+        html
+        for func in _TRAJECTORY_PANELS
+        if (html := func(trajectory=trajectory, request=request))
+    ]

@@ -24,7 +24,7 @@ from buddynet.tenancy.mixins import (
     ProjectServiceFormView,
 )
 
-from . import forms, selectors, services
+from . import forms, panels, selectors, services
 from .models import Agreement, Level, Party, TaskKind, Trajectory
 from .pdf import agreement_pdf
 
@@ -152,6 +152,9 @@ class TrajectoryDetailView(TrajectoryMixin, TemplateView):
         goals = selectors.goals_for(trajectory=trajectory)
         context["goals"] = goals
         context["goal_chart"] = progress_chart(goals)
+        context["app_panels"] = panels.trajectory_panels(
+            trajectory=trajectory, request=self.request
+        )
         if who.coordinator:
             context["status_changes"] = list(
                 trajectory.status_changes.select_related("by").order_by("at", "pk")

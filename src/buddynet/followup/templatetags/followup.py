@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.template.loader import render_to_string
 
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
+from buddynet.trajectories.panels import register_trajectory_panel
 
 from .. import selectors, services
 from ..models import Closure
@@ -62,3 +64,10 @@ def trajectory_followup_panel(context, trajectory):
         (Closure.BuddyWish.PAUSE, Closure.BuddyWish.PAUSE.label),
     ]
     return result
+
+
+@register_trajectory_panel
+def followup_on_trajectory_page(*, trajectory, request) -> str:
+    """The same panel, registered with the trajectory page's hook (rendered here)."""
+    context = trajectory_followup_panel({"request": request}, trajectory)
+    return render_to_string("followup/_trajectory_panel.html", context, request=request)
