@@ -65,6 +65,24 @@ def date_bounds(*, years_back: int, years_ahead: int):
     )
 
 
+def check_within_bounds(day, *, years_back: int, years_ahead: int) -> None:
+    """Raise the plain-words error when ``day`` is outside the bounds (one rule for
+    every bounded date and date-time field)."""
+    earliest, latest = date_bounds(years_back=years_back, years_ahead=years_ahead)
+    if day < earliest:
+        raise forms.ValidationError(
+            _("Choose a date after %(date)s."),
+            code="too_early",
+            params={"date": earliest.strftime("%d/%m/%Y")},
+        )
+    if day > latest:
+        raise forms.ValidationError(
+            _("Choose a date before %(date)s."),
+            code="too_late",
+            params={"date": latest.strftime("%d/%m/%Y")},
+        )
+
+
 class BoundedDateField(forms.DateField):
     """A date within ``years_back`` years before and ``years_ahead`` after today.
 
@@ -80,21 +98,8 @@ class BoundedDateField(forms.DateField):
 
     def validate(self, value):
         super().validate(value)
-        if value in self.empty_values:
-            return
-        earliest, latest = date_bounds(years_back=self.years_back, years_ahead=self.years_ahead)
-        if value < earliest:
-            raise forms.ValidationError(
-                _("Choose a date after %(date)s."),
-                code="too_early",
-                params={"date": earliest.strftime("%d/%m/%Y")},
-            )
-        if value > latest:
-            raise forms.ValidationError(
-                _("Choose a date before %(date)s."),
-                code="too_late",
-                params={"date": latest.strftime("%d/%m/%Y")},
-            )
+        if value not in self.empty_values:
+            check_within_bounds(value, years_back=self.years_back, years_ahead=self.years_ahead)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.forms import date_bounds
+from buddynet.core.forms import check_within_bounds, date_bounds
 
 from . import vocabulary
 from .engine import AGE_GROUPS
@@ -95,20 +95,8 @@ class BoundedDateTimeField(forms.DateTimeField):
         super().validate(value)
         if value in self.empty_values:
             return
-        earliest, latest = date_bounds(years_back=self.years_back, years_ahead=self.years_ahead)
         day = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-        if day < earliest:
-            raise forms.ValidationError(
-                _("Choose a date after %(date)s."),
-                code="too_early",
-                params={"date": earliest.strftime("%d/%m/%Y")},
-            )
-        if day > latest:
-            raise forms.ValidationError(
-                _("Choose a date before %(date)s."),
-                code="too_late",
-                params={"date": latest.strftime("%d/%m/%Y")},
-            )
+        check_within_bounds(day, years_back=self.years_back, years_ahead=self.years_ahead)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
