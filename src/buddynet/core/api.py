@@ -9,13 +9,18 @@
   ``@paginate(Pagination)``.
 - ``LazyPage(queryset, build)``: a sliceable list that builds output rows only for the
   page being shown (``build`` may need per-page context, e.g. the waiting places).
+- ``PersonOut``: the fields every list of people starts with (buddies, participants).
+- ``schema_of(dataclass, ...)``: an output schema with the fields a selector's dataclass
+  already declares, so the shape is written once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any
+import uuid
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, get_type_hints
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
@@ -25,6 +30,7 @@ from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination
+from pydantic import create_model
 
 from .errors import ServiceError
 
@@ -39,6 +45,32 @@ class ErrorOut(Schema):
 
     detail: str
     code: str
+
+
+class PersonOut(Schema):
+    """The fields a row of people starts with: who, where their file stands, where they live."""
+
+    code: uuid.UUID
+    first_name: str
+    last_name: str
+    status: str
+    town: str
+    postcode: str
+
+
+def schema_of(
+    source: type, name: str, *, doc: str, module: str, exclude: Collection[str] = (), **types: Any
+) -> type[Schema]:
+    """An output schema with the fields of the dataclass ``source``, in its order and with
+    its types. ``exclude`` leaves fields out (never shown); ``types`` gives a field the
+    type the API shows (e.g. a related object's code instead of the object)."""
+    hints = get_type_hints(source)
+    fields: dict[str, Any] = {
+        f.name: (types.get(f.name, hints[f.name]), ...)
+        for f in dataclasses.fields(source)
+        if f.name not in exclude
+    }
+    return create_model(name, __base__=Schema, __doc__=doc, __module__=module, **fields)
 
 
 class Pagination(PageNumberPagination):

@@ -1,8 +1,8 @@
 """Follow-up API: follow-ups (list, record), boundary signals (raise, list, aftercare
 steps) and closure, scoped exactly like the pages.
 
-Every endpoint resolves its project and permission with ``endpoint_here`` and calls
-one selector or service; broken rules answer 4xx JSON through the API's one exception
+Every endpoint acts in its project (``ProjectRouter``: ``here``) and calls one selector
+or service; broken rules answer 4xx JSON through the API's one exception
 handler (no ``try`` here). Schema names carry the area (``FollowUp…``, ``Signal…``,
 ``BoundarySignal…``, ``Closure…``) so they are unique in the OpenAPI schema.
 """
@@ -10,21 +10,27 @@ handler (no ``try`` here). Schema names carry the area (``FollowUp…``, ``Signa
 import uuid
 from datetime import date, datetime
 
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 from pydantic import Field
 
-from buddynet.core.api import LazyPage, Pagination
+from buddynet.core.api import LazyPage
 from buddynet.tenancy import policy
-from buddynet.tenancy.api import endpoint_here
+from buddynet.tenancy.api import Here, ProjectRouter
 
 from . import clock, selectors, services
 from .models import Closure, ExitConversation, FollowUp, Signal, SignalStep
 
-router = Router(tags=["follow-up"])
+router = ProjectRouter(tags=["follow-up"])
 
 SIGNALS_ANY = (policy.SIGNALS_RAISE, policy.SIGNALS_HANDLE)
+
+
+def _trajectory(here: Here, code: uuid.UUID):
+    """A trajectory of the project, as the caller may see it (404 otherwise)."""
+    return selectors.trajectory_get_for_user(
+        access=here.access, user=here.user, project=here.project, code=code
+    )
 
 
 # --- Follow-ups -----------------------------------------------------------------------
@@ -68,14 +74,9 @@ class FollowUpRecordedOut(Schema):
     next_planned: list[FollowUpOut]
 
 
-@router.get(
-    "/projects/{code}/followups",
-    response=list[FollowUpOut],
-    summary="Follow-up conversations: overdue, due today or in the next 30 days",
-)
-@paginate(Pagination)
-def followup_list(request, code: uuid.UUID, state: str | None = None):
-    here = endpoint_here(request, code, policy.FOLLOWUP_MANAGE)
+@router.read("/followups", list[FollowUpOut], policy.FOLLOWUP_MANAGE, paged=True)
+def followup_list(here: Here, state: str | None = None):
+    """Follow-up conversations: overdue, due today or in the next 30 days"""
     if state not in (None, "overdue", "due"):
         raise HttpError(400, "state is 'overdue', 'due' or left out.")
     today = clock.today()
@@ -85,13 +86,9 @@ def followup_list(request, code: uuid.UUID, state: str | None = None):
     )
 
 
-@router.post(
-    "/projects/{code}/followups/{followup}/record",
-    response={200: FollowUpRecordedOut},
-    summary="Record a follow-up conversation as held; the next one is planned",
-)
-def followup_record(request, code: uuid.UUID, followup: uuid.UUID, payload: FollowUpRecordIn):
-    here = endpoint_here(request, code, policy.FOLLOWUP_MANAGE)
+@router.write("/followups/{followup}/record", {200: FollowUpRecordedOut}, policy.FOLLOWUP_MANAGE)
+def followup_record(here: Here, followup: uuid.UUID, payload: FollowUpRecordIn):
+    """Record a follow-up conversation as held; the next one is planned"""
     item = selectors.followup_get(access=here.access, project=here.project, code=followup)
     services.followup_record(
         followup=item,
@@ -168,26 +165,17 @@ class SignalStepIn(Schema):
     pause: bool = False
 
 
-@router.get(
-    "/projects/{code}/signals",
-    response=list[BoundarySignalOut],
-    summary="Boundary signals: a coordinator sees all, anyone else the ones they raised",
-)
-@paginate(Pagination)
-def signal_list(request, code: uuid.UUID, open: bool = False):
-    here = endpoint_here(request, code, *SIGNALS_ANY)
+@router.read("/signals", list[BoundarySignalOut], *SIGNALS_ANY, paged=True)
+def signal_list(here: Here, open: bool = False):
+    """Boundary signals: a coordinator sees all, anyone else the ones they raised"""
     return selectors.signals_for_user(
         access=here.access, user=here.user, project=here.project, only_open=open
     )
 
 
-@router.get(
-    "/projects/{code}/signals/{signal}",
-    response=BoundarySignalDetailOut,
-    summary="One boundary signal with its aftercare history",
-)
-def signal_detail(request, code: uuid.UUID, signal: uuid.UUID):
-    here = endpoint_here(request, code, *SIGNALS_ANY)
+@router.read("/signals/{signal}", BoundarySignalDetailOut, *SIGNALS_ANY)
+def signal_detail(here: Here, signal: uuid.UUID):
+    """One boundary signal with its aftercare history"""
     return selectors.signal_get_for_user(
         access=here.access,
         user=here.user,
@@ -198,19 +186,12 @@ def signal_detail(request, code: uuid.UUID, signal: uuid.UUID):
     )
 
 
-@router.post(
-    "/projects/{code}/trajectories/{trajectory}/signals",
-    response={201: BoundarySignalOut},
-    summary="Signal a boundary or an incident in a trajectory you are part of "
-    "(the same signal sent twice gives the first one)",
-)
-def signal_raise(request, code: uuid.UUID, trajectory: uuid.UUID, payload: BoundarySignalIn):
-    here = endpoint_here(request, code, policy.SIGNALS_RAISE)
-    obj = selectors.trajectory_get_for_user(
-        access=here.access, user=here.user, project=here.project, code=trajectory
-    )
+@router.write("/trajectories/{trajectory}/signals", {201: BoundarySignalOut}, policy.SIGNALS_RAISE)
+def signal_raise(here: Here, trajectory: uuid.UUID, payload: BoundarySignalIn):
+    """Signal a boundary or an incident in a trajectory you are part of (the same signal
+    sent twice gives the first one)"""
     signal = services.signal_raise(
-        trajectory=obj,
+        trajectory=_trajectory(here, trajectory),
         by=here.user,
         access=here.access,
         kind=str(payload.kind.value),
@@ -221,13 +202,9 @@ def signal_raise(request, code: uuid.UUID, trajectory: uuid.UUID, payload: Bound
     return Status(201, signal)
 
 
-@router.post(
-    "/projects/{code}/signals/{signal}/steps",
-    response={201: SignalStepOut},
-    summary="Add an aftercare step (acknowledge, talk, actions, close) with a note",
-)
-def signal_step(request, code: uuid.UUID, signal: uuid.UUID, payload: SignalStepIn):
-    here = endpoint_here(request, code, policy.SIGNALS_HANDLE)
+@router.write("/signals/{signal}/steps", {201: SignalStepOut}, policy.SIGNALS_HANDLE)
+def signal_step(here: Here, signal: uuid.UUID, payload: SignalStepIn):
+    """Add an aftercare step (acknowledge, talk, actions, close) with a note"""
     obj = selectors.signal_get_for_user(
         access=here.access, user=here.user, project=here.project, code=signal
     )
@@ -302,42 +279,26 @@ class ClosureCompleteIn(Schema):
     aftercare_on: list[date] = Field(default_factory=list, max_length=4)
 
 
-def _trajectory_here(request, code, trajectory):
-    here = endpoint_here(request, code, policy.FOLLOWUP_MANAGE)
-    obj = selectors.trajectory_get_for_user(
-        access=here.access, user=here.user, project=here.project, code=trajectory
-    )
-    return here, obj
-
-
-def _closure_here(request, code, trajectory, *, viewed: bool = False):
-    here, obj = _trajectory_here(request, code, trajectory)
+def _closure(here: Here, trajectory: uuid.UUID, *, viewed: bool = False) -> Closure:
+    obj = _trajectory(here, trajectory)
     closure = selectors.closure_of(obj, viewed_by=here.user if viewed else None, via="api")
     if closure is None:
         raise HttpError(404, "This trajectory is not being closed.")
-    return here, closure
+    return closure
 
 
-@router.get(
-    "/projects/{code}/trajectories/{trajectory}/closure",
-    response=ClosureOut,
-    summary="How a trajectory is being closed (coordinators)",
-)
-def closure_detail(request, code: uuid.UUID, trajectory: uuid.UUID):
-    _here, closure = _closure_here(request, code, trajectory, viewed=True)
-    return _closure_out(closure)
+@router.read("/trajectories/{trajectory}/closure", ClosureOut, policy.FOLLOWUP_MANAGE)
+def closure_detail(here: Here, trajectory: uuid.UUID):
+    """How a trajectory is being closed (coordinators)"""
+    return _closure_out(_closure(here, trajectory, viewed=True))
 
 
-@router.post(
-    "/projects/{code}/trajectories/{trajectory}/closure",
-    response={201: ClosureOut},
-    summary="Start closing a trajectory (planned or unplanned, with a reason); "
-    "409 when it is already being closed",
-)
-def closure_start(request, code: uuid.UUID, trajectory: uuid.UUID, payload: ClosureStartIn):
-    here, obj = _trajectory_here(request, code, trajectory)
+@router.write("/trajectories/{trajectory}/closure", {201: ClosureOut}, policy.FOLLOWUP_MANAGE)
+def closure_start(here: Here, trajectory: uuid.UUID, payload: ClosureStartIn):
+    """Start closing a trajectory (planned or unplanned, with a reason); 409 when it is
+    already being closed"""
     closure = services.closure_start(
-        trajectory=obj,
+        trajectory=_trajectory(here, trajectory),
         by=here.user,
         planned=payload.planned,
         reason=str(payload.reason.value),
@@ -348,15 +309,13 @@ def closure_start(request, code: uuid.UUID, trajectory: uuid.UUID, payload: Clos
     return Status(201, _closure_out(closure))
 
 
-@router.post(
-    "/projects/{code}/trajectories/{trajectory}/closure/exits",
-    response={201: ClosureExitOut},
-    summary="Record a confidential exit conversation with one party (coordinators)",
+@router.write(
+    "/trajectories/{trajectory}/closure/exits", {201: ClosureExitOut}, policy.FOLLOWUP_MANAGE
 )
-def closure_exit(request, code: uuid.UUID, trajectory: uuid.UUID, payload: ClosureExitIn):
-    here, closure = _closure_here(request, code, trajectory)
+def closure_exit(here: Here, trajectory: uuid.UUID, payload: ClosureExitIn):
+    """Record a confidential exit conversation with one party (coordinators)"""
     conversation = services.exit_record(
-        closure=closure,
+        closure=_closure(here, trajectory),
         party=str(payload.party.value),
         by=here.user,
         data=payload.model_dump(exclude={"party"}),
@@ -364,16 +323,12 @@ def closure_exit(request, code: uuid.UUID, trajectory: uuid.UUID, payload: Closu
     return Status(201, {"party": conversation.party, "held_on": conversation.held_on})
 
 
-@router.post(
-    "/projects/{code}/trajectories/{trajectory}/closure/complete",
-    response=ClosureOut,
-    summary="Close the trajectory: what continues, contact afterwards, aftercare contacts; "
-    "409 when it is already closed",
-)
-def closure_complete(request, code: uuid.UUID, trajectory: uuid.UUID, payload: ClosureCompleteIn):
-    here, closure = _closure_here(request, code, trajectory)
+@router.write("/trajectories/{trajectory}/closure/complete", ClosureOut, policy.FOLLOWUP_MANAGE)
+def closure_complete(here: Here, trajectory: uuid.UUID, payload: ClosureCompleteIn):
+    """Close the trajectory: what continues, contact afterwards, aftercare contacts; 409
+    when it is already closed"""
     closure = services.closure_complete(
-        closure=closure,
+        closure=_closure(here, trajectory),
         by=here.user,
         continues=str(payload.continues.value),
         continues_note=payload.continues_note,

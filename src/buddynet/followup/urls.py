@@ -1,53 +1,29 @@
 """URLs of the follow-up app: project pages under /p/<project>/, the personal calendar
 page and the calendar feed at the root (the feed needs no login: its secret is the key)."""
 
-from django.urls import path
+from buddynet.core.routes import routes
 
 from . import views
 
-project_urlpatterns = [
-    path("follow-up/", views.FollowUpListView.as_view(), name="followup_list"),
-    path("follow-up/cadence/", views.CadenceView.as_view(), name="followup_settings"),
-    path(
-        "follow-up/<uuid:code>/",
-        views.FollowUpRecordView.as_view(),
-        name="followup_record",
-    ),
-    path(
-        "trajectories/<uuid:code>/follow-up/plan/",
-        views.FollowUpPlanView.as_view(),
-        name="followup_plan",
-    ),
-    path("signals/", views.SignalListView.as_view(), name="signal_list"),
-    path("signals/<uuid:code>/", views.SignalDetailView.as_view(), name="signal_detail"),
-    path(
-        "trajectories/<uuid:code>/signal/",
-        views.SignalCreateView.as_view(),
-        name="signal_create",
-    ),
-    path(
-        "trajectories/<uuid:code>/close/",
-        views.ClosureStartView.as_view(),
-        name="closure_start",
-    ),
-    path(
-        "trajectories/<uuid:code>/closure/",
-        views.ClosureDetailView.as_view(),
-        name="closure_detail",
-    ),
-    path(
+project_urlpatterns = routes(
+    ("follow-up/", views.FollowUpListView, "followup_list"),
+    ("follow-up/cadence/", views.CadenceView, "followup_settings"),
+    ("follow-up/<uuid:code>/", views.FollowUpRecordView, "followup_record"),
+    ("trajectories/<uuid:code>/follow-up/plan/", views.FollowUpPlanView, "followup_plan"),
+    ("signals/", views.SignalListView, "signal_list"),
+    ("signals/<uuid:code>/", views.SignalDetailView, "signal_detail"),
+    ("trajectories/<uuid:code>/signal/", views.SignalCreateView, "signal_create"),
+    ("trajectories/<uuid:code>/close/", views.ClosureStartView, "closure_start"),
+    ("trajectories/<uuid:code>/closure/", views.ClosureDetailView, "closure_detail"),
+    (
         "trajectories/<uuid:code>/closure/exit/<slug:party>/",
-        views.ExitConversationView.as_view(),
-        name="closure_exit",
+        views.ExitConversationView,
+        "closure_exit",
     ),
-    path(
-        "trajectories/<uuid:code>/closure/wish/",
-        views.BuddyWishView.as_view(),
-        name="closure_buddy_wish",
-    ),
-]
+    ("trajectories/<uuid:code>/closure/wish/", views.BuddyWishView, "closure_buddy_wish"),
+)
 
-urlpatterns = [
-    path("me/calendar/", views.calendar_settings, name="calendar_settings"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
-]
+urlpatterns = routes(
+    ("me/calendar/", views.calendar_settings, "calendar_settings"),
+    ("calendar/<str:token>.ics", views.calendar_feed, "calendar_feed"),
+)

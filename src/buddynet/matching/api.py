@@ -1,7 +1,7 @@
 """The matching API: rankings with reasons, proposals (list, create, approve, reject), global
 proposal runs and their progress, introductions (plan, answer), and raised hands on the
 anonymised help requests. Scoped exactly like the pages: the same permissions and
-selectors (``endpoint_here``); a broken rule is a ``MatchingError`` that the API's one
+selectors (``ProjectRouter``: ``here``); a broken rule is a ``MatchingError`` that the API's one
 exception handler answers as JSON (400, or 409 for a clash with what exists)."""
 
 import uuid
@@ -9,14 +9,13 @@ from datetime import datetime
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Schema, Status
 from pydantic import Field
 
-from buddynet.core.api import LazyPage, Pagination
+from buddynet.core.api import LazyPage, schema_of
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
-from buddynet.tenancy.api import endpoint_here
+from buddynet.tenancy.api import Here, ProjectRouter
 from buddynet.volunteers.selectors import buddy_get_for_user
 
 from . import adapters, selectors, services
@@ -24,7 +23,7 @@ from .models import Feeling, Introduction, Proposal, ProposalRun, Side
 from .reasons import reasons
 from .services import MatchingError
 
-router = Router(tags=["matching"])
+router = ProjectRouter(tags=["matching"])
 
 
 class MatchingReasonOut(Schema):
@@ -100,13 +99,11 @@ def _ranking_out(ranking: selectors.Ranking) -> dict:
     }
 
 
-@router.get(
-    "/projects/{code}/matching/participants/{participant}/buddies",
-    response=MatchingRankingOut,
-    summary="The best buddies for a waiting participant, with reasons and near misses",
+@router.read(
+    "/matching/participants/{participant}/buddies", MatchingRankingOut, policy.MATCHING_MANAGE
 )
-def rank_buddies(request, code: uuid.UUID, participant: uuid.UUID):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+def rank_buddies(here: Here, participant: uuid.UUID):
+    """The best buddies for a waiting participant, with reasons and near misses"""
     obj = participant_get_for_user(
         access=here.access, user=here.user, project=here.project, code=participant
     )
@@ -117,13 +114,9 @@ def rank_buddies(request, code: uuid.UUID, participant: uuid.UUID):
     )
 
 
-@router.get(
-    "/projects/{code}/matching/buddies/{buddy}/participants",
-    response=MatchingRankingOut,
-    summary="The best waiting participants for a buddy, with reasons and near misses",
-)
-def rank_participants(request, code: uuid.UUID, buddy: uuid.UUID):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+@router.read("/matching/buddies/{buddy}/participants", MatchingRankingOut, policy.MATCHING_MANAGE)
+def rank_participants(here: Here, buddy: uuid.UUID):
+    """The best waiting participants for a buddy, with reasons and near misses"""
     obj = buddy_get_for_user(access=here.access, project=here.project, code=buddy)
     return _ranking_out(
         selectors.ranking_for_buddy(
@@ -185,14 +178,9 @@ class MatchingRejectIn(Schema):
     exclude: bool = False
 
 
-@router.get(
-    "/projects/{code}/matching/proposals",
-    response=list[MatchingProposalOut],
-    summary="Proposals of a project (pending by default), the best first",
-)
-@paginate(Pagination)
-def proposal_list(request, code: uuid.UUID, status: str = "pending"):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+@router.read("/matching/proposals", list[MatchingProposalOut], policy.MATCHING_MANAGE, paged=True)
+def proposal_list(here: Here, status: str = "pending"):
+    """Proposals of a project (pending by default), the best first"""
     if status not in Proposal.Status.values:
         raise MatchingError(_("Unknown status."), code="unknown_status")
     sensitive = selectors.show_sensitive(here.access, here.project)
@@ -200,14 +188,14 @@ def proposal_list(request, code: uuid.UUID, status: str = "pending"):
     return LazyPage(qs, lambda x: _proposal_out(x, sensitive=sensitive))
 
 
-@router.post(
-    "/projects/{code}/matching/proposals",
-    response={200: MatchingProposalOut, 201: MatchingProposalOut},
-    summary="Propose a pair (from a ranking), with your feeling (201; the pair already "
-    "pending: 200 with that proposal)",
+@router.write(
+    "/matching/proposals",
+    {200: MatchingProposalOut, 201: MatchingProposalOut},
+    policy.MATCHING_MANAGE,
 )
-def proposal_create(request, code: uuid.UUID, payload: MatchingProposalIn):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+def proposal_create(here: Here, payload: MatchingProposalIn):
+    """Propose a pair (from a ranking), with your feeling (201; the pair already pending:
+    200 with that proposal)"""
     participant = participant_get_for_user(
         access=here.access, user=here.user, project=here.project, code=payload.participant
     )
@@ -223,25 +211,17 @@ def proposal_create(request, code: uuid.UUID, payload: MatchingProposalIn):
     return Status(200 if proposal.already_existed else 201, body)
 
 
-@router.post(
-    "/projects/{code}/matching/proposals/{proposal}/approve",
-    response=MatchingProposalOut,
-    summary="Approve a pending pair (the hard rules are checked again)",
-)
-def proposal_approve(request, code: uuid.UUID, proposal: uuid.UUID):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+@router.write("/matching/proposals/{proposal}/approve", MatchingProposalOut, policy.MATCHING_MANAGE)
+def proposal_approve(here: Here, proposal: uuid.UUID):
+    """Approve a pending pair (the hard rules are checked again)"""
     obj = selectors.proposal_get(access=here.access, project=here.project, code=proposal)
     obj = services.proposal_approve(proposal=obj, by=here.user)
     return _proposal_out(obj, sensitive=selectors.show_sensitive(here.access, here.project))
 
 
-@router.post(
-    "/projects/{code}/matching/proposals/{proposal}/reject",
-    response=MatchingProposalOut,
-    summary="Reject a pending pair with a reason (optionally: never propose it again)",
-)
-def proposal_reject(request, code: uuid.UUID, proposal: uuid.UUID, payload: MatchingRejectIn):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+@router.write("/matching/proposals/{proposal}/reject", MatchingProposalOut, policy.MATCHING_MANAGE)
+def proposal_reject(here: Here, proposal: uuid.UUID, payload: MatchingRejectIn):
+    """Reject a pending pair with a reason (optionally: never propose it again)"""
     obj = selectors.proposal_get(access=here.access, project=here.project, code=proposal)
     services.proposal_reject(
         proposal=obj, by=here.user, reason=payload.reason, exclude=payload.exclude
@@ -278,26 +258,18 @@ def _run_out(run: ProposalRun) -> dict:
     return {f: getattr(run, f) for f in MatchingRunOut.model_fields}
 
 
-@router.post(
-    "/projects/{code}/matching/runs",
-    response={201: MatchingRunOut},
-    summary="Start a global proposal (computed in the queue; poll its progress). While "
-    "one runs for the same projects, that run is the answer.",
-)
-def run_start(request, code: uuid.UUID, payload: MatchingRunIn):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+@router.write("/matching/runs", {201: MatchingRunOut}, policy.MATCHING_MANAGE)
+def run_start(here: Here, payload: MatchingRunIn):
+    """Start a global proposal (computed in the queue; poll its progress). While one runs
+    for the same projects, that run is the answer."""
     run = services.run_start(project=here.project, scope=str(payload.scope.value), by=here.user)
     run.refresh_from_db()
     return Status(201, _run_out(run))
 
 
-@router.get(
-    "/projects/{code}/matching/runs/{run}",
-    response=MatchingRunOut,
-    summary="A global proposal's progress and figures (its pairs: the proposals list)",
-)
-def run_detail(request, code: uuid.UUID, run: uuid.UUID):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+@router.read("/matching/runs/{run}", MatchingRunOut, policy.MATCHING_MANAGE)
+def run_detail(here: Here, run: uuid.UUID):
+    """A global proposal's progress and figures (its pairs: the proposals list)"""
     return _run_out(selectors.run_get(access=here.access, project=here.project, code=run))
 
 
@@ -370,14 +342,11 @@ class MatchingOwnAnswerOut(Schema):
     status: str
 
 
-@router.get(
-    "/projects/{code}/matching/introductions",
-    response=list[MatchingIntroductionOut],
-    summary="Introductions of a project, with both answers (coordinators only)",
+@router.read(
+    "/matching/introductions", list[MatchingIntroductionOut], policy.MATCHING_MANAGE, paged=True
 )
-@paginate(Pagination)
-def introduction_list(request, code: uuid.UUID, open_only: bool = False):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+def introduction_list(here: Here, open_only: bool = False):
+    """Introductions of a project, with both answers (coordinators only)"""
     qs = (
         selectors.introductions_for_project(
             access=here.access, project=here.project, open_only=open_only
@@ -388,13 +357,9 @@ def introduction_list(request, code: uuid.UUID, open_only: bool = False):
     return LazyPage(qs, _introduction_out)
 
 
-@router.post(
-    "/projects/{code}/matching/introductions",
-    response={201: MatchingIntroductionOut},
-    summary="Plan the introductory meeting of an approved pair",
-)
-def introduction_create(request, code: uuid.UUID, payload: MatchingIntroductionIn):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+@router.write("/matching/introductions", {201: MatchingIntroductionOut}, policy.MATCHING_MANAGE)
+def introduction_create(here: Here, payload: MatchingIntroductionIn):
+    """Plan the introductory meeting of an approved pair"""
     proposal = selectors.proposal_get(
         access=here.access, project=here.project, code=payload.proposal
     )
@@ -410,16 +375,15 @@ def introduction_create(request, code: uuid.UUID, payload: MatchingIntroductionI
     return Status(201, _introduction_out(intro))
 
 
-@router.post(
-    "/projects/{code}/matching/introductions/{introduction}/answers",
-    response={201: MatchingOwnAnswerOut},
-    summary="Answer after the introduction: your own (buddy, participant), or, for "
-    "coordinators, the participant's answer given to you",
+@router.write(
+    "/matching/introductions/{introduction}/answers",
+    {201: MatchingOwnAnswerOut},
+    policy.MATCHING_MANAGE,
+    policy.MATCHING_ANSWER,
 )
-def introduction_answer(
-    request, code: uuid.UUID, introduction: uuid.UUID, payload: MatchingAnswerIn
-):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE, policy.MATCHING_ANSWER)
+def introduction_answer(here: Here, introduction: uuid.UUID, payload: MatchingAnswerIn):
+    """Answer after the introduction: your own (buddy, participant), or, for coordinators,
+    the participant's answer given to you"""
     if here.access.has(policy.MATCHING_MANAGE, here.project):
         intro = selectors.introduction_get(
             access=here.access, project=here.project, code=introduction
@@ -467,14 +431,9 @@ class MatchingHandOut(Schema):
     created_at: datetime
 
 
-@router.get(
-    "/projects/{code}/matching/hands",
-    response=list[MatchingHandOut],
-    summary="Open raised hands of a project (coordinators)",
-)
-@paginate(Pagination)
-def hand_list(request, code: uuid.UUID):
-    here = endpoint_here(request, code, policy.MATCHING_MANAGE)
+@router.read("/matching/hands", list[MatchingHandOut], policy.MATCHING_MANAGE, paged=True)
+def hand_list(here: Here):
+    """Open raised hands of a project (coordinators)"""
     qs = selectors.hands_for_project(access=here.access, project=here.project)
     return LazyPage(
         qs,
@@ -490,22 +449,15 @@ def hand_list(request, code: uuid.UUID):
     )
 
 
-class MatchingRequestOut(Schema):
-    """An anonymised help request: never a name, address, contact detail or birth date"""
-
-    code: uuid.UUID
-    town: str
-    region: str
-    distance: str
-    age_group: str
-    family: bool
-    topics: list[str]
-    languages: list[str]
-    slots: list[str]
-    shared_interests: list[str]
-    summary: str
-    waiting_months: int
-    hand: uuid.UUID | None
+# What the selector hands a buddy, minus the distance it orders by; the hand by its code.
+MatchingRequestOut = schema_of(
+    selectors.AnonymousRequest,
+    "MatchingRequestOut",
+    doc="An anonymised help request: never a name, address, contact detail or birth date",
+    module=__name__,
+    exclude={"km"},
+    hand=uuid.UUID | None,
+)
 
 
 def _request_out(item: selectors.AnonymousRequest) -> dict:
@@ -514,17 +466,25 @@ def _request_out(item: selectors.AnonymousRequest) -> dict:
     return data
 
 
+def _request_shown(here: Here, buddy, code: uuid.UUID) -> dict:
+    """One anonymised help request as this buddy sees it, in the caller's language."""
+    item, _profile = selectors.anonymised_request_get(
+        access=here.access,
+        project=here.project,
+        buddy=buddy,
+        code=code,
+        language=get_language() or "nl",
+    )
+    return _request_out(item)
+
+
 class MatchingHandIn(Schema):
     note: str = Field("", max_length=500)
 
 
-@router.get(
-    "/projects/{code}/matching/requests",
-    response=list[MatchingRequestOut],
-    summary="Anonymised help requests of your project (ready buddies)",
-)
-def request_list(request, code: uuid.UUID):
-    here = endpoint_here(request, code, policy.MATCHING_RAISE_HAND)
+@router.read("/matching/requests", list[MatchingRequestOut], policy.MATCHING_RAISE_HAND)
+def request_list(here: Here):
+    """Anonymised help requests of your project (ready buddies)"""
     buddy = selectors.buddy_own(access=here.access, project=here.project, user=here.user)
     if buddy.status not in adapters.READY_STATUSES:
         return []
@@ -539,31 +499,18 @@ def request_list(request, code: uuid.UUID):
     ]
 
 
-@router.get(
-    "/projects/{code}/matching/requests/{request_code}",
-    response=MatchingRequestOut,
-    summary="One anonymised help request",
-)
-def request_detail(request, code: uuid.UUID, request_code: uuid.UUID):
-    here = endpoint_here(request, code, policy.MATCHING_RAISE_HAND)
+@router.read("/matching/requests/{request_code}", MatchingRequestOut, policy.MATCHING_RAISE_HAND)
+def request_detail(here: Here, request_code: uuid.UUID):
+    """One anonymised help request"""
     buddy = selectors.buddy_own(access=here.access, project=here.project, user=here.user)
-    item, _profile = selectors.anonymised_request_get(
-        access=here.access,
-        project=here.project,
-        buddy=buddy,
-        code=request_code,
-        language=get_language() or "nl",
-    )
-    return _request_out(item)
+    return _request_shown(here, buddy, request_code)
 
 
-@router.post(
-    "/projects/{code}/matching/requests/{request_code}/hand",
-    response={201: MatchingRequestOut},
-    summary="Raise your hand on an anonymised help request (ready buddies)",
+@router.write(
+    "/matching/requests/{request_code}/hand", {201: MatchingRequestOut}, policy.MATCHING_RAISE_HAND
 )
-def hand_raise(request, code: uuid.UUID, request_code: uuid.UUID, payload: MatchingHandIn):
-    here = endpoint_here(request, code, policy.MATCHING_RAISE_HAND)
+def hand_raise(here: Here, request_code: uuid.UUID, payload: MatchingHandIn):
+    """Raise your hand on an anonymised help request (ready buddies)"""
     buddy = selectors.buddy_own(access=here.access, project=here.project, user=here.user)
     _item, profile = selectors.anonymised_request_get(
         access=here.access, project=here.project, buddy=buddy, code=request_code
@@ -571,14 +518,7 @@ def hand_raise(request, code: uuid.UUID, request_code: uuid.UUID, payload: Match
     services.hand_raise(
         buddy=buddy, participant=profile.participant, by=here.user, note=payload.note
     )
-    item, _profile = selectors.anonymised_request_get(
-        access=here.access,
-        project=here.project,
-        buddy=buddy,
-        code=request_code,
-        language=get_language() or "nl",
-    )
-    return Status(201, _request_out(item))
+    return Status(201, _request_shown(here, buddy, request_code))
 
 
 class MatchingWithdrawnOut(Schema):
@@ -586,13 +526,9 @@ class MatchingWithdrawnOut(Schema):
     withdrawn: bool
 
 
-@router.post(
-    "/projects/{code}/matching/hands/{hand}/withdraw",
-    response=MatchingWithdrawnOut,
-    summary="Withdraw your raised hand",
-)
-def hand_withdraw(request, code: uuid.UUID, hand: uuid.UUID):
-    here = endpoint_here(request, code, policy.MATCHING_RAISE_HAND)
+@router.write("/matching/hands/{hand}/withdraw", MatchingWithdrawnOut, policy.MATCHING_RAISE_HAND)
+def hand_withdraw(here: Here, hand: uuid.UUID):
+    """Withdraw your raised hand"""
     buddy = selectors.buddy_own(access=here.access, project=here.project, user=here.user)
     obj = selectors.own_hand_get(access=here.access, project=here.project, buddy=buddy, code=hand)
     services.hand_withdraw(hand=obj, by=here.user)

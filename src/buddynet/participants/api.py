@@ -1,6 +1,6 @@
 """The participants API: the list, one file, the waiting list, referrals and contacts.
 
-Every endpoint resolves its project with ``endpoint_here``; broken rules raise the
+Every endpoint acts in its project (``ProjectRouter``: ``here``); broken rules raise the
 app's ``ParticipantError`` and the API's one exception handler answers them. One file
 shows exactly what the page shows to the same person (``selectors.participant_shape``).
 """
@@ -9,21 +9,20 @@ import uuid
 from datetime import date
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Schema, Status
 from pydantic import Field, field_validator
 
-from buddynet.core.api import LazyPage, Pagination
+from buddynet.core.api import LazyPage, PersonOut
 from buddynet.core.forms import date_bounds
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
-from buddynet.tenancy.api import endpoint_here
+from buddynet.tenancy.api import Here, ProjectRouter
 
 from . import selectors, services
 from .models import ContactMoment, Participant
 from .services import ParticipantError
 
-router = Router(tags=["participants"])
+router = ProjectRouter(tags=["participants"])
 
 VIEW_ANY = (policy.PARTICIPANTS_VIEW, policy.PARTICIPANTS_VIEW_REFERRED)
 NOT_SHARED = "not_shared"
@@ -37,15 +36,9 @@ def _progress_shared(obj, context) -> bool:
     )
 
 
-class ParticipantRowOut(Schema):
+class ParticipantRowOut(PersonOut):
     """One row of the participants list (the list page shows the same columns)."""
 
-    code: uuid.UUID
-    first_name: str
-    last_name: str
-    status: str
-    town: str
-    postcode: str
     household_size: int
     urgency: str
     phase: str
@@ -161,41 +154,27 @@ class ParticipantCreatedOut(Schema):
     status: str
 
 
-@router.get(
-    "/projects/{code}/participants",
-    response=list[ParticipantRowOut],
-    summary="Participants of a project (a referrer sees only the people they referred)",
-)
-@paginate(Pagination)
-def participant_list(request, code: uuid.UUID, status: str | None = None, q: str | None = None):
-    here = endpoint_here(request, code, *VIEW_ANY)
+@router.read("/participants", list[ParticipantRowOut], *VIEW_ANY, paged=True)
+def participant_list(here: Here, status: str | None = None, q: str | None = None):
+    """Participants of a project (a referrer sees only the people they referred)"""
     # A queryset: the paginator slices it, the schema masks what a referrer may not see.
     return selectors.participant_list_for_user(
         access=here.access, user=here.user, project=here.project, status=status, query=q
     )
 
 
-@router.get(
-    "/projects/{code}/participants/{participant}",
-    response=ParticipantFileOut,
-    summary="One participant's file, as the page shows it to the caller",
-)
-def participant_detail(request, code: uuid.UUID, participant: uuid.UUID):
-    here = endpoint_here(request, code, *VIEW_ANY)
+@router.read("/participants/{participant}", ParticipantFileOut, *VIEW_ANY)
+def participant_detail(here: Here, participant: uuid.UUID):
+    """One participant's file, as the page shows it to the caller"""
     shaped = selectors.participant_file_for_user(
         access=here.access, user=here.user, project=here.project, code=participant, via="api"
     )
     return shaped.fields
 
 
-@router.get(
-    "/projects/{code}/waiting-list",
-    response=list[WaitingRowOut],
-    summary="The waiting list in priority order, with places and estimated waits",
-)
-@paginate(Pagination)
-def waiting_list(request, code: uuid.UUID, reason: str | None = None, q: str | None = None):
-    here = endpoint_here(request, code, policy.PARTICIPANTS_VIEW)
+@router.read("/waiting-list", list[WaitingRowOut], policy.PARTICIPANTS_VIEW, paged=True)
+def waiting_list(here: Here, reason: str | None = None, q: str | None = None):
+    """The waiting list in priority order, with places and estimated waits"""
     if reason not in (None, *Participant.WaitingReason.values):
         raise ParticipantError(_("Unknown reason."), code="unknown_reason", field="reason")
     shown, positions, matches = selectors.waiting_list(project=here.project, reason=reason, query=q)
@@ -210,13 +189,9 @@ def waiting_list(request, code: uuid.UUID, reason: str | None = None, q: str | N
     return LazyPage(shown, build)
 
 
-@router.post(
-    "/projects/{code}/referrals",
-    response={201: ParticipantCreatedOut},
-    summary="Refer a person or family to the project",
-)
-def referral_create(request, code: uuid.UUID, payload: ParticipantReferralIn):
-    here = endpoint_here(request, code, policy.PARTICIPANTS_REFER)
+@router.write("/referrals", {201: ParticipantCreatedOut}, policy.PARTICIPANTS_REFER)
+def referral_create(here: Here, payload: ParticipantReferralIn):
+    """Refer a person or family to the project"""
     if not payload.person_agrees:
         raise ParticipantError(
             _("The person must agree to the referral (person_agrees)."),
@@ -232,13 +207,11 @@ def referral_create(request, code: uuid.UUID, payload: ParticipantReferralIn):
     return Status(201, {"code": participant.code, "status": participant.status})
 
 
-@router.post(
-    "/projects/{code}/participants/{participant}/contacts",
-    response={201: ParticipantCreatedOut},
-    summary="Log a keep-warm contact with someone on the waiting list",
+@router.write(
+    "/participants/{participant}/contacts", {201: ParticipantCreatedOut}, policy.PARTICIPANTS_CHANGE
 )
-def contact_create(request, code: uuid.UUID, participant: uuid.UUID, payload: ParticipantContactIn):
-    here = endpoint_here(request, code, policy.PARTICIPANTS_CHANGE)
+def contact_create(here: Here, participant: uuid.UUID, payload: ParticipantContactIn):
+    """Log a keep-warm contact with someone on the waiting list"""
     obj = selectors.participant_get_for_user(
         access=here.access, user=here.user, project=here.project, code=participant
     )

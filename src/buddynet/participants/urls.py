@@ -1,56 +1,28 @@
 """URLs of the participants app. ``project_urlpatterns`` live under /p/<project>/;
 ``public_urlpatterns`` need no login (under /public/)."""
 
-from django.urls import path
+from buddynet.core.routes import routes
 
 from . import views
 
-project_urlpatterns = [
-    path("participants/", views.ParticipantListView.as_view(), name="participant_list"),
-    path("participants/refer/", views.ReferralCreateView.as_view(), name="referral_create"),
-    path(
-        "participants/<uuid:code>/",
-        views.ParticipantDetailView.as_view(),
-        name="participant_detail",
-    ),
-    path(
-        "participants/<uuid:code>/intake/",
-        views.IntakeView.as_view(),
-        name="participant_intake",
-    ),
-    path(
-        "participants/<uuid:code>/consent/",
-        views.ConsentView.as_view(),
-        name="participant_consent",
-    ),
-    path(
-        "participants/<uuid:code>/waiting-list/",
-        views.JoinWaitingListView.as_view(),
-        name="participant_waiting",
-    ),
-    path(
+project_urlpatterns = routes(
+    ("participants/", views.ParticipantListView, "participant_list"),
+    ("participants/refer/", views.ReferralCreateView, "referral_create"),
+    ("participants/<uuid:code>/", views.ParticipantDetailView, "participant_detail"),
+    ("participants/<uuid:code>/intake/", views.IntakeView, "participant_intake"),
+    ("participants/<uuid:code>/consent/", views.ConsentView, "participant_consent"),
+    ("participants/<uuid:code>/waiting-list/", views.JoinWaitingListView, "participant_waiting"),
+    (
         "participants/<uuid:code>/contacts/new/",
-        views.ContactCreateView.as_view(),
-        name="participant_contact_create",
+        views.ContactCreateView,
+        "participant_contact_create",
     ),
-    path(
-        "participants/<uuid:code>/offers/new/",
-        views.OfferCreateView.as_view(),
-        name="participant_offer_create",
-    ),
-    path(
-        "participants/<uuid:code>/close/",
-        views.WithdrawView.as_view(),
-        name="participant_withdraw",
-    ),
-    path("waiting-list/", views.WaitingListView.as_view(), name="waiting_list"),
-]
+    ("participants/<uuid:code>/offers/new/", views.OfferCreateView, "participant_offer_create"),
+    ("participants/<uuid:code>/close/", views.WithdrawView, "participant_withdraw"),
+    ("waiting-list/", views.WaitingListView, "waiting_list"),
+)
 
-public_urlpatterns = [
-    path("projects/<uuid:project>/sign-up/", views.public_signup, name="public_signup"),
-    path(
-        "projects/<uuid:project>/sign-up/thanks/",
-        views.public_signup_done,
-        name="public_signup_done",
-    ),
-]
+public_urlpatterns = routes(
+    ("projects/<uuid:project>/sign-up/", views.public_signup, "public_signup"),
+    ("projects/<uuid:project>/sign-up/thanks/", views.public_signup_done, "public_signup_done"),
+)

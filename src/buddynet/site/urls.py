@@ -1,8 +1,8 @@
-from django.urls import path
+from buddynet.core.routes import routes
 
 from . import views
 
-urlpatterns = [
-    path("", views.dashboard_view, name="dashboard"),
-    path("network/<uuid:network>/", views.NetworkDetailView.as_view(), name="network_detail"),
-]
+urlpatterns = routes(
+    ("", views.dashboard_view, "dashboard"),
+    ("network/<uuid:network>/", views.NetworkDetailView, "network_detail"),
+)

@@ -1,11 +1,26 @@
+"""The projects API, and the one shape of an endpoint that acts in a project.
+
+``ProjectRouter`` is the router of every app whose endpoints live under
+``/projects/{code}``: ``@router.read(path, response, *permissions)`` (GET) and
+``@router.write(...)`` (POST) put the path under the project, resolve the project and the
+caller's permission once (``endpoint_here``: 404 when the project is not visible, 403
+without one of ``permissions``) and hand the endpoint a ``Here`` instead of the request
+and the code. The endpoint's docstring is its summary in the OpenAPI schema;
+``paged=True`` pages a list (``core.api.Pagination``).
+"""
+
+import inspect
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, get_type_hints
 
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
+from buddynet.core.api import Pagination
 from buddynet.core.selectors import history_for_project
 
 from . import policy
@@ -13,7 +28,9 @@ from .access import Access, get_access
 from .models import Project
 from .selectors import project_for_request
 
-router = Router(tags=["projects"])
+PROJECT_PATH = "/projects/{code}"
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,72 @@ def project_for_api(request, code: uuid.UUID, *permissions: str) -> Project:
     if permissions and not any(access.has(p, project) for p in permissions):
         raise PermissionDenied
     return project
+
+
+class ProjectRouter(Router):
+    """A router whose ``read``/``write`` endpoints act in one project (see the module)."""
+
+    def read(
+        self, path: str, response: Any, *permissions: str, paged: bool = False
+    ) -> Callable[[Endpoint], Endpoint]:
+        """A GET endpoint under ``/projects/{code}``: ``def name(here, ...)``."""
+        return self._in_project("GET", path, response, permissions, paged=paged)
+
+    def write(self, path: str, response: Any, *permissions: str) -> Callable[[Endpoint], Endpoint]:
+        """A POST endpoint under ``/projects/{code}``: ``def name(here, ..., payload)``."""
+        return self._in_project("POST", path, response, permissions, paged=False)
+
+    def _in_project(
+        self, method: str, path: str, response: Any, permissions: tuple[str, ...], *, paged: bool
+    ) -> Callable[[Endpoint], Endpoint]:
+        def register(func: Endpoint) -> Endpoint:
+            if not func.__doc__:
+                raise TypeError(f"{func.__qualname__}: its docstring is its summary")
+            view: Callable[..., Any] = _acting_here(func, permissions)
+            if paged:
+                view = paginate(Pagination)(view)
+            self.add_api_operation(
+                PROJECT_PATH + path,
+                [method],
+                view,
+                response=response,
+                summary=" ".join(func.__doc__.split()),
+            )
+            return func
+
+        return register
+
+
+def _acting_here(func: Callable[..., Any], permissions: tuple[str, ...]) -> Callable[..., Any]:
+    """The view ninja calls, ``(request, code, ...)``: it resolves ``here`` and calls
+    ``func(here, ...)`` with the endpoint's other parameters."""
+    params = list(inspect.signature(func).parameters.values())
+    if not params or params[0].name != "here":
+        raise TypeError(f"{func.__qualname__}: an endpoint in a project takes `here` first")
+    hints = get_type_hints(func)
+
+    def view(request, code: uuid.UUID, **kwargs):
+        return func(endpoint_here(request, code, *permissions), **kwargs)
+
+    # ninja reads the parameters (path, query, body) and the operation id from these.
+    view.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(
+                "code", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=uuid.UUID
+            ),
+            *(p.replace(annotation=hints.get(p.name, p.annotation)) for p in params[1:]),
+        ]
+    )
+    view.__module__, view.__name__, view.__qualname__ = (
+        func.__module__,
+        func.__name__,
+        func.__qualname__,
+    )
+    return view
+
+
+router = ProjectRouter(tags=["projects"])
 
 
 class ProjectOut(Schema):
@@ -112,16 +195,16 @@ def project_list(request):
     return [_project_out(p, access.roles_in(p)) for p in projects.order_by("name")]
 
 
-@router.get("/projects/{code}", response=ProjectOut, summary="One project")
-def project_detail(request, code: uuid.UUID):
-    project = project_for_api(request, code, policy.PROJECT_VIEW)
-    return _project_out(project, get_access(request).roles_in(project))
+@router.read("", ProjectOut, policy.PROJECT_VIEW)
+def project_detail(here: Here):
+    """One project"""
+    return _project_out(here.project, here.access.roles_in(here.project))
 
 
-@router.get("/projects/{code}/history", response=list[AuditOut], summary="The project's audit log")
-def project_history(request, code: uuid.UUID, limit: int = 100):
-    project = project_for_api(request, code, policy.PROJECT_VIEW_AUDIT)
-    entries = history_for_project(project=project, limit=max(1, min(limit, 500)))
+@router.read("/history", list[AuditOut], policy.PROJECT_VIEW_AUDIT)
+def project_history(here: Here, limit: int = 100):
+    """The project's audit log"""
+    entries = history_for_project(project=here.project, limit=max(1, min(limit, 500)))
     return [
         {
             "when": e.created_at,

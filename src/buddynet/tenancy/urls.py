@@ -1,9 +1,9 @@
-from django.urls import path
+from buddynet.core.routes import routes
 
 from . import views
 
-project_urlpatterns = [
-    path("", views.ProjectDetailView.as_view(), name="project_detail"),
-    path("settings/", views.ProjectSettingsView.as_view(), name="project_settings"),
-    path("history/", views.ProjectHistoryView.as_view(), name="project_history"),
-]
+project_urlpatterns = routes(
+    ("", views.ProjectDetailView, "project_detail"),
+    ("settings/", views.ProjectSettingsView, "project_settings"),
+    ("history/", views.ProjectHistoryView, "project_history"),
+)

@@ -7,19 +7,18 @@ exception handler (no ``try`` here)."""
 import uuid
 from datetime import date, datetime
 
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 from pydantic import Field
 
-from buddynet.core.api import LazyPage, Pagination
+from buddynet.core.api import LazyPage
 from buddynet.tenancy import policy
-from buddynet.tenancy.api import endpoint_here
+from buddynet.tenancy.api import Here, ProjectRouter
 
 from . import selectors, services
 from .models import JournalEntry, Trajectory
 
-router = Router(tags=["trajectories"])
+router = ProjectRouter(tags=["trajectories"])
 
 VIEW_ANY = (policy.TRAJECTORIES_VIEW, policy.TRAJECTORIES_VIEW_OWN)
 
@@ -109,22 +108,17 @@ def _trajectory_out(trajectory: Trajectory, *, user, coordinator: bool) -> dict:
     }
 
 
-def _trajectory(request, code, trajectory, *permissions, via: str | None = None) -> tuple:
-    here = endpoint_here(request, code, *(permissions or VIEW_ANY))
+def _trajectory(here: Here, trajectory: uuid.UUID, *, via: str | None = None) -> tuple:
+    """The trajectory as the caller may see it (404 otherwise), and who they are in it."""
     obj = selectors.trajectory_get_for_user(
         access=here.access, user=here.user, project=here.project, code=trajectory, via=via
     )
     return obj, selectors.viewer(access=here.access, user=here.user, trajectory=obj)
 
 
-@router.get(
-    "/projects/{code}/trajectories",
-    response=list[TrajectoryOut],
-    summary="Trajectories of a project (a buddy, participant or professional: their own)",
-)
-@paginate(Pagination)
-def trajectory_list(request, code: uuid.UUID, status: str | None = None):
-    here = endpoint_here(request, code, *VIEW_ANY)
+@router.read("/trajectories", list[TrajectoryOut], *VIEW_ANY, paged=True)
+def trajectory_list(here: Here, status: str | None = None):
+    """Trajectories of a project (a buddy, participant or professional: their own)"""
     if status not in (None, *Trajectory.Status.values):
         raise HttpError(400, "Unknown status.")
     coordinator = here.access.has(policy.TRAJECTORIES_VIEW, here.project)
@@ -134,24 +128,18 @@ def trajectory_list(request, code: uuid.UUID, status: str | None = None):
     return LazyPage(qs, lambda t: _trajectory_out(t, user=here.user, coordinator=coordinator))
 
 
-@router.get(
-    "/projects/{code}/trajectories/{trajectory}",
-    response=TrajectoryOut,
-    summary="One trajectory",
-)
-def trajectory_detail(request, code: uuid.UUID, trajectory: uuid.UUID):
-    obj, who = _trajectory(request, code, trajectory, via="api")
-    return _trajectory_out(obj, user=request.user, coordinator=who.coordinator)
+@router.read("/trajectories/{trajectory}", TrajectoryOut, *VIEW_ANY)
+def trajectory_detail(here: Here, trajectory: uuid.UUID):
+    """One trajectory"""
+    obj, who = _trajectory(here, trajectory, via="api")
+    return _trajectory_out(obj, user=here.user, coordinator=who.coordinator)
 
 
-@router.get(
-    "/projects/{code}/trajectories/{trajectory}/agreement",
-    response=TrajectoryAgreementOut,
-    summary="The current agreement version and who signed it",
-)
-def agreement_status(request, code: uuid.UUID, trajectory: uuid.UUID):
-    obj, _who = _trajectory(request, code, trajectory)
-    versions = selectors.agreement_versions(trajectory=obj, user=request.user, via="api")
+@router.read("/trajectories/{trajectory}/agreement", TrajectoryAgreementOut, *VIEW_ANY)
+def agreement_status(here: Here, trajectory: uuid.UUID):
+    """The current agreement version and who signed it"""
+    obj, _who = _trajectory(here, trajectory)
+    versions = selectors.agreement_versions(trajectory=obj, user=here.user, via="api")
     version = versions[0] if versions else None
     signatures = list(version.signatures.all()) if version else []
     return {
@@ -172,25 +160,20 @@ def agreement_status(request, code: uuid.UUID, trajectory: uuid.UUID):
     }
 
 
-@router.get(
-    "/projects/{code}/trajectories/{trajectory}/journal",
-    response=list[JournalEntryOut],
-    summary="Journal entries you may read (a professional: only the shared ones)",
-)
-@paginate(Pagination)
-def journal_list(request, code: uuid.UUID, trajectory: uuid.UUID):
-    obj, who = _trajectory(request, code, trajectory)
+@router.read("/trajectories/{trajectory}/journal", list[JournalEntryOut], *VIEW_ANY, paged=True)
+def journal_list(here: Here, trajectory: uuid.UUID):
+    """Journal entries you may read (a professional: only the shared ones)"""
+    obj, who = _trajectory(here, trajectory)
     # A participant gets an empty list: the journal is the buddy's (as on the page).
-    return selectors.journal_for(trajectory=obj, who=who, user=request.user, via="api")
+    return selectors.journal_for(trajectory=obj, who=who, user=here.user, via="api")
 
 
-@router.post(
-    "/projects/{code}/trajectories/{trajectory}/journal",
-    response={201: JournalEntryCreatedOut},
-    summary="Write a contact in the journal (the buddy or a coordinator)",
+@router.write(
+    "/trajectories/{trajectory}/journal", {201: JournalEntryCreatedOut}, policy.JOURNAL_WRITE
 )
-def journal_create(request, code: uuid.UUID, trajectory: uuid.UUID, payload: JournalEntryIn):
-    obj, who = _trajectory(request, code, trajectory, policy.JOURNAL_WRITE)
+def journal_create(here: Here, trajectory: uuid.UUID, payload: JournalEntryIn):
+    """Write a contact in the journal (the buddy or a coordinator)"""
+    obj, who = _trajectory(here, trajectory)
     if not who.can_write_journal:
         raise HttpError(403, "Only the buddy and the coordinators write in the journal.")
     data = payload.model_dump()
@@ -198,17 +181,14 @@ def journal_create(request, code: uuid.UUID, trajectory: uuid.UUID, payload: Jou
     data["visibility"] = str(payload.visibility.value)
     if data["on"] is None:
         del data["on"]
-    entry = services.journal_add(trajectory=obj, by=request.user, data=data, via="api")
+    entry = services.journal_add(trajectory=obj, by=here.user, data=data, via="api")
     return Status(201, {"code": entry.code})
 
 
-@router.get(
-    "/projects/{code}/trajectories/{trajectory}/goals",
-    response=list[GoalOut],
-    summary="Goals towards autonomy, with every level change",
-)
-def goal_list(request, code: uuid.UUID, trajectory: uuid.UUID):
-    obj, _who = _trajectory(request, code, trajectory)
+@router.read("/trajectories/{trajectory}/goals", list[GoalOut], *VIEW_ANY)
+def goal_list(here: Here, trajectory: uuid.UUID):
+    """Goals towards autonomy, with every level change"""
+    obj, _who = _trajectory(here, trajectory)
     return [
         {
             "code": g.code,
@@ -219,5 +199,5 @@ def goal_list(request, code: uuid.UUID, trajectory: uuid.UUID):
             "agreed_on": g.agreed_on,
             "history": [{"level": c.level, "on": c.on} for c in g.changes.all()],
         }
-        for g in selectors.goals_for(trajectory=obj, user=request.user, via="api")
+        for g in selectors.goals_for(trajectory=obj, user=here.user, via="api")
     ]

@@ -1,49 +1,29 @@
 """URLs of the trajectories app, under /p/<project>/."""
 
-from django.urls import path
+from buddynet.core.routes import routes
 
 from . import views
 
-project_urlpatterns = [
-    path("trajectories/", views.TrajectoryListView.as_view(), name="trajectory_list"),
-    path(
-        "trajectories/<uuid:code>/",
-        views.TrajectoryDetailView.as_view(),
-        name="trajectory_detail",
-    ),
-    path(
-        "trajectories/<uuid:code>/status/",
-        views.TrajectoryStatusView.as_view(),
-        name="trajectory_status",
-    ),
-    path(
-        "trajectories/<uuid:code>/agreement/",
-        views.AgreementView.as_view(),
-        name="trajectory_agreement",
-    ),
-    path(
+project_urlpatterns = routes(
+    ("trajectories/", views.TrajectoryListView, "trajectory_list"),
+    ("trajectories/<uuid:code>/", views.TrajectoryDetailView, "trajectory_detail"),
+    ("trajectories/<uuid:code>/status/", views.TrajectoryStatusView, "trajectory_status"),
+    ("trajectories/<uuid:code>/agreement/", views.AgreementView, "trajectory_agreement"),
+    (
         "trajectories/<uuid:code>/agreement/edit/",
-        views.AgreementEditView.as_view(),
-        name="trajectory_agreement_edit",
+        views.AgreementEditView,
+        "trajectory_agreement_edit",
     ),
-    path(
+    (
         "trajectories/<uuid:code>/agreement/<uuid:version>.pdf",
-        views.AgreementPdfView.as_view(),
-        name="trajectory_agreement_pdf",
+        views.AgreementPdfView,
+        "trajectory_agreement_pdf",
     ),
-    path(
-        "trajectories/<uuid:code>/journal/new/",
-        views.JournalCreateView.as_view(),
-        name="journal_create",
-    ),
-    path("trajectories/<uuid:code>/goals/", views.GoalsView.as_view(), name="trajectory_goals"),
-    path(
-        "trajectories/<uuid:code>/roles/",
-        views.RoleDivisionView.as_view(),
-        name="trajectory_tasks",
-    ),
-    path("agreement-template/", views.AgreementTemplateView.as_view(), name="agreement_template"),
-    path("task-kinds/", views.TaskKindsView.as_view(), name="task_kinds"),
-]
+    ("trajectories/<uuid:code>/journal/new/", views.JournalCreateView, "journal_create"),
+    ("trajectories/<uuid:code>/goals/", views.GoalsView, "trajectory_goals"),
+    ("trajectories/<uuid:code>/roles/", views.RoleDivisionView, "trajectory_tasks"),
+    ("agreement-template/", views.AgreementTemplateView, "agreement_template"),
+    ("task-kinds/", views.TaskKindsView, "task_kinds"),
+)
 
 public_urlpatterns: list = []

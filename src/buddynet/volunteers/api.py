@@ -4,12 +4,11 @@ missing objects are answered by the API's one exception handler (``core.api``)."
 import uuid
 from datetime import date, datetime
 
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Schema
 
-from buddynet.core.api import LazyPage, Pagination
+from buddynet.core.api import LazyPage, PersonOut
 from buddynet.tenancy import policy
-from buddynet.tenancy.api import endpoint_here
+from buddynet.tenancy.api import Here, ProjectRouter
 
 from .selectors import (
     applications_for_user,
@@ -22,16 +21,10 @@ from .selectors import (
     vacancy_list_for_user,
 )
 
-router = Router(tags=["buddies"])
+router = ProjectRouter(tags=["buddies"])
 
 
-class BuddyOut(Schema):
-    code: uuid.UUID
-    first_name: str
-    last_name: str
-    status: str
-    town: str
-    postcode: str
+class BuddyOut(PersonOut):
     languages: list[str]
     capacity: int
 
@@ -42,16 +35,15 @@ class BuddyDetailOut(BuddyOut):
     status_changed_on: date | None
 
 
-@router.get("/projects/{code}/buddies", response=list[BuddyOut], summary="Buddies of a project")
-@paginate(Pagination)
-def buddy_list(request, code: uuid.UUID, status: str | None = None, q: str | None = None):
-    here = endpoint_here(request, code, policy.BUDDIES_VIEW)
+@router.read("/buddies", list[BuddyOut], policy.BUDDIES_VIEW, paged=True)
+def buddy_list(here: Here, status: str | None = None, q: str | None = None):
+    """Buddies of a project"""
     return buddy_list_for_user(access=here.access, project=here.project, status=status, query=q)
 
 
-@router.get("/projects/{code}/buddies/{buddy}", response=BuddyDetailOut, summary="One buddy's file")
-def buddy_detail(request, code: uuid.UUID, buddy: uuid.UUID):
-    here = endpoint_here(request, code, policy.BUDDIES_VIEW)
+@router.read("/buddies/{buddy}", BuddyDetailOut, policy.BUDDIES_VIEW)
+def buddy_detail(here: Here, buddy: uuid.UUID):
+    """One buddy's file"""
     obj = buddy_get_for_user(
         access=here.access, project=here.project, code=buddy, viewed_by=here.user, via="api"
     )
@@ -86,19 +78,17 @@ def _vacancy_out(v) -> dict:
     }
 
 
-@router.get(
-    "/projects/{code}/vacancies", response=list[VacancyOut], summary="Buddy vacancies of a project"
-)
-def vacancy_list(request, code: uuid.UUID):
-    here = endpoint_here(request, code, policy.VACANCIES_MANAGE)
+@router.read("/vacancies", list[VacancyOut], policy.VACANCIES_MANAGE)
+def vacancy_list(here: Here):
+    """Buddy vacancies of a project"""
     return [
         _vacancy_out(v) for v in vacancy_list_for_user(access=here.access, project=here.project)
     ]
 
 
-@router.get("/projects/{code}/vacancies/{vacancy}", response=VacancyOut, summary="One vacancy")
-def vacancy_detail(request, code: uuid.UUID, vacancy: uuid.UUID):
-    here = endpoint_here(request, code, policy.VACANCIES_MANAGE)
+@router.read("/vacancies/{vacancy}", VacancyOut, policy.VACANCIES_MANAGE)
+def vacancy_detail(here: Here, vacancy: uuid.UUID):
+    """One vacancy"""
     return _vacancy_out(
         vacancy_get_for_user(access=here.access, project=here.project, code=vacancy)
     )
@@ -114,14 +104,9 @@ class BuddyApplicationOut(Schema):
     applied_on: date | None
 
 
-@router.get(
-    "/projects/{code}/applications",
-    response=list[BuddyApplicationOut],
-    summary="Candidate buddies in the pipeline (applied to mutual decision)",
-)
-@paginate(Pagination)
-def application_list(request, code: uuid.UUID):
-    here = endpoint_here(request, code, policy.BUDDIES_VIEW)
+@router.read("/applications", list[BuddyApplicationOut], policy.BUDDIES_VIEW, paged=True)
+def application_list(here: Here):
+    """Candidate buddies in the pipeline (applied to mutual decision)"""
     return LazyPage(
         applications_for_user(access=here.access, project=here.project), _application_out
     )
@@ -147,13 +132,9 @@ class BuddyStepOut(Schema):
     note: str
 
 
-@router.get(
-    "/projects/{code}/buddies/{buddy}/history",
-    response=list[BuddyStepOut],
-    summary="A buddy's steps through the pipeline",
-)
-def buddy_history(request, code: uuid.UUID, buddy: uuid.UUID):
-    here = endpoint_here(request, code, policy.BUDDIES_VIEW)
+@router.read("/buddies/{buddy}/history", list[BuddyStepOut], policy.BUDDIES_VIEW)
+def buddy_history(here: Here, buddy: uuid.UUID):
+    """A buddy's steps through the pipeline"""
     obj = buddy_get_for_user(
         access=here.access,
         project=here.project,
@@ -189,11 +170,9 @@ class OwnBuddyOut(BuddyDetailOut):
     information_note_signed: bool
 
 
-@router.get(
-    "/projects/{code}/me/buddy", response=OwnBuddyOut, summary="My own buddy profile (buddies)"
-)
-def buddy_me(request, code: uuid.UUID):
-    here = endpoint_here(request, code, policy.SELF_VIEW_BUDDY)
+@router.read("/me/buddy", OwnBuddyOut, policy.SELF_VIEW_BUDDY)
+def buddy_me(here: Here):
+    """My own buddy profile (buddies)"""
     obj = buddy_own_get(access=here.access, project=here.project, user=here.user)
     return {
         **{f: getattr(obj, f) for f in BuddyDetailOut.model_fields},
