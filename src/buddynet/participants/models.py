@@ -6,9 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from buddynet.core.models import PersonRecord, ProjectOwnedModel
+from buddynet.core.models import PersonRecord, ProjectOwnedModel, ProjectRow, project_key, user_ref
 
 
 def require_phone_or_email(phone: str, email: str) -> None:
@@ -64,19 +63,8 @@ class Participant(PersonRecord, ProjectOwnedModel):
         CONSENT = "consent", _("withdrew consent")
         OTHER = "other", _("other reason")
 
-    project = models.ForeignKey(
-        "tenancy.Project",
-        verbose_name=_("project"),
-        on_delete=models.PROTECT,
-        related_name="participants",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="participant_profiles",
-    )
+    project = project_key(related_name="participants")
+    user = user_ref(blank=True, related_name="participant_profiles")
     household_size = models.PositiveSmallIntegerField(_("household size"), default=1)
     help_request = models.TextField(_("help request"), blank=True)
     phase = models.CharField(
@@ -110,8 +98,6 @@ class Participant(PersonRecord, ProjectOwnedModel):
     source = models.CharField(
         _("how they came"), max_length=20, choices=Source.choices, default=Source.REFERRAL
     )
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
     referral_context = models.TextField(_("context the project needs"), blank=True)
     referrer_organisation = models.CharField(
         _("referring organisation"), max_length=200, blank=True
@@ -125,20 +111,11 @@ class Participant(PersonRecord, ProjectOwnedModel):
 
     # Intake
     intake_on = models.DateField(_("intake on"), null=True, blank=True)
-    intake_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("intake by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    intake_by = user_ref(_("intake by"), blank=True)
     request_in_own_words = models.TextField(_("the help request in their own words"), blank=True)
     needs = models.TextField(_("needs"), blank=True)
     expectations = models.TextField(_("what they expect from a buddy"), blank=True)
     buddy_will_not = models.TextField(_("what a buddy will not do"), blank=True)
-    availability = models.JSONField(_("availability"), default=list, blank=True)
-    interests = models.JSONField(_("interests"), default=list, blank=True)
     buddy_preferences = models.TextField(_("preferences about the buddy"), blank=True)
     accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
     # Special category too: origin is asked only when it matters for the support.
@@ -187,7 +164,7 @@ class Participant(PersonRecord, ProjectOwnedModel):
         return self.status in (self.Status.REFERRED, self.Status.INTAKE, self.Status.WAITING)
 
 
-class HouseholdMember(models.Model):
+class HouseholdMember(ProjectRow):
     """A member of the household, for family trajectories."""
 
     class Relation(models.TextChoices):
@@ -196,15 +173,12 @@ class HouseholdMember(models.Model):
         PARENT = "parent", _("parent")
         OTHER = "other", _("other")
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="household_members"
     )
     first_name = models.CharField(_("first name"), max_length=100)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["id"]
@@ -234,9 +208,7 @@ class ConsentRecord(ProjectOwnedModel):
     representative_name = models.CharField(
         _("name of the legal representative"), max_length=200, blank=True
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = user_ref()
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
@@ -268,9 +240,7 @@ class ContactMoment(ProjectOwnedModel):
     kind = models.CharField(_("kind of contact"), max_length=20, choices=Kind.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     note = models.TextField(_("short note"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = user_ref()
 
     class Meta:
         ordering = ["-contacted_on", "-id"]
@@ -291,9 +261,7 @@ class Offer(ProjectOwnedModel):
     description = models.CharField(_("what was offered"), max_length=300)
     offered_on = models.DateField(_("offered on"))
     accepted = models.BooleanField(_("accepted"), null=True, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = user_ref()
 
     class Meta:
         ordering = ["-offered_on", "-id"]
