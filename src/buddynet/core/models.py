@@ -116,10 +116,12 @@ class HistoryStep(ProjectRow):
         ordering = ["at", "pk"]
 
 
-class PersonRecord(BaseModel):
-    """The fields every file about a person shares (a buddy, a participant): the name,
-    where they live, how to reach them, the languages they speak, when they are free and
-    what they like. Each model adds the key to the person's own account (``user``)."""
+class PersonRecord(ProjectOwnedModel):
+    """A person's file in a project (a buddy, a participant): the fields both have (the
+    name, where they live, how to reach them, the languages they speak, when they are
+    free and what they like), listed by name, with the indexes of the lists (per status,
+    by name). Each model adds its ``project`` (reverse name), ``user`` (the person's own
+    account) and ``status`` (its steps)."""
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -135,6 +137,10 @@ class PersonRecord(BaseModel):
     class Meta:
         abstract = True
         ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["project", "last_name", "first_name", "id"]),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +21,7 @@ def require_phone_or_email(phone: str, email: str) -> None:
         )
 
 
-class Participant(PersonRecord, ProjectOwnedModel):
+class Participant(PersonRecord):
     class Status(models.TextChoices):
         REFERRED = "referred", _("referred")
         INTAKE = "intake", _("intake")
@@ -80,14 +79,7 @@ class Participant(PersonRecord, ProjectOwnedModel):
         default=Status.REFERRED,
         db_index=True,
     )
-    referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("referred by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="referrals",
-    )
+    referred_by = user_ref(_("referred by"), blank=True, related_name="referrals")
     referred_on = models.DateField(_("referred on"), null=True, blank=True)
     waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
@@ -136,14 +128,12 @@ class Participant(PersonRecord, ProjectOwnedModel):
     )
     withdrawal_note = models.TextField(_("note on leaving"), blank=True)
 
-    class Meta:
-        ordering = ["last_name", "first_name"]
+    class Meta(PersonRecord.Meta):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         indexes = [
-            models.Index(fields=["project", "status"]),
+            *PersonRecord.Meta.indexes,
             models.Index(fields=["referred_by", "project"]),
-            models.Index(fields=["project", "last_name", "first_name", "id"]),
             models.Index(fields=["project", "status", "waiting_since"]),
             models.Index(fields=["project", "referred_on"]),
             models.Index(fields=["project", "matched_on"]),

@@ -85,7 +85,7 @@ class AgeGroup(models.TextChoices):
     FAMILIES = "families", _("families")
 
 
-class Buddy(ProjectOwnedModel, PersonRecord):
+class Buddy(PersonRecord):
     class Status(models.TextChoices):
         APPLIED = "applied", _("applied")
         INTAKE = "intake", _("intake interview")
@@ -164,14 +164,9 @@ class Buddy(ProjectOwnedModel, PersonRecord):
     project_says_yes = models.BooleanField(_("the project wants to start"), null=True, blank=True)
     decision_note = models.TextField(_("notes on the decision"), blank=True)
 
-    class Meta:
-        ordering = ["last_name", "first_name"]
+    class Meta(PersonRecord.Meta):
         verbose_name = _("buddy")
         verbose_name_plural = _("buddies")
-        indexes = [
-            models.Index(fields=["project", "status"]),
-            models.Index(fields=["project", "last_name", "first_name", "id"]),
-        ]
 
 
 class VolunteerTerms(ProjectOwnedModel):
