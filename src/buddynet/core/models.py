@@ -7,9 +7,49 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+
+_PROJECT = _("project")
+
+
+def project_key(
+    *,
+    related_name: str = "+",
+    on_delete=models.PROTECT,
+    one_to_one: bool = False,
+    verbose_name=_PROJECT,
+):
+    """The key to the project a record belongs to. ``ProjectOwnedModel`` has the default
+    (PROTECT, no reverse name); a model overrides ``project`` with this for a reverse
+    name, for ``on_delete=CASCADE`` (the record goes with its project) or for one record
+    per project (``one_to_one``)."""
+    field = models.OneToOneField if one_to_one else models.ForeignKey
+    return field(
+        "tenancy.Project", verbose_name=verbose_name, on_delete=on_delete, related_name=related_name
+    )
+
+
+def user_ref(verbose_name=None, *, blank: bool = False, related_name: str = "+"):
+    """A user a record points at (who did it, who is responsible, a person's own
+    account): emptied when the account is deleted; no reverse name unless given."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=blank,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+    )
+
+
+def bounded_number(label, *, low: int, high: int, **options):
+    """A small whole number a coordinator sets, between ``low`` and ``high`` inclusive."""
+    return models.PositiveSmallIntegerField(
+        label, validators=[MinValueValidator(low), MaxValueValidator(high)], **options
+    )
 
 
 class BaseModel(models.Model):
@@ -37,17 +77,12 @@ class BaseModel(models.Model):
         return AuditEntry.record(action, obj=self, user=user, data=data, via=via)
 
 
-class ProjectOwnedModel(BaseModel):
-    """A record that belongs to one project: the project key and the scoped manager.
+class ProjectRow(models.Model):
+    """A project's row with no code or timestamps of its own (history steps, household
+    members): the project key (PROTECT, no reverse name) and the scoped manager, as in
+    ``ProjectOwnedModel``."""
 
-    ``objects`` refuses to query outside a django-scopes scope (``project=...``), so a
-    forgotten filter fails loudly instead of leaking another project's rows. Override
-    ``project`` in a subclass for another ``related_name`` or ``on_delete``.
-    """
-
-    project = models.ForeignKey(
-        "tenancy.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="+"
-    )
+    project = project_key(verbose_name=None)
 
     objects = ScopedManager(project="project")
 
@@ -55,8 +90,38 @@ class ProjectOwnedModel(BaseModel):
         abstract = True
 
 
-class PersonRecord(BaseModel):
-    """The fields every file about a person shares (a buddy, a participant)."""
+class ProjectOwnedModel(BaseModel, ProjectRow):
+    """A record that belongs to one project: the project key and the scoped manager.
+
+    ``objects`` refuses to query outside a django-scopes scope (``project=...``), so a
+    forgotten filter fails loudly instead of leaking another project's rows. Override
+    ``project`` in a subclass (``project_key(...)``) for another ``related_name`` or
+    ``on_delete``.
+    """
+
+    project = project_key()
+
+    class Meta:
+        abstract = True
+
+
+class HistoryStep(ProjectRow):
+    """One append-only step in a record's history: when, and by whom."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    by = user_ref()
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
+class PersonRecord(ProjectOwnedModel):
+    """A person's file in a project (a buddy, a participant): the fields both have (the
+    name, where they live, how to reach them, the languages they speak, when they are
+    free and what they like), listed by name, with the indexes of the lists (per status,
+    by name). Each model adds its ``project`` (reverse name), ``user`` (the person's own
+    account) and ``status`` (its steps)."""
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -64,10 +129,18 @@ class PersonRecord(BaseModel):
     town = models.CharField(_("town"), max_length=100, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
+    availability = models.JSONField(_("availability"), default=list, blank=True)
+    interests = models.JSONField(_("interests"), default=list, blank=True)
 
     class Meta:
         abstract = True
         ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["project", "last_name", "first_name", "id"]),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -84,14 +157,7 @@ class AuditEntry(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("who"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_ref(_("who"), blank=True)
     actor_email = models.CharField(max_length=254, blank=True)
     action = models.CharField(_("action"), max_length=120, db_index=True)
     content_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL)

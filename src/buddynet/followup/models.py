@@ -9,56 +9,65 @@ project's local date in Europe/Brussels (see ``followup.clock``).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from buddynet.core.models import BaseModel, ProjectOwnedModel
+from buddynet.core.models import (
+    BaseModel,
+    HistoryStep,
+    ProjectOwnedModel,
+    bounded_number,
+    project_key,
+    user_ref,
+)
+from buddynet.trajectories.models import Party, trajectory_key
 
 
 class Cadence(ProjectOwnedModel):
     """How often the project follows up a trajectory (good-practice defaults)."""
 
-    project = models.OneToOneField(
-        "tenancy.Project",
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        related_name="followup_cadence",
+    project = project_key(
+        one_to_one=True, on_delete=models.CASCADE, related_name="followup_cadence"
     )
-    first_month_contacts = models.PositiveSmallIntegerField(
+    first_month_contacts = bounded_number(
         _("follow-up contacts in the first month"),
+        low=1,
+        high=4,
         default=2,
-        validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text=_("Good practice: at least twice in the first month."),
     )
-    contact_every_days = models.PositiveSmallIntegerField(
+    contact_every_days = bounded_number(
         _("then a follow-up contact every (days)"),
+        low=7,
+        high=120,
         default=30,
-        validators=[MinValueValidator(7), MaxValueValidator(120)],
         help_text=_("With the buddy and the participant. Good practice: at least monthly."),
     )
-    supervision_every_days = models.PositiveSmallIntegerField(
+    supervision_every_days = bounded_number(
         _("a feedback conversation with the buddy every (days)"),
+        low=14,
+        high=180,
         default=42,
-        validators=[MinValueValidator(14), MaxValueValidator(180)],
         help_text=_("Good practice: about every six weeks."),
     )
-    review_every_days = models.PositiveSmallIntegerField(
+    review_every_days = bounded_number(
         _("a review with the participant every (days)"),
+        low=30,
+        high=365,
         default=91,
-        validators=[MinValueValidator(30), MaxValueValidator(365)],
         help_text=_("Good practice: every three months."),
     )
-    inactivity_alert_days = models.PositiveSmallIntegerField(
+    inactivity_alert_days = bounded_number(
         _("flag a trajectory with nothing in the journal for (days)"),
+        low=7,
+        high=180,
         default=21,
-        validators=[MinValueValidator(7), MaxValueValidator(180)],
     )
-    due_hour = models.PositiveSmallIntegerField(
+    due_hour = bounded_number(
         _("plan conversations at (hour)"),
+        low=7,
+        high=20,
         default=10,
-        validators=[MinValueValidator(7), MaxValueValidator(20)],
         help_text=_("The hour a planned conversation gets in the calendar, Belgian time."),
     )
 
@@ -94,34 +103,15 @@ class FollowUp(ProjectOwnedModel):
         PROFESSIONAL = "professional", _("professional")
         ALL = "all", _("everyone in the trajectory")
 
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        verbose_name=_("trajectory"),
-        on_delete=models.CASCADE,
-        related_name="followups",
-    )
+    trajectory = trajectory_key("followups")
     series = models.CharField(_("series"), max_length=20, choices=Series.choices)
     number = models.PositiveSmallIntegerField(_("number in the series"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     with_whom = models.CharField(_("with"), max_length=20, choices=With.choices)
     due_at = models.DateTimeField(_("due"), db_index=True)
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("responsible coordinator"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    responsible = user_ref(_("responsible coordinator"), blank=True)
     done_at = models.DateTimeField(_("held on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = user_ref(_("recorded by"), blank=True)
     report = models.TextField(_("short report"), blank=True)
     adjust_agreement = models.BooleanField(_("the agreement needs adjusting"), default=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
@@ -177,25 +167,11 @@ class Signal(ProjectOwnedModel):
         ACTIONS = "actions", _("actions agreed")
         CLOSED = "closed", _("closed")
 
-    class RaisedAs(models.TextChoices):
-        BUDDY = "buddy", _("buddy")
-        PARTICIPANT = "participant", _("participant")
-        PROFESSIONAL = "professional", _("professional")
-        COORDINATOR = "coordinator", _("coordinator")
+    # The raiser's part in the trajectory: the parties of its agreement.
+    RaisedAs = Party
 
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        verbose_name=_("trajectory"),
-        on_delete=models.CASCADE,
-        related_name="signals",
-    )
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("raised by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    trajectory = trajectory_key("signals")
+    raised_by = user_ref(_("raised by"))
     raised_as = models.CharField(_("raised as"), max_length=20, choices=RaisedAs.choices)
     kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)
     severity = models.CharField(_("how serious"), max_length=10, choices=Severity.choices)
@@ -216,7 +192,7 @@ class Signal(ProjectOwnedModel):
         return f"{self.get_kind_display()} ({self.get_severity_display()})"
 
 
-class SignalStep(models.Model):
+class SignalStep(HistoryStep):
     """Append-only aftercare history of a signal: acknowledge → talk → actions → close."""
 
     class Step(models.TextChoices):
@@ -226,19 +202,9 @@ class SignalStep(models.Model):
         CLOSE = "close", _("close")
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="steps")
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     step = models.CharField(_("step"), max_length=20, choices=Step.choices)
     note = models.TextField(_("note"), max_length=4000)
     paused_trajectory = models.BooleanField(_("paused the trajectory"), default=False)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(project="project")
-
-    class Meta:
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return self.get_step_display()
@@ -275,12 +241,7 @@ class Closure(ProjectOwnedModel):
         READY = "ready", _("ready for a new match")
         PAUSE = "pause", _("a pause first")
 
-    trajectory = models.OneToOneField(
-        "trajectories.Trajectory",
-        verbose_name=_("trajectory"),
-        on_delete=models.CASCADE,
-        related_name="closure",
-    )
+    trajectory = trajectory_key("closure", one_to_one=True)
     planned = models.BooleanField(_("planned ending"), default=True)
     reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
     reason_note = models.TextField(_("about the reason"), max_length=2000, blank=True)
@@ -297,9 +258,7 @@ class Closure(ProjectOwnedModel):
     buddy_wish = models.CharField(
         _("the buddy wants"), max_length=10, choices=BuddyWish.choices, blank=True
     )
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    started_by = user_ref()
     completed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
@@ -335,9 +294,7 @@ class ExitConversation(ProjectOwnedModel):
     for_the_project = models.TextField(
         _("what the project can do better"), max_length=3000, blank=True
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = user_ref()
 
     class Meta:
         verbose_name = _("exit conversation")

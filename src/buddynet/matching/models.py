@@ -10,34 +10,27 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import ProjectOwnedModel
+from buddynet.core.models import ProjectOwnedModel, bounded_number, project_key, user_ref
+from buddynet.trajectories.models import pair_keys, pair_status_indexes, trajectory_key
 
 from .engine import Weights
 
-WEIGHT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 _DEFAULTS = Weights()
 
 
 def _weight(label, default: float):
-    return models.PositiveSmallIntegerField(
-        label, default=int(default), validators=WEIGHT_VALIDATORS
-    )
+    return bounded_number(label, low=0, high=10, default=int(default))
 
 
 class MatchingSettings(ProjectOwnedModel):
     """How a project weighs the criteria, and whether it joins network-wide proposals."""
 
-    project = models.OneToOneField(
-        "tenancy.Project",
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        related_name="matching_settings",
+    project = project_key(
+        one_to_one=True, on_delete=models.CASCADE, related_name="matching_settings"
     )
     weight_distance = _weight(_("distance"), _DEFAULTS.distance)
     weight_availability = _weight(_("shared time slots"), _DEFAULTS.availability)
@@ -51,10 +44,11 @@ class MatchingSettings(ProjectOwnedModel):
     weight_mutual_interest = _weight(
         _("a raised hand (mutual interest)"), _DEFAULTS.mutual_interest
     )
-    participant_max_km = models.PositiveSmallIntegerField(
+    participant_max_km = bounded_number(
         _("how far participants travel, unless the intake says otherwise (km)"),
+        low=1,
+        high=200,
         default=15,
-        validators=[MinValueValidator(1), MaxValueValidator(200)],
     )
     network_proposals = models.BooleanField(
         _("take part in network-wide proposals"),
@@ -99,6 +93,16 @@ class Strength(models.TextChoices):
     WOULD_LIKE = "would_like", _("would like")
 
 
+def _strength():
+    """How strong a wish about the buddy is: "must" (a hard rule) or "would like"."""
+    return models.CharField(
+        _("how strong is this wish"),
+        max_length=12,
+        choices=Strength.choices,
+        default=Strength.WOULD_LIKE,
+    )
+
+
 class MatchingProfile(ProjectOwnedModel):
     """What the intake recorded for matching about one participant: their wishes about the
     buddy ("must" or "would like"), the topics they need help with, how far they travel,
@@ -118,28 +122,19 @@ class MatchingProfile(ProjectOwnedModel):
         help_text=_("Only if it matters for a buddy's wish; never required."),
     )
     buddy_genders = models.JSONField(_("gender of the buddy"), default=list, blank=True)
-    buddy_gender_strength = models.CharField(
-        _("how strong is this wish"),
-        max_length=12,
-        choices=Strength.choices,
-        default=Strength.WOULD_LIKE,
-    )
+    buddy_gender_strength = _strength()
     buddy_age_groups = models.JSONField(_("age of the buddy"), default=list, blank=True)
-    buddy_age_strength = models.CharField(
-        _("how strong is this wish"),
-        max_length=12,
-        choices=Strength.choices,
-        default=Strength.WOULD_LIKE,
-    )
+    buddy_age_strength = _strength()
     needs = models.JSONField(_("help with"), default=list, blank=True)
     experience_wanted = models.JSONField(
         _("life experience that would help"), default=list, blank=True
     )
-    max_km = models.PositiveSmallIntegerField(
+    max_km = bounded_number(
         _("how far they can travel (km)"),
+        low=1,
+        high=200,
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(200)],
         help_text=_("Empty: the project's default."),
     )
     request_code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -183,12 +178,7 @@ class ProposalRun(ProjectOwnedModel):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
-    project = models.ForeignKey(
-        "tenancy.Project",
-        verbose_name=_("started from project"),
-        on_delete=models.PROTECT,
-        related_name="proposal_runs",
-    )
+    project = project_key(verbose_name=_("started from project"), related_name="proposal_runs")
     network = models.ForeignKey(
         "tenancy.Network", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -210,13 +200,7 @@ class ProposalRun(ProjectOwnedModel):
     # The waiting people the run left without a pair (urgent and long-waiting first, at
     # most ``LEFT_OUT_LIMIT``): why, and their near misses (see ``services._left_out``).
     left_out = models.JSONField(default=list, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    started_by = user_ref(_("started by"))
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -266,18 +250,7 @@ class Proposal(ProjectOwnedModel):
     run = models.ForeignKey(
         ProposalRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
     )
-    buddy = models.ForeignKey(
-        "volunteers.Buddy",
-        verbose_name=_("buddy"),
-        on_delete=models.CASCADE,
-        related_name="proposals",
-    )
-    participant = models.ForeignKey(
-        "participants.Participant",
-        verbose_name=_("participant"),
-        on_delete=models.CASCADE,
-        related_name="proposals",
-    )
+    buddy, participant = pair_keys("proposals", labelled=True)
     score = models.FloatField(_("score"))
     breakdown = models.JSONField(_("reasons"), default=dict, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
@@ -287,29 +260,15 @@ class Proposal(ProjectOwnedModel):
     feeling = models.CharField(_("your feeling"), max_length=1, choices=Feeling.choices, blank=True)
     feeling_note = models.TextField(_("note on your feeling"), blank=True, max_length=2000)
     reject_reason = models.TextField(_("why rejected"), blank=True, max_length=2000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_ref()
+    decided_by = user_ref(_("decided by"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-score", "pk"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
-        indexes = [
-            models.Index(fields=["project", "status"]),
-            models.Index(fields=["run", "status"]),
-            models.Index(fields=["participant", "status"]),
-            models.Index(fields=["buddy", "status"]),
-        ]
+        indexes = [*pair_status_indexes(), models.Index(fields=["run", "status"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["buddy", "participant"],
@@ -325,12 +284,7 @@ class Proposal(ProjectOwnedModel):
 class HandRaise(ProjectOwnedModel):
     """A ready buddy raised their hand on an anonymised help request."""
 
-    buddy = models.ForeignKey(
-        "volunteers.Buddy", on_delete=models.CASCADE, related_name="hand_raises"
-    )
-    participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.CASCADE, related_name="hand_raises"
-    )
+    buddy, participant = pair_keys("hand_raises")
     note = models.CharField(_("a word for the coordinator"), max_length=500, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
@@ -361,12 +315,7 @@ class Introduction(ProjectOwnedModel):
         CANCELLED = "cancelled", _("cancelled: no consent for support")
 
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="introduction")
-    buddy = models.ForeignKey(
-        "volunteers.Buddy", on_delete=models.CASCADE, related_name="introductions"
-    )
-    participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.CASCADE, related_name="introductions"
-    )
+    buddy, participant = pair_keys("introductions")
     meets_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=200)
     staff_present = models.CharField(_("staff present"), max_length=300)
@@ -375,27 +324,14 @@ class Introduction(ProjectOwnedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        verbose_name=_("trajectory"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    planned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    trajectory = trajectory_key("+", on_delete=models.SET_NULL, null=True, blank=True)
+    planned_by = user_ref()
 
     class Meta:
         ordering = ["-meets_at", "-pk"]
         verbose_name = _("introduction")
         verbose_name_plural = _("introductions")
-        indexes = [
-            models.Index(fields=["project", "status"]),
-            models.Index(fields=["buddy", "status"]),
-            models.Index(fields=["participant", "status"]),
-        ]
+        indexes = pair_status_indexes()
 
     def __str__(self) -> str:
         return f"introduction {self.pk}"
@@ -418,9 +354,7 @@ class IntroductionAnswer(ProjectOwnedModel):
     side = models.CharField(_("who"), max_length=12, choices=Side.choices)
     yes = models.BooleanField(_("wants to go on"))
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    answered_by = user_ref()
     # The participant answered on the coordinator's device (or told the coordinator).
     recorded_by_coordinator = models.BooleanField(default=False)
 
@@ -448,17 +382,10 @@ class PairExclusion(ProjectOwnedModel):
         REJECTED = "rejected", _("the coordinator ruled the pair out")
         OTHER = "other", _("other reason")
 
-    buddy = models.ForeignKey(
-        "volunteers.Buddy", on_delete=models.CASCADE, related_name="pair_exclusions"
-    )
-    participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.CASCADE, related_name="pair_exclusions"
-    )
+    buddy, participant = pair_keys("pair_exclusions")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.TextField(_("note"), blank=True, max_length=2000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_ref()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

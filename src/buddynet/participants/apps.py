@@ -1,18 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from buddynet.core.apps import FeatureAppConfig
 
-class ParticipantsConfig(AppConfig):
+
+class ParticipantsConfig(FeatureAppConfig):
     name = "buddynet.participants"
     label = "participants"
     verbose_name = _("Participants")
-
-    def ready(self) -> None:
-        # Plain words for this app's audit actions in the histories.
-        from buddynet.core import audit_labels
-
-        # Register this app's consent-withdrawal effects (services holds them).
-        from . import services  # noqa: F401
-        from .audit import LABELS
-
-        audit_labels.LABELS.update(LABELS)
+    # This app's consent-withdrawal effects are in its services.
+    registers = ("services",)

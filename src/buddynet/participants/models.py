@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from buddynet.core.models import PersonRecord, ProjectOwnedModel
+from buddynet.core.models import PersonRecord, ProjectOwnedModel, ProjectRow, project_key, user_ref
 
 
 def require_phone_or_email(phone: str, email: str) -> None:
@@ -23,7 +21,7 @@ def require_phone_or_email(phone: str, email: str) -> None:
         )
 
 
-class Participant(PersonRecord, ProjectOwnedModel):
+class Participant(PersonRecord):
     class Status(models.TextChoices):
         REFERRED = "referred", _("referred")
         INTAKE = "intake", _("intake")
@@ -64,19 +62,8 @@ class Participant(PersonRecord, ProjectOwnedModel):
         CONSENT = "consent", _("withdrew consent")
         OTHER = "other", _("other reason")
 
-    project = models.ForeignKey(
-        "tenancy.Project",
-        verbose_name=_("project"),
-        on_delete=models.PROTECT,
-        related_name="participants",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="participant_profiles",
-    )
+    project = project_key(related_name="participants")
+    user = user_ref(blank=True, related_name="participant_profiles")
     household_size = models.PositiveSmallIntegerField(_("household size"), default=1)
     help_request = models.TextField(_("help request"), blank=True)
     phase = models.CharField(
@@ -92,14 +79,7 @@ class Participant(PersonRecord, ProjectOwnedModel):
         default=Status.REFERRED,
         db_index=True,
     )
-    referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("referred by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="referrals",
-    )
+    referred_by = user_ref(_("referred by"), blank=True, related_name="referrals")
     referred_on = models.DateField(_("referred on"), null=True, blank=True)
     waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
@@ -110,8 +90,6 @@ class Participant(PersonRecord, ProjectOwnedModel):
     source = models.CharField(
         _("how they came"), max_length=20, choices=Source.choices, default=Source.REFERRAL
     )
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
     referral_context = models.TextField(_("context the project needs"), blank=True)
     referrer_organisation = models.CharField(
         _("referring organisation"), max_length=200, blank=True
@@ -125,20 +103,11 @@ class Participant(PersonRecord, ProjectOwnedModel):
 
     # Intake
     intake_on = models.DateField(_("intake on"), null=True, blank=True)
-    intake_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("intake by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    intake_by = user_ref(_("intake by"), blank=True)
     request_in_own_words = models.TextField(_("the help request in their own words"), blank=True)
     needs = models.TextField(_("needs"), blank=True)
     expectations = models.TextField(_("what they expect from a buddy"), blank=True)
     buddy_will_not = models.TextField(_("what a buddy will not do"), blank=True)
-    availability = models.JSONField(_("availability"), default=list, blank=True)
-    interests = models.JSONField(_("interests"), default=list, blank=True)
     buddy_preferences = models.TextField(_("preferences about the buddy"), blank=True)
     accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
     # Special category too: origin is asked only when it matters for the support.
@@ -159,14 +128,12 @@ class Participant(PersonRecord, ProjectOwnedModel):
     )
     withdrawal_note = models.TextField(_("note on leaving"), blank=True)
 
-    class Meta:
-        ordering = ["last_name", "first_name"]
+    class Meta(PersonRecord.Meta):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         indexes = [
-            models.Index(fields=["project", "status"]),
+            *PersonRecord.Meta.indexes,
             models.Index(fields=["referred_by", "project"]),
-            models.Index(fields=["project", "last_name", "first_name", "id"]),
             models.Index(fields=["project", "status", "waiting_since"]),
             models.Index(fields=["project", "referred_on"]),
             models.Index(fields=["project", "matched_on"]),
@@ -187,7 +154,7 @@ class Participant(PersonRecord, ProjectOwnedModel):
         return self.status in (self.Status.REFERRED, self.Status.INTAKE, self.Status.WAITING)
 
 
-class HouseholdMember(models.Model):
+class HouseholdMember(ProjectRow):
     """A member of the household, for family trajectories."""
 
     class Relation(models.TextChoices):
@@ -196,15 +163,12 @@ class HouseholdMember(models.Model):
         PARENT = "parent", _("parent")
         OTHER = "other", _("other")
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="household_members"
     )
     first_name = models.CharField(_("first name"), max_length=100)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
-
-    objects = ScopedManager(project="project")
 
     class Meta:
         ordering = ["id"]
@@ -234,9 +198,7 @@ class ConsentRecord(ProjectOwnedModel):
     representative_name = models.CharField(
         _("name of the legal representative"), max_length=200, blank=True
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = user_ref()
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
@@ -268,9 +230,7 @@ class ContactMoment(ProjectOwnedModel):
     kind = models.CharField(_("kind of contact"), max_length=20, choices=Kind.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     note = models.TextField(_("short note"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = user_ref()
 
     class Meta:
         ordering = ["-contacted_on", "-id"]
@@ -291,9 +251,7 @@ class Offer(ProjectOwnedModel):
     description = models.CharField(_("what was offered"), max_length=300)
     offered_on = models.DateField(_("offered on"))
     accepted = models.BooleanField(_("accepted"), null=True, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = user_ref()
 
     class Meta:
         ordering = ["-offered_on", "-id"]

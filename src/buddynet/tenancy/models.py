@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import BaseModel
+from buddynet.core.models import BaseModel, bounded_number
 
 
 class Role(models.TextChoices):
@@ -80,16 +79,15 @@ class Project(BaseModel):
         _("coordinators must use two-factor authentication"), default=True
     )
     is_active = models.BooleanField(_("active"), default=True)
-    keep_warm_interval_days = models.PositiveSmallIntegerField(
+    keep_warm_interval_days = bounded_number(
         _("contact people on the waiting list every (days)"),
+        low=7,
+        high=180,
         default=28,
-        validators=[MinValueValidator(7), MaxValueValidator(180)],
         help_text=_("Good practice: every 4 weeks, so nobody loses heart while waiting."),
     )
-    contact_alert_days = models.PositiveSmallIntegerField(
-        _("flag people without contact for (days)"),
-        default=42,
-        validators=[MinValueValidator(7), MaxValueValidator(365)],
+    contact_alert_days = bounded_number(
+        _("flag people without contact for (days)"), low=7, high=365, default=42
     )
 
     class Meta:

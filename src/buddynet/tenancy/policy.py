@@ -45,37 +45,9 @@ FOLLOWUP_MANAGE = "followup.manage"
 SIGNALS_RAISE = "signals.raise"
 SIGNALS_HANDLE = "signals.handle"
 
-ALL_PERMISSIONS = frozenset(
-    {
-        PROJECT_VIEW,
-        PROJECT_CHANGE,
-        PROJECT_VIEW_AUDIT,
-        BUDDIES_VIEW,
-        BUDDIES_VIEW_CONTACT,
-        PARTICIPANTS_VIEW,
-        PARTICIPANTS_VIEW_REFERRED,
-        PARTICIPANTS_VIEW_SENSITIVE,
-        NETWORK_VIEW_AGGREGATES,
-        SELF_VIEW_BUDDY,
-        SELF_VIEW_PARTICIPANT,
-        VACANCIES_MANAGE,
-        BUDDIES_CHANGE,
-        TRAINING_MANAGE,
-        BUDDIES_VIEW_POOL,
-        SELF_EDIT_BUDDY,
-        PARTICIPANTS_REFER,
-        PARTICIPANTS_CHANGE,
-        MATCHING_MANAGE,
-        MATCHING_RAISE_HAND,
-        MATCHING_ANSWER,
-        TRAJECTORIES_VIEW,
-        TRAJECTORIES_MANAGE,
-        TRAJECTORIES_VIEW_OWN,
-        JOURNAL_WRITE,
-        FOLLOWUP_MANAGE,
-        SIGNALS_RAISE,
-        SIGNALS_HANDLE,
-    }
+# Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
+ALL_PERMISSIONS: frozenset[str] = frozenset(
+    value for name, value in globals().items() if name.isupper() and isinstance(value, str)
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

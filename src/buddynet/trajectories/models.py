@@ -1,13 +1,14 @@
-"""A trajectory: one buddy walking alongside one participant (or a family) in a project."""
+"""A trajectory: one buddy walking alongside one participant (or a family) in a project.
+
+A trajectory protects its project; its parts (agreement, tasks, journal, goals) go with
+the project (``project_key(on_delete=models.CASCADE)``)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from buddynet.core.models import ProjectOwnedModel
+from buddynet.core.models import HistoryStep, ProjectOwnedModel, ProjectRow, project_key, user_ref
 from buddynet.core.validators import no_control_characters
 
 # Every text people type here is checked for invisible control characters (a
@@ -17,11 +18,29 @@ CLEAN = [no_control_characters]
 OPEN_STATUSES = ("starting", "active", "paused", "closing")
 
 
-def project_cascade():
-    """The project key of a trajectory's parts: they go when the project is deleted."""
-    return models.ForeignKey(
-        "tenancy.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+def pair_keys(related_name: str, *, on_delete=models.CASCADE, labelled: bool = False):
+    """The buddy and the participant of a record about a pair (a trajectory; in matching a
+    proposal, a raised hand, an introduction, an excluded pair). Both reverse names are
+    ``related_name``; ``labelled`` gives the keys their names in words."""
+    buddy = models.ForeignKey(
+        "volunteers.Buddy",
+        verbose_name=_("buddy") if labelled else None,
+        on_delete=on_delete,
+        related_name=related_name,
     )
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("participant") if labelled else None,
+        on_delete=on_delete,
+        related_name=related_name,
+    )
+    return buddy, participant
+
+
+def pair_status_indexes() -> list[models.Index]:
+    """The indexes of a record about a pair that has a status: the status per project,
+    per buddy and per participant (fresh ones for each model: Django names them)."""
+    return [models.Index(fields=[key, "status"]) for key in ("project", "buddy", "participant")]
 
 
 class Trajectory(ProjectOwnedModel):
@@ -32,33 +51,10 @@ class Trajectory(ProjectOwnedModel):
         CLOSING = "closing", _("closing")
         CLOSED = "closed", _("closed")
 
-    project = models.ForeignKey(
-        "tenancy.Project",
-        verbose_name=_("project"),
-        on_delete=models.PROTECT,
-        related_name="trajectories",
-    )
-    buddy = models.ForeignKey(
-        "volunteers.Buddy",
-        verbose_name=_("buddy"),
-        on_delete=models.PROTECT,
-        related_name="trajectories",
-    )
-    participant = models.ForeignKey(
-        "participants.Participant",
-        verbose_name=_("participant"),
-        on_delete=models.PROTECT,
-        related_name="trajectories",
-    )
+    project = project_key(related_name="trajectories")
+    buddy, participant = pair_keys("trajectories", on_delete=models.PROTECT, labelled=True)
     # The referring professional, when there is one (the participant's referrer).
-    professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("professional"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    professional = user_ref(_("professional"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.STARTING
     )
@@ -71,11 +67,7 @@ class Trajectory(ProjectOwnedModel):
         verbose_name = _("trajectory")
         verbose_name_plural = _("trajectories")
         ordering = ["-started_on", "-pk"]
-        indexes = [
-            models.Index(fields=["project", "status"]),
-            models.Index(fields=["buddy", "status"]),
-            models.Index(fields=["participant", "status"]),
-        ]
+        indexes = pair_status_indexes()
         constraints = [
             # Two yeses racing start one trajectory, never two.
             models.UniqueConstraint(
@@ -89,25 +81,30 @@ class Trajectory(ProjectOwnedModel):
         return f"{self.buddy} & {self.participant}"
 
 
-class StatusChange(models.Model):
+def trajectory_key(
+    related_name: str, *, one_to_one: bool = False, on_delete=models.CASCADE, **options
+):
+    """The key of a record in another app to the trajectory it belongs to (by default it
+    goes when the trajectory goes)."""
+    field = models.OneToOneField if one_to_one else models.ForeignKey
+    return field(
+        Trajectory,
+        verbose_name=_("trajectory"),
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
+
+
+class StatusChange(HistoryStep):
     """Append-only history of a trajectory's status, with who and why."""
 
     trajectory = models.ForeignKey(
         Trajectory, on_delete=models.CASCADE, related_name="status_changes"
     )
-    project = models.ForeignKey("tenancy.Project", on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=Trajectory.Status.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     reason = models.CharField(_("reason"), max_length=500, blank=True, validators=CLEAN)
-
-    objects = ScopedManager(project="project")
-
-    class Meta:
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
@@ -193,11 +190,8 @@ class AgreementSections(models.Model):
 class AgreementTemplate(AgreementSections, ProjectOwnedModel):
     """The project's starting point for every new agreement; the coordinator edits it."""
 
-    project = models.OneToOneField(
-        "tenancy.Project",
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        related_name="agreement_template",
+    project = project_key(
+        one_to_one=True, on_delete=models.CASCADE, related_name="agreement_template"
     )
 
     class Meta:
@@ -212,7 +206,7 @@ class Agreement(AgreementSections, ProjectOwnedModel):
     """The agreement of one trajectory: the sections being written, and the frozen,
     signed versions (``versions``)."""
 
-    project = project_cascade()
+    project = project_key(on_delete=models.CASCADE)
     trajectory = models.OneToOneField(
         Trajectory, on_delete=models.CASCADE, related_name="agreement"
     )
@@ -229,7 +223,7 @@ class AgreementVersion(ProjectOwnedModel):
     """One version of an agreement: the exact text, frozen, with its SHA-256 hash.
     Signatures belong to a version; a new version needs new signatures."""
 
-    project = project_cascade()
+    project = project_key(on_delete=models.CASCADE)
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     text = models.TextField()
@@ -237,9 +231,7 @@ class AgreementVersion(ProjectOwnedModel):
     language = models.CharField(max_length=10, default="nl")
     # The parties that must sign this version (a professional only when there is one).
     parties = models.JSONField(default=list)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     fully_signed_at = models.DateTimeField(_("signed by everyone at"), null=True, blank=True)
 
     class Meta:
@@ -255,7 +247,7 @@ class AgreementVersion(ProjectOwnedModel):
 class AgreementSignature(ProjectOwnedModel):
     """A party signed one version: typed name, time, the hash of the text they saw."""
 
-    project = project_cascade()
+    project = project_key(on_delete=models.CASCADE)
     version = models.ForeignKey(
         AgreementVersion, on_delete=models.CASCADE, related_name="signatures"
     )
@@ -263,17 +255,9 @@ class AgreementSignature(ProjectOwnedModel):
     signed_name = models.CharField(_("name"), max_length=200, validators=CLEAN)
     signed_at = models.DateTimeField(_("signed at"))
     document_hash = models.CharField(max_length=64)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    signed_by = user_ref()
     # A participant may sign on the coordinator's device: recorded as such.
-    on_device_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    on_device_of = user_ref(blank=True)
 
     class Meta:
         ordering = ["signed_at", "pk"]
@@ -320,7 +304,7 @@ class TaskKind(ProjectOwnedModel):
         "crisis": "professional",
     }
 
-    project = project_cascade()
+    project = project_key(on_delete=models.CASCADE)
     # A kind the coordinator added has a name; a preset has a key and no name.
     name = models.CharField(_("name"), max_length=150, blank=True, validators=CLEAN)
     preset = models.CharField(max_length=30, blank=True)
@@ -362,7 +346,7 @@ class RoleTask(ProjectOwnedModel):
         PROFESSIONAL = "professional", _("professional")
         PARTICIPANT = "participant", _("participant")
 
-    project = project_cascade()
+    project = project_key(on_delete=models.CASCADE)
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="tasks")
     kind = models.ForeignKey(
         TaskKind,
@@ -380,9 +364,7 @@ class RoleTask(ProjectOwnedModel):
         validators=CLEAN,
         help_text=_("What this person may decide or do on their own."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
 
     class Meta:
         ordering = ["owner", "pk"]
@@ -420,13 +402,11 @@ class JournalEntry(ProjectOwnedModel):
         SHARED = "shared", _("also shared with the professional")
         COORDINATOR = "coordinator", _("the coordinator only")
 
-    project = project_cascade()
+    project = project_key(on_delete=models.CASCADE)
     trajectory = models.ForeignKey(
         Trajectory, on_delete=models.CASCADE, related_name="journal_entries"
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = user_ref()
     on = models.DateField(_("date"))
     duration_minutes = models.PositiveSmallIntegerField(_("how long (minutes)"), default=60)
     kind = models.CharField(_("kind of contact"), max_length=20, choices=Kind.choices)
@@ -456,7 +436,7 @@ class Level(models.IntegerChoices):
 
 
 class Goal(ProjectOwnedModel):
-    project = project_cascade()
+    project = project_key(on_delete=models.CASCADE)
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(_("goal"), max_length=200, validators=CLEAN)
     description = models.TextField(
@@ -464,9 +444,7 @@ class Goal(ProjectOwnedModel):
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=1)
     agreed_on = models.DateField(_("agreed on"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
 
     class Meta:
         ordering = ["agreed_on", "pk"]
@@ -475,19 +453,15 @@ class Goal(ProjectOwnedModel):
         return self.title
 
 
-class GoalLevelChange(models.Model):
+class GoalLevelChange(ProjectRow):
     """Append-only: every level a goal reached, with its date."""
 
-    project = models.ForeignKey("tenancy.Project", on_delete=models.CASCADE, related_name="+")
+    project = project_key(on_delete=models.CASCADE, verbose_name=None)
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="changes")
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     on = models.DateField()
     note = models.CharField(max_length=300, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    objects = ScopedManager(project="project")
+    by = user_ref()
 
     class Meta:
         ordering = ["on", "pk"]

@@ -21,11 +21,15 @@ TEMPLATE = "trajectories/_file_panel.html"
 LIMIT = 10
 
 
-def _rows(qs, *, user, access, project_id) -> dict | None:
-    if not access.has(policy.TRAJECTORIES_VIEW, project_id):
+def _file_panel(about: str, person, *, access, user) -> dict | None:
+    """The trajectories of the person whose file this is (``about``: "participant" or
+    "buddy"), newest first, with the other side's name and a link."""
+    if not access.has(policy.TRAJECTORIES_VIEW, person.project_id):
         return None
     trajectories = list(
-        qs.select_related("buddy", "participant", "project").order_by("-started_on", "-pk")[:LIMIT]
+        Trajectory.objects.filter(**{f"{about}_id": person.pk})
+        .select_related("buddy", "participant", "project")
+        .order_by("-started_on", "-pk")[:LIMIT]
     )
     current = next((t for t in trajectories if t.status != Trajectory.Status.CLOSED), None)
     if current is None and trajectories:
@@ -38,33 +42,17 @@ def _rows(qs, *, user, access, project_id) -> dict | None:
         }
         for t in trajectories
     ]
-    return {"template": TEMPLATE, "current": current, "rows": rows}
+    return {"template": TEMPLATE, "current": current, "rows": rows, "about": about}
 
 
 def participant_file_panel(*, participant, access, user) -> dict | None:
     """The participant's trajectories, for their file: the buddy's name and a link."""
-    panel = _rows(
-        Trajectory.objects.filter(participant_id=participant.pk),
-        user=user,
-        access=access,
-        project_id=participant.project_id,
-    )
-    if panel is not None:
-        panel["about"] = "participant"
-    return panel
+    return _file_panel("participant", participant, access=access, user=user)
 
 
 def buddy_file_panel(*, buddy, access, user) -> dict | None:
     """The buddy's trajectories, for their file: the participant's name and a link."""
-    panel = _rows(
-        Trajectory.objects.filter(buddy_id=buddy.pk),
-        user=user,
-        access=access,
-        project_id=buddy.project_id,
-    )
-    if panel is not None:
-        panel["about"] = "buddy"
-    return panel
+    return _file_panel("buddy", buddy, access=access, user=user)
 
 
 # --- Registered with the files' hooks (imported in TrajectoriesConfig.ready) ----------

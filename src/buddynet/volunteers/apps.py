@@ -1,16 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from buddynet.core.apps import FeatureAppConfig
 
-class VolunteersConfig(AppConfig):
+
+class VolunteersConfig(FeatureAppConfig):
     name = "buddynet.volunteers"
     label = "volunteers"
     verbose_name = _("Buddies")
-
-    def ready(self) -> None:
-        # Plain words for this app's audit actions in the histories.
-        from buddynet.core import audit_labels
-
-        from .audit import LABELS
-
-        audit_labels.LABELS.update(LABELS)

@@ -10,20 +10,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import PersonRecord, ProjectOwnedModel
-
-
-def _project():
-    """The project key of a record that goes when its project goes (not a ``+`` PROTECT
-    as ``ProjectOwnedModel`` has by default: recruitment records never outlive it)."""
-    return models.ForeignKey(
-        "tenancy.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
-    )
+from buddynet.core.models import (
+    PersonRecord,
+    ProjectOwnedModel,
+    bounded_number,
+    project_key,
+    user_ref,
+)
 
 
 class Gender(models.TextChoices):
@@ -89,7 +85,7 @@ class AgeGroup(models.TextChoices):
     FAMILIES = "families", _("families")
 
 
-class Buddy(ProjectOwnedModel, PersonRecord):
+class Buddy(PersonRecord):
     class Status(models.TextChoices):
         APPLIED = "applied", _("applied")
         INTAKE = "intake", _("intake interview")
@@ -101,25 +97,11 @@ class Buddy(ProjectOwnedModel, PersonRecord):
         PAUSED = "paused", _("paused")
         STOPPED = "stopped", _("stopped")
 
-    project = models.ForeignKey(
-        "tenancy.Project",
-        verbose_name=_("project"),
-        on_delete=models.PROTECT,
-        related_name="buddies",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="buddy_profiles",
-    )
-    email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    project = project_key(related_name="buddies")
+    user = user_ref(blank=True, related_name="buddy_profiles")
     gender = models.CharField(
         _("gender"), max_length=1, choices=Gender.choices, blank=True, default=""
     )
-    interests = models.JSONField(_("interests"), default=list, blank=True)
     capacity = models.PositiveSmallIntegerField(_("how many people at once"), default=1)
     status = models.CharField(
         _("status"),
@@ -152,7 +134,6 @@ class Buddy(ProjectOwnedModel, PersonRecord):
         _("privacy statement accepted at"), null=True, blank=True
     )
     # Profile for matching.
-    availability = models.JSONField(_("availability"), default=list, blank=True)
     skills = models.TextField(_("skills"), blank=True)
     life_experience = models.TextField(_("life experience"), blank=True)
     preferred_age_groups = models.JSONField(_("preferred age groups"), default=list, blank=True)
@@ -166,21 +147,12 @@ class Buddy(ProjectOwnedModel, PersonRecord):
     preferred_target_groups = models.CharField(
         _("preferred target groups"), max_length=300, blank=True
     )
-    max_distance_km = models.PositiveSmallIntegerField(
-        _("how far they will travel (km)"),
-        default=10,
-        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    max_distance_km = bounded_number(
+        _("how far they will travel (km)"), low=1, high=200, default=10
     )
     # Screening: never a copy of a document, only what was checked, when and by whom.
     record_check_on = models.DateField(_("model 596.2 checked on"), null=True, blank=True)
-    record_check_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("checked by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    record_check_by = user_ref(_("checked by"), blank=True)
     benefit_status = models.CharField(
         _("benefit status"), max_length=20, choices=BenefitStatus.choices, blank=True, default=""
     )
@@ -192,14 +164,9 @@ class Buddy(ProjectOwnedModel, PersonRecord):
     project_says_yes = models.BooleanField(_("the project wants to start"), null=True, blank=True)
     decision_note = models.TextField(_("notes on the decision"), blank=True)
 
-    class Meta:
-        ordering = ["last_name", "first_name"]
+    class Meta(PersonRecord.Meta):
         verbose_name = _("buddy")
         verbose_name_plural = _("buddies")
-        indexes = [
-            models.Index(fields=["project", "status"]),
-            models.Index(fields=["project", "last_name", "first_name", "id"]),
-        ]
 
 
 class VolunteerTerms(ProjectOwnedModel):
@@ -210,12 +177,7 @@ class VolunteerTerms(ProjectOwnedModel):
         FLAT = "flat", _("a flat-rate allowance")
         REAL = "real", _("the real, proven costs")
 
-    project = models.OneToOneField(
-        "tenancy.Project",
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        related_name="volunteer_terms",
-    )
+    project = project_key(one_to_one=True, on_delete=models.CASCADE, related_name="volunteer_terms")
     purpose = models.TextField(_("purpose of the organisation"))
     insurer = models.CharField(_("insurer"), max_length=200)
     policy_number = models.CharField(_("policy number"), max_length=100)
@@ -240,10 +202,8 @@ class VolunteerTerms(ProjectOwnedModel):
         default=False,
         help_text=_("Required for structural contact with minors."),
     )
-    record_check_valid_months = models.PositiveSmallIntegerField(
-        _("a record check is valid for (months)"),
-        default=36,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    record_check_valid_months = bounded_number(
+        _("a record check is valid for (months)"), low=1, high=120, default=36
     )
     privacy_statement = models.TextField(
         _("privacy statement for applicants"),
@@ -260,12 +220,7 @@ class VolunteerTerms(ProjectOwnedModel):
 
 
 class Vacancy(ProjectOwnedModel):
-    project = models.ForeignKey(
-        "tenancy.Project",
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        related_name="vacancies",
-    )
+    project = project_key(on_delete=models.CASCADE, related_name="vacancies")
     title = models.CharField(_("title"), max_length=200)
     task_description = models.TextField(_("task description"))
     competences = models.TextField(_("competences we look for"), blank=True)
@@ -301,15 +256,13 @@ class Vacancy(ProjectOwnedModel):
 class PipelineStep(ProjectOwnedModel):
     """One step of a buddy through the pipeline: the history, never edited."""
 
-    project = _project()
+    project = project_key(on_delete=models.CASCADE)
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="steps")
     from_status = models.CharField(max_length=20, choices=Buddy.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Buddy.Status.choices)
     reason = models.CharField(max_length=20, choices=StopReason.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = user_ref(blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -319,7 +272,7 @@ class PipelineStep(ProjectOwnedModel):
 
 
 class IntakeInterview(ProjectOwnedModel):
-    project = _project()
+    project = project_key(on_delete=models.CASCADE)
     buddy = models.OneToOneField(Buddy, on_delete=models.CASCADE, related_name="intake")
     held_on = models.DateField(_("held on"))
     motivation = models.TextField(_("motivation"))
@@ -327,9 +280,7 @@ class IntakeInterview(ProjectOwnedModel):
     strengths = models.TextField(_("strengths"))
     availability = models.TextField(_("availability"))
     notes = models.TextField(_("other notes"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = user_ref(blank=True)
 
     def __str__(self) -> str:
         return f"intake {self.buddy_id}"
@@ -341,7 +292,7 @@ class Reference(ProjectOwnedModel):
         POSITIVE = "positive", _("positive")
         CONCERN = "concern", _("a concern was raised")
 
-    project = _project()
+    project = project_key(on_delete=models.CASCADE)
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="references")
     name = models.CharField(_("name"), max_length=200)
     relation = models.CharField(_("relation to the candidate"), max_length=200)
@@ -359,22 +310,18 @@ class Reference(ProjectOwnedModel):
 
 
 class TrainingModule(ProjectOwnedModel):
-    project = models.ForeignKey(
-        "tenancy.Project",
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        related_name="training_modules",
-    )
+    project = project_key(on_delete=models.CASCADE, related_name="training_modules")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, default=2)
     required_before_matching = models.BooleanField(_("required before matching"), default=True)
-    refresh_months = models.PositiveSmallIntegerField(
+    refresh_months = bounded_number(
         _("refresh after (months)"),
+        low=1,
+        high=120,
         null=True,
         blank=True,
         help_text=_("Leave empty if the training does not expire."),
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
 
     class Meta:
@@ -387,7 +334,7 @@ class TrainingModule(ProjectOwnedModel):
 
 
 class TrainingSession(ProjectOwnedModel):
-    project = _project()
+    project = project_key(on_delete=models.CASCADE)
     module = models.ForeignKey(
         TrainingModule, verbose_name=_("module"), on_delete=models.CASCADE, related_name="sessions"
     )
@@ -406,7 +353,7 @@ class TrainingSession(ProjectOwnedModel):
 class TrainingRecord(ProjectOwnedModel):
     """A buddy attended a session or completed a module (attendance and completion)."""
 
-    project = _project()
+    project = project_key(on_delete=models.CASCADE)
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="training_records")
     module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="records")
     session = models.ForeignKey(
@@ -439,25 +386,16 @@ class InformationNote(ProjectOwnedModel):
     """The information note and volunteer agreement a buddy acknowledged: the exact text,
     its SHA-256 hash, the typed name and the time. Proof that they were informed."""
 
-    project = _project()
+    project = project_key(on_delete=models.CASCADE)
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="notes")
     text = models.TextField()
     document_hash = models.CharField(max_length=64)
     language = models.CharField(max_length=10, default="nl")
     signed_name = models.CharField(_("name"), max_length=200)
     signed_at = models.DateTimeField()
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    signed_by = user_ref(blank=True)
     # The buddy signed on a coordinator's device (no account of their own): recorded.
-    on_device_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signed on the device of"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    on_device_of = user_ref(_("signed on the device of"), blank=True)
 
     class Meta:
         ordering = ["-signed_at"]
@@ -470,7 +408,7 @@ class Attachment(ProjectOwnedModel):
     """A file an applicant added (a CV or a letter): kept in the database, small, checked
     for its type on upload, shown only to the project's coordinators."""
 
-    project = _project()
+    project = project_key(on_delete=models.CASCADE)
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
