@@ -8,6 +8,8 @@ so a double click lands on the page the first click led to and two identical API
 create one record. The services' own locks and constraints remain the rule for
 different requests that race (two coordinators approving at once); this catches the
 class of "the same request twice", whatever view it reaches, including every future one.
+Behind it, `save_unless_repeated` is the services' one way to write a new record once
+when the same thing is sent twice (inside the transaction that holds their lock).
 
 The memory is the cache (``CACHES["default"]``: the database or Redis), so it holds
 across worker processes and machines. ``cache.add`` is atomic in both.
@@ -18,11 +20,20 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .models import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 # How long an answer is kept for a repeat, and how long a repeat waits for the first.
 REMEMBER_SECONDS = 15
@@ -138,3 +149,18 @@ class RepeatedRequestMiddleware:
                 return _conflict(request)
             time.sleep(POLL_SECONDS)
         return _conflict(request)
+
+
+def save_unless_repeated(record: M, *, within: timedelta, same: Iterable[str]) -> tuple[M, bool]:
+    """Save the new `record`, unless a record of its kind with the same values of the
+    fields named in `same` was created `within` the last moments (a double submit, a
+    retried request): then that one (the first in the model's order) is the answer.
+    Returns (the record, whether it is new). Call inside the transaction that holds the
+    lock the writes queue on."""
+    values = {name: getattr(record, name) for name in same}
+    since = timezone.now() - within
+    earlier = type(record)._default_manager.filter(created_at__gte=since, **values).first()
+    if earlier is not None:
+        return earlier, False
+    record.save(force_insert=True)
+    return record, True

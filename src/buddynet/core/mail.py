@@ -1,5 +1,6 @@
 """E-mail leaves through the task queue, so a slow or failing mail server never blocks a
-request, and a failed delivery is retried.
+request, and a failed delivery is retried. `mail_user` writes one person an e-mail from
+templates, in their own language.
 
 ``EMAIL_BACKEND`` points here; the real delivery backend is
 ``BUDDYNET_DELIVERY_EMAIL_BACKEND`` (SMTP when ``EMAIL_HOST`` is set). The delivery task
@@ -13,8 +14,10 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection, send_mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.template.loader import render_to_string
+from django.utils import translation
 from huey.contrib.djhuey import db_task
 
 log = logging.getLogger(__name__)
@@ -73,3 +76,15 @@ class QueuedEmailBackend(BaseEmailBackend):
             deliver_email(message_to_payload(message))
             count += 1
         return count
+
+
+def mail_user(user, template: str, context: dict[str, Any], *, language: str | None = None) -> None:
+    """One e-mail to `user`, in their own language (or `language`), through the queue: the
+    subject from ``<template>_subject.txt`` (white space folded onto one line), the body
+    from ``<template>_body.txt``, both rendered with `context` plus ``user`` and
+    ``site_url``."""
+    with translation.override(language or user.preferred_language):
+        context = {"user": user, **context, "site_url": settings.SITE_URL}
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}_body.txt", context)
+    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -11,25 +11,25 @@ import logging
 import secrets
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from buddynet.accounts.services import user_meets_2fa_requirement
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.core.forms import date_bounds
+from buddynet.core.idempotency import save_unless_repeated
+from buddynet.core.mail import mail_user
 from buddynet.matching.services import MatchingError, pair_exclude
 from buddynet.participants import consent
 from buddynet.participants.models import ConsentRecord
 from buddynet.tenancy import policy
-from buddynet.tenancy.models import Membership, Project, Role
+from buddynet.tenancy.models import Project
+from buddynet.tenancy.selectors import project_coordinators
 from buddynet.trajectories.models import Trajectory
 from buddynet.trajectories.services import TrajectoryError, trajectory_set_status
 from buddynet.volunteers.models import Buddy
@@ -366,33 +366,12 @@ def party_role(*, trajectory: Trajectory, user, access) -> str | None:
     return None
 
 
-def _coordinators(project_id: int):
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            role=Role.PROJECT_COORDINATOR,
-            project_id=project_id,
-            is_active=True,
-            user__is_active=True,
-        ).select_related("user")
-    ]
-
-
 def _mail_coordinators_about(signal: Signal) -> None:
     """No names and no description in the e-mail: only that there is a signal, how
     serious, and the link (mail boxes are not the place for sensitive details)."""
     project = signal.project
-    for user in _coordinators(signal.project_id):
-        with translation.override(user.preferred_language):
-            context = {
-                "user": user,
-                "signal": signal,
-                "project": project,
-                "site_url": settings.SITE_URL,
-            }
-            subject = render_to_string("followup/email/signal_subject.txt", context)
-            body = render_to_string("followup/email/signal_body.txt", context)
-        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    for user in project_coordinators(signal.project_id):
+        mail_user(user, "followup/email/signal", {"signal": signal, "project": project})
 
 
 # A second identical signal by the same person within this time is the same signal
@@ -431,29 +410,21 @@ def signal_raise(
     with transaction.atomic():
         locked = _lock_trajectory(trajectory)
         with scopes_disabled():
-            same = (
-                Signal.objects.filter(
+            signal, new = save_unless_repeated(
+                Signal(
+                    project_id=locked.project_id,
                     trajectory=locked,
                     raised_by=by,
+                    raised_as=role,
                     kind=kind,
                     severity=severity,
                     description=description,
-                    created_at__gte=timezone.now() - REPEAT_WINDOW,
-                )
-                .order_by("-created_at", "-pk")
-                .first()
+                ),
+                within=REPEAT_WINDOW,
+                same=("trajectory", "raised_by", "kind", "severity", "description"),
             )
-        if same is not None:
-            return same
-        signal = Signal.objects.create(
-            project_id=locked.project_id,
-            trajectory=locked,
-            raised_by=by,
-            raised_as=role,
-            kind=kind,
-            severity=severity,
-            description=description,
-        )
+        if not new:
+            return signal
         signal.log_action(
             "signal.raised",
             user=by,

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
 from django_scopes import scopes_disabled
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from buddynet.core.mail import mail_user
 from buddynet.tenancy.models import Membership, Role
 
 from . import clock, selectors
@@ -50,16 +47,8 @@ def send_due_reminders(today=None) -> int:
         per_user[membership.user_id] = (user, items)
     sent = 0
     for user, items in per_user.values():
-        with translation.override(user.preferred_language):
-            context = {
-                "user": user,
-                "items": items,
-                "count": sum(len(rows) for _project, rows in items),
-                "site_url": settings.SITE_URL,
-            }
-            subject = render_to_string("followup/email/due_subject.txt", context)
-            body = render_to_string("followup/email/due_body.txt", context)
-        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        count = sum(len(rows) for _project, rows in items)
+        mail_user(user, "followup/email/due", {"items": items, "count": count})
         sent += 1
     return sent
 

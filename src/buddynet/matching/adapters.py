@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -28,6 +29,9 @@ from buddynet.volunteers.models import Buddy, VolunteerTerms
 from . import engine, vocabulary
 from .models import HandRaise, Introduction, MatchingSettings, PairExclusion, Proposal
 
+E = TypeVar("E", engine.Buddy, engine.Participant)
+M = TypeVar("M", Buddy, Participant)
+
 ADULT_AGE = 18
 DEFAULT_RECORD_CHECK_MONTHS = 36
 # Buddies a ranking looks at: the ready ones, and those who would fit once ready (shown as
@@ -40,54 +44,45 @@ RANKED_BUDDY_STATUSES = (
     Buddy.Status.PAUSED,
 )
 READY_STATUSES = (Buddy.Status.READY, Buddy.Status.ACTIVE)
-BUDDY_FIELDS = (
+# What matching reads of a person, on both sides (and the ranking pages show): not the
+# whole file.
+PERSON_FIELDS = (
     "id",
     "code",
     "project_id",
+    "user_id",
     "first_name",
     "last_name",
     "postcode",
     "town",
     "birth_year",
     "languages",
-    "gender",
     "interests",
-    "capacity",
+    "availability",
     "status",
+)
+BUDDY_FIELDS = (
+    *PERSON_FIELDS,
+    "gender",
+    "capacity",
     "latitude",
     "longitude",
-    "availability",
     "skills",
     "life_experience",
     "preferred_age_groups",
     "preferred_gender",
     "max_distance_km",
     "record_check_on",
-    "user_id",
 )
-
-# What matching reads of a participant (and the ranking pages show): not the whole file.
 PARTICIPANT_FIELDS = (
-    "id",
-    "code",
-    "project_id",
-    "user_id",
-    "first_name",
-    "last_name",
-    "postcode",
-    "town",
-    "birth_year",
-    "languages",
+    *PERSON_FIELDS,
     "household_size",
     "help_request",
     "urgency",
-    "status",
     "waiting_since",
     "waiting_reason",
     "request_in_own_words",
     "needs",
-    "availability",
-    "interests",
     "buddy_preferences",
     "matching_profile",
 )
@@ -270,6 +265,16 @@ class Pools:
         return {p for p, b in self.excluded if b == buddy_id}
 
 
+def _add(converted: E | None, row: M, people: list[E], rows: dict[int, M]) -> int:
+    """Adds a person the engine can place, with their model; 1 when they cannot be placed
+    (no known home), to be counted"""
+    if converted is None:
+        return 1
+    people.append(converted)
+    rows[row.pk] = row
+    return 0
+
+
 def build_pools(
     project_ids,
     *,
@@ -332,11 +337,7 @@ def build_pools(
             record_check_months=months.get(row.project_id, DEFAULT_RECORD_CHECK_MONTHS),
             today=today,
         )
-        if converted is None:
-            pools.unplaced_buddies += 1
-            continue
-        pools.buddies.append(converted)
-        pools.buddy_rows[row.pk] = row
+        pools.unplaced_buddies += _add(converted, row, pools.buddies, pools.buddy_rows)
 
     people = (
         Participant.objects.filter(project_id__in=project_ids, status=Participant.Status.WAITING)
@@ -384,9 +385,7 @@ def build_pools(
             hands=frozenset(hands_by_participant.get(row.pk, ())),
             today=today,
         )
-        if converted_p is None:
-            pools.unplaced_participants += 1
-            continue
-        pools.participants.append(converted_p)
-        pools.participant_rows[row.pk] = row
+        pools.unplaced_participants += _add(
+            converted_p, row, pools.participants, pools.participant_rows
+        )
     return pools

@@ -9,6 +9,7 @@ matching) write the "viewed" audit entry themselves: pass the acting ``user`` an
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -147,6 +148,56 @@ def _pending_for(*, participant_ids=None, buddy_ids=None) -> dict[tuple[int, int
     return {(x.participant_id, x.buddy_id): x for x in qs}
 
 
+# For a candidate's id: the engine's participant and buddy of the pair, the candidate's model,
+# and the buddy's model (whose status explains a near miss).
+_Pair = tuple[engine.Participant, engine.Buddy, Buddy | Participant, Buddy]
+
+
+def _ranking(
+    result: engine.Ranking,
+    pair: Callable[[int], _Pair],
+    *,
+    pools: adapters.Pools,
+    pending: dict[tuple[int, int], Proposal],
+    sensitive: bool,
+    notice: str,
+    wishes: list[str] | None = None,
+) -> Ranking:
+    """The engine's ranking as rows with reasons, near-miss words, hands and pending
+    proposals: shared by both directions"""
+    year = pools.today.year
+
+    def row(c: engine.Candidate, near_miss: bool) -> RankRow:
+        p, b, person, buddy = pair(c.id)
+        breakdown = breakdown_of(c.explanation, p, b, year)
+        failure = ""
+        if near_miss and c.explanation.failures:
+            failure = would_fit_but(
+                breakdown["failures"][0],
+                show_sensitive=sensitive,
+                status_label=str(buddy.get_status_display()),
+            )
+        return RankRow(
+            person=person,
+            score=c.score,
+            reasons=reasons(breakdown, show_sensitive=sensitive),
+            distance_km=c.explanation.distance_km,
+            failure=failure,
+            hand=pools.hands.get((p.id, b.id)),
+            pending=pending.get((p.id, b.id)),
+            signals=_wish_signals(p, b, year),
+        )
+
+    return Ranking(
+        rows=[row(c, False) for c in result.candidates],
+        near=[row(c, True) for c in result.near_misses],
+        feasible_count=result.feasible_count,
+        pool_size=result.pool_size,
+        notice=notice,
+        wishes=wishes if wishes is not None else [],
+    )
+
+
 def ranking_for_participant(
     *,
     access: Access,
@@ -182,40 +233,21 @@ def ranking_for_participant(
         weights=pools.settings[project.pk].weights(),
         excluded=pools.excluded_for_participant(p.id),
     )
-    sensitive = show_sensitive(access, project)
     by_id = {b.id: b for b in pools.buddies}
-    pending = _pending_for(participant_ids=[p.id])
 
-    def row(c: engine.Candidate, near_miss: bool) -> RankRow:
-        b = by_id[c.id]
-        model = pools.buddy_rows[c.id]
-        breakdown = breakdown_of(c.explanation, p, b, year)
-        failure = ""
-        if near_miss and c.explanation.failures:
-            failure = would_fit_but(
-                breakdown["failures"][0],
-                show_sensitive=sensitive,
-                status_label=str(model.get_status_display()),
-            )
-        return RankRow(
-            person=model,
-            score=c.score,
-            reasons=reasons(breakdown, show_sensitive=sensitive),
-            distance_km=c.explanation.distance_km,
-            failure=failure,
-            hand=pools.hands.get((p.id, b.id)),
-            pending=pending.get((p.id, b.id)),
-            signals=_wish_signals(p, b, year),
-        )
+    def pair(buddy_id: int) -> _Pair:
+        model = pools.buddy_rows[buddy_id]
+        return p, by_id[buddy_id], model, model
 
     notice = ""
     if p.id in pools.engaged_participants:
         notice = _("This person already has an approved proposal: the introduction comes first.")
-    return Ranking(
-        rows=[row(c, False) for c in result.candidates],
-        near=[row(c, True) for c in result.near_misses],
-        feasible_count=result.feasible_count,
-        pool_size=result.pool_size,
+    return _ranking(
+        result,
+        pair,
+        pools=pools,
+        pending=_pending_for(participant_ids=[p.id]),
+        sensitive=show_sensitive(access, project),
         notice=notice,
         wishes=_wish_summary(p),
     )
@@ -258,41 +290,22 @@ def ranking_for_buddy(
         weights=pools.settings[project.pk].weights(),
         excluded=pools.excluded_for_buddy(b.id),
     )
-    sensitive = show_sensitive(access, project)
     by_id = {p.id: p for p in pools.participants}
-    pending = _pending_for(buddy_ids=[b.id])
 
-    def row(c: engine.Candidate, near_miss: bool) -> RankRow:
-        p = by_id[c.id]
-        breakdown = breakdown_of(c.explanation, p, b, year)
-        failure = ""
-        if near_miss and c.explanation.failures:
-            failure = would_fit_but(
-                breakdown["failures"][0],
-                show_sensitive=sensitive,
-                status_label=str(buddy.get_status_display()),
-            )
-        return RankRow(
-            person=pools.participant_rows[c.id],
-            score=c.score,
-            reasons=reasons(breakdown, show_sensitive=sensitive),
-            distance_km=c.explanation.distance_km,
-            failure=failure,
-            hand=pools.hands.get((p.id, b.id)),
-            pending=pending.get((p.id, b.id)),
-            signals=_wish_signals(p, b, year),
-        )
+    def pair(participant_id: int) -> _Pair:
+        return by_id[participant_id], b, pools.participant_rows[participant_id], buddy
 
     notice = ""
     if not b.ready:
         notice = _("This buddy is not ready to match yet: these are people who would fit later.")
     elif b.capacity_left <= 0:
         notice = _("This buddy has no place left at the moment.")
-    return Ranking(
-        rows=[row(c, False) for c in result.candidates],
-        near=[row(c, True) for c in result.near_misses],
-        feasible_count=result.feasible_count,
-        pool_size=result.pool_size,
+    return _ranking(
+        result,
+        pair,
+        pools=pools,
+        pending=_pending_for(buddy_ids=[b.id]),
+        sensitive=show_sensitive(access, project),
         notice=notice,
     )
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -246,6 +247,23 @@ def _participant_engaged(participant: Participant, *, besides: Proposal | None =
     return qs.exists()
 
 
+def _pair_as_now(
+    participant: Participant, buddy: Buddy, *, besides: Proposal | None = None
+) -> tuple[engine.Explanation, dict]:
+    """The pair's score and breakdown as they are now, once it is checked that the
+    participant has no other approved proposal whose introduction is still to come
+    (`besides`: the one being approved) and that the pair passes every hard constraint."""
+    if _participant_engaged(participant, besides=besides):
+        raise _conflict(
+            _("%(name)s already has an approved proposal with an introduction to come.")
+            % {"name": participant.full_name},
+            "participant_engaged",
+        )
+    why, breakdown = pair_explanation(participant=participant, buddy=buddy)
+    _feasible_or_error(why, buddy)
+    return why, breakdown
+
+
 # --- Proposals --------------------------------------------------------------------------
 
 
@@ -272,14 +290,7 @@ def proposal_create(
         if existing is not None:
             existing.already_existed = True
             return existing
-        if _participant_engaged(participant):
-            raise _conflict(
-                _("%(name)s already has an approved proposal with an introduction to come.")
-                % {"name": participant.full_name},
-                "participant_engaged",
-            )
-        why, breakdown = pair_explanation(participant=participant, buddy=buddy)
-        _feasible_or_error(why, buddy)
+        why, breakdown = _pair_as_now(participant, buddy)
         proposal = Proposal.objects.create(
             project_id=participant.project_id,
             participant=participant,
@@ -346,14 +357,7 @@ def proposal_approve(
             raise _conflict(_("This proposal was already decided."), "already_decided")
         participant, buddy = proposal.participant, proposal.buddy
         _require_support(participant)
-        if _participant_engaged(participant, besides=proposal):
-            raise _conflict(
-                _("%(name)s already has an approved proposal with an introduction to come.")
-                % {"name": participant.full_name},
-                "participant_engaged",
-            )
-        why, breakdown = pair_explanation(participant=participant, buddy=buddy)
-        _feasible_or_error(why, buddy)
+        why, breakdown = _pair_as_now(participant, buddy, besides=proposal)
         proposal.status = Proposal.Status.APPROVED
         proposal.decided_by = by
         proposal.decided_at = timezone.now()
@@ -982,6 +986,19 @@ def introduction_answer(
 # --- Consent for support withdrawn ------------------------------------------------------
 
 
+def _stop_each(records, action: str, changes: dict[str, Any], *, by, via: str) -> int:
+    """Give each record `changes`, with an entry on its history that the consent was
+    withdrawn; returns how many there were."""
+    count = 0
+    for record in records:
+        for name, value in changes.items():
+            setattr(record, name, value)
+        record.save(update_fields=[*changes, "updated_at"])
+        record.log_action(action, user=by, via=via, data={"reason": "consent_withdrawn"})
+        count += 1
+    return count
+
+
 def matching_stop(*, participant: Participant, by, via: str = "web") -> dict[str, int]:
     """Stop all matching for a participant who withdrew their consent for support: their
     pending proposals and approved pairs still to plan are withdrawn, their planned
@@ -992,45 +1009,35 @@ def matching_stop(*, participant: Participant, by, via: str = "web") -> dict[str
     done = {"proposals": 0, "introductions": 0, "hands": 0}
     with transaction.atomic():
         participant = _lock_participant(participant)
-        for intro in Introduction.objects.select_for_update().filter(
-            participant=participant, status__in=OPEN_INTRODUCTION
-        ):
-            intro.status = Introduction.Status.CANCELLED
-            intro.decided_at = now
-            intro.save(update_fields=["status", "decided_at", "updated_at"])
-            intro.log_action(
-                "matching.introduction.cancelled",
-                user=by,
-                via=via,
-                data={"reason": "consent_withdrawn"},
-            )
-            done["introductions"] += 1
-        open_proposals = Proposal.objects.select_for_update(of=("self",)).filter(
-            Q(status=Proposal.Status.PENDING)
-            | Q(status=Proposal.Status.APPROVED, introduction__isnull=True),
-            participant=participant,
+        done["introductions"] = _stop_each(
+            Introduction.objects.select_for_update().filter(
+                participant=participant, status__in=OPEN_INTRODUCTION
+            ),
+            "matching.introduction.cancelled",
+            {"status": Introduction.Status.CANCELLED, "decided_at": now},
+            by=by,
+            via=via,
         )
-        for proposal in open_proposals:
-            proposal.status = Proposal.Status.WITHDRAWN
-            proposal.decided_at = now
-            proposal.decided_by = user
-            proposal.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
-            proposal.log_action(
-                "matching.proposal.withdrawn",
-                user=by,
-                via=via,
-                data={"reason": "consent_withdrawn"},
-            )
-            done["proposals"] += 1
-        for hand in HandRaise.objects.select_for_update().filter(
-            participant=participant, withdrawn_at__isnull=True
-        ):
-            hand.withdrawn_at = now
-            hand.save(update_fields=["withdrawn_at", "updated_at"])
-            hand.log_action(
-                "matching.hand.removed", user=by, via=via, data={"reason": "consent_withdrawn"}
-            )
-            done["hands"] += 1
+        done["proposals"] = _stop_each(
+            Proposal.objects.select_for_update(of=("self",)).filter(
+                Q(status=Proposal.Status.PENDING)
+                | Q(status=Proposal.Status.APPROVED, introduction__isnull=True),
+                participant=participant,
+            ),
+            "matching.proposal.withdrawn",
+            {"status": Proposal.Status.WITHDRAWN, "decided_at": now, "decided_by": user},
+            by=by,
+            via=via,
+        )
+        done["hands"] = _stop_each(
+            HandRaise.objects.select_for_update().filter(
+                participant=participant, withdrawn_at__isnull=True
+            ),
+            "matching.hand.removed",
+            {"withdrawn_at": now},
+            by=by,
+            via=via,
+        )
         if MatchingProfile.objects.filter(participant=participant, published=True).update(
             published=False, updated_at=now
         ):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import choices
 from buddynet.core.forms import BoundedDateField, PostcodeMixin
 
-from . import consent
+from . import consent, services
 from .models import (
     ConsentRecord,
     ContactMoment,
@@ -76,21 +76,8 @@ class ReferralForm(PostcodeMixin, forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = (
-            "first_name",
-            "last_name",
-            "phone",
-            "email",
-            "postcode",
-            "household_size",
-            "languages",
-            "help_request",
-            "referral_context",
-            "urgency",
-            "phase",
-            "referrer_organisation",
-            "referrer_role",
-        )
+        # The referral's fields as the service takes them; the town follows from the postcode.
+        fields = tuple(name for name in services.REFERRAL_FIELDS if name != "town")
         widgets = {
             "help_request": forms.Textarea(attrs={"rows": 3}),
             "referral_context": forms.Textarea(attrs={"rows": 3}),
@@ -185,27 +172,10 @@ class IntakeForm(PostcodeMixin, forms.ModelForm):
 
     class Meta:
         model = Participant
+        # The intake's fields as the service takes them; the town follows from the postcode.
         fields = (
-            "first_name",
-            "last_name",
-            "phone",
-            "email",
-            "postcode",
-            "birth_year",
-            "household_size",
-            "languages",
-            "request_in_own_words",
-            "needs",
-            "expectations",
-            "buddy_will_not",
-            "availability",
-            "interests",
-            "buddy_preferences",
-            "accessibility_needs",
-            "phase",
-            "urgency",
-            "health_notes",
-            "origin_notes",
+            *(name for name in services.INTAKE_FIELDS if name != "town"),
+            *services.SPECIAL_CATEGORY_FIELDS,
         )
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})

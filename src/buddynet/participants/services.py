@@ -4,7 +4,7 @@ list. Every service validates, saves inside a transaction and writes an audit en
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,13 +25,10 @@ from .models import (
 )
 from .selectors import consent_holds
 
+# Who the person is and how to reach them: asked on every way onto the list.
+CONTACT_FIELDS = ("first_name", "last_name", "phone", "email", "postcode", "town")
 REFERRAL_FIELDS = (
-    "first_name",
-    "last_name",
-    "phone",
-    "email",
-    "postcode",
-    "town",
+    *CONTACT_FIELDS,
     "household_size",
     "languages",
     "help_request",
@@ -41,23 +38,9 @@ REFERRAL_FIELDS = (
     "referrer_organisation",
     "referrer_role",
 )
-SELF_REGISTRATION_FIELDS = (
-    "first_name",
-    "last_name",
-    "phone",
-    "email",
-    "postcode",
-    "town",
-    "languages",
-    "help_request",
-)
+SELF_REGISTRATION_FIELDS = (*CONTACT_FIELDS, "languages", "help_request")
 INTAKE_FIELDS = (
-    "first_name",
-    "last_name",
-    "phone",
-    "email",
-    "postcode",
-    "town",
+    *CONTACT_FIELDS,
     "birth_year",
     "household_size",
     "languages",
@@ -74,6 +57,9 @@ INTAKE_FIELDS = (
 )
 SPECIAL_CATEGORY_FIELDS = ("health_notes", "origin_notes")
 WAITING_FIELDS = ("urgency", "waiting_reason")
+
+
+R = TypeVar("R", ContactMoment, Offer)
 
 
 class ParticipantError(ServiceError):
@@ -153,53 +139,60 @@ def _same_new_file(participant: Participant, *, referred_by) -> Participant | No
     )
 
 
-def participant_refer(*, project, referred_by, data: dict[str, Any]) -> Participant:
-    """A professional refers a person or family to the project."""
-    participant = Participant(
-        project=project,
-        referred_by=referred_by,
-        referred_on=_today(),
-        source=Participant.Source.REFERRAL,
-        status=Participant.Status.REFERRED,
-    )
-    _apply(participant, data, REFERRAL_FIELDS)
+def _new_file(
+    participant: Participant,
+    data: dict[str, Any],
+    fields: tuple[str, ...],
+    *,
+    action: str,
+    consents: tuple[str, ...] = (),
+    consent_note: str = "",
+) -> Participant:
+    """Save a new `participant` (its project, source and referrer set) as referred today,
+    with `data` and the consents given along with it. A repeated submit gives back the
+    file it just made (see `_same_new_file`)."""
+    participant.referred_on = _today()
+    participant.status = Participant.Status.REFERRED
+    referred_by = participant.referred_by
+    _apply(participant, data, fields)
     _require_contact(data)
     same = _same_new_file(participant, referred_by=referred_by)
     if same is not None:
-        return same  # a double click: the referral that was just made
+        return same  # a double click, or sent twice: the file that was just made
     with transaction.atomic():
         _full_clean(participant)
         participant.save()
-        participant.log_action("participant.referred", user=referred_by)
+        participant.log_action(action, user=referred_by)
+        for purpose in consents:
+            _record_consent(participant, purpose, given=True, by=None, note=consent_note)
         tasks.announce_new_file(participant)
     return participant
+
+
+def participant_refer(*, project, referred_by, data: dict[str, Any]) -> Participant:
+    """A professional refers a person or family to the project."""
+    return _new_file(
+        Participant(project=project, referred_by=referred_by, source=Participant.Source.REFERRAL),
+        data,
+        REFERRAL_FIELDS,
+        action="participant.referred",
+    )
 
 
 def participant_self_register(*, project, data: dict[str, Any]) -> Participant:
-    """Someone signs up themselves through the public page."""
-    participant = Participant(
-        project=project,
-        referred_on=_today(),
-        source=Participant.Source.SELF,
-        status=Participant.Status.REFERRED,
+    """Someone signs up themselves through the public page.
+
+    The public form's box says exactly this: "the project keeps these details to contact
+    me". That is the purpose "contact" and nothing more; consent for support by a buddy
+    is asked and recorded at the intake (the waiting list requires it)."""
+    return _new_file(
+        Participant(project=project, source=Participant.Source.SELF),
+        data,
+        SELF_REGISTRATION_FIELDS,
+        action="participant.self_registered",
+        consents=SIGNUP_CONSENT_PURPOSES,
+        consent_note="public sign-up form",
     )
-    _apply(participant, data, SELF_REGISTRATION_FIELDS)
-    _require_contact(data)
-    same = _same_new_file(participant, referred_by=None)
-    if same is not None:
-        return same  # sent twice: one sign-up
-    with transaction.atomic():
-        _full_clean(participant)
-        participant.save()
-        participant.log_action("participant.self_registered", via="web")
-        # The public form's box says exactly this: "the project keeps these details to
-        # contact me". That is the purpose "contact" and nothing more; consent for
-        # support by a buddy is asked and recorded at the intake (the waiting list
-        # requires it).
-        for purpose in SIGNUP_CONSENT_PURPOSES:
-            _record_consent(participant, purpose, given=True, by=None, note="public sign-up form")
-        tasks.announce_new_file(participant)
-    return participant
 
 
 # What the public sign-up's consent box covers (its words: "I agree that the project
@@ -426,20 +419,31 @@ def _require_open_waiting_list(participant: Participant) -> None:
         )
 
 
+def _on_the_list(
+    participant: Participant, model: type[R], *, by, data: dict[str, Any]
+) -> tuple[R, bool]:
+    """Lock the participant, check they are on the list, and write a `model` record
+    (a contact, an offer) about them, unless the same one is there already: (the record,
+    whether it is new). Call inside ``transaction.atomic``."""
+    _locked(participant)
+    _require_open_waiting_list(participant)
+    same = model.objects.filter(participant=participant, by=by, **data).first()
+    if same is not None:
+        return same, False
+    return model.objects.create(
+        project=participant.project, participant=participant, by=by, **data
+    ), True
+
+
 def contact_log(*, participant: Participant, by, data: dict[str, Any]) -> ContactMoment:
     """Log a keep-warm contact; the next one is planned from the project's cadence."""
     contacted_on = data["contacted_on"]
     if contacted_on > _today():
         raise ParticipantError(_("A contact cannot be in the future."), field="contacted_on")
     with transaction.atomic():
-        _locked(participant)
-        _require_open_waiting_list(participant)
-        same = participant.contacts.filter(by=by, **data).first()
-        if same is not None:
-            return same  # the same contact sent twice
-        moment = ContactMoment.objects.create(
-            project=participant.project, participant=participant, by=by, **data
-        )
+        moment, new = _on_the_list(participant, ContactMoment, by=by, data=data)
+        if not new:
+            return moment  # the same contact sent twice
         fields = ["updated_at"]
         if participant.last_contact_on is None or contacted_on > participant.last_contact_on:
             participant.last_contact_on = contacted_on
@@ -458,14 +462,9 @@ def contact_log(*, participant: Participant, by, data: dict[str, Any]) -> Contac
 
 def offer_record(*, participant: Participant, by, data: dict[str, Any]) -> Offer:
     with transaction.atomic():
-        _locked(participant)
-        _require_open_waiting_list(participant)
-        same = participant.offers.filter(by=by, **data).first()
-        if same is not None:
-            return same  # the same offer sent twice
-        offer = Offer.objects.create(
-            project=participant.project, participant=participant, by=by, **data
-        )
+        offer, new = _on_the_list(participant, Offer, by=by, data=data)
+        if not new:
+            return offer  # the same offer sent twice
         participant.log_action("participant.offer.recorded", user=by, data={"kind": offer.kind})
     return offer
 

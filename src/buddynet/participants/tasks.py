@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_scopes import scopes_disabled
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from buddynet.core.mail import mail_user
 from buddynet.tenancy.models import Membership, Role
+from buddynet.tenancy.selectors import project_coordinators
 
 from .models import Participant
 
@@ -52,21 +51,7 @@ def send_keep_warm_reminders(today=None) -> int:
             per_user[membership.user_id] = (user, items)
     sent = 0
     for user, items in per_user.values():
-        with translation.override(user.preferred_language):
-            context = {
-                "user": user,
-                "items": items,
-                "today": today,
-                "site_url": settings.SITE_URL,
-            }
-            subject = render_to_string("participants/email/keep_warm_subject.txt", context)
-            body = render_to_string("participants/email/keep_warm_body.txt", context)
-        send_mail(
-            " ".join(subject.split()),
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )
+        mail_user(user, "participants/email/keep_warm", {"items": items, "today": today})
         sent += 1
     return sent
 
@@ -74,21 +59,6 @@ def send_keep_warm_reminders(today=None) -> int:
 @db_periodic_task(crontab(hour="7", minute="30"))
 def keep_warm_reminders() -> None:
     send_keep_warm_reminders()
-
-
-def coordinators_of(project_id: int):
-    """The active coordinators of one project (the people a new file must reach)."""
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            role=Role.PROJECT_COORDINATOR,
-            is_active=True,
-            project_id=project_id,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("user_id")
-    ]
 
 
 def send_new_file_notice(participant_pk: int) -> int:
@@ -102,14 +72,10 @@ def send_new_file_notice(participant_pk: int) -> int:
         )
         if participant is None:
             return 0
-        coordinators = coordinators_of(participant.project_id)
+        coordinators = project_coordinators(participant.project_id)
     sent = 0
     for user in coordinators:
-        with translation.override(user.preferred_language):
-            context = {"user": user, "participant": participant, "site_url": settings.SITE_URL}
-            subject = render_to_string("participants/email/new_file_subject.txt", context)
-            body = render_to_string("participants/email/new_file_body.txt", context)
-        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        mail_user(user, "participants/email/new_file", {"participant": participant})
         sent += 1
     return sent
 

@@ -9,7 +9,23 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .access import Access
-from .models import Network, Project
+from .models import Membership, Network, Project, Role
+
+
+def project_coordinators(project_id: int) -> list:
+    """The active coordinators of one project, by user id: the people a new file, a
+    buddy's application or a boundary signal must reach."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            role=Role.PROJECT_COORDINATOR,
+            is_active=True,
+            project_id=project_id,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user_id")
+    ]
 
 
 def project_list_for_user(*, access: Access) -> QuerySet[Project]:

@@ -43,23 +43,6 @@ GOALS = [
 ]
 
 
-def _start(buddy, participant, coordinator, started_on) -> Trajectory:
-    trajectory = Trajectory.objects.create(
-        project_id=participant.project_id,
-        buddy=buddy,
-        participant=participant,
-        professional_id=participant.referred_by_id,
-        started_on=started_on,
-    )
-    StatusChange.objects.create(
-        trajectory=trajectory,
-        project_id=trajectory.project_id,
-        to_status=Trajectory.Status.STARTING,
-        by=coordinator,
-    )
-    return trajectory
-
-
 def _sign_all(trajectory, version, coordinator, when) -> None:
     names = {
         Party.BUDDY: trajectory.buddy.full_name,
@@ -154,7 +137,13 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 else:
                     started = participant.matched_on or today - timedelta(days=rng.randint(20, 200))
                     started = min(started, today - timedelta(days=14))
-                trajectory = _start(buddy, participant, coordinator, started)
+                trajectory = services.new_trajectory(
+                    buddy=buddy,
+                    participant=participant,
+                    professional_id=participant.referred_by_id,
+                    started_on=started,
+                    by=coordinator,
+                )
                 # The participant was matched the day the trajectory started.
                 Participant.objects.filter(pk=participant.pk).update(
                     matched_on=started, next_contact_due=None

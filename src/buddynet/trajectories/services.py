@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from buddynet.core import clock
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.core.forms import date_bounds
+from buddynet.core.idempotency import save_unless_repeated
 from buddynet.core.validators import strip_control_characters
 from buddynet.participants import consent
 from buddynet.participants.models import ConsentRecord, Participant
@@ -98,11 +99,29 @@ def _writable(trajectory: Trajectory, closed_message: str) -> Trajectory:
     return trajectory
 
 
-def _recent(qs):
-    return qs.filter(created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW)
-
-
 # --- Start and status ----------------------------------------------------------------
+
+
+def new_trajectory(
+    *, buddy: Buddy, participant: Participant, professional_id, started_on: date, by
+) -> Trajectory:
+    """The rows of a new trajectory: the trajectory in "starting" and its first status
+    change. No checks and no lock: `trajectory_start` is the service (the demo data
+    writes with this directly)."""
+    trajectory = Trajectory.objects.create(
+        project_id=participant.project_id,
+        buddy=buddy,
+        participant=participant,
+        professional_id=professional_id,
+        started_on=started_on,
+    )
+    StatusChange.objects.create(
+        trajectory=trajectory,
+        project_id=trajectory.project_id,
+        to_status=Trajectory.Status.STARTING,
+        by=by,
+    )
+    return trajectory
 
 
 def trajectory_start(
@@ -134,24 +153,18 @@ def trajectory_start(
         _refuse_without_support(locked)
         try:
             with transaction.atomic():
-                trajectory = Trajectory.objects.create(
-                    project_id=participant.project_id,
+                trajectory = new_trajectory(
                     buddy=buddy,
                     participant=participant,
                     professional_id=locked.referred_by_id,
                     started_on=started_on,
+                    by=by,
                 )
         except IntegrityError:
             # The unique "one open trajectory per pair" caught a simultaneous start.
             return Trajectory.objects.get(
                 buddy=buddy, participant=participant, status__in=OPEN_STATUSES
             )
-        StatusChange.objects.create(
-            trajectory=trajectory,
-            project_id=trajectory.project_id,
-            to_status=Trajectory.Status.STARTING,
-            by=by,
-        )
         Participant.objects.filter(pk=participant.pk).update(
             status=Participant.Status.MATCHED, matched_on=started_on, next_contact_due=None
         )
@@ -722,22 +735,21 @@ def role_task_add(
         _writable(trajectory, _("This trajectory is closed: the role division is read-only."))
         if owner == RoleTask.Owner.PROFESSIONAL and not trajectory.professional_id:
             raise TrajectoryError(_("This trajectory has no professional."), field="owner")
-        same = (
-            _recent(RoleTask.objects.filter(trajectory=trajectory, created_by=by))
-            .filter(description=description[:300], owner=owner, kind=kind, mandate=mandate)
-            .first()
+        task, new = save_unless_repeated(
+            RoleTask(
+                project_id=trajectory.project_id,
+                trajectory=trajectory,
+                kind=kind,
+                description=description[:300],
+                owner=owner,
+                mandate=mandate,
+                created_by=by,
+            ),
+            within=DOUBLE_SUBMIT_WINDOW,
+            same=("trajectory", "created_by", "description", "owner", "kind", "mandate"),
         )
-        if same is not None:
-            return same
-        task = RoleTask.objects.create(
-            project_id=trajectory.project_id,
-            trajectory=trajectory,
-            kind=kind,
-            description=description[:300],
-            owner=owner,
-            mandate=mandate,
-            created_by=by,
-        )
+        if not new:
+            return task
         trajectory.log_action(
             "role_task.added",
             user=by,
@@ -799,21 +811,11 @@ def journal_add(*, trajectory: Trajectory, by, data: dict, via: str = "web") -> 
             entry.full_clean(exclude=["trajectory", "project", "author"])
         except ValidationError as exc:
             raise _clean_error(exc) from exc
-        same = (
-            _recent(JournalEntry.objects.filter(trajectory=trajectory, author=by))
-            .filter(
-                on=entry.on,
-                kind=entry.kind,
-                duration_minutes=entry.duration_minutes,
-                note=entry.note,
-                mood=entry.mood,
-                visibility=entry.visibility,
-            )
-            .first()
+        entry, new = save_unless_repeated(
+            entry, within=DOUBLE_SUBMIT_WINDOW, same=("trajectory", "author", *JOURNAL_FIELDS)
         )
-        if same is not None:
-            return same
-        entry.save()
+        if not new:
+            return entry
         if trajectory.last_contact_on is None or on > trajectory.last_contact_on:
             trajectory.last_contact_on = on
             Trajectory.objects.filter(pk=trajectory.pk).update(last_contact_on=on)
@@ -849,22 +851,21 @@ def goal_add(
         raise TrajectoryError(_("The date cannot be in the future."))
     with transaction.atomic():
         _writable(trajectory, _("This trajectory is closed: its goals cannot change."))
-        same = (
-            _recent(Goal.objects.filter(trajectory=trajectory, created_by=by))
-            .filter(title=title[:200], description=description, level=level)
-            .first()
+        goal, new = save_unless_repeated(
+            Goal(
+                project_id=trajectory.project_id,
+                trajectory=trajectory,
+                title=title[:200],
+                description=description,
+                level=level,
+                agreed_on=agreed_on,
+                created_by=by,
+            ),
+            within=DOUBLE_SUBMIT_WINDOW,
+            same=("trajectory", "created_by", "title", "description", "level"),
         )
-        if same is not None:
-            return same
-        goal = Goal.objects.create(
-            project_id=trajectory.project_id,
-            trajectory=trajectory,
-            title=title[:200],
-            description=description,
-            level=level,
-            agreed_on=agreed_on,
-            created_by=by,
-        )
+        if not new:
+            return goal
         GoalLevelChange.objects.create(
             project_id=trajectory.project_id, goal=goal, level=level, on=agreed_on, by=by
         )

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +23,9 @@ from django_scopes import scopes_disabled
 from buddynet.accounts.models import User
 from buddynet.core import geo
 from buddynet.core.errors import ServiceError
+from buddynet.core.mail import mail_user
 from buddynet.tenancy.models import Membership, Project, Role
+from buddynet.tenancy.selectors import project_coordinators
 
 from .models import (
     Attachment,
@@ -132,18 +133,9 @@ def vacancy_update(*, vacancy: Vacancy, user, data: dict[str, Any]) -> Vacancy:
 
 # --- Applications ---------------------------------------------------------------------
 
-APPLICATION_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "postcode",
-    "birth_year",
-    "languages",
-    "motivation",
-    "availability",
-    "interests",
-)
+# Who the buddy is and how to reach them: asked when they apply, kept in their profile.
+PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "postcode", "birth_year")
+APPLICATION_FIELDS = (*PERSONAL_FIELDS, "languages", "motivation", "availability", "interests")
 APPLICATION_EXTRA = ("attachment",)
 
 
@@ -231,22 +223,9 @@ def application_submit(*, vacancy: Vacancy, data: dict[str, Any], today: date | 
         if attachment:
             Attachment.objects.create(project=buddy.project, buddy=buddy, **attachment)
         buddy.log_action("buddy.applied", data={"vacancy": str(vacancy.code)}, via="web")
-        coordinators = list(_coordinators(buddy.project))
+        coordinators = project_coordinators(buddy.project_id)
     _tell_coordinators(buddy, coordinators)
     return buddy
-
-
-def _coordinators(project):
-    return (
-        User.objects.filter(
-            memberships__project=project,
-            memberships__role=Role.PROJECT_COORDINATOR,
-            memberships__is_active=True,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def _tell_coordinators(buddy: Buddy, coordinators) -> None:
@@ -255,11 +234,12 @@ def _tell_coordinators(buddy: Buddy, coordinators) -> None:
         "buddy_detail", kwargs={"project": buddy.project.code, "code": buddy.code}
     )
     for user in coordinators:
-        with override(user.preferred_language or "nl"):
-            context = {"user": user, "buddy": buddy, "project": buddy.project, "url": url}
-            subject = render_to_string("volunteers/email/new_application_subject.txt", context)
-            body = render_to_string("volunteers/email/new_application_body.txt", context)
-        send_mail(" ".join(subject.split()), body, None, [user.email])
+        mail_user(
+            user,
+            "volunteers/email/new_application",
+            {"buddy": buddy, "project": buddy.project, "url": url},
+            language=user.preferred_language or "nl",
+        )
 
 
 # --- The pipeline ---------------------------------------------------------------------
@@ -478,21 +458,19 @@ def decision_save(*, buddy: Buddy, user, data: dict[str, Any], today=None) -> Bu
         if changes:
             _apply(buddy, changes, action="buddy.decision_recorded", user=user)
             _advance(buddy=buddy, to_status=S.DECISION, user=user)
+        # Either side's no stops the buddy; the buddy's own no is the reason when both said no.
         if buddy.buddy_says_yes is False:
-            buddy_move(
-                buddy=buddy,
-                to_status=S.STOPPED,
-                user=user,
-                reason=StopReason.BUDDY_DECLINED,
-                note=buddy.decision_note,
-                today=today,
-            )
+            stop_reason = StopReason.BUDDY_DECLINED
         elif buddy.project_says_yes is False:
+            stop_reason = StopReason.NO_MATCH
+        else:
+            stop_reason = None
+        if stop_reason is not None:
             buddy_move(
                 buddy=buddy,
                 to_status=S.STOPPED,
                 user=user,
-                reason=StopReason.NO_MATCH,
+                reason=stop_reason,
                 note=buddy.decision_note,
                 today=today,
             )
@@ -502,12 +480,7 @@ def decision_save(*, buddy: Buddy, user, data: dict[str, Any], today=None) -> Bu
 # --- Profile --------------------------------------------------------------------------
 
 PROFILE_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "postcode",
-    "birth_year",
+    *PERSONAL_FIELDS,
     "gender",
     "languages",
     "interests",
@@ -574,18 +547,17 @@ def buddy_login_create(*, buddy: Buddy, user):
         buddy.user = account
         buddy.save(update_fields=["user", "updated_at"])
         buddy.log_action("buddy.login_created", user=user)
-    with override(account.preferred_language or "nl"):
-        context = {
-            "buddy": buddy,
-            "project": buddy.project,
-            "url": set_password_url(account),
-            "has_password": account.has_usable_password(),
-            "login_url": settings.SITE_URL.rstrip("/") + reverse("account_login"),
-            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-        }
-        subject = render_to_string("volunteers/email/login_subject.txt", context)
-        body = render_to_string("volunteers/email/login_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [account.email])
+    context = {
+        "buddy": buddy,
+        "project": buddy.project,
+        "url": set_password_url(account),
+        "has_password": account.has_usable_password(),
+        "login_url": settings.SITE_URL.rstrip("/") + reverse("account_login"),
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    mail_user(
+        account, "volunteers/email/login", context, language=account.preferred_language or "nl"
+    )
     return account
 
 

@@ -45,7 +45,7 @@ import time
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, Final, Generic, Literal, TypeAlias, TypeVar
+from typing import Any, Final, Generic, Literal, TypeAlias, TypedDict, TypeVar, Unpack
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +76,7 @@ __all__ = [
     "ProgressCallback",
     "Proposal",
     "ProposedPair",
+    "RankOptions",
     "Ranking",
     "Strength",
     "Urgency",
@@ -482,6 +483,10 @@ class _Pool(Generic[T]):
         self.like_gender = np.array([w for _, w in g], dtype=np.uint8)
         self.must_age = np.array([m for m, _ in a], dtype=np.uint8)
         self.like_age = np.array([w for _, w in a], dtype=np.uint8)
+        self._side_columns()
+
+    def _side_columns(self) -> None:
+        """The columns of one side only (set by the subclasses)"""
 
     def __len__(self) -> int:
         return len(self.people)
@@ -497,14 +502,7 @@ class _Pool(Generic[T]):
 class BuddyPool(_Pool[Buddy]):
     """Buddies as arrays, built once (e.g. per project) and ranked against many times"""
 
-    def __init__(
-        self,
-        buddies: Sequence[Buddy],
-        *,
-        vocabularies: Vocabularies | None = None,
-        reference_year: int | None = None,
-    ) -> None:
-        super().__init__(buddies, vocabularies=vocabularies, reference_year=reference_year)
+    def _side_columns(self) -> None:
         b = self.people
         self.skills = self._masks(self.vocab.skills, [p.skills for p in b])
         self.experience = self._masks(self.vocab.experience, [p.life_experience for p in b])
@@ -524,14 +522,7 @@ class BuddyPool(_Pool[Buddy]):
 class ParticipantPool(_Pool[Participant]):
     """Participants as arrays"""
 
-    def __init__(
-        self,
-        participants: Sequence[Participant],
-        *,
-        vocabularies: Vocabularies | None = None,
-        reference_year: int | None = None,
-    ) -> None:
-        super().__init__(participants, vocabularies=vocabularies, reference_year=reference_year)
+    def _side_columns(self) -> None:
         ps = self.people
         self.needs = self._masks(self.vocab.skills, [p.needs for p in ps])
         self.n_needs = np.array([len(p.needs) for p in ps], dtype=np.float64)
@@ -890,22 +881,41 @@ def _top(scores: FloatArray, order_key: IntArray, k: int) -> IntArray:
     return result
 
 
+class RankOptions(TypedDict, total=False):
+    """What both rankings take: the `k` best (10), up to `near_misses` near misses (5),
+    the `weights` (`Weights()`), and `excluded`: the ids in the pool this person must not
+    be proposed with."""
+
+    k: int
+    near_misses: int
+    weights: Weights | None
+    excluded: Collection[Key]
+
+
 def _rank(
     P: ParticipantPool,
     pi: Index,
     B: BuddyPool,
     bi: Index,
-    n: int,
-    excluded_positions: IntArray,
-    *,
-    k: int,
-    near_misses: int,
-    weights: Weights,
+    pool: _Pool[T],
     hand_positions: IntArray,
-) -> tuple[IntArray, FloatArray, IntArray, FloatArray, int]:
-    """Shared by both rankings: one side is a single person (index 0), the other a pool of n.
-    `hand_positions`: the pool positions paired with a raised hand (mutual interest).
-    Returns (best positions, their scores, near-miss positions, their scores, feasible count)"""
+    pair: Callable[[T], tuple[Participant, Buddy]],
+    *,
+    k: int = 10,
+    near_misses: int = 5,
+    weights: Weights | None = None,
+    excluded: Collection[Key] = (),
+) -> Ranking:
+    """Shared by both rankings: one side is a single person (index 0), the other `pool`.
+    `hand_positions`: the pool positions paired with a raised hand (mutual interest);
+    `pair(other)`: (participant, buddy) for a person of `pool`, to explain the pair."""
+    weights = weights or Weights()
+    n = len(pool)
+    if n == 0:
+        return Ranking((), (), 0, 0)
+    excluded_positions = np.array(
+        [pool.index[i] for i in excluded if i in pool.index], dtype=np.int64
+    )
     chord2 = _chord2_between(P, pi, B, bi)
     checks = _checks(P, pi, B, bi, chord2)
     failed = np.zeros(n, dtype=np.int8)
@@ -925,6 +935,21 @@ def _rank(
         mutual = None if hands is None else hands[where]
         return where, _score(P, sub_p, B, sub_b, chord2[where], w, mutual)
 
+    def candidates(pos: IntArray, sc: FloatArray) -> tuple[Candidate, ...]:
+        out = []
+        for i, s in zip(pos.tolist(), sc.tolist(), strict=True):
+            other = pool.people[i]
+            p, b = pair(other)
+            why = explain(
+                p,
+                b,
+                weights=weights,
+                reference_year=pool.reference_year,
+                excluded=other.id in excluded,
+            )
+            out.append(Candidate(other.id, float(s), why))
+        return tuple(out)
+
     feasible = np.flatnonzero(failed == 0)
     where, scores = scored(feasible)
     best = _top(scores, where, k)
@@ -938,105 +963,34 @@ def _rank(
         near_where, near_all = scored(np.flatnonzero(near))
         top_near = _top(near_all, near_where, near_misses)
         near_pos, near_scores = near_where[top_near], near_all[top_near]
-    return where[best], scores[best], near_pos, near_scores, int(feasible.size)
+    return Ranking(
+        candidates(where[best], scores[best]),
+        candidates(near_pos, near_scores),
+        int(feasible.size),
+        n,
+    )
 
 
 def rank_buddies(
-    participant: Participant,
-    pool: BuddyPool,
-    *,
-    k: int = 10,
-    near_misses: int = 5,
-    weights: Weights | None = None,
-    excluded: Collection[Key] = (),
+    participant: Participant, pool: BuddyPool, **options: Unpack[RankOptions]
 ) -> Ranking:
     """The k best feasible buddies of `pool` for `participant`, best first, each with its
     explanation; and up to `near_misses` buddies that fail exactly one hard constraint (on
     distance: at most twice the limit away), with the failure. `excluded`: buddy ids this
-    participant must not be proposed with."""
-    weights = weights or Weights()
+    participant must not be proposed with (see `RankOptions`)."""
     P = ParticipantPool([participant], vocabularies=pool.vocab, reference_year=pool.reference_year)
-    n = len(pool)
-    if n == 0:
-        return Ranking((), (), 0, 0)
-    excl = np.array([pool.index[i] for i in excluded if i in pool.index], dtype=np.int64)
     hands = np.array([pool.index[b] for b in participant.hands if b in pool.index], np.int64)
-    best, scores, near, near_scores, count = _rank(
-        P,
-        0,
-        pool,
-        slice(None),
-        n,
-        excl,
-        k=k,
-        near_misses=near_misses,
-        weights=weights,
-        hand_positions=hands,
-    )
-
-    def candidates(pos: IntArray, sc: FloatArray) -> tuple[Candidate, ...]:
-        out = []
-        for i, s in zip(pos.tolist(), sc.tolist(), strict=True):
-            b = pool.people[i]
-            why = explain(
-                participant,
-                b,
-                weights=weights,
-                reference_year=pool.reference_year,
-                excluded=b.id in excluded,
-            )
-            out.append(Candidate(b.id, float(s), why))
-        return tuple(out)
-
-    return Ranking(candidates(best, scores), candidates(near, near_scores), count, n)
+    return _rank(P, 0, pool, slice(None), pool, hands, lambda b: (participant, b), **options)
 
 
 def rank_participants(
-    buddy: Buddy,
-    pool: ParticipantPool,
-    *,
-    k: int = 10,
-    near_misses: int = 5,
-    weights: Weights | None = None,
-    excluded: Collection[Key] = (),
+    buddy: Buddy, pool: ParticipantPool, **options: Unpack[RankOptions]
 ) -> Ranking:
     """The k best feasible participants of `pool` for `buddy` (as `rank_buddies`, mirrored).
     The waiting criterion makes long-waiting and urgent participants rise."""
-    weights = weights or Weights()
     B = BuddyPool([buddy], vocabularies=pool.vocab, reference_year=pool.reference_year)
-    n = len(pool)
-    if n == 0:
-        return Ranking((), (), 0, 0)
-    excl = np.array([pool.index[i] for i in excluded if i in pool.index], dtype=np.int64)
     hands = np.array(sorted({p for p, b in pool.hands if b == buddy.id}), dtype=np.int64)
-    best, scores, near, near_scores, count = _rank(
-        pool,
-        slice(None),
-        B,
-        0,
-        n,
-        excl,
-        k=k,
-        near_misses=near_misses,
-        weights=weights,
-        hand_positions=hands,
-    )
-
-    def candidates(pos: IntArray, sc: FloatArray) -> tuple[Candidate, ...]:
-        out = []
-        for i, s in zip(pos.tolist(), sc.tolist(), strict=True):
-            p = pool.people[i]
-            why = explain(
-                p,
-                buddy,
-                weights=weights,
-                reference_year=pool.reference_year,
-                excluded=p.id in excluded,
-            )
-            out.append(Candidate(p.id, float(s), why))
-        return tuple(out)
-
-    return Ranking(candidates(best, scores), candidates(near, near_scores), count, n)
+    return _rank(pool, slice(None), B, 0, pool, hands, lambda p: (p, buddy), **options)
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, TypedDict
 
 from buddynet.core.geo import Municipality, municipalities
 from buddynet.matching.engine.core import (
@@ -139,6 +139,52 @@ def _gender(rng: random.Random, female: float) -> str:
     return _pick(rng, (("f", female), ("m", 0.98 - female), ("x", 0.01), ("", 0.01)))
 
 
+class _Shared(TypedDict):
+    latitude: float
+    longitude: float
+    max_km: float
+    languages: frozenset[str]
+    language_levels: dict[str, int]
+    slots: frozenset[str]
+    interests: frozenset[str]
+    birth_year: int
+    gender: str
+    gender_pref: Preference | None
+    age_pref: Preference | None
+
+
+def _shared(
+    rng: random.Random,
+    home: Municipality,
+    languages: set[str],
+    levels: dict[str, int],
+    *,
+    max_km: Sequence[tuple[str, float]],
+    slots: tuple[int, int, Sequence[str]],
+    interests: tuple[int, int],
+    age: int | tuple[int, int],
+    reference_year: int,
+    female: float,
+    gender_pref: tuple[float, Sequence[str]],
+    age_pref: float,
+) -> _Shared:
+    """The fields both sides share, drawn from `rng` in this order; `age` is the age in
+    years, or the range to draw it from (between the interests and the gender)"""
+    return _Shared(
+        latitude=home.latitude,
+        longitude=home.longitude,
+        max_km=float(_pick(rng, max_km)),
+        languages=frozenset(languages),
+        language_levels=levels,
+        slots=_slots(rng, *slots),
+        interests=_sample(rng, INTERESTS, *interests),
+        birth_year=reference_year - (age if isinstance(age, int) else rng.randint(*age)),
+        gender=_gender(rng, female),
+        gender_pref=_preference(rng, *gender_pref),
+        age_pref=_preference(rng, age_pref, AGE_GROUPS[2:]),
+    )
+
+
 def _hands(rng: random.Random, share: float, buddy_count: int) -> frozenset[str]:
     if buddy_count <= 0 or rng.random() >= share:
         return frozenset()
@@ -164,17 +210,20 @@ def buddies(
         out.append(
             Buddy(
                 id=f"b{i}",
-                latitude=home.latitude,
-                longitude=home.longitude,
-                max_km=float(_pick(rng, (("5", 0.2), ("10", 0.4), ("15", 0.25), ("20", 0.15)))),
-                languages=frozenset(languages),
-                language_levels=levels,
-                slots=_slots(rng, 2, 7, evenings),
-                interests=_sample(rng, INTERESTS, 1, 5),
-                birth_year=reference_year - rng.randint(19, 76),
-                gender=_gender(rng, 0.65),
-                gender_pref=_preference(rng, 0.15, ("f", "m", "x")),
-                age_pref=_preference(rng, 0.15, AGE_GROUPS[2:]),
+                **_shared(
+                    rng,
+                    home,
+                    languages,
+                    levels,
+                    max_km=(("5", 0.2), ("10", 0.4), ("15", 0.25), ("20", 0.15)),
+                    slots=(2, 7, evenings),
+                    interests=(1, 5),
+                    age=(19, 76),
+                    reference_year=reference_year,
+                    female=0.65,
+                    gender_pref=(0.15, ("f", "m", "x")),
+                    age_pref=0.15,
+                ),
                 skills=_sample(rng, SKILLS, 1, 4),
                 life_experience=_sample(rng, EXPERIENCE, 0, 2),
                 capacity_left=int(_pick(rng, (("1", 0.7), ("2", 0.22), ("3", 0.08)))),
@@ -222,17 +271,20 @@ def participants(
         out.append(
             Participant(
                 id=f"p{i}",
-                latitude=home.latitude,
-                longitude=home.longitude,
-                max_km=float(_pick(rng, (("5", 0.3), ("10", 0.4), ("15", 0.2), ("25", 0.1)))),
-                languages=frozenset(languages),
-                language_levels=levels,
-                slots=_slots(rng, 2, 9, DAY_SLOTS),
-                interests=_sample(rng, INTERESTS, 0, 4),
-                birth_year=reference_year - age,
-                gender=_gender(rng, 0.55),
-                gender_pref=_preference(rng, 0.2, ("f", "m")),
-                age_pref=_preference(rng, 0.1, AGE_GROUPS[2:]),
+                **_shared(
+                    rng,
+                    home,
+                    languages,
+                    levels,
+                    max_km=(("5", 0.3), ("10", 0.4), ("15", 0.2), ("25", 0.1)),
+                    slots=(2, 9, DAY_SLOTS),
+                    interests=(0, 4),
+                    age=age,
+                    reference_year=reference_year,
+                    female=0.55,
+                    gender_pref=(0.2, ("f", "m")),
+                    age_pref=0.1,
+                ),
                 needs=_sample(rng, SKILLS, 0, 3),
                 experience_wanted=_sample(rng, EXPERIENCE, 0, 1)
                 if rng.random() < 0.3
