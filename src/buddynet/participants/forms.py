@@ -13,9 +13,17 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from buddynet.core import choices
-from buddynet.core.forms import BoundedDateField, PostcodeMixin
+from buddynet.core.forms import (
+    SLOT_GRID,
+    BoundedDateField,
+    PostcodeMixin,
+    YesNoField,
+    choice_list,
+    long_text,
+    textareas,
+)
 
-from . import consent
+from . import consent, services
 from .models import (
     ConsentRecord,
     ContactMoment,
@@ -44,14 +52,8 @@ def _bounds(field: forms.IntegerField, low: int, high: int) -> None:
     field.widget.attrs.update(min=low, max=high)
 
 
-def languages_field(**kwargs) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(
-        label=kwargs.pop("label", _("Languages")),
-        choices=choices.LANGUAGES,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
-        required=kwargs.pop("required", False),
-        **kwargs,
-    )
+def languages_field(label=None, **kwargs) -> forms.MultipleChoiceField:
+    return choice_list(label or _("Languages"), choices.LANGUAGES, **kwargs)
 
 
 class ListField(forms.CharField):
@@ -76,25 +78,9 @@ class ReferralForm(PostcodeMixin, forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = (
-            "first_name",
-            "last_name",
-            "phone",
-            "email",
-            "postcode",
-            "household_size",
-            "languages",
-            "help_request",
-            "referral_context",
-            "urgency",
-            "phase",
-            "referrer_organisation",
-            "referrer_role",
-        )
-        widgets = {
-            "help_request": forms.Textarea(attrs={"rows": 3}),
-            "referral_context": forms.Textarea(attrs={"rows": 3}),
-        }
+        # What the referral service takes, but the town: it follows from the postcode.
+        fields = tuple(name for name in services.REFERRAL_FIELDS if name != "town")
+        widgets = textareas("help_request", "referral_context")
         help_texts = {
             "help_request": _("What does the person or family ask for?"),
             "referral_context": _(
@@ -147,10 +133,10 @@ class SelfRegistrationForm(PostcodeMixin, forms.Form):
         max_length=_model_limit(Participant, "postcode"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
-    help_request = forms.CharField(
-        label=_("What would you like help with?"),
+    help_request = long_text(
+        _("What would you like help with?"),
+        rows=4,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("A few words are enough. We will call you to talk about it."),
     )
     languages = languages_field(label=_("Which languages do you speak?"))
@@ -171,12 +157,7 @@ class SelfRegistrationForm(PostcodeMixin, forms.Form):
 
 class IntakeForm(PostcodeMixin, forms.ModelForm):
     languages = languages_field()
-    availability = forms.MultipleChoiceField(
-        label=_("When can they meet?"),
-        choices=choices.SLOTS,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list slot-grid"}),
-        required=False,
-    )
+    availability = choice_list(_("When can they meet?"), choices.SLOTS, css=SLOT_GRID)
     interests = ListField(
         label=_("Interests"),
         required=False,
@@ -207,19 +188,16 @@ class IntakeForm(PostcodeMixin, forms.ModelForm):
             "health_notes",
             "origin_notes",
         )
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in (
-                "request_in_own_words",
-                "needs",
-                "expectations",
-                "buddy_will_not",
-                "buddy_preferences",
-                "accessibility_needs",
-                "health_notes",
-                "origin_notes",
-            )
-        }
+        widgets = textareas(
+            "request_in_own_words",
+            "needs",
+            "expectations",
+            "buddy_will_not",
+            "buddy_preferences",
+            "accessibility_needs",
+            "health_notes",
+            "origin_notes",
+        )
         help_texts = {
             "request_in_own_words": _("Write it down as the participant says it."),
             "expectations": _("So that buddy and participant can compare later."),
@@ -269,11 +247,8 @@ HouseholdFormSet = forms.formset_factory(
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(choices=[(p.key, p.title) for p in consent.PURPOSES])
-    given = forms.TypedChoiceField(
-        label=_("Decision"),
-        choices=[("yes", _("gives consent")), ("no", _("does not give or withdraws consent"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
+    given = YesNoField(
+        label=_("Decision"), yes=_("gives consent"), no=_("does not give or withdraws consent")
     )
     given_by = forms.ChoiceField(
         label=_("Who decides"),
@@ -311,7 +286,7 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = ContactMoment
         fields = ("contacted_on", "kind", "outcome", "note")
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        widgets = textareas("note")
 
 
 class OfferForm(forms.ModelForm):
@@ -339,6 +314,4 @@ class WithdrawForm(forms.Form):
             if value != Participant.WithdrawalReason.CONSENT
         ],
     )
-    note = forms.CharField(
-        label=_("Short note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = long_text(_("Short note"), required=False)
