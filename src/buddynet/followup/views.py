@@ -93,8 +93,13 @@ class FollowUpListView(ProjectPermissionMixin, TemplateView):
         return context
 
 
-class CadenceView(ProjectServiceFormView):
+class ManageFormView(ProjectServiceFormView):
+    """A coordinator's form page in the follow-up."""
+
     permission = policy.FOLLOWUP_MANAGE
+
+
+class CadenceView(ManageFormView):
     form_class = forms.CadenceForm
     title = gettext_lazy("Follow-up cadence")
     intro = gettext_lazy(
@@ -121,8 +126,7 @@ class CadenceView(ProjectServiceFormView):
         return self.get_back_url()
 
 
-class FollowUpRecordView(ProjectServiceFormView):
-    permission = policy.FOLLOWUP_MANAGE
+class FollowUpRecordView(ManageFormView):
     template_name = "followup/followup_record.html"
     form_class = forms.RecordForm
     success_message = gettext_lazy("The conversation was recorded; the next one is planned.")
@@ -171,8 +175,7 @@ class FollowUpRecordView(ProjectServiceFormView):
         return self.get_back_url()
 
 
-class FollowUpPlanView(TrajectoryMixin, ProjectServiceFormView):
-    permission = policy.FOLLOWUP_MANAGE
+class FollowUpPlanView(TrajectoryMixin, ManageFormView):
     form_class = forms.PlanForm
     title = gettext_lazy("Plan an extra conversation")
     intro = gettext_lazy("For an intervision, an extra call or a conversation outside the cadence.")
@@ -298,13 +301,12 @@ class SignalDetailView(ProjectServiceFormView):
 # --- Closure --------------------------------------------------------------------------
 
 
-class ClosureFormView(TrajectoryMixin, ProjectServiceFormView):
+class ClosureFormView(TrajectoryMixin, ManageFormView):
     """A coordinator's form in the closure of a trajectory.
 
     ``reads_closure``: a GET of this page reads the confidential closure itself (the
     selector writes it in the history)."""
 
-    permission = policy.FOLLOWUP_MANAGE
     template_name = "followup/choice_form.html"
     reads_closure = False
 

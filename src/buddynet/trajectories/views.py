@@ -154,8 +154,15 @@ class TrajectoryDetailView(TrajectoryMixin, TemplateView):
         return context
 
 
+class ManageFormView(ProjectServiceFormView):
+    """A coordinator's form page about the project's trajectories."""
+
+    permission = policy.TRAJECTORIES_MANAGE
+
+
 class TrajectoryManageView(TrajectoryMixin, ProjectServiceFormView):
-    """A coordinator's form about one trajectory."""
+    """A coordinator's form about one trajectory (``TrajectoryMixin`` would let every
+    viewer in: the permission is said here)."""
 
     permission = policy.TRAJECTORIES_MANAGE
 
@@ -520,8 +527,7 @@ class RoleDivisionView(TrajectoryMixin, ServiceFormView):
 # --- Project settings: the agreement template and the task kinds -----------------------
 
 
-class AgreementTemplateView(ProjectServiceFormView):
-    permission = policy.TRAJECTORIES_MANAGE
+class AgreementTemplateView(ManageFormView):
     form_class = forms.AgreementTemplateForm
     title = gettext_lazy("Agreement template")
     intro = gettext_lazy(
@@ -542,8 +548,7 @@ class AgreementTemplateView(ProjectServiceFormView):
         return reverse("agreement_template", kwargs={"project": self.project.code})
 
 
-class TaskKindsView(ProjectServiceFormView):
-    permission = policy.TRAJECTORIES_MANAGE
+class TaskKindsView(ManageFormView):
     template_name = "trajectories/task_kinds.html"
     form_class = forms.TaskKindForm
     title = gettext_lazy("Kinds of tasks")
