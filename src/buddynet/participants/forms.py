@@ -23,7 +23,7 @@ from buddynet.core.forms import (
     textareas,
 )
 
-from . import consent, services
+from . import consent
 from .models import (
     ConsentRecord,
     ContactMoment,
@@ -78,9 +78,25 @@ class ReferralForm(PostcodeMixin, forms.ModelForm):
 
     class Meta:
         model = Participant
-        # What the referral service takes, but the town: it follows from the postcode.
-        fields = tuple(name for name in services.REFERRAL_FIELDS if name != "town")
-        widgets = textareas("help_request", "referral_context")
+        fields = (
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "postcode",
+            "household_size",
+            "languages",
+            "help_request",
+            "referral_context",
+            "urgency",
+            "phase",
+            "referrer_organisation",
+            "referrer_role",
+        )
+        widgets = {
+            "help_request": forms.Textarea(attrs={"rows": 3}),
+            "referral_context": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {
             "help_request": _("What does the person or family ask for?"),
             "referral_context": _(
@@ -188,16 +204,19 @@ class IntakeForm(PostcodeMixin, forms.ModelForm):
             "health_notes",
             "origin_notes",
         )
-        widgets = textareas(
-            "request_in_own_words",
-            "needs",
-            "expectations",
-            "buddy_will_not",
-            "buddy_preferences",
-            "accessibility_needs",
-            "health_notes",
-            "origin_notes",
-        )
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "request_in_own_words",
+                "needs",
+                "expectations",
+                "buddy_will_not",
+                "buddy_preferences",
+                "accessibility_needs",
+                "health_notes",
+                "origin_notes",
+            )
+        }
         help_texts = {
             "request_in_own_words": _("Write it down as the participant says it."),
             "expectations": _("So that buddy and participant can compare later."),
