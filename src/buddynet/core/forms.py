@@ -53,6 +53,54 @@ class PostcodeMixin:
         return town_for(postcode)
 
 
+# --- The field kinds every app declares the same way ------------------------------------
+
+CHOICE_LIST = "choice-list"
+# The 21 weekly slots as a 7 x 3 grid (a day per row: morning, afternoon, evening): app.css.
+SLOT_GRID = "choice-list slot-grid"
+
+
+def textareas(*names: str, rows: int = 3, **rows_by_name: int) -> dict[str, forms.Textarea]:
+    """A model form's ``Meta.widgets`` for its longer texts: each of ``names`` a box of
+    ``rows`` lines, each of ``rows_by_name`` (``notes=2``) a box of its own height."""
+    heights = dict.fromkeys(names, rows) | rows_by_name
+    return {name: forms.Textarea(attrs={"rows": height}) for name, height in heights.items()}
+
+
+def long_text(label, *, rows: int = 3, **kwargs) -> forms.CharField:
+    """A text of a few lines (a report, a note, a reason) in a box of ``rows`` lines;
+    ``required``, ``max_length``, ``help_text``, ``validators`` as for any field."""
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+def choice_list(
+    label, choices, *, css: str | None = CHOICE_LIST, required: bool = False, **kwargs
+) -> forms.MultipleChoiceField:
+    """Several choices as check boxes (optional unless ``required=True``); ``css`` is the
+    list's class (``SLOT_GRID`` for the weekly slots, None for a plain list)."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": css} if css else None),
+        **kwargs,
+    )
+
+
+def _is_yes(value) -> bool:
+    return value == "yes"
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A question answered yes or no, in the words given (``yes=``, ``no=``), as radio
+    buttons by default; the cleaned value is True or False."""
+
+    def __init__(self, *, yes, no, widget=forms.RadioSelect, **kwargs):
+        super().__init__(
+            choices=[("yes", yes), ("no", no)], coerce=_is_yes, widget=widget, **kwargs
+        )
+
+
 # --- Dates with sane bounds ----------------------------------------------------------
 # A date people act on is near today. 9999-12-31 or year 1 is a typo that would break
 # calendars, feeds and estimates later, so every date field is bounded.

@@ -4,7 +4,9 @@
 (one service call), which returns where to go next. A broken rule
 (:class:`~buddynet.core.errors.ServiceError`, or a model's ``ValidationError``) is shown
 on the form; an invalid form or a broken rule answers **400** with everything typed
-kept. A success shows ``success_message`` (if any) and redirects.
+kept. A success shows ``success_message`` (if any) and redirects. A button that posts
+without a form (approve, remove) goes through ``run_action``: its broken rule becomes an
+error message.
 
 Project pages combine it with ``tenancy.mixins.ProjectPermissionMixin``
 (``ProjectServiceFormView`` there). The shared template ``forms/form_page.html``
@@ -14,6 +16,7 @@ renders ``title``, ``intro``, ``back_url``/``back_label``, the form and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -31,6 +34,20 @@ def form_add_service_error(form, exc: ServiceError | ValidationError) -> None:
         exc = ServiceError.from_validation_error(exc)
     field = exc.field if exc.field in getattr(form, "fields", {}) else None
     form.add_error(field, exc.message)
+
+
+def run_action(request, act: Callable[[], Any], success) -> bool:
+    """A one-click action (a button that posts, no form to show again): ``act()`` calls
+    one service. A broken rule is shown as an error message; otherwise ``success`` is
+    shown (a text, or a function of what ``act`` returned that gives the text). True when
+    the action went through; the caller redirects either way."""
+    try:
+        result = act()
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, str(success(result) if callable(success) else success))
+    return True
 
 
 class ServiceFormView(TemplateView):

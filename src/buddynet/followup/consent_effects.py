@@ -11,42 +11,34 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django_scopes import scopes_disabled
 
 from buddynet.participants import consent
-from buddynet.trajectories.models import Trajectory
+from buddynet.trajectories.consent_effects import on_each_trajectory
 
 from .services import cancel_open
 
 
-@consent.register_effect(
+@on_each_trajectory(
     consent.SUPPORT,
     app="followup",
     describes=_("Planned follow-up conversations and aftercare contacts are cancelled."),
 )
-def cancel_followups(*, participant, by, via: str = "web") -> None:
-    with scopes_disabled():
-        trajectories = list(Trajectory.objects.filter(participant=participant))
-    for trajectory in trajectories:
-        cancelled = cancel_open(trajectory, keep_aftercare=False)
-        if cancelled:
-            trajectory.log_action(
-                "followup.cancelled_consent", user=by, via=via, data={"cancelled": cancelled}
-            )
+def cancel_followups(trajectory, *, by, via) -> None:
+    cancelled = cancel_open(trajectory, keep_aftercare=False)
+    if cancelled:
+        trajectory.log_action(
+            "followup.cancelled_consent", user=by, via=via, data={"cancelled": cancelled}
+        )
 
 
-@consent.register_effect(
+@on_each_trajectory(
     consent.SHARE_WITH_REFERRER,
     app="followup",
     describes=_(
         "The referrer no longer sees the names, status or aftercare of a boundary signal "
         "they raised."
     ),
+    professional__isnull=False,
 )
-def hide_signals_from_referrer(*, participant, by, via: str = "web") -> None:
-    with scopes_disabled():
-        trajectories = list(
-            Trajectory.objects.filter(participant=participant, professional__isnull=False)
-        )
-    for trajectory in trajectories:
-        trajectory.log_action("followup.referrer_sharing_stopped", user=by, via=via)
+def hide_signals_from_referrer(trajectory, *, by, via) -> None:
+    trajectory.log_action("followup.referrer_sharing_stopped", user=by, via=via)

@@ -6,18 +6,27 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.forms import BoundedDateField
+from buddynet.core.forms import BoundedDateField, YesNoField, long_text, textareas
 
 from . import clock
 from .models import Cadence, Closure, ExitConversation, FollowUp, Signal, SignalStep
 
 NOT_BEFORE = _("A conversation cannot be recorded before it took place.")
+# Radio buttons one under the other (longer answers).
+ONE_COLUMN = forms.RadioSelect(attrs={"class": "choice-list one-column"})
 
 
-def held_on_field(label) -> BoundedDateField:
-    """When a conversation was held: up to two years back. (One year ahead is the
-    field's bound; ``clean_held_on`` refuses any day after today with its own words.)"""
-    return BoundedDateField(label=label, years_back=2, years_ahead=1)
+class HeldOnField(BoundedDateField):
+    """When a conversation was held: up to two years back, and not after today. (One
+    year ahead is the field's bound; a day after today is refused in its own words.)"""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label=label, years_back=2, years_ahead=1, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value not in self.empty_values and value > clock.today():
+            raise forms.ValidationError(NOT_BEFORE)
 
 
 def planned_on_field(label, **kwargs) -> BoundedDateField:
@@ -48,23 +57,17 @@ class CadenceForm(forms.ModelForm):
 
 
 class RecordForm(forms.Form):
-    held_on = held_on_field(_("Held on"))
+    held_on = HeldOnField(_("Held on"))
     kind = forms.ChoiceField(label=_("Kind of conversation"), choices=FollowUp.Kind.choices)
-    report = forms.CharField(
-        label=_("Short report"),
+    report = long_text(
+        _("Short report"),
+        rows=4,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("How is it going? Anything to follow up? Keep it short and factual."),
     )
     adjust_agreement = forms.BooleanField(
         label=_("The agreement needs adjusting after this conversation"), required=False
     )
-
-    def clean_held_on(self):
-        value = self.cleaned_data["held_on"]
-        if value > clock.today():
-            raise forms.ValidationError(NOT_BEFORE)
-        return value
 
 
 class PlanForm(forms.Form):
@@ -98,18 +101,12 @@ class SignalForm(forms.Form):
     severity = forms.ChoiceField(
         label=_("How serious is it?"), choices=Signal.Severity.choices, widget=forms.RadioSelect
     )
-    description = forms.CharField(
-        label=_("Tell us in a few words"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    description = long_text(_("Tell us in a few words"), max_length=2000)
 
 
 class StepForm(forms.Form):
     step = forms.ChoiceField(label=_("Step"), choices=SignalStep.Step.choices)
-    note = forms.CharField(
-        label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = long_text(_("Note"), max_length=4000)
     pause = forms.BooleanField(label=_("Pause the trajectory (a serious signal)"), required=False)
 
     def __init__(self, *args, allowed=(), can_pause=False, **kwargs):
@@ -120,19 +117,14 @@ class StepForm(forms.Form):
 
 
 class ClosureStartForm(forms.Form):
-    planned = forms.TypedChoiceField(
+    planned = YesNoField(
         label=_("Is this a planned ending?"),
-        choices=[("yes", _("Yes, planned")), ("no", _("No, unplanned"))],
-        coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect(attrs={"class": "choice-list one-column"}),
+        yes=_("Yes, planned"),
+        no=_("No, unplanned"),
+        widget=ONE_COLUMN,
     )
     reason = forms.ChoiceField(label=_("Reason"), choices=Closure.Reason.choices)
-    reason_note = forms.CharField(
-        label=_("About the reason"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason_note = long_text(_("About the reason"), required=False, max_length=2000)
     went_badly = forms.BooleanField(
         label=_("Unplanned and it went badly: do not propose this pair again"), required=False
     )
@@ -147,30 +139,22 @@ class ClosureStartForm(forms.Form):
 
 
 class ExitForm(forms.ModelForm):
-    held_on = held_on_field(_("Held on"))
+    held_on = HeldOnField(_("Held on"))
 
     class Meta:
         model = ExitConversation
         fields = ("held_on", "rating", "what_helped", "what_was_hard", "for_the_project")
         widgets = {
-            "rating": forms.RadioSelect(attrs={"class": "choice-list one-column"}),
-            "what_helped": forms.Textarea(attrs={"rows": 3}),
-            "what_was_hard": forms.Textarea(attrs={"rows": 3}),
-            "for_the_project": forms.Textarea(attrs={"rows": 3}),
+            "rating": ONE_COLUMN,
+            **textareas("what_helped", "what_was_hard", "for_the_project"),
         }
-
-    def clean_held_on(self):
-        value = self.cleaned_data["held_on"]
-        if value > clock.today():
-            raise forms.ValidationError(NOT_BEFORE)
-        return value
 
 
 class ClosureCompleteForm(forms.Form):
     continues = forms.ChoiceField(
         label=_("What continues for the participant?"),
         choices=Closure.Continues.choices,
-        widget=forms.RadioSelect(attrs={"class": "choice-list one-column"}),
+        widget=ONE_COLUMN,
     )
     continues_note = forms.CharField(
         label=_("With which service or person"), max_length=300, required=False
@@ -178,7 +162,7 @@ class ClosureCompleteForm(forms.Form):
     contact_policy = forms.ChoiceField(
         label=_("Contact between buddy and participant after closure"),
         choices=Closure.ContactPolicy.choices,
-        widget=forms.RadioSelect(attrs={"class": "choice-list one-column"}),
+        widget=ONE_COLUMN,
     )
     aftercare_1 = planned_on_field(_("Aftercare contact on"), required=False)
     aftercare_2 = planned_on_field(_("A second aftercare contact on"), required=False)

@@ -14,11 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from buddynet.core.formviews import run_action
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import access_for_user, get_access
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
@@ -46,22 +48,16 @@ def pair_label(trajectory, *, user, coordinator: bool) -> str:
 
 
 class TrajectoryMixin(ProjectPermissionMixin):
-    def get_trajectory(self) -> Trajectory:
-        if not hasattr(self, "_trajectory"):
-            self._trajectory = selectors.trajectory_get_for_user(
-                access=self.access,
-                user=self.request.user,
-                project=self.project,
-                code=self.kwargs["code"],
-            )
-        return self._trajectory
+    @cached_property
+    def trajectory(self) -> Trajectory:
+        return selectors.trajectory_get_for_user(**self.object_lookup())
 
     def get_back_url(self) -> str:
-        return trajectory_url(self.get_trajectory())
+        return trajectory_url(self.trajectory)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        trajectory = self.get_trajectory()
+        trajectory = self.trajectory
         context["trajectory"] = trajectory
         context["trajectory_url"] = trajectory_url(trajectory)
         coordinator = self.can(policy.FOLLOWUP_MANAGE) or self.can(policy.SIGNALS_HANDLE)
@@ -97,8 +93,13 @@ class FollowUpListView(ProjectPermissionMixin, TemplateView):
         return context
 
 
-class CadenceView(ProjectServiceFormView):
+class ManageFormView(ProjectServiceFormView):
+    """A coordinator's form page in the follow-up."""
+
     permission = policy.FOLLOWUP_MANAGE
+
+
+class CadenceView(ManageFormView):
     form_class = forms.CadenceForm
     title = gettext_lazy("Follow-up cadence")
     intro = gettext_lazy(
@@ -125,8 +126,7 @@ class CadenceView(ProjectServiceFormView):
         return self.get_back_url()
 
 
-class FollowUpRecordView(ProjectServiceFormView):
-    permission = policy.FOLLOWUP_MANAGE
+class FollowUpRecordView(ManageFormView):
     template_name = "followup/followup_record.html"
     form_class = forms.RecordForm
     success_message = gettext_lazy("The conversation was recorded; the next one is planned.")
@@ -135,28 +135,27 @@ class FollowUpRecordView(ProjectServiceFormView):
         """Where the agreement is changed with everyone (the trajectories app)."""
         return reverse(
             "trajectory_agreement_edit",
-            kwargs={"project": self.project.code, "code": self.get_item().trajectory.code},
+            kwargs={"project": self.project.code, "code": self.item.trajectory.code},
         )
 
-    def get_item(self):
-        if not hasattr(self, "_item"):
-            # A report is about people: reading it (not posting) is in the history.
-            self._item = selectors.followup_get(
-                access=self.access,
-                project=self.project,
-                code=self.kwargs["code"],
-                viewed_by=self.request.user if self.request.method == "GET" else None,
-            )
-        return self._item
+    @cached_property
+    def item(self):
+        # A report is about people: reading it (not posting) is in the history.
+        return selectors.followup_get(
+            access=self.access,
+            project=self.project,
+            code=self.kwargs["code"],
+            viewed_by=self.reader,
+        )
 
     def get_initial(self) -> dict:
-        return {"held_on": clock.today(), "kind": self.get_item().kind}
+        return {"held_on": clock.today(), "kind": self.item.kind}
 
     def get_back_url(self) -> str:
         return reverse("followup_list", kwargs={"project": self.project.code})
 
     def get_context_data(self, **kwargs):
-        item = self.get_item()
+        item = self.item
         if not item.is_open and "form" not in kwargs:
             kwargs["form"] = None  # recorded or cancelled: the page shows it, no form
         context = super().get_context_data(**kwargs)
@@ -170,22 +169,13 @@ class FollowUpRecordView(ProjectServiceFormView):
         return context
 
     def perform(self, form):
-        data = form.cleaned_data
-        services.followup_record(
-            followup=self.get_item(),
-            by=self.request.user,
-            held_on=data["held_on"],
-            report=data["report"],
-            adjust_agreement=data["adjust_agreement"],
-            kind=data["kind"],
-        )
-        if data["adjust_agreement"]:
+        services.followup_record(followup=self.item, by=self.request.user, **form.cleaned_data)
+        if form.cleaned_data["adjust_agreement"]:
             return self.agreement_url()
         return self.get_back_url()
 
 
-class FollowUpPlanView(TrajectoryMixin, ProjectServiceFormView):
-    permission = policy.FOLLOWUP_MANAGE
+class FollowUpPlanView(TrajectoryMixin, ManageFormView):
     form_class = forms.PlanForm
     title = gettext_lazy("Plan an extra conversation")
     intro = gettext_lazy("For an intervision, an extra call or a conversation outside the cadence.")
@@ -196,16 +186,10 @@ class FollowUpPlanView(TrajectoryMixin, ProjectServiceFormView):
         return {"due_on": clock.today(), "hour": 10}
 
     def perform(self, form) -> str:
-        data = form.cleaned_data
         services.followup_plan(
-            trajectory=self.get_trajectory(),
-            by=self.request.user,
-            kind=data["kind"],
-            with_whom=data["with_whom"],
-            due_on=data["due_on"],
-            hour=data["hour"],
+            trajectory=self.trajectory, by=self.request.user, **form.cleaned_data
         )
-        return trajectory_url(self.get_trajectory())
+        return trajectory_url(self.trajectory)
 
 
 # --- Boundary signals -----------------------------------------------------------------
@@ -252,19 +236,16 @@ class SignalCreateView(TrajectoryMixin, ProjectServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["role"] = services.party_role(
-            trajectory=self.get_trajectory(), user=self.request.user, access=self.access
+            trajectory=self.trajectory, user=self.request.user, access=self.access
         )
         return context
 
     def perform(self, form) -> str:
-        data = form.cleaned_data
         signal = services.signal_raise(
-            trajectory=self.get_trajectory(),
+            trajectory=self.trajectory,
             by=self.request.user,
             access=self.access,
-            kind=data["kind"],
-            severity=data["severity"],
-            description=data["description"],
+            **form.cleaned_data,
         )
         return reverse("signal_detail", kwargs={"project": self.project.code, "code": signal.code})
 
@@ -275,19 +256,12 @@ class SignalDetailView(ProjectServiceFormView):
     form_class = forms.StepForm
     success_message = gettext_lazy("The step was added to the aftercare.")
 
-    def get_signal(self) -> Signal:
-        if not hasattr(self, "_signal"):
-            self._signal = selectors.signal_get_for_user(
-                access=self.access,
-                user=self.request.user,
-                project=self.project,
-                code=self.kwargs["code"],
-                viewed_by=self.request.user if self.request.method == "GET" else None,
-            )
-        return self._signal
+    @cached_property
+    def signal(self) -> Signal:
+        return selectors.signal_get_for_user(**self.object_lookup(), viewed_by=self.reader)
 
     def get_form_kwargs(self) -> dict:
-        signal = self.get_signal()
+        signal = self.signal
         return {
             "allowed": services.NEXT_STEPS[signal.stage],
             "can_pause": services.can_pause(signal),
@@ -297,7 +271,7 @@ class SignalDetailView(ProjectServiceFormView):
         return reverse("signal_list", kwargs={"project": self.project.code})
 
     def get_context_data(self, **kwargs):
-        signal = self.get_signal()
+        signal = self.signal
         handler = self.can(policy.SIGNALS_HANDLE)
         if "form" not in kwargs and (not handler or signal.stage == Signal.Stage.CLOSED):
             kwargs["form"] = None
@@ -317,24 +291,35 @@ class SignalDetailView(ProjectServiceFormView):
         return super().post(request, *args, **kwargs)
 
     def perform(self, form) -> str:
-        data = form.cleaned_data
-        signal = self.get_signal()
-        services.signal_step(
-            signal=signal,
-            by=self.request.user,
-            step=data["step"],
-            note=data["note"],
-            pause=data.get("pause", False),
+        # Without the right to pause, the form has no "pause" (the service's default: no).
+        services.signal_step(signal=self.signal, by=self.request.user, **form.cleaned_data)
+        return reverse(
+            "signal_detail", kwargs={"project": self.project.code, "code": self.signal.code}
         )
-        return reverse("signal_detail", kwargs={"project": self.project.code, "code": signal.code})
 
 
 # --- Closure --------------------------------------------------------------------------
 
 
-class ClosureStartView(TrajectoryMixin, ProjectServiceFormView):
-    permission = policy.FOLLOWUP_MANAGE
+class ClosureFormView(TrajectoryMixin, ManageFormView):
+    """A coordinator's form in the closure of a trajectory.
+
+    ``reads_closure``: a GET of this page reads the confidential closure itself (the
+    selector writes it in the history)."""
+
     template_name = "followup/choice_form.html"
+    reads_closure = False
+
+    @cached_property
+    def closure(self) -> Closure:
+        viewed_by = self.reader if self.reads_closure else None
+        closure = selectors.closure_of(self.trajectory, viewed_by=viewed_by, via="web")
+        if closure is None:
+            raise Http404
+        return closure
+
+
+class ClosureStartView(ClosureFormView):
     form_class = forms.ClosureStartForm
     title = gettext_lazy("Close this trajectory")
     intro = gettext_lazy(
@@ -345,23 +330,16 @@ class ClosureStartView(TrajectoryMixin, ProjectServiceFormView):
     success_message = gettext_lazy("The closure has started.")
 
     def get(self, request, *args, **kwargs):
-        trajectory = self.get_trajectory()
+        trajectory = self.trajectory
         if trajectory.status not in services.CLOSABLE_STATUSES:
             return redirect("closure_detail", project=self.project.code, code=trajectory.code)
         return super().get(request, *args, **kwargs)
 
     def perform(self, form) -> str:
-        data = form.cleaned_data
-        trajectory = self.get_trajectory()
         services.closure_start(
-            trajectory=trajectory,
-            by=self.request.user,
-            planned=data["planned"],
-            reason=data["reason"],
-            reason_note=data["reason_note"],
-            went_badly=data["went_badly"],
+            trajectory=self.trajectory, by=self.request.user, **form.cleaned_data
         )
-        return closure_url(trajectory)
+        return closure_url(self.trajectory)
 
 
 def closure_url(trajectory) -> str:
@@ -370,35 +348,17 @@ def closure_url(trajectory) -> str:
     )
 
 
-class ClosureMixin(TrajectoryMixin):
-    def get_closure(self) -> Closure:
-        if not hasattr(self, "_closure"):
-            closure = selectors.closure_of(
-                self.get_trajectory(), viewed_by=self.viewed_by(), via="web"
-            )
-            if closure is None:
-                raise Http404
-            self._closure = closure
-        return self._closure
-
-    def viewed_by(self):
-        return None
-
-
-class ClosureDetailView(ClosureMixin, ProjectServiceFormView):
+class ClosureDetailView(ClosureFormView):
     """Confidential: the exit conversations are for the coordinators only."""
 
-    permission = policy.FOLLOWUP_MANAGE
     template_name = "followup/closure_detail.html"
     form_class = forms.ClosureCompleteForm
     success_message = gettext_lazy("The trajectory is closed.")
-
-    def viewed_by(self):
-        return self.request.user if self.request.method == "GET" else None
+    reads_closure = True
 
     def get_context_data(self, **kwargs):
-        closure = self.get_closure()
-        trajectory = self.get_trajectory()
+        closure = self.closure
+        trajectory = self.trajectory
         if "form" not in kwargs and trajectory.status != Trajectory.Status.CLOSING:
             kwargs["form"] = None
         context = super().get_context_data(**kwargs)
@@ -416,19 +376,17 @@ class ClosureDetailView(ClosureMixin, ProjectServiceFormView):
     def perform(self, form) -> str:
         data = form.cleaned_data
         services.closure_complete(
-            closure=self.get_closure(),
+            closure=self.closure,
             by=self.request.user,
             continues=data["continues"],
             continues_note=data["continues_note"],
             contact_policy=data["contact_policy"],
             aftercare_on=form.aftercare_days(),
         )
-        return closure_url(self.get_trajectory())
+        return closure_url(self.trajectory)
 
 
-class ExitConversationView(ClosureMixin, ProjectServiceFormView):
-    permission = policy.FOLLOWUP_MANAGE
-    template_name = "followup/choice_form.html"
+class ExitConversationView(ClosureFormView):
     form_class = forms.ExitForm
     intro = gettext_lazy("The answers are confidential: only the project's coordinators read them.")
     submit_label = gettext_lazy("Save the conversation")
@@ -436,20 +394,20 @@ class ExitConversationView(ClosureMixin, ProjectServiceFormView):
 
     def get_party(self) -> str:
         party = self.kwargs["party"]
-        if party not in services.parties(self.get_trajectory()):
+        if party not in services.parties(self.trajectory):
             raise Http404
         return party
 
     def get_form_kwargs(self) -> dict:
         party = self.get_party()
-        existing = next((e for e in self.get_closure().exits.all() if e.party == party), None)
+        existing = next((e for e in self.closure.exits.all() if e.party == party), None)
         return {"instance": existing}
 
     def get_initial(self) -> dict:
         return {"held_on": clock.today()}
 
     def get_back_url(self) -> str:
-        return closure_url(self.get_trajectory())
+        return closure_url(self.trajectory)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -462,7 +420,7 @@ class ExitConversationView(ClosureMixin, ProjectServiceFormView):
 
     def perform(self, form) -> str:
         services.exit_record(
-            closure=self.get_closure(),
+            closure=self.closure,
             party=self.get_party(),
             by=self.request.user,
             data=form.cleaned_data,
@@ -477,27 +435,29 @@ class BuddyWishView(TrajectoryMixin, TemplateView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        trajectory = self.get_trajectory()
+        trajectory = self.trajectory
         coordinator = self.can(policy.FOLLOWUP_MANAGE)
         if not coordinator and trajectory.buddy.user_id != request.user.pk:
             raise Http404
         closure = selectors.closure_of(trajectory)
         if closure is None:
             raise Http404
-        try:
-            changed = services.buddy_wish_set(
-                closure=closure, wish=request.POST.get("wish", ""), by=request.user
-            )
-        except services.FollowupError as exc:
-            messages.error(request, str(exc))
-        else:
+
+        def noted(changed: bool) -> str:
             if closure.buddy_wish == Closure.BuddyWish.READY:
                 text = _("Noted: ready for a new match.")
             else:
                 text = _("Noted: a pause first. Tell the coordinator when you want to start again.")
             if not changed:
                 text += " " + _("(You still accompany someone, so your status stays the same.)")
-            messages.success(request, text)
+            return text
+
+        wish = request.POST.get("wish", "")
+        run_action(
+            request,
+            lambda: services.buddy_wish_set(closure=closure, wish=wish, by=request.user),
+            noted,
+        )
         return redirect(trajectory_url(trajectory))
 
 

@@ -1,5 +1,6 @@
 """What a withdrawn consent stops in matching (registered with
-``participants.consent``; imported by ``MatchingConfig.ready()``)."""
+``participants.consent``; imported by ``MatchingConfig.ready()``): the registry calls
+``services.matching_stop`` itself."""
 
 from __future__ import annotations
 
@@ -9,14 +10,11 @@ from buddynet.participants import consent
 
 from . import services
 
-
-@consent.register_effect(
+consent.register_effect(
     consent.SUPPORT,
     app="matching",
     describes=_(
         "Matching stops: pending proposals are withdrawn, planned introductions cancelled, "
         "raised hands removed and the help request is no longer shown to buddies."
     ),
-)
-def stop_matching(*, participant, by, via: str = "web") -> None:
-    services.matching_stop(participant=participant, by=by, via=via)
+)(services.matching_stop)

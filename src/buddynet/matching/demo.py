@@ -118,10 +118,9 @@ def _introduction(project, buddy, participant, coordinator, today) -> None:
     buddy.refresh_from_db()
     participant.refresh_from_db()
     _why, breakdown = services.pair_explanation(participant=participant, buddy=buddy)
+    pair = {"project": project, "buddy": buddy, "participant": participant}
     proposal = Proposal.objects.create(
-        project=project,
-        buddy=buddy,
-        participant=participant,
+        **pair,
         score=breakdown["score"],
         breakdown=breakdown,
         source=Proposal.Source.RANKING,
@@ -134,10 +133,8 @@ def _introduction(project, buddy, participant, coordinator, today) -> None:
     )
     meets = timezone.make_aware(datetime.combine(today - timedelta(days=1), time(14, 0)))
     Introduction.objects.create(
-        project=project,
+        **pair,
         proposal=proposal,
-        buddy=buddy,
-        participant=participant,
         meets_at=meets,
         place=f"Het projectlokaal, {project.town}",
         staff_present=coordinator.get_full_name() or coordinator.email,

@@ -7,7 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.forms import check_within_bounds, date_bounds
+from buddynet.core.forms import (
+    YesNoField,
+    check_within_bounds,
+    choice_list,
+    date_bounds,
+    long_text,
+)
 
 from . import vocabulary
 from .engine import AGE_GROUPS
@@ -31,6 +37,15 @@ class SettingsForm(forms.ModelForm):
         }
 
 
+def strength_field(label) -> forms.ChoiceField:
+    """How strong a wish is: a must, or would like."""
+    return forms.ChoiceField(
+        label=label,
+        choices=Strength.choices,
+        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
+    )
+
+
 class ProfileForm(forms.ModelForm):
     gender = forms.ChoiceField(
         label=_("Gender of the participant"),
@@ -38,40 +53,17 @@ class ProfileForm(forms.ModelForm):
         required=False,
         help_text=_("Only if it matters for a buddy's wish; never required."),
     )
-    buddy_genders = forms.MultipleChoiceField(
-        label=_("Gender of the buddy"),
-        choices=GENDER_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
-    )
-    buddy_gender_strength = forms.ChoiceField(
-        label=_("How strong is the wish about the gender?"),
-        choices=Strength.choices,
-        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
-    )
-    buddy_age_groups = forms.MultipleChoiceField(
-        label=_("Age of the buddy"),
-        choices=AGE_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
-    )
-    buddy_age_strength = forms.ChoiceField(
-        label=_("How strong is the wish about the age?"),
-        choices=Strength.choices,
-        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
-    )
-    needs = forms.MultipleChoiceField(
-        label=_("Help with"),
-        choices=vocabulary.topic_choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+    buddy_genders = choice_list(_("Gender of the buddy"), GENDER_CHOICES)
+    buddy_gender_strength = strength_field(_("How strong is the wish about the gender?"))
+    buddy_age_groups = choice_list(_("Age of the buddy"), AGE_CHOICES)
+    buddy_age_strength = strength_field(_("How strong is the wish about the age?"))
+    needs = choice_list(
+        _("Help with"),
+        vocabulary.topic_choices,
         help_text=_("Empty: read from the needs and the help request in the intake."),
     )
-    experience_wanted = forms.MultipleChoiceField(
-        label=_("Life experience that would help"),
-        choices=vocabulary.experience_choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+    experience_wanted = choice_list(
+        _("Life experience that would help"), vocabulary.experience_choices
     )
 
     class Meta:
@@ -105,46 +97,34 @@ class BoundedDateTimeField(forms.DateTimeField):
         return attrs
 
 
-class ProposeForm(forms.Form):
+class FeelingForm(forms.Form):
+    """The coordinator's feeling about a pair, beside its score."""
+
+    feeling = forms.ChoiceField(
+        label=_("Your feeling about this pair"),
+        choices=FEELING_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    feeling_note = long_text(
+        _("Note"),
+        required=False,
+        rows=2,
+        max_length=2000,
+        help_text=_("Recorded with the proposal, for the coordinators."),
+    )
+
+
+class ProposeForm(FeelingForm):
+    """Propose a ranked pair, with the feeling about it."""
+
     buddy = forms.UUIDField(widget=forms.HiddenInput)
     participant = forms.UUIDField(widget=forms.HiddenInput)
-    feeling = forms.ChoiceField(
-        label=_("Your feeling about this pair"),
-        choices=FEELING_CHOICES,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    feeling_note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Recorded with the proposal, for the coordinators."),
-    )
-
-
-class FeelingForm(forms.Form):
-    feeling = forms.ChoiceField(
-        label=_("Your feeling about this pair"),
-        choices=FEELING_CHOICES,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    feeling_note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Recorded with the proposal, for the coordinators."),
-    )
+    field_order = ("buddy", "participant")
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why does this pair not fit?"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = long_text(_("Why does this pair not fit?"), max_length=2000)
     exclude = forms.BooleanField(label=_("Never propose these two together again"), required=False)
 
 
@@ -167,9 +147,7 @@ class IntroductionForm(forms.Form):
         help_text=_("Somewhere neutral and safe, e.g. the project's office."),
     )
     staff_present = forms.CharField(label=_("Staff present"), max_length=300)
-    notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = long_text(_("Notes"), required=False, max_length=5000)
 
 
 class IntroductionUpdateForm(IntroductionForm):
@@ -177,17 +155,15 @@ class IntroductionUpdateForm(IntroductionForm):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.TypedChoiceField(
+    answer = YesNoField(
         label=_("Do you want to go on together?"),
-        choices=[("yes", _("Yes, I want to start")), ("no", _("No, I do not want to go on"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
+        yes=_("Yes, I want to start"),
+        no=_("No, I do not want to go on"),
     )
-    reason = forms.CharField(
-        label=_("Why?"),
+    reason = long_text(
+        _("Why?"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only the coordinators read this. The other person never sees it."),
     )
 
@@ -210,9 +186,4 @@ class RecordAnswerForm(AnswerForm):
 
 
 class HandForm(forms.Form):
-    note = forms.CharField(
-        label=_("A word for the coordinator"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = long_text(_("A word for the coordinator"), required=False, rows=2, max_length=500)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from buddynet.core.formviews import run_action
 from buddynet.core.http import safe_next_url
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
@@ -30,7 +31,6 @@ from buddynet.volunteers.selectors import buddy_get_for_user
 
 from . import adapters, forms, selectors, services
 from .models import HandRaise, Introduction, Proposal, ProposalRun, Side
-from .services import MatchingError
 
 PAGE = 50
 
@@ -363,16 +363,14 @@ class ProposalApproveView(ProposalMixin, View):
 
     def post(self, request, *args, **kwargs):
         proposal = self.get_proposal()
-        try:
-            services.proposal_approve(proposal=proposal, by=request.user)
-        except MatchingError as exc:
-            messages.error(request, str(exc))
-            return HttpResponseRedirect(self.next_url(self.proposals_url()))
-        messages.success(
+        approved = run_action(
             request,
+            lambda: services.proposal_approve(proposal=proposal, by=request.user),
             _("Approved: %(buddy)s and %(participant)s. Plan their introductory meeting.")
             % {"buddy": proposal.buddy.full_name, "participant": proposal.participant.full_name},
         )
+        if not approved:
+            return HttpResponseRedirect(self.next_url(self.proposals_url()))
         return redirect("matching_introduction_plan", project=self.project.code, code=proposal.code)
 
 

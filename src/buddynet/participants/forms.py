@@ -13,7 +13,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from buddynet.core import choices
-from buddynet.core.forms import BoundedDateField, PostcodeMixin
+from buddynet.core.forms import (
+    SLOT_GRID,
+    BoundedDateField,
+    PostcodeMixin,
+    YesNoField,
+    choice_list,
+    long_text,
+    textareas,
+)
 
 from . import consent, services
 from .models import (
@@ -44,14 +52,8 @@ def _bounds(field: forms.IntegerField, low: int, high: int) -> None:
     field.widget.attrs.update(min=low, max=high)
 
 
-def languages_field(**kwargs) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(
-        label=kwargs.pop("label", _("Languages")),
-        choices=choices.LANGUAGES,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
-        required=kwargs.pop("required", False),
-        **kwargs,
-    )
+def languages_field(label=None, **kwargs) -> forms.MultipleChoiceField:
+    return choice_list(label or _("Languages"), choices.LANGUAGES, **kwargs)
 
 
 class ListField(forms.CharField):
@@ -134,10 +136,10 @@ class SelfRegistrationForm(PostcodeMixin, forms.Form):
         max_length=_model_limit(Participant, "postcode"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
-    help_request = forms.CharField(
-        label=_("What would you like help with?"),
+    help_request = long_text(
+        _("What would you like help with?"),
+        rows=4,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("A few words are enough. We will call you to talk about it."),
     )
     languages = languages_field(label=_("Which languages do you speak?"))
@@ -158,12 +160,7 @@ class SelfRegistrationForm(PostcodeMixin, forms.Form):
 
 class IntakeForm(PostcodeMixin, forms.ModelForm):
     languages = languages_field()
-    availability = forms.MultipleChoiceField(
-        label=_("When can they meet?"),
-        choices=choices.SLOTS,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list slot-grid"}),
-        required=False,
-    )
+    availability = choice_list(_("When can they meet?"), choices.SLOTS, css=SLOT_GRID)
     interests = ListField(
         label=_("Interests"),
         required=False,
@@ -239,11 +236,8 @@ HouseholdFormSet = forms.formset_factory(
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(choices=[(p.key, p.title) for p in consent.PURPOSES])
-    given = forms.TypedChoiceField(
-        label=_("Decision"),
-        choices=[("yes", _("gives consent")), ("no", _("does not give or withdraws consent"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
+    given = YesNoField(
+        label=_("Decision"), yes=_("gives consent"), no=_("does not give or withdraws consent")
     )
     given_by = forms.ChoiceField(
         label=_("Who decides"),
@@ -281,7 +275,7 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = ContactMoment
         fields = ("contacted_on", "kind", "outcome", "note")
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        widgets = textareas("note")
 
 
 class OfferForm(forms.ModelForm):
@@ -309,6 +303,4 @@ class WithdrawForm(forms.Form):
             if value != Participant.WithdrawalReason.CONSENT
         ],
     )
-    note = forms.CharField(
-        label=_("Short note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = long_text(_("Short note"), required=False)

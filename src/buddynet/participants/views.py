@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
@@ -43,25 +44,15 @@ class ParticipantListView(ProjectPermissionMixin, FilteredListMixin, ListView):
     template_name = "participants/participant_list.html"
     context_object_name = "participants"
     status_choices = tuple(Participant.Status.choices)
-
-    def get_queryset(self):
-        return participant_list_for_user(
-            access=self.access, user=self.request.user, project=self.project, **self.get_filters()
-        )
+    list_selector = participant_list_for_user
 
 
 class ParticipantMixin(ProjectPermissionMixin):
     """Resolves ``self.participant`` from the URL (404 if not reachable for this user)."""
 
-    def get_participant(self) -> Participant:
-        if not hasattr(self, "_participant"):
-            self._participant = participant_get_for_user(
-                access=self.access,
-                user=self.request.user,
-                project=self.project,
-                code=self.kwargs["code"],
-            )
-        return self._participant
+    @cached_property
+    def participant(self) -> Participant:
+        return participant_get_for_user(**self.object_lookup())
 
     def file_url(self) -> str:
         return reverse(
@@ -74,8 +65,8 @@ class ParticipantMixin(ProjectPermissionMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("participant", self.get_participant())
-        context.setdefault("back_label", self.get_participant().full_name)
+        context.setdefault("participant", self.participant)
+        context.setdefault("back_label", self.participant.full_name)
         return context
 
 
@@ -84,14 +75,8 @@ class ParticipantDetailView(ParticipantMixin, TemplateView):
     template_name = "participants/participant_detail.html"
 
     def get_context_data(self, **kwargs):
-        shaped = selectors.participant_file_for_user(
-            access=self.access,
-            user=self.request.user,
-            project=self.project,
-            code=self.kwargs["code"],
-        )
-        participant = shaped.participant
-        self._participant = participant
+        shaped = selectors.participant_file_for_user(**self.object_lookup())
+        participant = self.participant = shaped.participant
         context = super().get_context_data(**kwargs)
         context.update(
             file=shaped,
@@ -142,10 +127,20 @@ class ReferralCreateView(ProjectServiceFormView):
         )
 
 
-class IntakeView(ParticipantMixin, ProjectServiceFormView):
-    """The intake conversation: the form and the household members, saved together."""
+class ParticipantFormPage(ParticipantMixin, ProjectServiceFormView):
+    """A small form about one participant, handled by one service; back to the file."""
 
     permission = policy.PARTICIPANTS_CHANGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("subtitle", self.participant.full_name)
+        return context
+
+
+class IntakeView(ParticipantFormPage):
+    """The intake conversation: the form and the household members, saved together."""
+
     template_name = "participants/intake_form.html"
     form_class = forms.IntakeForm
     title = gettext_lazy("Intake conversation")
@@ -154,7 +149,7 @@ class IntakeView(ParticipantMixin, ProjectServiceFormView):
     household = None
 
     def get_form_kwargs(self):
-        participant = self.get_participant()
+        participant = self.participant
         return {
             "instance": participant,
             "special_category_allowed": services.consent_given(
@@ -165,7 +160,7 @@ class IntakeView(ParticipantMixin, ProjectServiceFormView):
     def household_formset(self, data=None):
         initial = [
             {"first_name": m.first_name, "relation": m.relation, "birth_year": m.birth_year}
-            for m in self.get_participant().household_members.all()
+            for m in self.participant.household_members.all()
         ]
         return forms.HouseholdFormSet(data, initial=initial, prefix="household")
 
@@ -183,7 +178,7 @@ class IntakeView(ParticipantMixin, ProjectServiceFormView):
             for f in self.household.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        participant = self.get_participant()
+        participant = self.participant
         participant.refresh_from_db()
         services.participant_intake(
             participant=participant,
@@ -196,19 +191,13 @@ class IntakeView(ParticipantMixin, ProjectServiceFormView):
     def get_context_data(self, **kwargs):
         # The intake holds health and origin notes: the selector hands it out and
         # writes that it was opened.
-        self._participant = selectors.participant_intake_for_user(
-            access=self.access,
-            user=self.request.user,
-            project=self.project,
-            code=self.kwargs["code"],
-        )
+        self.participant = selectors.participant_intake_for_user(**self.object_lookup())
         context = super().get_context_data(**kwargs)
         context["household"] = self.household or self.household_formset()
         return context
 
 
-class ConsentView(ParticipantMixin, ProjectServiceFormView):
-    permission = policy.PARTICIPANTS_CHANGE
+class ConsentView(ParticipantFormPage):
     template_name = "participants/consent.html"
     form_class = forms.ConsentForm
     title = gettext_lazy("Consent: what we keep, why, and for how long")
@@ -216,7 +205,7 @@ class ConsentView(ParticipantMixin, ProjectServiceFormView):
     def perform(self, form):
         data = form.cleaned_data
         services.consent_record(
-            participant=self.get_participant(),
+            participant=self.participant,
             purpose=data["purpose"],
             given=data["given"],
             by=self.request.user,
@@ -240,26 +229,9 @@ class ConsentView(ParticipantMixin, ProjectServiceFormView):
         )
 
     def get_context_data(self, **kwargs):
-        participant, purposes = selectors.participant_consent_for_user(
-            access=self.access,
-            user=self.request.user,
-            project=self.project,
-            code=self.kwargs["code"],
-        )
-        self._participant = participant
+        self.participant, purposes = selectors.participant_consent_for_user(**self.object_lookup())
         context = super().get_context_data(**kwargs)
         context["purposes"] = purposes
-        return context
-
-
-class ParticipantFormPage(ParticipantMixin, ProjectServiceFormView):
-    """A small form about one participant, handled by one service; back to the file."""
-
-    permission = policy.PARTICIPANTS_CHANGE
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("subtitle", self.get_participant().full_name)
         return context
 
 
@@ -275,7 +247,7 @@ class ContactCreateView(ParticipantFormPage):
 
     def perform(self, form):
         services.contact_log(
-            participant=self.get_participant(), by=self.request.user, data=form.cleaned_data
+            participant=self.participant, by=self.request.user, data=form.cleaned_data
         )
         return self.file_url()
 
@@ -292,7 +264,7 @@ class OfferCreateView(ParticipantFormPage):
 
     def perform(self, form):
         services.offer_record(
-            participant=self.get_participant(), by=self.request.user, data=form.cleaned_data
+            participant=self.participant, by=self.request.user, data=form.cleaned_data
         )
         return self.file_url()
 
@@ -308,7 +280,7 @@ class WithdrawView(ParticipantFormPage):
 
     def perform(self, form):
         services.participant_withdraw(
-            participant=self.get_participant(),
+            participant=self.participant,
             by=self.request.user,
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
@@ -327,10 +299,10 @@ class JoinWaitingListView(ParticipantFormPage):
     submit_label = gettext_lazy("Save")
 
     def get_form_kwargs(self):
-        return {"instance": self.get_participant()}
+        return {"instance": self.participant}
 
     def perform(self, form):
-        participant = self.get_participant()
+        participant = self.participant
         participant.refresh_from_db()
         if participant.status == Participant.Status.WAITING:
             services.participant_update_waiting(

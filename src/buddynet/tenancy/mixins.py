@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
@@ -36,6 +38,22 @@ class ProjectPermissionMixin(LoginRequiredMixin):
     def can(self, permission: str) -> bool:
         return self.access.has(permission, self.project)
 
+    @property
+    def reader(self):
+        """The user when this request reads the page (a GET), for the selectors that
+        write "viewed" into a person's history; None when it writes."""
+        return self.request.user if self.request.method == "GET" else None
+
+    def object_lookup(self) -> dict:
+        """What a ``*_for_user`` selector takes to hand out the object this URL's
+        ``code`` names (the same 404 for "not there" and "not yours")."""
+        return {
+            "access": self.access,
+            "user": self.request.user,
+            "project": self.project,
+            "code": self.kwargs["code"],
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["project"] = self.project
@@ -53,11 +71,19 @@ class FilteredListMixin:
     """A list filtered by ``?status=`` (one of ``status_choices``) and ``?q=`` (a search).
 
     Unknown statuses are ignored and searches are cut to 100 characters, so a bad
-    address still shows a list.
+    address still shows a list. ``list_selector(access=, user=, project=, status=,
+    query=)`` gives the rows (or override ``get_queryset``).
     """
 
     status_choices: tuple = ()
     paginate_by = 50
+    list_selector: Any = None
+
+    def get_queryset(self):
+        # Read from the class: a plain function there is not bound to the view.
+        return type(self).list_selector(
+            access=self.access, user=self.request.user, project=self.project, **self.get_filters()
+        )
 
     def get_filters(self) -> dict:
         values = {value for value, _label in self.status_choices}

@@ -36,6 +36,8 @@ NOTES = [
     "Samen Nederlands geoefend met de krant.",
     "Was wat moe vandaag; we hielden het kort.",
 ]
+# The role division's tasks: one row per task, in the order of TASK_FIELDS.
+TASK_FIELDS = ("kind", "description", "owner", "mandate")
 GOALS = [
     ("Zelf boodschappen doen", "In de winkel de weg vinden en betalen."),
     ("Met de bus naar het OCMW", "De juiste bus nemen en het loket vinden."),
@@ -229,38 +231,31 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                             break
                     GoalLevelChange.objects.bulk_create(changes)
                     Goal.objects.filter(pk=goal.pk).update(level=goal.level)
-                RoleTask.objects.bulk_create(
-                    [
-                        RoleTask(
-                            project=project,
-                            trajectory=trajectory,
-                            kind=buddy_kind,
-                            description="Samen wandelen en koffie drinken",
-                            owner="buddy",
-                            mandate="Kiest samen met de deelnemer wat ze doen.",
-                        ),
-                        RoleTask(
-                            project=project,
-                            trajectory=trajectory,
-                            kind=None,
-                            description="Afspraken in de agenda zetten",
-                            owner="participant",
-                        ),
-                    ]
-                    + (
-                        [
-                            RoleTask(
-                                project=project,
-                                trajectory=trajectory,
-                                kind=professional_kind,
-                                description="Hulp bij de brieven van de mutualiteit",
-                                owner="buddy",
-                                mandate="Leest mee, beslist niets.",
-                            )
-                        ]
-                        if n == 3
-                        else []
+                tasks = [
+                    (
+                        buddy_kind,
+                        "Samen wandelen en koffie drinken",
+                        "buddy",
+                        "Kiest samen met de deelnemer wat ze doen.",
+                    ),
+                    (None, "Afspraken in de agenda zetten", "participant", ""),
+                ]
+                if n == 3:
+                    tasks.append(
+                        (
+                            professional_kind,
+                            "Hulp bij de brieven van de mutualiteit",
+                            "buddy",
+                            "Leest mee, beslist niets.",
+                        )
                     )
+                RoleTask.objects.bulk_create(
+                    RoleTask(
+                        project=project,
+                        trajectory=trajectory,
+                        **dict(zip(TASK_FIELDS, task, strict=True)),
+                    )
+                    for task in tasks
                 )
     progress(f"trajectories: {made}")
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from buddynet.core import clock
-from buddynet.core.forms import BoundedDateField
+from buddynet.core.forms import BoundedDateField, long_text, textareas
 from buddynet.core.validators import no_control_characters
 
 from .models import (
@@ -21,20 +21,26 @@ from .models import (
 
 CLEAN = [no_control_characters]
 
+
+def clean_text(label, **kwargs):
+    """A text of a few lines that refuses control characters (``core.forms.long_text``)."""
+    return long_text(label, validators=CLEAN, **kwargs)
+
+
 TILES = forms.RadioSelect(attrs={"class": "btn-check"})
-SECTION_WIDGETS = {
-    "purpose": forms.Textarea(attrs={"rows": 3}),
-    "buddy_does": forms.Textarea(attrs={"rows": 5}),
-    "buddy_does_not": forms.Textarea(attrs={"rows": 5}),
-    "buddy_tasks": forms.Textarea(attrs={"rows": 3}),
-    "professional_tasks": forms.Textarea(attrs={"rows": 3}),
-    "participant_tasks": forms.Textarea(attrs={"rows": 3}),
-    "contact_with_project": forms.Textarea(attrs={"rows": 3}),
-    "privacy": forms.Textarea(attrs={"rows": 3}),
-    "practical_frame": forms.Textarea(attrs={"rows": 4}),
-    "boundaries": forms.Textarea(attrs={"rows": 3}),
-    "ending": forms.Textarea(attrs={"rows": 3}),
-}
+SECTION_WIDGETS = textareas(
+    "purpose",
+    "buddy_tasks",
+    "professional_tasks",
+    "participant_tasks",
+    "contact_with_project",
+    "privacy",
+    "boundaries",
+    "ending",
+    buddy_does=5,
+    buddy_does_not=5,
+    practical_frame=4,
+)
 
 
 class AgreementTemplateForm(forms.ModelForm):
@@ -109,12 +115,10 @@ class JournalForm(forms.Form):
         widget=TILES,
         required=False,
     )
-    note = forms.CharField(
-        label=_("Short note"),
+    note = clean_text(
+        _("Short note"),
         required=False,
         max_length=1000,
-        validators=CLEAN,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A few words are enough. No sensitive details."),
     )
     visibility = forms.ChoiceField(
@@ -143,12 +147,7 @@ class GoalForm(forms.Form):
         validators=CLEAN,
         help_text=_("E.g. 'Do the shopping'."),
     )
-    description = forms.CharField(
-        label=_("What it means, in the participant's words"),
-        required=False,
-        validators=CLEAN,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    description = clean_text(_("What it means, in the participant's words"), required=False, rows=2)
     level = forms.TypedChoiceField(
         label=_("Where are we now?"),
         choices=Level.choices,
@@ -185,11 +184,10 @@ class RoleTaskForm(forms.Form):
     )
     description = forms.CharField(label=_("Task"), max_length=300, validators=CLEAN)
     owner = forms.ChoiceField(label=_("Who does it?"), choices=RoleTask.Owner.choices)
-    mandate = forms.CharField(
-        label=_("Mandate"),
+    mandate = clean_text(
+        _("Mandate"),
         required=False,
-        validators=CLEAN,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text=_("What this person may decide or do on their own."),
     )
 
@@ -212,12 +210,10 @@ class StatusForm(forms.Form):
     becomes active through the signatures; closing goes through the closure."""
 
     to_status = forms.ChoiceField(label=_("What happens now?"), widget=forms.RadioSelect)
-    reason = forms.CharField(
-        label=_("Why?"),
-        max_length=500,
+    reason = clean_text(
+        _("Why?"),
         required=False,
-        validators=CLEAN,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
         help_text=_("Kept in the status history. Needed when the trajectory pauses."),
     )
 

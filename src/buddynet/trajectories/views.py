@@ -10,13 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from buddynet.core.dashboard import chart
-from buddynet.core.errors import ServiceError
-from buddynet.core.formviews import ServiceFormView
+from buddynet.core.formviews import ServiceFormView, run_action
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import (
     FilteredListMixin,
@@ -37,11 +37,7 @@ class TrajectoryListView(ProjectPermissionMixin, FilteredListMixin, ListView):
     template_name = "trajectories/trajectory_list.html"
     context_object_name = "trajectories"
     status_choices = tuple(Trajectory.Status.choices)
-
-    def get_queryset(self):
-        return selectors.trajectory_list_for_user(
-            access=self.access, user=self.request.user, project=self.project, **self.get_filters()
-        )
+    list_selector = selectors.trajectory_list_for_user
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -69,34 +65,21 @@ class TrajectoryMixin(ProjectPermissionMixin):
     permission = VIEW_ANY
     audit_trajectory = True
 
-    def dispatch(self, request, *args, **kwargs):
-        self._trajectory_code = kwargs.get("code")
-        return super().dispatch(request, *args, **kwargs)
-
     @property
     def reading(self) -> str | None:
         """``"web"`` when this request reads the page (a GET), for the auditing selectors."""
         return "web" if self.request.method == "GET" else None
 
-    @property
+    @cached_property
     def trajectory(self) -> Trajectory:
-        if not hasattr(self, "_trajectory"):
-            self._trajectory = selectors.trajectory_get_for_user(
-                access=self.access,
-                user=self.request.user,
-                project=self.project,
-                code=self._trajectory_code,
-                via=self.reading if self.audit_trajectory else None,
-            )
-        return self._trajectory
+        via = self.reading if self.audit_trajectory else None
+        return selectors.trajectory_get_for_user(**self.object_lookup(), via=via)
 
-    @property
+    @cached_property
     def who(self) -> selectors.Viewer:
-        if not hasattr(self, "_who"):
-            self._who = selectors.viewer(
-                access=self.access, user=self.request.user, trajectory=self.trajectory
-            )
-        return self._who
+        return selectors.viewer(
+            access=self.access, user=self.request.user, trajectory=self.trajectory
+        )
 
     def trajectory_url(self, name: str = "trajectory_detail") -> str:
         return reverse(name, kwargs={"project": self.project.code, "code": self.trajectory.code})
@@ -171,10 +154,22 @@ class TrajectoryDetailView(TrajectoryMixin, TemplateView):
         return context
 
 
-class TrajectoryStatusView(TrajectoryMixin, ProjectServiceFormView):
-    """The coordinator pauses an active trajectory or resumes a paused one."""
+class ManageFormView(ProjectServiceFormView):
+    """A coordinator's form page about the project's trajectories."""
 
     permission = policy.TRAJECTORIES_MANAGE
+
+
+class TrajectoryManageView(TrajectoryMixin, ProjectServiceFormView):
+    """A coordinator's form about one trajectory (``TrajectoryMixin`` would let every
+    viewer in: the permission is said here)."""
+
+    permission = policy.TRAJECTORIES_MANAGE
+
+
+class TrajectoryStatusView(TrajectoryManageView):
+    """The coordinator pauses an active trajectory or resumes a paused one."""
+
     template_name = "trajectories/status_form.html"
     form_class = forms.StatusForm
     title = gettext_lazy("Pause or resume")
@@ -231,24 +226,27 @@ def signature_rows(version) -> list[tuple]:
     return rows
 
 
-class AgreementView(TrajectoryMixin, ProjectServiceFormView):
+class AgreementMixin(TrajectoryMixin):
+    """A page of the agreement: it reads the versions (newest first), not the trajectory."""
+
+    audit_trajectory = False
+
+    @cached_property
+    def versions(self):
+        return selectors.agreement_versions(
+            trajectory=self.trajectory, user=self.request.user, via=self.reading
+        )
+
+    def version(self):
+        return self.versions[0] if self.versions else None
+
+
+class AgreementView(AgreementMixin, ProjectServiceFormView):
     """Read the current version, see who signed, sign it, download PDFs."""
 
     template_name = "trajectories/agreement.html"
     form_class = forms.SignForm
-    audit_trajectory = False
     title = gettext_lazy("Agreement")
-
-    def versions(self):
-        if not hasattr(self, "_versions"):
-            self._versions = selectors.agreement_versions(
-                trajectory=self.trajectory, user=self.request.user, via=self.reading
-            )
-        return self._versions
-
-    def version(self):
-        versions = self.versions()
-        return versions[0] if versions else None
 
     def signable(self) -> list[tuple[str, str]]:
         version = self.version()
@@ -283,7 +281,7 @@ class AgreementView(TrajectoryMixin, ProjectServiceFormView):
         context["version"] = version
         if version is not None:
             context["sections"] = services.split_sections(version.text, version.language)
-        context["versions"] = self.versions()
+        context["versions"] = self.versions
         context["parties"] = signature_rows(version)
         context["signable"] = self.signable()
         return context
@@ -309,23 +307,14 @@ class AgreementView(TrajectoryMixin, ProjectServiceFormView):
         return self.trajectory_url("trajectory_agreement")
 
 
-class AgreementEditView(TrajectoryMixin, ProjectServiceFormView):
-    permission = policy.TRAJECTORIES_MANAGE
+class AgreementEditView(AgreementMixin, TrajectoryManageView):
     template_name = "trajectories/agreement_edit.html"
     form_class = forms.AgreementForm
-    audit_trajectory = False
     submit_label = gettext_lazy("Save the agreement")
     intro = gettext_lazy(
         "Write it together with the buddy, the participant and the professional, in plain "
         "words. Be explicit about what the buddy does and does not do: no grey zones."
     )
-
-    def versions(self):
-        if not hasattr(self, "_versions"):
-            self._versions = selectors.agreement_versions(
-                trajectory=self.trajectory, user=self.request.user, via=self.reading
-            )
-        return self._versions
 
     def get_form_kwargs(self):
         agreement = Agreement.objects.filter(trajectory=self.trajectory).first()
@@ -339,8 +328,7 @@ class AgreementEditView(TrajectoryMixin, ProjectServiceFormView):
         return {"instance": agreement, "has_professional": bool(self.trajectory.professional_id)}
 
     def get_context_data(self, **kwargs):
-        versions = self.versions()
-        version = versions[0] if versions else None
+        version = self.version()
         kwargs.setdefault(
             "title", _("Change the agreement") if version else _("Write the agreement")
         )
@@ -511,12 +499,11 @@ class RoleDivisionView(TrajectoryMixin, ServiceFormView):
             raise PermissionDenied
         if "remove" in request.POST:
             task = selectors.task_get(trajectory=self.trajectory, code=request.POST["remove"])
-            try:
-                services.role_task_remove(task=task, by=request.user)
-            except ServiceError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("The task is removed."))
+            run_action(
+                request,
+                lambda: services.role_task_remove(task=task, by=request.user),
+                _("The task is removed."),
+            )
             return redirect(self.trajectory_url("trajectory_tasks"))
         return super().post(request, *args, **kwargs)
 
@@ -540,9 +527,7 @@ class RoleDivisionView(TrajectoryMixin, ServiceFormView):
 # --- Project settings: the agreement template and the task kinds -----------------------
 
 
-class AgreementTemplateView(ProjectServiceFormView):
-    permission = policy.TRAJECTORIES_MANAGE
-    template_name = "forms/form_page.html"
+class AgreementTemplateView(ManageFormView):
     form_class = forms.AgreementTemplateForm
     title = gettext_lazy("Agreement template")
     intro = gettext_lazy(
@@ -563,8 +548,7 @@ class AgreementTemplateView(ProjectServiceFormView):
         return reverse("agreement_template", kwargs={"project": self.project.code})
 
 
-class TaskKindsView(ProjectServiceFormView):
-    permission = policy.TRAJECTORIES_MANAGE
+class TaskKindsView(ManageFormView):
     template_name = "trajectories/task_kinds.html"
     form_class = forms.TaskKindForm
     title = gettext_lazy("Kinds of tasks")
@@ -585,17 +569,14 @@ class TaskKindsView(ProjectServiceFormView):
             if kind is None:
                 messages.error(request, _("That kind of task does not exist."))
                 return redirect(request.path)
-            try:
-                services.task_kind_save(
-                    project=self.project,
-                    by=request.user,
-                    belongs_to=request.POST.get("belongs_to", ""),
-                    kind=kind,
-                )
-            except ServiceError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Saved."))
+            belongs_to = request.POST.get("belongs_to", "")
+            run_action(
+                request,
+                lambda: services.task_kind_save(
+                    project=self.project, by=request.user, belongs_to=belongs_to, kind=kind
+                ),
+                _("Saved."),
+            )
             return redirect(request.path)
         return super().post(request, *args, **kwargs)
 

@@ -25,6 +25,8 @@ from .models import (
 from .services import PIPELINE_ORDER, note_hash, note_text
 
 # (title, description, hours, required before matching, refresh after months)
+# The training modules: one row per module, in the order of MODULE_FIELDS.
+MODULE_FIELDS = ("title", "description", "hours", "required_before_matching", "refresh_months")
 MODULES = [
     ("Grenzen bewaken", "Wat doe je wel, wat niet? Geen grijze zones.", 3, True, None),
     ("Rollenspel: de eerste ontmoeting", "Oefenen in kleine groep met een acteur.", 2, True, None),
@@ -148,14 +150,9 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
             )
         modules = [
             TrainingModule.objects.create(
-                project=project,
-                title=t,
-                description=d,
-                hours=h,
-                required_before_matching=req,
-                refresh_months=refresh,
+                project=project, **dict(zip(MODULE_FIELDS, row, strict=True))
             )
-            for t, d, h, req, refresh in MODULES
+            for row in MODULES
         ]
         for module in modules:
             for weeks in (-20, -6, 3):

@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddynet.core import choices
-from buddynet.core.forms import BoundedDateField, PostcodeMixin
+from buddynet.core.forms import (
+    SLOT_GRID,
+    BoundedDateField,
+    PostcodeMixin,
+    choice_list,
+    long_text,
+    textareas,
+)
 
 from . import services
 from .models import (
@@ -26,9 +33,6 @@ from .models import (
 
 LANGUAGE_CHOICES = choices.LANGUAGES
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
-# The 21 weekly slots as a 7 x 3 grid (a day per row: morning, afternoon, evening), the
-# same widget as the participants' intake (``.choice-list.slot-grid`` in app.css).
-SLOT_GRID = forms.CheckboxSelectMultiple(attrs={"class": "choice-list slot-grid"})
 
 
 def _date(model, name: str, *, years_back: int, years_ahead: int) -> BoundedDateField:
@@ -54,10 +58,9 @@ class VacancyForm(forms.ModelForm):
         model = Vacancy
         fields = services.VACANCY_FIELDS
         widgets = {
-            "task_description": forms.Textarea(attrs={"rows": 4}),
-            "competences": forms.Textarea(attrs={"rows": 3}),
-            "minimum_requirements": forms.Textarea(attrs={"rows": 3}),
-            "training_required": forms.Textarea(attrs={"rows": 2}),
+            **textareas(
+                "competences", "minimum_requirements", task_description=4, training_required=2
+            ),
             "orientation": forms.RadioSelect,
         }
 
@@ -74,25 +77,14 @@ class ApplicationForm(PostcodeMixin, forms.Form):
     birth_year = forms.IntegerField(
         label=_("Year of birth"), required=False, min_value=1900, max_value=2015
     )
-    languages = forms.MultipleChoiceField(
-        label=_("Languages you speak"),
-        choices=LANGUAGE_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    availability = forms.MultipleChoiceField(
-        label=_("When are you usually free?"),
-        choices=Slot.choices,
-        widget=SLOT_GRID,
-        required=False,
-    )
+    languages = choice_list(_("Languages you speak"), LANGUAGE_CHOICES, css=None, required=True)
+    availability = choice_list(_("When are you usually free?"), Slot.choices, css=SLOT_GRID)
     interests = forms.CharField(
         label=_("Interests"),
         required=False,
         help_text=_("Separate them with commas, e.g. walking, cooking, music."),
     )
-    motivation = forms.CharField(
-        label=_("Why would you like to be a buddy?"), widget=forms.Textarea(attrs={"rows": 4})
-    )
+    motivation = long_text(_("Why would you like to be a buddy?"), rows=4)
     attachment = forms.FileField(
         label=_("A CV or letter (optional)"),
         required=False,
@@ -152,35 +144,17 @@ class ApplicationForm(PostcodeMixin, forms.Form):
 
 
 class ProfileForm(PostcodeMixin, forms.ModelForm):
-    languages = forms.MultipleChoiceField(
-        label=_("Languages"),
-        choices=LANGUAGE_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    availability = forms.MultipleChoiceField(
-        label=_("Availability (weekly time slots)"),
-        choices=Slot.choices,
-        widget=SLOT_GRID,
-        required=False,
-    )
+    languages = choice_list(_("Languages"), LANGUAGE_CHOICES, css=None)
+    availability = choice_list(_("Availability (weekly time slots)"), Slot.choices, css=SLOT_GRID)
     interests = forms.CharField(
         label=_("Interests"), required=False, help_text=_("Separate them with commas.")
     )
-    preferred_age_groups = forms.MultipleChoiceField(
-        label=_("Preferred age groups"),
-        choices=AgeGroup.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    preferred_age_groups = choice_list(_("Preferred age groups"), AgeGroup.choices, css=None)
 
     class Meta:
         model = Buddy
         fields = services.PROFILE_FIELDS
-        widgets = {
-            "skills": forms.Textarea(attrs={"rows": 2}),
-            "life_experience": forms.Textarea(attrs={"rows": 2}),
-        }
+        widgets = textareas("skills", "life_experience", rows=2)
         help_texts = {
             "gender": _("Only if you want to: it helps us keep the pool diverse."),
             "life_experience": _("Experience that may help someone, e.g. migration, illness."),
@@ -206,9 +180,7 @@ class StepForm(forms.Form):
         choices=[("", "---------"), *StopReason.choices],
         required=False,
     )
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = long_text(_("Note"), required=False, rows=2)
 
     def clean(self):
         data = super().clean()
@@ -223,13 +195,7 @@ class IntakeForm(forms.ModelForm):
     class Meta:
         model = IntakeInterview
         fields = services.INTAKE_FIELDS
-        widgets = {
-            "motivation": forms.Textarea(attrs={"rows": 3}),
-            "expectations": forms.Textarea(attrs={"rows": 3}),
-            "strengths": forms.Textarea(attrs={"rows": 3}),
-            "availability": forms.Textarea(attrs={"rows": 2}),
-            "notes": forms.Textarea(attrs={"rows": 2}),
-        }
+        widgets = textareas("motivation", "expectations", "strengths", availability=2, notes=2)
 
     def clean_held_on(self):
         value = self.cleaned_data["held_on"]
@@ -260,7 +226,7 @@ class ReferenceForm(forms.ModelForm):
     class Meta:
         model = Reference
         fields = ("name", "relation", "contacted_on", "outcome", "notes")
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = textareas(notes=2)
 
 
 YES_NO = [("", _("not decided yet")), ("yes", _("yes")), ("no", _("no"))]
@@ -275,11 +241,7 @@ class DecisionForm(forms.Form):
         choices=YES_NO,
         required=False,
     )
-    decision_note = forms.CharField(
-        label=_("Notes on the decision"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    decision_note = long_text(_("Notes on the decision"), required=False, rows=2)
 
     @staticmethod
     def to_bool(value):
@@ -301,7 +263,7 @@ class TrainingModuleForm(forms.ModelForm):
     class Meta:
         model = TrainingModule
         fields = services.MODULE_FIELDS
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        widgets = textareas(description=2)
 
 
 class TrainingSessionForm(forms.Form):
@@ -351,17 +313,14 @@ class TermsForm(forms.ModelForm):
     class Meta:
         model = VolunteerTerms
         fields = services.TERMS_FIELDS
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in (
-                "purpose",
-                "insurance_cover",
-                "expense_details",
-                "discretion",
-                "nature_of_work",
-                "privacy_statement",
-            )
-        }
+        widgets = textareas(
+            "purpose",
+            "insurance_cover",
+            "expense_details",
+            "discretion",
+            "nature_of_work",
+            "privacy_statement",
+        )
 
 
 class SignForm(forms.Form):

@@ -71,18 +71,15 @@ class BuddyMixin(ProjectPermissionMixin):
     permission = policy.BUDDIES_CHANGE
     shows_part: str | None = None
 
-    @property
+    @cached_property
     def buddy(self) -> Buddy:
-        if not hasattr(self, "_buddy"):
-            shows = self.shows_part is not None and self.request.method == "GET"
-            self._buddy = selectors.buddy_get_for_user(
-                access=self.access,
-                project=self.project,
-                code=self.kwargs["code"],
-                viewed_by=self.request.user if shows else None,
-                part=self.shows_part or "",
-            )
-        return self._buddy
+        return selectors.buddy_get_for_user(
+            access=self.access,
+            project=self.project,
+            code=self.kwargs["code"],
+            viewed_by=self.reader if self.shows_part is not None else None,
+            part=self.shows_part or "",
+        )
 
     def buddy_url(self):
         return reverse(
@@ -647,13 +644,11 @@ class PoolView(ProjectPermissionMixin, TemplateView):
 class OwnBuddyMixin(ProjectPermissionMixin):
     permission = policy.SELF_VIEW_BUDDY
 
-    @property
+    @cached_property
     def buddy(self) -> Buddy:
-        if not hasattr(self, "_buddy"):
-            self._buddy = selectors.buddy_own_get(
-                access=self.access, project=self.project, user=self.request.user
-            )
-        return self._buddy
+        return selectors.buddy_own_get(
+            access=self.access, project=self.project, user=self.request.user
+        )
 
     def me_url(self):
         return reverse("buddy_me", kwargs={"project": self.project.code})
