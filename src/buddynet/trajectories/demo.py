@@ -49,15 +49,17 @@ NOTES = {
     ],
 }
 MINUTES = {"visit": [60, 60, 90, 120], "activity": [60, 90, 120], "phone": [15, 30]}
+
+
+def _at(day, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
 GOALS = [
     ("Zelf boodschappen doen", "In de winkel de weg vinden en betalen."),
     ("Met de bus naar het OCMW", "De juiste bus nemen en het loket vinden."),
     ("Een praatje maken in het Nederlands", "Bij de bakker of aan de schoolpoort."),
 ]
-
-
-def _at(day, hour: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 def _start(buddy, participant, coordinator, started_on) -> Trajectory:
@@ -68,14 +70,12 @@ def _start(buddy, participant, coordinator, started_on) -> Trajectory:
         professional_id=participant.referred_by_id,
         started_on=started_on,
     )
-    change = StatusChange.objects.create(
+    StatusChange.objects.create(
         trajectory=trajectory,
         project_id=trajectory.project_id,
         to_status=Trajectory.Status.STARTING,
         by=coordinator,
     )
-    # The history shows the day it happened, not the day the demo was loaded.
-    StatusChange.objects.filter(pk=change.pk).update(at=_at(started_on, 10))
     return trajectory
 
 
@@ -180,6 +180,8 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                     matched_on=started, next_contact_due=None
                 )
                 made += 1
+                # The history shows the day it started, not the day the demo was loaded.
+                StatusChange.objects.filter(trajectory=trajectory).update(at=_at(started, 10))
                 if n == 1:
                     # A starting trajectory: the agreement is written, nobody signed yet.
                     version = services.agreement_save(
