@@ -357,7 +357,14 @@ def seed_demo(
                 first, last, _gender = names.person(rng)
                 town = _nearby(towns, project.town, rng)
                 status = _weighted(rng, PARTICIPANT_STATUSES)
-                referred_on = today - timedelta(days=rng.randint(3, 420))
+                days_ago = rng.randint(3, 420)
+                # A new referral waits weeks for its intake, not a year: those still
+                # referred or in intake came in the last months (same draws, same people).
+                if status == Participant.Status.REFERRED:
+                    days_ago = 3 + days_ago % 42
+                elif status == Participant.Status.INTAKE:
+                    days_ago = 21 + days_ago % 70
+                referred_on = today - timedelta(days=days_ago)
                 waiting_since = None
                 last_contact = None
                 if status != Participant.Status.REFERRED and status != Participant.Status.INTAKE:
@@ -399,11 +406,14 @@ def seed_demo(
 
         # The demo buddy and participant logins are linked to a record of their own.
         demo_buddy = Buddy.objects.filter(project=projects[0]).order_by("pk").first()
+        # Jan lives in Gent, like the people he walks with and is introduced to.
         Buddy.objects.filter(pk=demo_buddy.pk).update(
             user=buddy_user,
             first_name="Jan",
             last_name="Maes",
             email=buddy_user.email,
+            postcode="9000",
+            town="Gent",
             status=Buddy.Status.ACTIVE,
         )
         demo_participant = (

@@ -6,16 +6,17 @@ that still waits for signatures."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone, translation
 
 from buddynet.participants.models import Participant
-from buddynet.volunteers.models import Buddy
+from buddynet.volunteers.models import Buddy, PipelineStep
 
 from . import services
 from .models import (
     AgreementSignature,
+    AgreementVersion,
     Goal,
     GoalLevelChange,
     JournalEntry,
@@ -28,16 +29,34 @@ from .models import (
 )
 
 PER_PROJECT = 5
-NOTES = [
-    "Samen koffie gedronken in het buurthuis; ze vertelde over haar familie.",
-    "Boodschappen gedaan; de weg naar de markt gaat al vlotter.",
-    "Kort gebeld om de afspraak van volgende week te bevestigen.",
-    "Wandeling in het park, veel gelachen.",
-    "Samen Nederlands geoefend met de krant.",
-    "Was wat moe vandaag; we hielden het kort.",
-]
 # The role division's tasks: one row per task, in the order of TASK_FIELDS.
 TASK_FIELDS = ("kind", "description", "owner", "mandate")
+# What a journal entry says fits what they did and how long it took: a phone call is
+# short and no coffee is drunk during it.
+NOTES = {
+    "visit": [
+        "Samen koffie gedronken in het buurthuis; we praatten over familie.",
+        "Wandeling in het park, veel gelachen.",
+        "Samen Nederlands geoefend met de krant.",
+        "Samen gekookt en gegeten; het recept gaat mee naar huis.",
+    ],
+    "activity": [
+        "Boodschappen gedaan; de weg naar de markt gaat al vlotter.",
+        "Samen naar de bibliotheek; er gingen twee boeken mee naar huis.",
+        "Met de bus naar het stadhuis; het ticket zelf gekocht aan de automaat.",
+    ],
+    "phone": [
+        "Kort gebeld om de afspraak van volgende week te bevestigen.",
+        "Even gebeld: alles goed, volgende week zien we elkaar weer.",
+    ],
+}
+MINUTES = {"visit": [60, 60, 90, 120], "activity": [60, 90, 120], "phone": [15, 30]}
+
+
+def _at(day, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
 GOALS = [
     ("Zelf boodschappen doen", "In de winkel de weg vinden en betalen."),
     ("Met de bus naar het OCMW", "De juiste bus nemen en het loket vinden."),
@@ -75,7 +94,7 @@ def _sign_all(trajectory, version, coordinator, when) -> None:
     version.fully_signed_at = when
     version.save(update_fields=["fully_signed_at"])
     Trajectory.objects.filter(pk=trajectory.pk).update(status=Trajectory.Status.ACTIVE)
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         trajectory=trajectory,
         project_id=trajectory.project_id,
         from_status=Trajectory.Status.STARTING,
@@ -83,6 +102,7 @@ def _sign_all(trajectory, version, coordinator, when) -> None:
         by=coordinator,
         reason="Het afsprakenkader is door iedereen ondertekend.",
     )
+    StatusChange.objects.filter(pk=change.pk).update(at=when)
 
 
 def _pairs(buddies, participants, *, demo_user_id):
@@ -151,14 +171,19 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                     matched_on=started, next_contact_due=None
                 )
                 made += 1
+                # The history shows the day it started, not the day the demo was loaded.
+                StatusChange.objects.filter(trajectory=trajectory).update(at=_at(started, 10))
                 if n == 1:
                     # A starting trajectory: the agreement is written, nobody signed yet.
-                    services.agreement_save(
+                    version = services.agreement_save(
                         trajectory=trajectory,
                         by=coordinator,
                         data={
                             "purpose": "Samen de buurt leren kennen en Nederlands oefenen.",
                         },
+                    )
+                    AgreementVersion.objects.filter(pk=version.pk).update(
+                        created_at=_at(started, 14)
                     )
                     continue
                 version = services.agreement_save(
@@ -168,12 +193,12 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                         "purpose": "Iemand om op terug te vallen en samen dingen doen buitenshuis.",
                     },
                 )
-                _sign_all(
-                    trajectory,
-                    version,
-                    coordinator,
-                    timezone.make_aware(datetime.combine(started + timedelta(days=3), time(18))),
+                # Written the day after the start, signed by everyone two days later (not
+                # the day the demo was loaded).
+                AgreementVersion.objects.filter(pk=version.pk).update(
+                    created_at=_at(started + timedelta(days=1), 14)
                 )
+                _sign_all(trajectory, version, coordinator, _at(started + timedelta(days=3), 18))
                 detailed = n < PER_PROJECT
                 entries = []
                 # A long journal for the detailed ones; the last weeks for the others.
@@ -181,15 +206,16 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 if not detailed:
                     day = max(day, today - timedelta(days=20))
                 while day <= today:
+                    kind = rng.choice(["visit", "visit", "activity", "phone"])
                     entries.append(
                         JournalEntry(
                             project_id=project.pk,
                             trajectory=trajectory,
                             author=buddy.user or coordinator,
                             on=day,
-                            duration_minutes=rng.choice([30, 60, 60, 90, 120]),
-                            kind=rng.choice(["visit", "visit", "activity", "phone"]),
-                            note=rng.choice(NOTES),
+                            duration_minutes=rng.choice(MINUTES[kind]),
+                            kind=kind,
+                            note=rng.choice(NOTES[kind]),
                             mood=rng.choice(["good", "good", "okay", "difficult"]),
                             visibility=rng.choice(
                                 ["team", "team", "shared", "coordinator"]
@@ -257,7 +283,40 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                     )
                     for task in tasks
                 )
+    _active_since_first_trajectory(projects)
     progress(f"trajectories: {made}")
+
+
+def _active_since_first_trajectory(projects) -> None:
+    """A buddy's history says "accompanying someone" from the day their first trajectory
+    started (the recruitment demo could not know that day), when they were ready by then."""
+    first: dict[int, date] = {}
+    for buddy_id, started_on in (
+        Trajectory.objects.filter(project__in=projects)
+        .order_by("started_on")
+        .values_list("buddy_id", "started_on")
+    ):
+        first.setdefault(buddy_id, started_on)
+    steps = list(
+        PipelineStep.objects.filter(
+            buddy_id__in=list(first), to_status__in=(Buddy.Status.READY, Buddy.Status.ACTIVE)
+        )
+    )
+    ready = {s.buddy_id: s.created_at for s in steps if s.to_status == Buddy.Status.READY}
+    moved = []
+    for step in steps:
+        since = first[step.buddy_id]
+        ready_on = timezone.localdate(ready[step.buddy_id]) if step.buddy_id in ready else None
+        if step.to_status == Buddy.Status.ACTIVE and ready_on and ready_on <= since:
+            step.created_at = _at(since, 10)
+            moved.append(step)
+    PipelineStep.objects.bulk_update(moved, ["created_at"], batch_size=2000)
+    buddies = list(
+        Buddy.objects.filter(pk__in=[s.buddy_id for s in moved], status=Buddy.Status.ACTIVE)
+    )
+    for buddy in buddies:
+        buddy.status_changed_on = first[buddy.pk]
+    Buddy.objects.bulk_update(buddies, ["status_changed_on"], batch_size=2000)
 
 
 def delete_extra(*, projects) -> None:

@@ -3,7 +3,7 @@ and a signed note for the demo buddy. Dutch content; deterministic for a seed.""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone, translation
 
@@ -76,19 +76,39 @@ def _terms(project, rng) -> VolunteerTerms:
     )
 
 
+# Days after applying that a candidate takes each step: applied, intake, screening,
+# training, the mutual decision, ready to match.
+STEP_DAYS = [0, 10, 20, 30, 55, 60]
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
 def _pipeline(project, buddy, rng, today, coordinator, modules, steps, records) -> None:
+    """The buddy's way through the pipeline, each step on the day it was taken: applied
+    months ago for those who walk with someone, a few weeks ago for a candidate still in
+    a step (not today for everyone, and not a year ago for someone still "applied")."""
     buddy.availability = rng.sample(Slot.values, k=rng.randint(2, 6))
     buddy.max_distance_km = rng.choice([5, 10, 15, 20])
     place = by_postcode(buddy.postcode)
     if place:
         buddy.latitude, buddy.longitude = place.latitude, place.longitude
     started = today - timedelta(days=rng.randint(60, 500))
-    buddy.applied_on = started
     if buddy.status in PIPELINE_ORDER:
         reached = PIPELINE_ORDER.index(buddy.status)
     else:
         reached = rng.randint(1, 5)
+    if buddy.status in PIPELINE_ORDER[: PIPELINE_ORDER.index(Buddy.Status.READY)]:
+        # Still a candidate: the current step was taken in the last few weeks.
+        started = today - timedelta(days=STEP_DAYS[reached] + (started - today).days % 28)
+    buddy.applied_on = started
+    day = started
     for i in range(reached + 1):
+        if i < len(STEP_DAYS):
+            day = started + timedelta(days=STEP_DAYS[i])
+        else:  # matched: some time after they were ready
+            day += (today - day) // 2
         steps.append(
             PipelineStep(
                 project=project,
@@ -96,6 +116,7 @@ def _pipeline(project, buddy, rng, today, coordinator, modules, steps, records) 
                 from_status=PIPELINE_ORDER[i - 1] if i else "",
                 to_status=PIPELINE_ORDER[i],
                 by=coordinator if i else None,
+                created_at=_at(day),
             )
         )
     if buddy.status in (Buddy.Status.PAUSED, Buddy.Status.STOPPED):
@@ -105,6 +126,7 @@ def _pipeline(project, buddy, rng, today, coordinator, modules, steps, records) 
             buddy.stop_reason = reason
         else:
             buddy.status_before_pause = PIPELINE_ORDER[reached]
+        day += (today - day) // 2
         steps.append(
             PipelineStep(
                 project=project,
@@ -113,8 +135,10 @@ def _pipeline(project, buddy, rng, today, coordinator, modules, steps, records) 
                 to_status=buddy.status,
                 reason=reason,
                 by=coordinator,
+                created_at=_at(day),
             )
         )
+    buddy.status_changed_on = day
     if reached >= PIPELINE_ORDER.index(Buddy.Status.READY):
         buddy.buddy_says_yes = buddy.project_says_yes = True
         for module in modules[:3]:
@@ -168,7 +192,12 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
         records: list[TrainingRecord] = []
         for buddy in Buddy.objects.filter(project=project).order_by("pk"):
             _pipeline(project, buddy, rng, today, coordinator, modules, steps, records)
-        PipelineStep.objects.bulk_create(steps)
+        # bulk_create stamps auto_now_add fields with now; the days they were taken:
+        taken_at = [step.created_at for step in steps]
+        made = PipelineStep.objects.bulk_create(steps)
+        for step, created_at in zip(made, taken_at, strict=True):
+            step.created_at = created_at
+        PipelineStep.objects.bulk_update(made, ["created_at"], batch_size=2000)
         TrainingRecord.objects.bulk_create(records)
     progress("vacancies, training and pipeline history")
 
@@ -176,10 +205,12 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
     demo = Buddy.objects.filter(user=users["buddy"]).select_related("project").first()
     if demo is None:
         return
+    # On the days of their intake step and, after screening, the information note.
+    applied = demo.applied_on or today - timedelta(days=200)
     IntakeInterview.objects.create(
         buddy=demo,
         project=demo.project,
-        held_on=today - timedelta(days=200),
+        held_on=applied + timedelta(days=STEP_DAYS[1]),
         motivation="Wil iets betekenen in de buurt; kreeg zelf ooit hulp van een vrijwilliger.",
         expectations="Een vaste deelnemer, wekelijks afspreken.",
         strengths="Rustig, goede luisteraar, praktisch.",
@@ -196,7 +227,7 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
         document_hash=note_hash(text),
         language="nl",
         signed_name=demo.full_name,
-        signed_at=timezone.now() - timedelta(days=180),
+        signed_at=_at(applied + timedelta(days=STEP_DAYS[2]), 17),
         signed_by=users["buddy"],
     )
     progress("signed information note for the demo buddy")
