@@ -200,14 +200,14 @@ def waiting_list(request, code: uuid.UUID, reason: str | None = None, q: str | N
         raise ParticipantError(_("Unknown reason."), code="unknown_reason", field="reason")
     shown, positions, matches = selectors.waiting_list(project=here.project, reason=reason, query=q)
 
-    def build(participant):
-        (row,) = selectors.waiting_rows(
-            [participant], project=here.project, positions=positions, matches=matches
+    def build_page(people):
+        rows = selectors.waiting_rows(
+            people, project=here.project, positions=positions, matches=matches
         )
-        return _waiting_out(row)
+        return [_waiting_out(row) for row in rows]
 
-    # Rows (places, estimates) are built only for the page being answered.
-    return LazyPage(shown, build)
+    # Rows (places, estimates) are built only for the page being answered, together.
+    return LazyPage(shown, build_page=build_page)
 
 
 @router.post(
