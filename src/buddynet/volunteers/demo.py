@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone, translation
 
+from buddynet.core.bulk import bulk_update_rows
 from buddynet.core.geo import by_postcode
 
 from .models import (
@@ -74,6 +75,20 @@ def _terms(project, rng) -> VolunteerTerms:
     )
 
 
+# What ``_pipeline`` fills in on each buddy (written for all of them at once).
+PIPELINE_FIELDS = [
+    "availability",
+    "max_distance_km",
+    "latitude",
+    "longitude",
+    "applied_on",
+    "stop_reason",
+    "status_before_pause",
+    "buddy_says_yes",
+    "project_says_yes",
+]
+
+
 def _pipeline(project, buddy, rng, today, coordinator, modules, steps, records) -> None:
     buddy.availability = rng.sample(Slot.values, k=rng.randint(2, 6))
     buddy.max_distance_km = rng.choice([5, 10, 15, 20])
@@ -124,7 +139,6 @@ def _pipeline(project, buddy, rng, today, coordinator, modules, steps, records) 
                     completed_on=started + timedelta(days=rng.randint(20, 50)),
                 )
             )
-    buddy.save()
 
 
 def seed_extra(*, projects, users, rng, today, progress) -> None:
@@ -169,8 +183,10 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 )
         steps: list[PipelineStep] = []
         records: list[TrainingRecord] = []
-        for buddy in Buddy.objects.filter(project=project).order_by("pk"):
+        buddies = list(Buddy.objects.filter(project=project).order_by("pk"))
+        for buddy in buddies:
             _pipeline(project, buddy, rng, today, coordinator, modules, steps, records)
+        bulk_update_rows(buddies, PIPELINE_FIELDS)
         PipelineStep.objects.bulk_create(steps)
         TrainingRecord.objects.bulk_create(records)
     progress("vacancies, training and pipeline history")
