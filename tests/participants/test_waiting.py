@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import Case, IntegerField, Value, When
 from django_scopes import scopes_disabled
 
 from buddynet.participants.models import Participant
@@ -94,3 +96,89 @@ def test_positions_and_estimates_from_a_constructed_history(db, time_machine):
         position, estimate = participant_wait(participant=waiting[4], today=TODAY)
         assert position == 5 and estimate.months == pytest.approx(2.5)
         assert participant_wait(participant=waiting[1], today=TODAY) == (None, None)
+
+
+def _line_by_counting_everyone(project) -> tuple[list[Participant], dict[int, int]]:
+    """The list's order and places as they were computed before issue 12: every waiting
+    person read in order, the ones not paused numbered one by one."""
+    with scopes_disabled():
+        everyone = list(
+            Participant.objects.filter(project=project, status="waiting").order_by(
+                Case(
+                    When(urgency="high", then=Value(0)),
+                    When(urgency="low", then=Value(2)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                ),
+                "waiting_since",
+                "pk",
+            )
+        )
+    places: dict[int, int] = {}
+    for person in everyone:
+        if person.waiting_reason != "paused":
+            places[person.pk] = len(places) + 1
+    return everyone, places
+
+
+def test_places_on_any_page_equal_counting_the_whole_line(db, time_machine):
+    """The places are computed for the page only (a count of who is ahead of its first
+    person in line, then the page's stretch of the line): on every page, with every
+    filter, they equal numbering the whole line, through ties on the date, paused people,
+    people without a waiting date, and other projects and statuses mixed in."""
+    time_machine.move_to(TODAY)
+    rng = random.Random(12)
+    with scopes_disabled():
+        project, other = f.ProjectFactory(), f.ProjectFactory()
+        for i in range(60):
+            f.ParticipantFactory(
+                project=project if i % 5 else other,
+                status="waiting" if i % 7 else rng.choice(["matched", "intake"]),
+                urgency=rng.choice(["high", "normal", "normal", "low"]),
+                waiting_reason=rng.choice(["no_buddy", "no_buddy", "participant", "paused"]),
+                # Few dates, so many people share one; two have none.
+                waiting_since=None if i in (11, 23) else TODAY - timedelta(days=rng.randint(1, 6)),
+                last_name=rng.choice(["Peeters", "Janssens", "Maes"]),
+            )
+        everyone, expected = _line_by_counting_everyone(project)
+        assert 10 < len(expected) < len(everyone)
+        filters = [(None, None), ("participant", None), ("paused", None), (None, "Maes")]
+        for reason, query in filters:
+            shown, places, matches = waiting_list(
+                project=project, today=TODAY, reason=reason, query=query
+            )
+            assert len(places) == len(expected)
+            seen = []
+            for start in range(0, shown.count(), 7):
+                page = list(shown[start : start + 7])
+                rows = waiting_rows(
+                    page, project=project, positions=places, matches=matches, today=TODAY
+                )
+                seen += [row.participant.pk for row in rows]
+                assert [row.position for row in rows] == [expected.get(p.pk) for p in page]
+            # The order shown is the order of the whole line, filtered.
+            assert seen == [p.pk for p in everyone if p.pk in set(seen)]
+        for person in everyone:
+            assert places.get(person.pk) == expected.get(person.pk)
+            assert participant_wait(participant=person, today=TODAY)[0] == expected.get(person.pk)
+
+
+def test_the_stored_urgency_rank_follows_the_urgency_however_it_is_written(db):
+    """The rank is computed by the database: a save, a bulk update and ``update()`` all
+    keep it equal to the model's ``URGENCY_RANK`` of the urgency."""
+    with scopes_disabled():
+        person = f.ParticipantFactory(urgency="low")
+
+        def rank() -> int:
+            return Participant.objects.values_list("urgency_rank", flat=True).get(pk=person.pk)
+
+        assert rank() == Participant.URGENCY_RANK["low"] == 2
+        person.urgency = "high"
+        person.save()
+        assert rank() == 0
+        Participant.objects.filter(pk=person.pk).update(urgency="normal")
+        assert rank() == 1
+        person.urgency = "low"
+        Participant.objects.bulk_update([person], ["urgency"])
+        assert rank() == 2
+        assert set(Participant.URGENCY_RANK) == set(Participant.Urgency.values)

@@ -8,7 +8,8 @@
   the page size from ``settings.NINJA_PAGINATION_PER_PAGE``. Use
   ``@paginate(Pagination)``.
 - ``LazyPage(queryset, build)``: a sliceable list that builds output rows only for the
-  page being shown (``build`` may need per-page context, e.g. the waiting places).
+  page being shown; ``LazyPage(queryset, build_page=...)`` builds a page's rows
+  together (what is computed per page, e.g. the places on the waiting list).
 - ``PersonOut``: the fields every list of people starts with (buddies, participants).
 - ``schema_of(dataclass, ...)``: an output schema with the fields a selector's dataclass
   already declares, so the shape is written once.
@@ -86,10 +87,22 @@ class Pagination(PageNumberPagination):
 
 
 class LazyPage(Sequence):
-    """A queryset seen through ``build``: counted in the database, converted per slice."""
+    """A queryset seen through ``build``: counted in the database, converted per slice.
 
-    def __init__(self, queryset, build: Callable[[Any], Any]):
-        self.queryset, self.build = queryset, build
+    ``build`` converts one row; or ``build_page`` converts the rows of a page together
+    (for what is computed per page, like places in a line)."""
+
+    def __init__(
+        self,
+        queryset,
+        build: Callable[[Any], Any] | None = None,
+        *,
+        build_page: Callable[[list], list] | None = None,
+    ):
+        if (build is None) == (build_page is None):
+            raise TypeError("LazyPage needs build or build_page (one of them).")
+        self.queryset = queryset
+        self.build_page = build_page or (lambda rows: [build(row) for row in rows])
 
     def __len__(self) -> int:
         return self.queryset.count()
@@ -99,8 +112,8 @@ class LazyPage(Sequence):
 
     def __getitem__(self, item):
         if isinstance(item, slice):
-            return [self.build(row) for row in self.queryset[item]]
-        return self.build(self.queryset[item])
+            return self.build_page(list(self.queryset[item]))
+        return self.build_page([self.queryset[item]])[0]
 
 
 def error_body(message: str, code: str) -> dict:

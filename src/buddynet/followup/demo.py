@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
+from buddynet.core.models import AuditEntry
 from buddynet.participants.models import Participant
 from buddynet.trajectories import demo as trajectories_demo
 from buddynet.trajectories.models import Trajectory
@@ -85,14 +87,45 @@ def _open_signal(trajectory, buddy_user, coordinator) -> None:
     )
 
 
-def _plan_ahead(trajectory, rng, today) -> None:
-    hour = services.cadence_for(trajectory.project).due_hour
-    for item in FollowUp.objects.filter(
-        trajectory=trajectory, done_at__isnull=True, cancelled_at__isnull=True
-    ):
-        FollowUp.objects.filter(pk=item.pk).update(
-            due_at=clock.at(today + timedelta(days=rng.randint(3, 40)), hour)
+def _plan_brief(project, trajectories, rng, today) -> None:
+    """The schedule of the trajectories told briefly, written in bulk: what
+    ``services.schedule_for`` plans for a running trajectory (the first conversation of
+    each regular series), due 3 to 40 days ahead, so that the overdue ones on the
+    dashboard are the few chosen in the detailed ones."""
+    hour = services.cadence_for(project).due_hour
+    items: list[FollowUp] = []
+    entries: list[AuditEntry] = []
+    kind_of_record = ContentType.objects.get_for_model(Trajectory)
+    for trajectory in trajectories:
+        planned = []
+        for series in services.REGULAR_SERIES:
+            kind, with_whom = services.SERIES_KIND[series]
+            day = today + timedelta(days=rng.randint(3, 40))
+            planned.append(f"{series}:{day}")
+            items.append(
+                FollowUp(
+                    project_id=trajectory.project_id,
+                    trajectory=trajectory,
+                    series=series,
+                    number=1,
+                    kind=kind,
+                    with_whom=with_whom,
+                    due_at=clock.at(day, hour),
+                )
+            )
+        entries.append(
+            AuditEntry(
+                action="followup.scheduled",
+                content_type=kind_of_record,
+                object_id=trajectory.pk,
+                object_code=trajectory.code,
+                project_id=trajectory.project_id,
+                data={"planned": planned},
+                via="system",
+            )
         )
+    FollowUp.objects.bulk_create(items)
+    AuditEntry.objects.bulk_create(entries)
 
 
 def _after_closure(trajectory, coordinator, today) -> None:
@@ -150,16 +183,18 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 .select_related("buddy", "participant", "project")
                 .order_by("pk")
             )
+            brief = []
             for number, trajectory in enumerate(trajectories):
-                services.schedule_for(trajectory)
-                if trajectory.status not in services.SCHEDULING_STATUSES:
-                    continue
                 if number >= trajectories_demo.PER_PROJECT:
                     # The trajectories told briefly: their next conversations are ahead,
                     # so the overdue ones on the dashboard are the few chosen below.
-                    _plan_ahead(trajectory, rng, today)
+                    if trajectory.status in services.SCHEDULING_STATUSES:
+                        brief.append(trajectory)
                     if trajectory.status == Trajectory.Status.ACTIVE:
                         all_active.append(trajectory)
+                    continue
+                services.schedule_for(trajectory)
+                if trajectory.status not in services.SCHEDULING_STATUSES:
                     continue
                 # A few overdue items: every other running trajectory keeps one open,
                 # except the demo buddy's own, whose dashboard shows their next
@@ -170,6 +205,7 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 running += 1
                 if trajectory.status == Trajectory.Status.ACTIVE:
                     all_active.append(trajectory)
+            _plan_brief(project, brief, rng, today)
         own = next((t for t in all_active if t.buddy.user_id == demo_buddy_user.pk), None)
         if own is not None:
             _open_signal(own, demo_buddy_user, coordinator)

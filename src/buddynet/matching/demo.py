@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from buddynet.core.bulk import bulk_update_rows
 from buddynet.participants.models import Participant
 from buddynet.volunteers.models import Buddy
 
@@ -56,14 +57,14 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
             person.availability = sorted(rng.sample(DAYTIME, 3) + rng.sample(WEEKEND, 2))
         if not person.interests:
             person.interests = rng.sample(INTERESTS, rng.randint(1, 3))
-    Participant.objects.bulk_update(waiting, ["availability", "interests"], batch_size=2000)
+    bulk_update_rows(waiting, ["availability", "interests"])
     helpers = list(Buddy.objects.filter(project=project, status__in=READY_STATUSES).order_by("pk"))
     for buddy in helpers:
         if not buddy.skills:
             buddy.skills = " ".join(rng.sample(SKILLS, 2))
         if not set(buddy.availability or ()) & set(WEEKEND + DAYTIME):
             buddy.availability = sorted(set(buddy.availability or ()) | set(rng.sample(WEEKEND, 2)))
-    Buddy.objects.bulk_update(helpers, ["skills", "availability"], batch_size=2000)
+    bulk_update_rows(helpers, ["skills", "availability"])
     progress("matching: time slots, interests and skills in the first project")
 
     coordinator = users["coordinator"]

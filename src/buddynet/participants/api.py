@@ -179,14 +179,14 @@ def waiting_list(here: Here, reason: str | None = None, q: str | None = None):
         raise ParticipantError(_("Unknown reason."), code="unknown_reason", field="reason")
     shown, positions, matches = selectors.waiting_list(project=here.project, reason=reason, query=q)
 
-    def build(participant):
-        (row,) = selectors.waiting_rows(
-            [participant], project=here.project, positions=positions, matches=matches
+    def build_page(people):
+        rows = selectors.waiting_rows(
+            people, project=here.project, positions=positions, matches=matches
         )
-        return _waiting_out(row)
+        return [_waiting_out(row) for row in rows]
 
-    # Rows (places, estimates) are built only for the page being answered.
-    return LazyPage(shown, build)
+    # Rows (places, estimates) are built only for the page being answered, together.
+    return LazyPage(shown, build_page=build_page)
 
 
 @router.write("/referrals", {201: ParticipantCreatedOut}, policy.PARTICIPANTS_REFER)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from buddynet.core.bulk import bulk_update_rows
+
 from . import consent
 from .models import ConsentRecord, ContactMoment, HouseholdMember, Offer, Participant
 
@@ -123,6 +125,10 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                     (Participant.WaitingReason.PAUSED, 8),
                 ],
             )
+            if participant.user_id is not None:
+                # The demo participant's login waits for a buddy (the matching demo
+                # introduces them to one); paused, at some scales, it broke the seed.
+                participant.waiting_reason = Participant.WaitingReason.NO_BUDDY
             last = participant.last_contact_on or participant.waiting_since
             participant.next_contact_due = last + timedelta(days=interval[participant.project_id])
             if (
@@ -200,7 +206,7 @@ def _consent(participant, purpose) -> ConsentRecord:
 
 
 def _flush(updates, fields, consents, contacts, household, offers) -> None:
-    Participant.objects.bulk_update(updates, sorted(fields), batch_size=BATCH)
+    bulk_update_rows(updates, sorted(fields))
     for model, rows in (
         (ConsentRecord, consents),
         (ContactMoment, contacts),

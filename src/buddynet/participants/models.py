@@ -72,6 +72,18 @@ class Participant(PersonRecord):
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )
+    # The waiting list's order: urgent first. Stored and computed by the database from
+    # ``urgency`` on every write (bulk writes and ``update()`` too), so it cannot drift;
+    # indexed with the waiting date (``participant_waiting_line`` below).
+    URGENCY_RANK = {Urgency.HIGH: 0, Urgency.NORMAL: 1, Urgency.LOW: 2}
+    urgency_rank = models.GeneratedField(
+        expression=models.Case(
+            *(models.When(urgency=u, then=models.Value(r)) for u, r in URGENCY_RANK.items()),
+            default=models.Value(URGENCY_RANK[Urgency.NORMAL]),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -138,6 +150,20 @@ class Participant(PersonRecord):
             models.Index(fields=["project", "referred_on"]),
             models.Index(fields=["project", "matched_on"]),
             models.Index(fields=["project", "status", "next_contact_due"]),
+            # The waiting list in its order (urgency, then the longest wait) straight
+            # from the index, and the places counted from it without reading the rows
+            # (``waiting_reason`` tells who is paused).
+            models.Index(
+                name="participant_waiting_line",
+                fields=[
+                    "project",
+                    "status",
+                    "urgency_rank",
+                    "waiting_since",
+                    "id",
+                    "waiting_reason",
+                ],
+            ),
         ]
 
     @property

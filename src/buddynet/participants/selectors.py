@@ -12,17 +12,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -230,22 +227,118 @@ def shares_with_referrer_q(participant_ref: str) -> Q:
     return Q(_latest_consent(SHARE, participant_ref=participant_ref))
 
 
-URGENCY_RANK = {
-    Participant.Urgency.HIGH: 0,
-    Participant.Urgency.NORMAL: 1,
-    Participant.Urgency.LOW: 2,
-}
+URGENCY_RANK = Participant.URGENCY_RANK
 
 
 def priority_order(qs: QuerySet) -> QuerySet:
-    """Waiting-list order: urgency first, then who has waited longest (annotates
-    ``urgency_rank``). Public: matching ranks its waiting people the same way."""
-    rank = Case(
-        *(When(urgency=value, then=Value(r)) for value, r in URGENCY_RANK.items()),
-        default=Value(1),
-        output_field=IntegerField(),
+    """Waiting-list order: urgency first (the stored ``urgency_rank``), then who has
+    waited longest. Public: matching ranks its waiting people the same way. The index
+    ``participant_waiting_line`` serves it for one project's waiting people."""
+    return qs.order_by("urgency_rank", "waiting_since", "pk")
+
+
+def _in_line(*, project_id) -> QuerySet[Participant]:
+    """The people who have a place in line: waiting, and not paused."""
+    return Participant.objects.filter(
+        project_id=project_id, status=Participant.Status.WAITING
+    ).exclude(waiting_reason=Participant.WaitingReason.PAUSED)
+
+
+# A person's place in ``priority_order``: (urgency rank, waiting since, pk).
+LineKey = tuple[int, date | None, int]
+
+
+def _line_key(participant: Participant) -> LineKey:
+    return (URGENCY_RANK.get(participant.urgency, 1), participant.waiting_since, participant.pk)
+
+
+def _sort_key(key: LineKey) -> tuple[int, int, date, int]:
+    """``LineKey`` sorted in Python as the database sorts it (NULL dates last on
+    PostgreSQL, first on SQLite)."""
+    rank, since, pk = key
+    nulls_largest = connection.features.nulls_order_largest
+    null_side = (1 if nulls_largest else 0) if since is None else (0 if nulls_largest else 1)
+    return (rank, null_side, since or date.min, pk)
+
+
+def _beside(key: LineKey, *, before: bool, inclusive: bool) -> Q:
+    """The people before (or after) the one at ``key`` in ``priority_order``, that
+    person too when ``inclusive``. People without a waiting date go where the database
+    sorts NULL, as in the list itself. The bound on the rank gives an index range."""
+    rank, since, pk = key
+    op = "lt" if before else "gt"
+    tie = Q(**{f"pk__{op}{'e' if inclusive else ''}": pk})
+    nulls_largest = connection.features.nulls_order_largest
+    if since is None:
+        same_rank = Q(waiting_since__isnull=True) & tie
+        if nulls_largest == before:  # the dated ones are on this side of a NULL
+            same_rank |= Q(waiting_since__isnull=False)
+    else:
+        same_rank = Q(**{f"waiting_since__{op}": since}) | (Q(waiting_since=since) & tie)
+        if nulls_largest != before:  # the NULLs are on this side of a date
+            same_rank |= Q(waiting_since__isnull=True)
+    bound = Q(urgency_rank__lte=rank) if before else Q(urgency_rank__gte=rank)
+    return bound & (Q(**{f"urgency_rank__{op}": rank}) | (Q(urgency_rank=rank) & same_rank))
+
+
+def _place(*, project_id, key: LineKey) -> int:
+    """1 + the number of people in line ahead of ``key``: one count, which an
+    index-only scan of ``participant_waiting_line`` answers."""
+    ahead = _in_line(project_id=project_id).filter(_beside(key, before=True, inclusive=False))
+    return ahead.count() + 1
+
+
+def _in_line_now(participant: Participant) -> bool:
+    return (
+        participant.status == Participant.Status.WAITING
+        and participant.waiting_reason != Participant.WaitingReason.PAUSED
     )
-    return qs.annotate(urgency_rank=rank).order_by("urgency_rank", "waiting_since", "pk")
+
+
+class WaitingPlaces:
+    """Places in line on one project's waiting list (1 = next; paused people have none),
+    computed only for the people asked about, never for the whole list: for a page, one
+    count of who is ahead of its first person in line and the order from there to its
+    last (two queries, reading the page's stretch of the index only)."""
+
+    def __init__(self, *, project):
+        self.project_id = project.pk
+        self._size: int | None = None
+
+    def __len__(self) -> int:
+        """How many people are in line (everyone waiting who is not paused)."""
+        if self._size is None:
+            self._size = _in_line(project_id=self.project_id).count()
+        return self._size
+
+    def get(self, pk: int, default: int | None = None) -> int | None:
+        """One person's place, by primary key (``default`` when they have none)."""
+        row = (
+            _in_line(project_id=self.project_id)
+            .filter(pk=pk)
+            .values_list("urgency_rank", "waiting_since")
+            .first()
+        )
+        if row is None:
+            return default
+        return _place(project_id=self.project_id, key=(row[0], row[1], pk))
+
+    def for_people(self, people) -> dict[int, int]:
+        """{pk: place} for the people in line among ``people`` (a page of the list)."""
+        keys = sorted(
+            (_line_key(p) for p in people if p.project_id == self.project_id and _in_line_now(p)),
+            key=_sort_key,
+        )
+        if not keys:
+            return {}
+        first = _place(project_id=self.project_id, key=keys[0])
+        stretch = priority_order(
+            _in_line(project_id=self.project_id).filter(
+                _beside(keys[0], before=False, inclusive=True),
+                _beside(keys[-1], before=True, inclusive=True),
+            )
+        ).values_list("pk", flat=True)
+        return {pk: first + offset for offset, pk in enumerate(stretch)}
 
 
 def contacts_due(*, project_ids, today: date | None = None, limit: int = 10):
@@ -346,30 +439,31 @@ def matches_in_window(*, project, today: date | None = None) -> int:
 def waiting_list(
     *, project, today: date | None = None, reason: str | None = None, query: str | None = None
 ):
-    """The waiting list in priority order, with each person's position and estimate.
+    """The waiting list in priority order, with each person's place and estimate.
 
-    Returns (queryset for paging, positions by pk, match count). Positions count only the
-    people actively in line (not paused); three queries plus the page.
+    Returns (queryset for paging, ``WaitingPlaces``, match count). Places count only the
+    people actively in line (not paused) and are computed for the page shown only
+    (``waiting_rows``); ``len(places)`` is the number in line.
     """
     today = today or timezone.localdate()
-    waiting = priority_order(on_waiting_list(Participant.objects.filter(project=project)))
-    positions: dict[int, int] = {}
-    for pk, waiting_reason in waiting.values_list("pk", "waiting_reason"):
-        if waiting_reason != Participant.WaitingReason.PAUSED:
-            positions[pk] = len(positions) + 1
-    shown = waiting
+    shown = priority_order(on_waiting_list(Participant.objects.filter(project=project)))
     if reason:
         shown = shown.filter(waiting_reason=reason)
     shown = search_people(shown, query)
-    return shown, positions, matches_in_window(project=project, today=today)
+    return shown, WaitingPlaces(project=project), matches_in_window(project=project, today=today)
 
 
-def waiting_rows(page, *, project, positions, matches, today: date | None = None):
+def waiting_rows(
+    page, *, project, positions: WaitingPlaces, matches, today: date | None = None
+) -> list[WaitingRow]:
+    """The rows of one page of the waiting list (``positions``: from ``waiting_list``)."""
     today = today or timezone.localdate()
     alert = timedelta(days=project.contact_alert_days)
+    people = list(page)
+    places = positions.for_people(people)
     rows = []
-    for participant in page:
-        position = positions.get(participant.pk)
+    for participant in people:
+        position = places.get(participant.pk)
         last = participant.last_contact_on or participant.waiting_since
         overdue = (
             (today - participant.next_contact_due).days
@@ -395,22 +489,9 @@ def waiting_rows(page, *, project, positions, matches, today: date | None = None
 
 def waiting_position(*, participant: Participant) -> int | None:
     """This person's place in line (1 = next), or None when not actively waiting."""
-    if (
-        participant.status != Participant.Status.WAITING
-        or participant.waiting_reason == Participant.WaitingReason.PAUSED
-    ):
+    if not _in_line_now(participant):
         return None
-    mine = URGENCY_RANK.get(participant.urgency, 1)
-    ahead = priority_order(
-        Participant.objects.filter(project_id=participant.project_id, status="waiting").exclude(
-            waiting_reason=Participant.WaitingReason.PAUSED
-        )
-    ).filter(
-        Q(urgency_rank__lt=mine)
-        | Q(urgency_rank=mine, waiting_since__lt=participant.waiting_since)
-        | Q(urgency_rank=mine, waiting_since=participant.waiting_since, pk__lt=participant.pk)
-    )
-    return ahead.count() + 1
+    return _place(project_id=participant.project_id, key=_line_key(participant))
 
 
 def participant_wait(*, participant: Participant, today: date | None = None):

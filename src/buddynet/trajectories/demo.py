@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone, translation
 
+from buddynet.core.bulk import bulk_update_rows
+from buddynet.core.models import AuditEntry
 from buddynet.participants.models import Participant
 from buddynet.volunteers.models import Buddy, PipelineStep
 
 from . import services
 from .models import (
+    Agreement,
     AgreementSignature,
     AgreementVersion,
     Goal,
@@ -29,6 +33,8 @@ from .models import (
 )
 
 PER_PROJECT = 5
+SIGNED_REASON = "Het afsprakenkader is door iedereen ondertekend."
+BRIEF_PURPOSE = "Iemand om op terug te vallen en samen dingen doen buitenshuis."
 # The role division's tasks: one row per task, in the order of TASK_FIELDS.
 TASK_FIELDS = ("kind", "description", "owner", "mandate")
 # What a journal entry says fits what they did and how long it took: a phone call is
@@ -51,12 +57,6 @@ NOTES = {
     ],
 }
 MINUTES = {"visit": [60, 60, 90, 120], "activity": [60, 90, 120], "phone": [15, 30]}
-
-
-def _at(day, hour: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)))
-
-
 GOALS = [
     ("Zelf boodschappen doen", "In de winkel de weg vinden en betalen."),
     ("Met de bus naar het OCMW", "De juiste bus nemen en het loket vinden."),
@@ -64,7 +64,13 @@ GOALS = [
 ]
 
 
-def _sign_all(trajectory, version, coordinator, when) -> None:
+def _at(day, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _signatures(trajectory, version, coordinator, when) -> list[AgreementSignature]:
+    """Every party's signature on ``version``: the buddy and professional with their own
+    account, the participant on the coordinator's device."""
     names = {
         Party.BUDDY: trajectory.buddy.full_name,
         Party.PARTICIPANT: trajectory.participant.full_name,
@@ -73,24 +79,26 @@ def _sign_all(trajectory, version, coordinator, when) -> None:
         ),
         Party.COORDINATOR: coordinator.get_full_name() or coordinator.email,
     }
-    AgreementSignature.objects.bulk_create(
-        [
-            AgreementSignature(
-                project_id=trajectory.project_id,
-                version=version,
-                party=party,
-                signed_name=names[party],
-                signed_at=when,
-                document_hash=version.document_hash,
-                signed_by={
-                    Party.BUDDY: trajectory.buddy.user,
-                    Party.PROFESSIONAL: trajectory.professional,
-                }.get(party, coordinator),
-                on_device_of=coordinator if party == Party.PARTICIPANT else None,
-            )
-            for party in version.parties
-        ]
-    )
+    return [
+        AgreementSignature(
+            project_id=trajectory.project_id,
+            version=version,
+            party=party,
+            signed_name=names[party],
+            signed_at=when,
+            document_hash=version.document_hash,
+            signed_by={
+                Party.BUDDY: trajectory.buddy.user,
+                Party.PROFESSIONAL: trajectory.professional,
+            }.get(party, coordinator),
+            on_device_of=coordinator if party == Party.PARTICIPANT else None,
+        )
+        for party in version.parties
+    ]
+
+
+def _sign_all(trajectory, version, coordinator, when) -> None:
+    AgreementSignature.objects.bulk_create(_signatures(trajectory, version, coordinator, when))
     version.fully_signed_at = when
     version.save(update_fields=["fully_signed_at"])
     Trajectory.objects.filter(pk=trajectory.pk).update(status=Trajectory.Status.ACTIVE)
@@ -100,9 +108,162 @@ def _sign_all(trajectory, version, coordinator, when) -> None:
         from_status=Trajectory.Status.STARTING,
         to_status=Trajectory.Status.ACTIVE,
         by=coordinator,
-        reason="Het afsprakenkader is door iedereen ondertekend.",
+        reason=SIGNED_REASON,
     )
     StatusChange.objects.filter(pk=change.pk).update(at=when)
+
+
+def _signed_at(started):
+    """Written the day after the start, signed by everyone two days later (not the day
+    the demo was loaded)."""
+    return _at(started + timedelta(days=3), 18)
+
+
+def _started(participant, rng, today):
+    """The day the trajectory started: the day the participant was matched, at least
+    two weeks ago."""
+    started = participant.matched_on or today - timedelta(days=rng.randint(20, 200))
+    return min(started, today - timedelta(days=14))
+
+
+def _journal(trajectory, author, rng, today, *, detailed: bool) -> list[JournalEntry]:
+    """A long journal for the detailed ones; the last weeks for the others."""
+    entries = []
+    day = trajectory.started_on + timedelta(days=4)
+    if not detailed:
+        day = max(day, today - timedelta(days=20))
+    while day <= today:
+        kind = rng.choice(["visit", "visit", "activity", "phone"])
+        entries.append(
+            JournalEntry(
+                project_id=trajectory.project_id,
+                trajectory=trajectory,
+                author=author,
+                on=day,
+                duration_minutes=rng.choice(MINUTES[kind]),
+                kind=kind,
+                note=rng.choice(NOTES[kind]),
+                mood=rng.choice(["good", "good", "okay", "difficult"]),
+                visibility=rng.choice(
+                    ["team", "team", "shared", "coordinator"]
+                    if trajectory.professional_id
+                    else ["team", "team", "coordinator"]
+                ),
+            )
+        )
+        day += timedelta(days=rng.randint(5, 12))
+    return entries
+
+
+def _brief(project, pairs, coordinator, rng, today) -> int:
+    """The trajectories told briefly, written in bulk: the rows the services write for a
+    trajectory that started, whose agreement everyone signed, with a journal of the last
+    weeks (the detailed ones go through the services). At 100,000 participants there are
+    some 11,000 of these; one by one through the services they took most of the seed.
+    The schedule of their conversations is the follow-up demo's."""
+    if not pairs:
+        return 0
+    values = {
+        **services.agreement_template_for(project=project).section_values(),
+        "purpose": BRIEF_PURPOSE,
+    }
+    trajectories: list[Trajectory] = []
+    journal: list[JournalEntry] = []
+    for buddy, participant in pairs:
+        trajectory = Trajectory(
+            project=project,
+            buddy=buddy,
+            participant=participant,
+            professional=participant.referred_by,
+            started_on=_started(participant, rng, today),
+            status=Trajectory.Status.ACTIVE,
+        )
+        entries = _journal(trajectory, buddy.user or coordinator, rng, today, detailed=False)
+        if entries:
+            trajectory.last_contact_on = entries[-1].on
+        trajectories.append(trajectory)
+        journal += entries
+    Trajectory.objects.bulk_create(trajectories)
+    # The participant was matched the day the trajectory started.
+    for trajectory in trajectories:
+        trajectory.participant.matched_on = trajectory.started_on
+        trajectory.participant.next_contact_due = None
+    bulk_update_rows([t.participant for t in trajectories], ["matched_on", "next_contact_due"])
+    changes = StatusChange.objects.bulk_create(
+        [
+            StatusChange(
+                trajectory=t,
+                project_id=t.project_id,
+                to_status=Trajectory.Status.STARTING,
+                by=coordinator,
+            )
+            for t in trajectories
+        ]
+        + [
+            StatusChange(
+                trajectory=t,
+                project_id=t.project_id,
+                from_status=Trajectory.Status.STARTING,
+                to_status=Trajectory.Status.ACTIVE,
+                by=coordinator,
+                reason=SIGNED_REASON,
+            )
+            for t in trajectories
+        ]
+    )
+    # bulk_create stamps the history with now; the days they happened:
+    for change in changes:
+        started = change.trajectory.started_on
+        is_start = change.to_status == Trajectory.Status.STARTING
+        change.at = _at(started, 10) if is_start else _signed_at(started)
+    bulk_update_rows(changes, ["at"])
+    agreements = [Agreement(project_id=t.project_id, trajectory=t, **values) for t in trajectories]
+    Agreement.objects.bulk_create(agreements)
+    versions = []
+    for trajectory, agreement in zip(trajectories, agreements, strict=True):
+        text = services.agreement_text(trajectory=trajectory, values=agreement.section_values())
+        versions.append(
+            AgreementVersion(
+                project_id=trajectory.project_id,
+                agreement=agreement,
+                number=1,
+                text=text,
+                document_hash=services.document_hash(text),
+                language="nl",
+                parties=services.required_parties(trajectory),
+                created_by=coordinator,
+                fully_signed_at=_signed_at(trajectory.started_on),
+            )
+        )
+    AgreementVersion.objects.bulk_create(versions)
+    for version in versions:
+        version.created_at = _at(version.agreement.trajectory.started_on + timedelta(days=1), 14)
+    bulk_update_rows(versions, ["created_at"])
+    AgreementSignature.objects.bulk_create(
+        [
+            signature
+            for trajectory, version in zip(trajectories, versions, strict=True)
+            for signature in _signatures(trajectory, version, coordinator, version.fully_signed_at)
+        ]
+    )
+    kind = ContentType.objects.get_for_model(Trajectory)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                action="agreement.version_created",
+                actor=coordinator,
+                actor_email=coordinator.email,
+                content_type=kind,
+                object_id=trajectory.pk,
+                object_code=trajectory.code,
+                project=project,
+                data={"version": version.number, "hash": version.document_hash},
+            )
+            for trajectory, version in zip(trajectories, versions, strict=True)
+        ]
+    )
+    JournalEntry.objects.bulk_create(journal)
+    return len(trajectories)
 
 
 def _pairs(buddies, participants, *, demo_user_id):
@@ -150,15 +311,15 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 k for k in kinds if k.belongs_to == TaskKind.Belongs.PROFESSIONAL
             )
             buddy_kind = next(k for k in kinds if k.belongs_to == TaskKind.Belongs.BUDDY)
+            brief = []
             for n, (buddy, participant) in enumerate(
                 _pairs(buddies, participants, demo_user_id=demo_buddy_user.pk)
             ):
-                if n == 1:
-                    # Starting: matched two days ago, the agreement waits for signatures.
-                    started = today - timedelta(days=2)
-                else:
-                    started = participant.matched_on or today - timedelta(days=rng.randint(20, 200))
-                    started = min(started, today - timedelta(days=14))
+                if n >= PER_PROJECT:
+                    brief.append((buddy, participant))
+                    continue
+                # Starting: matched two days ago, the agreement waits for signatures.
+                started = today - timedelta(days=2) if n == 1 else _started(participant, rng, today)
                 trajectory = services.new_trajectory(
                     buddy=buddy,
                     participant=participant,
@@ -187,51 +348,18 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                     )
                     continue
                 version = services.agreement_save(
-                    trajectory=trajectory,
-                    by=coordinator,
-                    data={
-                        "purpose": "Iemand om op terug te vallen en samen dingen doen buitenshuis.",
-                    },
+                    trajectory=trajectory, by=coordinator, data={"purpose": BRIEF_PURPOSE}
                 )
-                # Written the day after the start, signed by everyone two days later (not
-                # the day the demo was loaded).
                 AgreementVersion.objects.filter(pk=version.pk).update(
                     created_at=_at(started + timedelta(days=1), 14)
                 )
-                _sign_all(trajectory, version, coordinator, _at(started + timedelta(days=3), 18))
-                detailed = n < PER_PROJECT
-                entries = []
-                # A long journal for the detailed ones; the last weeks for the others.
-                day = started + timedelta(days=4)
-                if not detailed:
-                    day = max(day, today - timedelta(days=20))
-                while day <= today:
-                    kind = rng.choice(["visit", "visit", "activity", "phone"])
-                    entries.append(
-                        JournalEntry(
-                            project_id=project.pk,
-                            trajectory=trajectory,
-                            author=buddy.user or coordinator,
-                            on=day,
-                            duration_minutes=rng.choice(MINUTES[kind]),
-                            kind=kind,
-                            note=rng.choice(NOTES[kind]),
-                            mood=rng.choice(["good", "good", "okay", "difficult"]),
-                            visibility=rng.choice(
-                                ["team", "team", "shared", "coordinator"]
-                                if trajectory.professional_id
-                                else ["team", "team", "coordinator"]
-                            ),
-                        )
-                    )
-                    day += timedelta(days=rng.randint(5, 12))
+                _sign_all(trajectory, version, coordinator, _signed_at(started))
+                entries = _journal(trajectory, buddy.user or coordinator, rng, today, detailed=True)
                 JournalEntry.objects.bulk_create(entries)
                 if entries:
                     Trajectory.objects.filter(pk=trajectory.pk).update(
                         last_contact_on=entries[-1].on
                     )
-                if not detailed:
-                    continue
                 for title, description in rng.sample(GOALS, k=2 if n else 3):
                     goal = Goal.objects.create(
                         project=project,
@@ -283,6 +411,7 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                     )
                     for task in tasks
                 )
+            made += _brief(project, brief, coordinator, rng, today)
     _active_since_first_trajectory(projects)
     progress(f"trajectories: {made}")
 
@@ -310,13 +439,13 @@ def _active_since_first_trajectory(projects) -> None:
         if step.to_status == Buddy.Status.ACTIVE and ready_on and ready_on <= since:
             step.created_at = _at(since, 10)
             moved.append(step)
-    PipelineStep.objects.bulk_update(moved, ["created_at"], batch_size=2000)
+    bulk_update_rows(moved, ["created_at"])
     buddies = list(
         Buddy.objects.filter(pk__in=[s.buddy_id for s in moved], status=Buddy.Status.ACTIVE)
     )
     for buddy in buddies:
         buddy.status_changed_on = first[buddy.pk]
-    Buddy.objects.bulk_update(buddies, ["status_changed_on"], batch_size=2000)
+    bulk_update_rows(buddies, ["status_changed_on"])
 
 
 def delete_extra(*, projects) -> None:

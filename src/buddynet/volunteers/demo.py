@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone, translation
 
+from buddynet.core.bulk import bulk_update_rows
 from buddynet.core.geo import by_postcode
 
 from .models import (
@@ -85,6 +86,21 @@ def _at(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
+# What ``_pipeline`` fills in on each buddy (written for all of them at once).
+PIPELINE_FIELDS = [
+    "availability",
+    "max_distance_km",
+    "latitude",
+    "longitude",
+    "applied_on",
+    "stop_reason",
+    "status_before_pause",
+    "status_changed_on",
+    "buddy_says_yes",
+    "project_says_yes",
+]
+
+
 def _pipeline(project, buddy, rng, today, coordinator, modules, steps, records) -> None:
     """The buddy's way through the pipeline, each step on the day it was taken: applied
     months ago for those who walk with someone, a few weeks ago for a candidate still in
@@ -150,7 +166,6 @@ def _pipeline(project, buddy, rng, today, coordinator, modules, steps, records) 
                     completed_on=started + timedelta(days=rng.randint(20, 50)),
                 )
             )
-    buddy.save()
 
 
 def seed_extra(*, projects, users, rng, today, progress) -> None:
@@ -190,14 +205,16 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 )
         steps: list[PipelineStep] = []
         records: list[TrainingRecord] = []
-        for buddy in Buddy.objects.filter(project=project).order_by("pk"):
+        buddies = list(Buddy.objects.filter(project=project).order_by("pk"))
+        for buddy in buddies:
             _pipeline(project, buddy, rng, today, coordinator, modules, steps, records)
+        bulk_update_rows(buddies, PIPELINE_FIELDS)
         # bulk_create stamps auto_now_add fields with now; the days they were taken:
         taken_at = [step.created_at for step in steps]
         made = PipelineStep.objects.bulk_create(steps)
         for step, created_at in zip(made, taken_at, strict=True):
             step.created_at = created_at
-        PipelineStep.objects.bulk_update(made, ["created_at"], batch_size=2000)
+        bulk_update_rows(made, ["created_at"])
         TrainingRecord.objects.bulk_create(records)
     progress("vacancies, training and pipeline history")
 
