@@ -44,6 +44,10 @@ JOURNAL_WRITE = "trajectories.journal_write"
 FOLLOWUP_MANAGE = "followup.manage"
 SIGNALS_RAISE = "signals.raise"
 SIGNALS_HANDLE = "signals.handle"
+# Impact: questionnaires before and after. Answers are read by coordinators only; a
+# buddy and a professional never see them.
+IMPACT_MANAGE = "impact.manage"
+IMPACT_VIEW_OUTCOMES = "impact.view_outcomes"
 
 ALL_PERMISSIONS = frozenset(
     {
@@ -75,6 +79,8 @@ ALL_PERMISSIONS = frozenset(
         FOLLOWUP_MANAGE,
         SIGNALS_RAISE,
         SIGNALS_HANDLE,
+        IMPACT_MANAGE,
+        IMPACT_VIEW_OUTCOMES,
     }
 )
 
@@ -104,6 +110,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             FOLLOWUP_MANAGE,
             SIGNALS_RAISE,
             SIGNALS_HANDLE,
+            IMPACT_MANAGE,
+            IMPACT_VIEW_OUTCOMES,
         }
     ),
     Role.PROFESSIONAL: frozenset(
