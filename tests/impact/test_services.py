@@ -153,4 +153,3 @@ def test_coordinator_person_page_answers_are_on_the_audit_log(world):
         assert AuditEntry.unscoped.filter(action="impact.answers_viewed").count() == 1
     who5 = next(i for i in outcome["instruments"] if i["code"] == "who5")
     assert who5["scores"] == [40]
-
