@@ -87,6 +87,7 @@ def _headings() -> list[str]:
         "Mean at the start": _("Mean at the start"),
         "Mean later": _("Mean later"),
         "Mean change": _("Mean change"),
+        # xgettext:no-python-format
         "95% confidence interval": _("95% confidence interval"),
         "Share improved": _("Share improved"),
         "Paired effect size (d)": _("Paired effect size (d)"),
@@ -150,8 +151,9 @@ def methods_text() -> list[str]:
             "meaningful change."
         ),
         _(
-            "95% confidence interval of the mean change (t distribution); paired effect "
-            "size = mean change divided by the standard deviation of the changes."
+            "The mean change has a confidence interval of 95 percent (t distribution); "
+            "paired effect size = mean change divided by the standard deviation of the "
+            "changes."
         ),
         _(
             "Improved: De Jong Gierveld at least 1 point fewer lonely answers; WHO-5 at "
@@ -179,6 +181,7 @@ def network_csv(comparison: dict[str, Any]) -> str:
             _("Project"),
             _("People measured twice"),
             _("Mean change"),
+            # xgettext:no-python-format
             _("95% confidence interval"),
             _("Share improved"),
         ]
