@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from buddynet.impact import instruments
@@ -265,6 +265,7 @@ def test_unknown_instrument():
 djg_answer = st.sampled_from([*instruments.DJG_ANSWERS, None])
 
 
+@settings(deadline=None, database=None)
 @given(st.fixed_dictionaries({i: djg_answer for i in ALL11}), st.sampled_from(["djg11", "djg6"]))
 def test_band_agrees_with_total(answers, code):
     result = score(code, answers)
@@ -286,6 +287,7 @@ def test_band_agrees_with_total(answers, code):
         assert result["emotional"] + result["social"] == total
 
 
+@settings(deadline=None, database=None)
 @given(st.fixed_dictionaries({i: djg_answer for i in ALL11}), st.sampled_from(["djg11", "djg6"]))
 def test_total_missing_exactly_when_too_many_items_missing(answers, code):
     items = instruments.items_of(code)
@@ -294,6 +296,7 @@ def test_total_missing_exactly_when_too_many_items_missing(answers, code):
     assert (score(code, answers)["total"] is None) == (missing > limit)
 
 
+@settings(deadline=None, database=None)
 @given(st.fixed_dictionaries({i: st.integers(0, 5) for i in "12345"}))
 def test_who5_percentage_and_poor_wellbeing(answers):
     result = score("who5", answers)
