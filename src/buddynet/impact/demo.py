@@ -86,17 +86,15 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 )
                 services.measurements_plan(trajectory=trajectory, by=coordinator)
                 person = {"lonely": rng.uniform(0.3, 0.8), "wellbeing": rng.uniform(1.2, 3.0)}
-                moments = {
-                    m.moment: m for m in Measurement.objects.filter(trajectory=trajectory)
-                }
+                moments = {m.moment: m for m in Measurement.objects.filter(trajectory=trajectory)}
                 start = trajectory.started_on
                 if start > today - timedelta(days=3) or "baseline" not in moments:
                     continue  # just started: the start measurement is still to do
                 _fill(moments["baseline"], rng, person, 0, coordinator, start)
                 mid = moments.get("mid")
-                if mid is not None and mid.due_on <= today - timedelta(days=3):
-                    if rng.random() < 0.85:
-                        _fill(mid, rng, person, 0.6, coordinator, mid.due_on)
+                due = mid is not None and mid.due_on <= today - timedelta(days=3)
+                if mid is not None and due and rng.random() < 0.85:
+                    _fill(mid, rng, person, 0.6, coordinator, mid.due_on)
                 closure = moments.get("closure")
                 if closure is not None and trajectory.status == Trajectory.Status.CLOSED:
                     _fill(closure, rng, person, 1.0, coordinator, closure.due_on)

@@ -123,7 +123,7 @@ def report_xlsx(*, project, figures: dict[str, Any]) -> bytes:
         outcomes.append([row[key] for key, _label in HEADINGS])
 
     changes = book.create_sheet(_("Distribution")[:31])
-    changes.append([_("Questionnaire"), _("Change"), _("People")])
+    changes.append([_("Questionnaire"), _("Change in score"), _("People")])
     for outcome in figures["outcomes"]:
         if outcome.summary.suppressed:
             changes.append([outcome.name, "", stats.SUPPRESSED])

@@ -47,7 +47,7 @@ class QuestionnaireForm(forms.Form):
 
     def __init__(self, *args, codes: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.groups = []
+        self.groups: list[dict] = []
         for code in codes:
             names = []
             for item in item_rows(code):

@@ -60,7 +60,7 @@ class ImpactPlan(ProjectOwnedModel):
         return f"{self.project}"
 
 
-class Measurement(ProjectOwnedModel):
+class Measurement(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     """One measurement moment of one trajectory: baseline, mid-point or closure."""
 
     class Moment(models.TextChoices):

@@ -202,14 +202,16 @@ def _pairs(
             "measurement__completed_on",
             "headline",
         )
-        by_trajectory: dict[tuple[int, str, int], dict[str, tuple[date, int]]] = defaultdict(dict)
+        by_trajectory: dict[tuple[int, str, int], dict[str, tuple]] = defaultdict(dict)
         for project_id, code, trajectory_id, moment, on, headline in rows.iterator():
             by_trajectory[(project_id, code, trajectory_id)][moment] = (on, headline)
     result: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
     for (project_id, code, _t), moments in by_trajectory.items():
         start = moments.get(Measurement.Moment.BASELINE)
         later = next((moments[m] for m in LATER_MOMENTS if m in moments), None)
-        if start is None or later is None or not date_from <= later[0] <= date_to:
+        if start is None or later is None or later[0] is None:
+            continue
+        if not date_from <= later[0] <= date_to:
             continue
         result[(project_id, code)].append((start[1], later[1]))
     return result

@@ -118,7 +118,7 @@ def _add_months(day: date, months: int) -> date:
 
 def _due_days(trajectory: Trajectory, plan: ImpactPlan) -> dict[str, date]:
     start = trajectory.started_on
-    days = {
+    days: dict[str, date] = {
         Measurement.Moment.BASELINE: start,
         Measurement.Moment.MID: _add_months(start, plan.mid_after_months),
     }
@@ -251,7 +251,7 @@ def _clean_answers(code: str, given: dict[str, Any]) -> dict[str, Any]:
             cleaned[item] = None
         elif code == "who5":
             try:
-                cleaned[item] = int(value)
+                cleaned[item] = int(value)  # type: ignore[arg-type]
             except (TypeError, ValueError):
                 cleaned[item] = value  # score() refuses it below
         else:

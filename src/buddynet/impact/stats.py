@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from scipy import stats as sps
+from scipy import stats as sps  # type: ignore[import-untyped]
 
 MIN_CELL = 5
 SUPPRESSED = "< 5"

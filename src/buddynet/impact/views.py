@@ -120,7 +120,7 @@ class PlanMomentsView(ProjectServiceFormView):
         return self.get_back_url()
 
 
-class MeasurementMixin:
+class MeasurementMixin(ProjectServiceFormView):
     def load(self):
         self.measurement = selectors.measurement_get(project=self.project, code=self.code)
         return self.measurement
@@ -133,7 +133,7 @@ class MeasurementMixin:
         return person_url(self.project, self.measurement.trajectory)
 
 
-class EnterAnswersView(MeasurementMixin, ProjectServiceFormView):
+class EnterAnswersView(MeasurementMixin):
     """A coordinator enters the answers the participant gave in an interview."""
 
     permission = policy.IMPACT_MANAGE
@@ -160,7 +160,7 @@ class EnterAnswersView(MeasurementMixin, ProjectServiceFormView):
         return self.get_back_url()
 
 
-class LinkView(MeasurementMixin, ProjectServiceFormView):
+class LinkView(MeasurementMixin):
     """Make the participant's personal link (shown once)."""
 
     permission = policy.IMPACT_MANAGE

@@ -102,8 +102,7 @@ PURPOSES: tuple[Purpose, ...] = (
             "learning network figures about groups of people, never about you alone."
         ),
         retention=_(
-            "While you are in the project and two years after. Then only anonymous "
-            "figures remain."
+            "While you are in the project and two years after. Then only anonymous figures remain."
         ),
         shared_with=_(
             "The coordinators of this project read your answers. Others only see figures "
