@@ -110,7 +110,14 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 # (project_urlpatterns / public_urlpatterns), ``api.py`` (``router``),
 # ``dashboard.py`` (``coordinator_panel``), ``demo.py`` (``seed_extra``),
 # ``templates/<app>/_project_nav_items.html`` and ``locale/`` (its own catalogue).
-BUDDYNET_FEATURE_APPS = ("volunteers", "participants", "matching", "trajectories", "followup")
+BUDDYNET_FEATURE_APPS = (
+    "volunteers",
+    "participants",
+    "matching",
+    "trajectories",
+    "followup",
+    "impact",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

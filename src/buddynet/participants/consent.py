@@ -16,6 +16,7 @@ SUPPORT = "support"
 KEEP_IN_TOUCH = "keep_in_touch"
 SHARE_WITH_REFERRER = "share_with_referrer"
 SPECIAL_CATEGORY = "special_category"
+IMPACT = "impact_measurement"
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,31 @@ PURPOSES: tuple[Purpose, ...] = (
         legal_basis=_("Your explicit consent (GDPR article 9.2.a)"),
         if_withdrawn=_("We delete this information at once."),
         stops_in=("participants",),
+    ),
+    Purpose(
+        key=IMPACT,
+        title=_("Impact measurement"),
+        what=_(
+            "Your answers to short questionnaires about loneliness and how you feel, at "
+            "the start, halfway and at the end."
+        ),
+        why=_(
+            "To see whether the project helps, and to show the project's funders and the "
+            "learning network figures about groups of people, never about you alone."
+        ),
+        retention=_(
+            "While you are in the project and two years after. Then only anonymous figures remain."
+        ),
+        shared_with=_(
+            "The coordinators of this project read your answers. Others only see figures "
+            "about at least five people together. Never your buddy."
+        ),
+        legal_basis=_("Your explicit consent (GDPR articles 6.1.a and 9.2.a)"),
+        if_withdrawn=_(
+            "We no longer ask you to fill in questionnaires, your link stops working and "
+            "your answers are left out of every figure."
+        ),
+        stops_in=("impact",),
     ),
 )
 

@@ -44,6 +44,10 @@ JOURNAL_WRITE = "trajectories.journal_write"
 FOLLOWUP_MANAGE = "followup.manage"
 SIGNALS_RAISE = "signals.raise"
 SIGNALS_HANDLE = "signals.handle"
+# Impact: questionnaires before and after. Answers are read by coordinators only; a
+# buddy and a professional never see them.
+IMPACT_MANAGE = "impact.manage"
+IMPACT_VIEW_OUTCOMES = "impact.view_outcomes"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -76,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             FOLLOWUP_MANAGE,
             SIGNALS_RAISE,
             SIGNALS_HANDLE,
+            IMPACT_MANAGE,
+            IMPACT_VIEW_OUTCOMES,
         }
     ),
     Role.PROFESSIONAL: frozenset(

@@ -1,0 +1,24 @@
+"""What a withdrawn consent for impact measurement stops (registered in
+``ImpactConfig.ready``): the personal links stop working, planned measurements are
+cancelled, and the person's answers are left out of every figure, page, report and
+export from then on. The services refuse new links and answers without consent."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from buddynet.participants import consent
+
+from .services import withdraw
+
+
+@consent.register_effect(
+    consent.IMPACT,
+    app="impact",
+    describes=_(
+        "Questionnaire links stop working, planned measurements are cancelled and the "
+        "answers are left out of every figure."
+    ),
+)
+def stop_impact_measurement(*, participant, by, via: str = "web") -> None:
+    withdraw(participant=participant, by=by, via=via)

@@ -1,0 +1,173 @@
+"""Impact measurement: the project's plan (which instruments, when), the measurement
+moments of a trajectory, the answers given, and the participant's personal link.
+
+A participant's answers are personal data: only the project's coordinators read them
+(``selectors``), every reading is on the audit log, and a withdrawn consent for impact
+measurement stops links, entry and inclusion in every figure (``consent_effects``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from buddynet.core.models import ProjectOwnedModel
+
+from . import instruments
+
+
+class Instrument(models.TextChoices):
+    DJG6 = "djg6", _("De Jong Gierveld loneliness scale (6 items)")
+    DJG11 = "djg11", _("De Jong Gierveld loneliness scale (11 items)")
+    WHO5 = "who5", _("WHO-5 wellbeing index")
+
+
+assert set(Instrument.values) == set(instruments.CODES)
+
+
+def default_instruments() -> list[str]:
+    return [Instrument.DJG6, Instrument.WHO5]
+
+
+class ImpactPlan(ProjectOwnedModel):
+    """What a project measures and when (defaults: start, 6 months, closure)."""
+
+    project = models.OneToOneField(
+        "tenancy.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="impact_plan",
+    )
+    instruments = models.JSONField(_("questionnaires"), default=default_instruments)
+    mid_after_months = models.PositiveSmallIntegerField(
+        _("mid-point measurement after (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    link_valid_days = models.PositiveSmallIntegerField(
+        _("a personal link stays valid for (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+
+    class Meta:
+        verbose_name = _("impact plan")
+        verbose_name_plural = _("impact plans")
+
+    def __str__(self) -> str:
+        return f"{self.project}"
+
+
+class Measurement(ProjectOwnedModel):  # type: ignore[django-manager-missing]
+    """One measurement moment of one trajectory: baseline, mid-point or closure."""
+
+    class Moment(models.TextChoices):
+        BASELINE = "baseline", _("start")
+        MID = "mid", _("mid-point")
+        CLOSURE = "closure", _("closure")
+
+    class EnteredBy(models.TextChoices):
+        PARTICIPANT = "participant", _("the participant, through their link")
+        COORDINATOR = "coordinator", _("a coordinator, from an interview")
+
+    project = models.ForeignKey(
+        "tenancy.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory",
+        verbose_name=_("trajectory"),
+        on_delete=models.CASCADE,
+        related_name="measurements",
+    )
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="measurements",
+    )
+    moment = models.CharField(_("moment"), max_length=10, choices=Moment.choices)
+    due_on = models.DateField(_("planned for"))
+    instruments = models.JSONField(_("questionnaires"), default=default_instruments)
+    completed_at = models.DateTimeField(_("filled in at"), null=True, blank=True)
+    completed_on = models.DateField(_("filled in on"), null=True, blank=True, db_index=True)
+    entered_by = models.CharField(
+        _("entered by"), max_length=20, choices=EnteredBy.choices, blank=True
+    )
+    entered_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Consent for impact measurement withdrawn: never counted in a figure again.
+    excluded_at = models.DateTimeField(_("left out of the figures"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory", "moment"], name="impact_one_measurement_per_moment"
+            )
+        ]
+        indexes = [models.Index(fields=["project", "completed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_moment_display()} {self.due_on:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None and self.cancelled_at is None and not self.excluded_at
+
+
+class Response(ProjectOwnedModel):
+    """The answers to one questionnaire at one moment, with the scores as published."""
+
+    project = models.ForeignKey(
+        "tenancy.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="responses")
+    instrument = models.CharField(_("questionnaire"), max_length=10, choices=Instrument.choices)
+    answers = models.JSONField(_("answers"), default=dict)
+    scores = models.JSONField(_("scores"), default=dict)
+    # The number a change is computed on (De Jong Gierveld total, WHO-5 percentage).
+    headline = models.SmallIntegerField(_("score"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answers")
+        verbose_name_plural = _("answers")
+        ordering = ["measurement", "instrument"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measurement", "instrument"], name="impact_one_response_per_instrument"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_instrument_display()}"
+
+
+class MeasurementLink(ProjectOwnedModel):
+    """A personal, expiring link to one measurement's questionnaire. Only the SHA-256
+    of the secret is kept; it opens that questionnaire and nothing else."""
+
+    project = models.ForeignKey(
+        "tenancy.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    revoked_at = models.DateTimeField(_("switched off"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("personal questionnaire link")
+        verbose_name_plural = _("personal questionnaire links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.measurement} {self.expires_at:%Y-%m-%d}"

@@ -1,0 +1,406 @@
+"""Reads of the impact app. Answers are handed out only here, to coordinators (the
+views and endpoints check ``impact.manage``), and every handing-out is on the audit log.
+Figures across people are pairs (start, latest later moment) of those measured twice,
+never counting a person whose consent was withdrawn (``Measurement.excluded_at``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
+
+from buddynet.core import clock
+from buddynet.followup.models import Closure
+from buddynet.tenancy.models import Network, Project
+from buddynet.trajectories.models import Trajectory
+
+from . import instruments, stats
+from .models import Instrument, Measurement, Response
+from .services import impact_consent_holds, plan_for
+
+LATER_MOMENTS = (Measurement.Moment.CLOSURE, Measurement.Moment.MID)  # preferred first
+
+
+def default_period(today: date | None = None) -> tuple[date, date]:
+    """The last twelve months up to today (Brussels)."""
+    today = today or clock.today()
+    return today - timedelta(days=365), today
+
+
+# --- One person ---------------------------------------------------------------------
+
+
+def trajectory_get(*, project, code) -> Trajectory:
+    trajectory = (
+        Trajectory.objects.filter(project=project, code=code)
+        .select_related("participant", "buddy", "project")
+        .first()
+    )
+    if trajectory is None:
+        raise Http404
+    return trajectory
+
+
+def measurement_get(*, project, code) -> Measurement:
+    measurement = (
+        Measurement.objects.filter(project=project, code=code)
+        .select_related("participant", "trajectory__buddy", "trajectory__participant")
+        .first()
+    )
+    if measurement is None:
+        raise Http404
+    return measurement
+
+
+def item_rows(code: str, language: str | None = None) -> list[dict[str, Any]]:
+    """The questions of an instrument in the language, with their answer choices."""
+    data = instruments.texts()[code]
+    language = language or get_language()
+    choices = [(a["value"], instruments.text(a, language)) for a in data["answers"]]
+    return [
+        {
+            "number": item["number"],
+            "text": instruments.text(item, language),
+            "checked": item["checked"]["en" if (language or "nl").startswith("en") else "nl"],
+            "choices": choices,
+        }
+        for item in data["items"]
+    ]
+
+
+def instrument_name(code: str, language: str | None = None) -> str:
+    return instruments.text(instruments.texts()[code]["name"], language or get_language())
+
+
+def _answer_label(code: str, value, language: str) -> str:
+    if value is None:
+        return "—"
+    for answer in instruments.texts()[code]["answers"]:
+        if answer["value"] == value:
+            return instruments.text(answer, language)
+    return str(value)
+
+
+def person_outcome(*, trajectory: Trajectory, viewed_by, via: str = "web") -> dict[str, Any]:
+    """One person's measurements: the answers per moment and the change, with what the
+    change means (never a diagnosis). Writes that the answers were read."""
+    language = get_language() or "nl"
+    measurements = list(
+        Measurement.objects.filter(trajectory=trajectory)
+        .prefetch_related("responses")
+        .order_by("due_on", "pk")
+    )
+    done = [m for m in measurements if m.completed_at and not m.excluded_at]
+    codes = [c for c in Instrument.values if any(c in m.instruments for m in measurements)]
+    per_instrument = []
+    for code in codes:
+        responses = {m.pk: r for m in done for r in m.responses.all() if r.instrument == code}
+        columns = [m for m in done if m.pk in responses]
+        rows = [
+            {
+                "number": item["number"],
+                "text": item["text"],
+                "answers": [
+                    _answer_label(code, responses[m.pk].answers.get(item["number"]), language)
+                    for m in columns
+                ],
+            }
+            for item in item_rows(code, language)
+        ]
+        scores = [responses[m.pk].headline for m in columns]
+        change = None
+        if len(scores) >= 2 and scores[0] is not None and scores[-1] is not None:
+            change = scores[-1] - scores[0]
+        per_instrument.append(
+            {
+                "code": code,
+                "name": instrument_name(code, language),
+                "columns": columns,
+                "rows": rows,
+                "scores": scores,
+                "change": change,
+                "meaning": change_meaning(code, change),
+            }
+        )
+    if done:
+        trajectory.log_action(
+            "impact.answers_viewed",
+            user=viewed_by,
+            via=via,
+            data={"measurements": [str(m.code) for m in done]},
+        )
+    return {
+        "measurements": measurements,
+        "instruments": per_instrument,
+        "consent": impact_consent_holds(trajectory.participant),
+    }
+
+
+def change_meaning(code: str, change: int | None) -> str:
+    """What a person's change means, in words that are not a diagnosis."""
+    if change is None:
+        return ""
+    if code == Instrument.WHO5:
+        if change >= instruments.WHO5_MEANINGFUL_CHANGE:
+            return _("A meaningful improvement in wellbeing (10 points or more).")
+        if change <= -instruments.WHO5_MEANINGFUL_CHANGE:
+            return _("A meaningful decline in wellbeing (10 points or more).")
+        return _("Less than 10 points: not a meaningful change.")
+    if change < 0:
+        return _(
+            "Fewer answers that point to loneliness than at the start. The scale is meant "
+            "for groups: read it together with the conversations."
+        )
+    if change > 0:
+        return _(
+            "More answers that point to loneliness than at the start. The scale is meant "
+            "for groups: talk about it with the person."
+        )
+    return _("The same number of answers that point to loneliness as at the start.")
+
+
+def measurements_open(*, project, limit: int = 50) -> list[Measurement]:
+    return list(
+        Measurement.objects.filter(
+            project=project,
+            completed_at__isnull=True,
+            cancelled_at__isnull=True,
+            excluded_at__isnull=True,
+        )
+        .select_related("trajectory__buddy", "trajectory__participant")
+        .order_by("due_on", "pk")[:limit]
+    )
+
+
+# --- Figures ------------------------------------------------------------------------
+
+
+def _pairs(
+    *, project_ids, date_from: date, date_to: date
+) -> dict[tuple[int, str], list[tuple[int, int]]]:
+    """(project, instrument) → [(start score, later score)] for the people whose later
+    measurement (closure, else mid-point) was filled in within the period. One query."""
+    with scopes_disabled():
+        rows = Response.objects.filter(
+            project_id__in=list(project_ids),
+            headline__isnull=False,
+            measurement__completed_at__isnull=False,
+            measurement__excluded_at__isnull=True,
+        ).values_list(
+            "project_id",
+            "instrument",
+            "measurement__trajectory_id",
+            "measurement__moment",
+            "measurement__completed_on",
+            "headline",
+        )
+        by_trajectory: dict[tuple[int, str, int], dict[str, tuple]] = defaultdict(dict)
+        for project_id, code, trajectory_id, moment, on, headline in rows.iterator():
+            by_trajectory[(project_id, code, trajectory_id)][moment] = (on, headline)
+    result: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+    for (project_id, code, _t), moments in by_trajectory.items():
+        start = moments.get(Measurement.Moment.BASELINE)
+        later = next((moments[m] for m in LATER_MOMENTS if m in moments), None)
+        if start is None or later is None or later[0] is None:
+            continue
+        if not date_from <= later[0] <= date_to:
+            continue
+        result[(project_id, code)].append((start[1], later[1]))
+    return result
+
+
+def summary_for(code: str, pairs) -> stats.PairedSummary:
+    threshold = instruments.WHO5_MEANINGFUL_CHANGE if code == Instrument.WHO5 else 1
+    return stats.paired_summary(
+        pairs, higher_is_better=instruments.higher_is_better(code), threshold=threshold
+    )
+
+
+@dataclass
+class InstrumentOutcome:
+    code: str
+    name: str
+    summary: stats.PairedSummary
+    chart: dict[str, Any]
+    network: dict[str, Any]
+
+
+def histogram_chart(code: str, summary: stats.PairedSummary) -> dict[str, Any]:
+    """A bar chart of the changes drawn as SVG on the server, and its numbers."""
+    width, height, pad_left, pad_bottom, pad_top = 560, 220, 36, 34, 12
+    bars = summary.histogram
+    if not bars:
+        return {"bars": [], "rows": [], "width": width, "height": height}
+    low, high = min(c for c, _n in bars), max(c for c, _n in bars)
+    low, high = min(low, 0), max(high, 0)
+    slots = high - low + 1
+    top = max(n for _c, n in bars)
+    slot_w = (width - pad_left - 8) / slots
+    plot_h = height - pad_bottom - pad_top
+    drawn = []
+    better = instruments.higher_is_better(code)
+    for change, people in bars:
+        x = pad_left + (change - low) * slot_w
+        h = plot_h * people / top
+        drawn.append(
+            {
+                "x": round(x + 1, 1),
+                "y": round(pad_top + plot_h - h, 1),
+                "w": round(max(slot_w - 2, 1), 1),
+                "h": round(h, 1),
+                "change": change,
+                "people": people,
+                "label_x": round(x + slot_w / 2, 1),
+                "better": (change > 0) == better and change != 0,
+            }
+        )
+    ticks = sorted({low, 0, high})
+    return {
+        "bars": drawn,
+        "rows": [(f"{c:+d}" if c else "0", n) for c, n in bars],
+        "width": width,
+        "height": height,
+        "axis_y": height - pad_bottom,
+        "axis_x0": pad_left,
+        "axis_x1": width - 8,
+        "top": top,
+        "top_y": pad_top,
+        "ticks": [
+            {
+                "x": round(pad_left + (t - low) * slot_w + slot_w / 2, 1),
+                "label": f"{t:+d}" if t else "0",
+            }
+            for t in ticks
+        ],
+    }
+
+
+def _network_projects(network_id: int) -> list[Project]:
+    return list(
+        Project.objects.filter(organisation__network_id=network_id, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def project_outcomes(*, project: Project, date_from: date, date_to: date) -> dict[str, Any]:
+    """The project's paired before/after figures per instrument, next to the network's
+    median and range (over the projects with at least five people), and the process
+    figures a funder asks for."""
+    network_projects = _network_projects(project.organisation.network_id)
+    ids = {p.pk for p in network_projects} | {project.pk}
+    pairs = _pairs(project_ids=ids, date_from=date_from, date_to=date_to)
+    plan = plan_for(project)
+    codes = [c for c in Instrument.values if c in plan.instruments or pairs.get((project.pk, c))]
+    outcomes = []
+    for code in codes:
+        summary = summary_for(code, pairs.get((project.pk, code), []))
+        means = [
+            s.mean_change
+            for s in (summary_for(code, pairs.get((p, code), [])) for p in ids)
+            if s.n >= stats.MIN_CELL and s.mean_change is not None
+        ]
+        median, low, high = stats.median_and_range(means)
+        outcomes.append(
+            InstrumentOutcome(
+                code=code,
+                name=instrument_name(code),
+                summary=summary,
+                chart=histogram_chart(code, summary),
+                network={"projects": len(means), "median": median, "low": low, "high": high},
+            )
+        )
+    return {
+        "outcomes": outcomes,
+        "process": process_figures(project=project, date_from=date_from, date_to=date_to),
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+
+
+def process_figures(*, project: Project, date_from: date, date_to: date) -> dict[str, Any]:
+    """Trajectories started and closed in the period, planned and unplanned closures,
+    and the median length of the closed ones (days)."""
+    trajectories = Trajectory.objects.filter(project=project)
+    started = trajectories.filter(started_on__range=(date_from, date_to)).count()
+    closed = list(
+        trajectories.filter(status="closed", closed_on__range=(date_from, date_to)).values_list(
+            "pk", "started_on", "closed_on"
+        )
+    )
+    planned = Closure.objects.filter(
+        project=project, trajectory_id__in=[pk for pk, _s, _c in closed], planned=True
+    ).count()
+    lengths = sorted((c - s).days for _pk, s, c in closed if c and s)
+    median_days = stats.median_and_range(lengths)[0]
+    return {
+        "started": started,
+        "closed": len(closed),
+        "planned": planned,
+        "unplanned": len(closed) - planned,
+        "median_length_days": median_days,
+    }
+
+
+def network_comparison(*, network: Network, date_from: date, date_to: date) -> dict[str, Any]:
+    """Each project's figures per instrument next to the network's median and range; a
+    cell that counts fewer than five people shows "< 5" and nothing derived from it."""
+    projects = _network_projects(network.pk)
+    pairs = _pairs(project_ids=[p.pk for p in projects], date_from=date_from, date_to=date_to)
+    codes = [c for c in Instrument.values if any(pairs.get((p.pk, c)) for p in projects)]
+    tables = []
+    for code in codes:
+        rows = []
+        shown = []
+        for project in projects:
+            summary = summary_for(code, pairs.get((project.pk, code), []))
+            if summary.n == 0:
+                rows.append({"project": project, "n": 0, "suppressed": False, "summary": None})
+                continue
+            suppressed = summary.suppressed
+            if not suppressed and summary.mean_change is not None:
+                shown.append(summary.mean_change)
+            rows.append(
+                {
+                    "project": project,
+                    "n": stats.cell(summary.n),
+                    "suppressed": suppressed,
+                    "summary": None if suppressed else summary,
+                }
+            )
+        median, low, high = stats.median_and_range(shown)
+        tables.append(
+            {
+                "code": code,
+                "name": instrument_name(code),
+                "rows": rows,
+                "median": median,
+                "low": low,
+                "high": high,
+                "projects_shown": len(shown),
+            }
+        )
+    return {"tables": tables, "date_from": date_from, "date_to": date_to}
+
+
+def trajectories_for_impact(*, project) -> list[Trajectory]:
+    """The project's trajectories with their measurements (for the coordinator's list)."""
+    return list(
+        Trajectory.objects.filter(project=project)
+        .filter(
+            Q(status__in=("starting", "active", "paused", "closing"))
+            | Q(measurements__isnull=False)
+        )
+        .distinct()
+        .select_related("buddy", "participant")
+        .prefetch_related("measurements")
+        .order_by("-started_on", "-pk")[:200]
+    )

@@ -1,0 +1,306 @@
+"""Pages of the impact app: thin views, one selector or service each.
+
+Coordinators (``impact.manage``) plan, enter answers, make personal links and read a
+person's answers; ``impact.view_outcomes`` shows the project's figures and the funder
+report. The participant's questionnaire needs no log-in: the secret in the address is
+the key, and it opens that one questionnaire only. The network comparison is for the
+network's coordinators and shows "< 5" for every cell of fewer than five people.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from buddynet.core.errors import ServiceError
+from buddynet.core.formviews import form_add_service_error
+from buddynet.tenancy import policy
+from buddynet.tenancy.access import get_access
+from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
+from buddynet.tenancy.selectors import network_get_for_user
+
+from . import exports, selectors, services
+from .forms import PeriodForm, PlanForm, QuestionnaireForm
+from .models import Measurement
+
+
+def home_url(project) -> str:
+    return reverse("impact_home", kwargs={"project": project.code})
+
+
+def person_url(project, trajectory) -> str:
+    return reverse("impact_person", kwargs={"project": project.code, "code": trajectory.code})
+
+
+class ImpactHomeView(ProjectPermissionMixin, TemplateView):
+    permission = policy.IMPACT_MANAGE
+    template_name = "impact/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plan"] = services.plan_for(self.project)
+        context["open"] = selectors.measurements_open(project=self.project)
+        context["trajectories"] = selectors.trajectories_for_impact(project=self.project)
+        return context
+
+
+class PlanView(ProjectServiceFormView):
+    permission = policy.IMPACT_MANAGE
+    form_class = PlanForm
+    title = gettext_lazy("What the project measures")
+    intro = gettext_lazy(
+        "Validated questionnaires at the start of a trajectory, at a mid-point and at "
+        "closure. Only with the participant's consent for impact measurement."
+    )
+    submit_label = gettext_lazy("Save")
+    success_message = gettext_lazy("Saved. New measurements follow this plan.")
+
+    def get_form_kwargs(self) -> dict:
+        return {"plan": services.plan_for(self.project)}
+
+    def get_back_url(self) -> str:
+        return home_url(self.project)
+
+    def perform(self, form) -> str:
+        services.impact_plan_update(
+            project=self.project, by=self.request.user, data=form.cleaned_data
+        )
+        return self.get_back_url()
+
+
+class PersonView(ProjectPermissionMixin, TemplateView):
+    """One person's measurements: answers and change, never a diagnosis."""
+
+    permission = policy.IMPACT_MANAGE
+    template_name = "impact/person.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        trajectory = selectors.trajectory_get(project=self.project, code=kwargs["code"])
+        context["trajectory"] = trajectory
+        context["outcome"] = selectors.person_outcome(
+            trajectory=trajectory, viewed_by=self.request.user
+        )
+        return context
+
+
+class PlanMomentsView(ProjectServiceFormView):
+    permission = policy.IMPACT_MANAGE
+    form_class = PlanForm  # replaced in get_form
+    title = gettext_lazy("Plan the measurements")
+    intro = gettext_lazy(
+        "Plans the start, mid-point and closure measurements this trajectory does not have yet."
+    )
+    submit_label = gettext_lazy("Plan them")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.code = kwargs["code"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None, files=None):
+        from django import forms
+
+        return forms.Form(data=data)
+
+    def get_back_url(self) -> str:
+        return person_url(self.project, self.trajectory)
+
+    def get_context_data(self, **kwargs):
+        self.trajectory = selectors.trajectory_get(project=self.project, code=self.code)
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form) -> str:
+        self.trajectory = selectors.trajectory_get(project=self.project, code=self.code)
+        services.measurements_plan(trajectory=self.trajectory, by=self.request.user)
+        return self.get_back_url()
+
+
+class MeasurementMixin(ProjectServiceFormView):
+    def load(self):
+        self.measurement = selectors.measurement_get(project=self.project, code=self.code)
+        return self.measurement
+
+    def dispatch(self, request, *args, **kwargs):
+        self.code = kwargs["code"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_back_url(self) -> str:
+        return person_url(self.project, self.measurement.trajectory)
+
+
+class EnterAnswersView(MeasurementMixin):
+    """A coordinator enters the answers the participant gave in an interview."""
+
+    permission = policy.IMPACT_MANAGE
+    form_class = QuestionnaireForm
+    template_name = "impact/enter.html"
+    title = gettext_lazy("Enter the answers from an interview")
+    intro = gettext_lazy(
+        "Read each question to the participant and tick their answer. A question they "
+        "do not want to answer may stay open."
+    )
+    submit_label = gettext_lazy("Save the answers")
+    success_message = gettext_lazy("The answers were saved.")
+
+    def get_form_kwargs(self) -> dict:
+        return {"codes": list(self.load().instruments)}
+
+    def perform(self, form) -> str:
+        services.answers_enter(
+            measurement=self.measurement,
+            answers=form.answers(),
+            entered_by=Measurement.EnteredBy.COORDINATOR,
+            by=self.request.user,
+        )
+        return self.get_back_url()
+
+
+class LinkView(MeasurementMixin):
+    """Make the participant's personal link (shown once)."""
+
+    permission = policy.IMPACT_MANAGE
+    template_name = "impact/link.html"
+    title = gettext_lazy("A personal link to the questionnaire")
+    intro = gettext_lazy(
+        "The participant opens it on their phone and fills in the questionnaire "
+        "themselves. It opens nothing else, works once and stops after the days set in "
+        "the plan. A new link switches the older one off."
+    )
+    submit_label = gettext_lazy("Make the link")
+
+    def get_form(self, data=None, files=None):
+        from django import forms
+
+        self.load()
+        return forms.Form(data=data)
+
+    def perform(self, form):
+        _link, raw = services.link_create(measurement=self.measurement, by=self.request.user)
+        url = self.request.build_absolute_uri(reverse("impact_questionnaire", args=[raw]))
+        context = self.get_context_data(form=form)
+        context["link_url"] = url
+        return self.render_to_response(context)
+
+
+class OutcomesView(ProjectPermissionMixin, TemplateView):
+    permission = policy.IMPACT_VIEW_OUTCOMES
+    template_name = "impact/outcomes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = PeriodForm(self.request.GET)
+        date_from, date_to = form.period()
+        context["period_form"] = form
+        context["figures"] = selectors.project_outcomes(
+            project=self.project, date_from=date_from, date_to=date_to
+        )
+        context["query"] = f"date_from={date_from:%Y-%m-%d}&date_to={date_to:%Y-%m-%d}"
+        return context
+
+
+class ReportView(ProjectPermissionMixin, TemplateView):
+    """The funder report: PDF or XLSX of the same figures as the outcome page."""
+
+    permission = policy.IMPACT_VIEW_OUTCOMES
+    kind = "pdf"
+
+    def get(self, request, *args, **kwargs):
+        date_from, date_to = PeriodForm(request.GET).period()
+        figures = selectors.project_outcomes(
+            project=self.project, date_from=date_from, date_to=date_to
+        )
+        self.project.log_action(
+            "impact.report_downloaded",
+            user=request.user,
+            data={"kind": self.kind, "from": str(date_from), "to": str(date_to)},
+        )
+        name = f"impact-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+        if self.kind == "xlsx":
+            body = exports.report_xlsx(project=self.project, figures=figures)
+            response = HttpResponse(body, content_type=exports.XLSX)
+            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        else:
+            body = exports.report_pdf(project=self.project, figures=figures)
+            response = HttpResponse(body, content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+
+
+# --- The participant's own questionnaire (no log-in: the link is the key) ------------
+
+
+@never_cache
+def questionnaire(request, token: str):
+    link = services.link_open(token)
+    if link is None:
+        return render(request, "impact/questionnaire_closed.html", status=404)
+    measurement = link.measurement
+    form = QuestionnaireForm(
+        request.POST if request.method == "POST" else None, codes=list(measurement.instruments)
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.answers_enter(
+                    measurement=measurement,
+                    answers=form.answers(),
+                    entered_by=Measurement.EnteredBy.PARTICIPANT,
+                    link=link,
+                )
+            except ServiceError as exc:
+                form_add_service_error(form, exc)
+            else:
+                return render(request, "impact/questionnaire_thanks.html")
+        status = 400
+    return render(
+        request,
+        "impact/questionnaire.html",
+        {
+            "form": form,
+            "groups": form.bound_groups(),
+            "first_name": measurement.participant.first_name,
+        },
+        status=status,
+    )
+
+
+# --- The network's comparison ---------------------------------------------------------
+
+
+class NetworkComparisonView(LoginRequiredMixin, TemplateView):
+    template_name = "impact/network.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        network = network_get_for_user(access=get_access(self.request), code=kwargs["network"])
+        form = PeriodForm(self.request.GET)
+        date_from, date_to = form.period()
+        context["network"] = network
+        context["period_form"] = form
+        context["comparison"] = selectors.network_comparison(
+            network=network, date_from=date_from, date_to=date_to
+        )
+        context["query"] = f"date_from={date_from:%Y-%m-%d}&date_to={date_to:%Y-%m-%d}"
+        return context
+
+
+def network_export(request, network):
+    """The comparison as CSV, with the same "< 5" as the page."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    found = network_get_for_user(access=get_access(request), code=network)
+    date_from, date_to = PeriodForm(request.GET).period()
+    comparison = selectors.network_comparison(network=found, date_from=date_from, date_to=date_to)
+    response = HttpResponse(exports.network_csv(comparison), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="network-impact-{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv"'
+    )
+    return response

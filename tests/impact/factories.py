@@ -1,0 +1,76 @@
+"""Objects the impact tests and access rows need."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django_scopes import scopes_disabled
+
+from buddynet.core import clock
+from buddynet.impact import services
+from buddynet.impact.models import Measurement
+from buddynet.participants import consent
+from buddynet.participants import services as participant_services
+from buddynet.trajectories.services import trajectory_start
+from tests import factories as f
+
+
+def give_consent(participant, *, by, given: bool = True) -> None:
+    with scopes_disabled():
+        participant_services.consent_record(
+            participant=participant, purpose=consent.IMPACT, given=given, by=by
+        )
+
+
+def who5(value: int) -> dict[str, int]:
+    return dict.fromkeys("12345", value)
+
+
+def start(buddy, participant, by, *, started_on=None):
+    """A trajectory of a participant who consented: start and mid-point get planned."""
+    give_consent(participant, by=by)
+    with scopes_disabled():
+        return trajectory_start(buddy=buddy, participant=participant, by=by, started_on=started_on)
+
+
+def measurement(trajectory, moment: str = "baseline") -> Measurement:
+    with scopes_disabled():
+        found = Measurement.objects.filter(trajectory=trajectory, moment=moment).first()
+        if found is None:
+            found = Measurement.objects.create(
+                project_id=trajectory.project_id,
+                trajectory=trajectory,
+                participant_id=trajectory.participant_id,
+                moment=moment,
+                due_on=clock.today(),
+                instruments=["djg6", "who5"],
+            )
+        return found
+
+
+DJG6_NONE = {"3": "nee", "9": "nee", "10": "nee", "4": "ja", "7": "ja", "8": "ja"}
+DJG6_SOME = {"3": "ja", "9": "ja", "10": "nee", "4": "nee", "7": "ja", "8": "ja"}  # total 3
+
+
+def enter(trajectory, moment, *, who5_value: int, djg6=None, by=None):
+    with scopes_disabled():
+        return services.answers_enter(
+            measurement=measurement(trajectory, moment),
+            answers={"who5": who5(who5_value), "djg6": djg6 or DJG6_SOME},
+            entered_by="coordinator",
+            by=by,
+        )
+
+
+def measured_people(project, by, count: int, *, before: int = 2, after: int = 3):
+    """``count`` people in ``project`` measured at the start and at closure."""
+    trajectories = []
+    for i in range(count):
+        with scopes_disabled():
+            buddy = f.BuddyFactory(project=project, first_name=f"B{i}")
+            participant = f.ParticipantFactory(project=project, first_name=f"P{i}")
+        t = start(buddy, participant, by, started_on=clock.today() - timedelta(days=200))
+        enter(t, "baseline", who5_value=before, by=by)
+        enter(t, "closure", who5_value=after, djg6=DJG6_NONE, by=by)
+        trajectories.append(t)
+    return trajectories
