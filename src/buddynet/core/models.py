@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from .versions import ProjectRecordManager
+
 
 class BaseModel(models.Model):
     """Every domain record: an opaque code for URLs, creation and change times."""
@@ -49,7 +51,7 @@ class ProjectOwnedModel(BaseModel):
         "tenancy.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = ScopedManager(project="project")
+    objects = ScopedManager(_manager_class=ProjectRecordManager, project="project")
 
     class Meta:
         abstract = True
@@ -141,3 +143,23 @@ class AuditEntry(models.Model):
         entry.project = project
         entry.save()
         return entry
+
+
+class ProjectChange(models.Model):
+    """One counted change to a project's records (``core.versions``): the project's
+    version of a kind is the sum of its rows' weights. Rows are only appended, and now and
+    then folded into one with the same sum; they say nothing about what changed."""
+
+    # The composite index below serves the key too.
+    project = models.ForeignKey(
+        "tenancy.Project", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=20)
+    weight = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        # The version is an index-only sum.
+        indexes = [models.Index(fields=["project", "kind", "weight"], name="core_change_version")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.kind} +{self.weight}"

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from buddynet.core.models import BaseModel, ProjectOwnedModel
+from buddynet.core.versions import project_manager
 
 
 class Cadence(ProjectOwnedModel):
@@ -235,7 +235,7 @@ class SignalStep(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(project="project")
+    objects = project_manager()
 
     class Meta:
         ordering = ["at", "pk"]

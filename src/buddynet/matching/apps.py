@@ -15,3 +15,15 @@ class MatchingConfig(AppConfig):
         from .audit import LABELS
 
         audit_labels.LABELS.update(LABELS)
+
+        # What a project's kept buddy pool depends on (adapters.ranking_pool).
+        from buddynet.core import versions
+        from buddynet.trajectories.models import Trajectory
+        from buddynet.volunteers.models import Buddy, VolunteerTerms
+
+        from .adapters import POOL_KIND
+        from .models import HandRaise, Introduction, Proposal
+
+        versions.track(
+            POOL_KIND, Buddy, Trajectory, Proposal, Introduction, HandRaise, VolunteerTerms
+        )

@@ -163,8 +163,10 @@ def ranking_for_participant(
     participant.log_action("participant.viewed", user=user, via=via, data={"part": "ranking"})
     if participant.status != Participant.Status.WAITING:
         return Ranking([], [], 0, 0, notice=_("Only people on the waiting list are matched."))
+    # The participant as the engine sees them; the buddies from the project's kept pool
+    # (built again only after a change it depends on), their files only for the rows shown.
     pools = adapters.build_pools(
-        [project.pk], participant_ids=[participant.pk], include_engaged=True
+        [project.pk], participant_ids=[participant.pk], buddy_ids=[], include_engaged=True
     )
     if not pools.participants:
         return Ranking(
@@ -172,23 +174,25 @@ def ranking_for_participant(
         )
     p = pools.participants[0]
     year = pools.today.year
-    vocab = Vocabularies.of([p], pools.buddies)
-    pool = engine.BuddyPool(pools.buddies, vocabularies=vocab, reference_year=year)
+    buddies = adapters.ranking_pool(project.pk, today=pools.today)
     result = engine.rank_buddies(
         p,
-        pool,
+        buddies.pool,
         k=k,
         near_misses=near,
         weights=pools.settings[project.pk].weights(),
         excluded=pools.excluded_for_participant(p.id),
     )
     sensitive = show_sensitive(access, project)
-    by_id = {b.id: b for b in pools.buddies}
+    by_id = buddies.buddies
+    shown = [c.id for c in (*result.candidates, *result.near_misses)]
+    files = Buddy.objects.filter(project=project, pk__in=shown).only(*adapters.BUDDY_FIELDS)
+    files_by_id = {b.pk: b for b in files}
     pending = _pending_for(participant_ids=[p.id])
 
     def row(c: engine.Candidate, near_miss: bool) -> RankRow:
         b = by_id[c.id]
-        model = pools.buddy_rows[c.id]
+        model = files_by_id[c.id]
         breakdown = breakdown_of(c.explanation, p, b, year)
         failure = ""
         if near_miss and c.explanation.failures:

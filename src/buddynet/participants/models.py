@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from buddynet.core.models import PersonRecord, ProjectOwnedModel
+from buddynet.core.versions import project_manager
 
 
 def require_phone_or_email(phone: str, email: str) -> None:
@@ -171,6 +171,8 @@ class Participant(PersonRecord, ProjectOwnedModel):
             models.Index(fields=["project", "referred_on"]),
             models.Index(fields=["project", "matched_on"]),
             models.Index(fields=["project", "status", "next_contact_due"]),
+            # The dashboard's monthly flow out ("left without a buddy").
+            models.Index(fields=["project", "closed_on"]),
         ]
 
     @property
@@ -204,7 +206,7 @@ class HouseholdMember(models.Model):
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
 
-    objects = ScopedManager(project="project")
+    objects = project_manager()
 
     class Meta:
         ordering = ["id"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from buddynet.core.models import ProjectOwnedModel
 from buddynet.core.validators import no_control_characters
+from buddynet.core.versions import project_manager
 
 # Every text people type here is checked for invisible control characters (a
 # right-to-left override would make a signed text read otherwise than it is stored).
@@ -104,7 +104,7 @@ class StatusChange(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True, validators=CLEAN)
 
-    objects = ScopedManager(project="project")
+    objects = project_manager()
 
     class Meta:
         ordering = ["at", "pk"]
@@ -487,7 +487,7 @@ class GoalLevelChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ScopedManager(project="project")
+    objects = project_manager()
 
     class Meta:
         ordering = ["on", "pk"]

@@ -199,6 +199,8 @@ class Buddy(ProjectOwnedModel, PersonRecord):
         indexes = [
             models.Index(fields=["project", "status"]),
             models.Index(fields=["project", "last_name", "first_name", "id"]),
+            # The dashboard's applications this month.
+            models.Index(fields=["project", "applied_on"]),
         ]
 
 
