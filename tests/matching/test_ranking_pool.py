@@ -140,7 +140,9 @@ def test_the_pool_is_kept_until_a_change_it_depends_on(scene):
         )
 
     def raise_hand():
-        new["hand"] = services.hand_raise(buddy=scene.buddies[3], participant=scene.person, by=w.coord)
+        new["hand"] = services.hand_raise(
+            buddy=scene.buddies[3], participant=scene.person, by=w.coord
+        )
 
     def other_trajectory():
         return Trajectory.objects.get(participant=scene.other)

@@ -258,9 +258,7 @@ def _steps(s: Scene):
         ),
         (
             "on the waiting list",
-            lambda: participants.participant_put_on_waiting_list(
-                participant=new["p"], by=w.coord
-            ),
+            lambda: participants.participant_put_on_waiting_list(participant=new["p"], by=w.coord),
         ),
         (
             "a keep-warm contact",
@@ -483,6 +481,9 @@ def test_a_warm_dashboard_reads_no_person(scene, django_assert_max_num_queries):
     with django_assert_max_num_queries(15):
         assert network.get(reverse("dashboard")).status_code == 200
     with django_assert_max_num_queries(12):
-        assert network.get(
-            reverse("network_detail", kwargs={"network": scene.w.network.code})
-        ).status_code == 200
+        assert (
+            network.get(
+                reverse("network_detail", kwargs={"network": scene.w.network.code})
+            ).status_code
+            == 200
+        )

@@ -35,9 +35,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import OuterRef, Subquery, Sum
@@ -94,12 +95,12 @@ class ProjectRecordQuerySet(models.QuerySet):
 
     update.alters_data = True  # type: ignore[attr-defined]
 
-    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         changed(self.model, {obj.project_id for obj in created})
         return created
 
-    def bulk_update(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def bulk_update(self, objs, *args, **kwargs):
         objs = list(objs)
         updated = super().bulk_update(objs, *args, **kwargs)
         changed(self.model, {obj.project_id for obj in objs})
@@ -109,7 +110,7 @@ class ProjectRecordQuerySet(models.QuerySet):
 ProjectRecordManager = models.Manager.from_queryset(ProjectRecordQuerySet)
 
 
-def project_manager():  # type: ignore[no-untyped-def]
+def project_manager():
     """The scoped manager of a model with a ``project`` key that is not a
     ``ProjectOwnedModel``: like its ``objects``, with the version-moving queryset."""
     return ScopedManager(_manager_class=ProjectRecordManager, project="project")
@@ -121,7 +122,7 @@ NOT_PROJECT_DATA = frozenset({"core.AuditEntry", "core.ProjectChange", "tenancy.
 def _project_key(model: type[models.Model]) -> bool:
     try:
         field = model._meta.get_field("project")
-    except Exception:  # noqa: BLE001 — FieldDoesNotExist, or a reverse relation
+    except Exception:  # FieldDoesNotExist, or a reverse relation
         return False
     related = getattr(field, "related_model", None)
     return (
@@ -131,11 +132,11 @@ def _project_key(model: type[models.Model]) -> bool:
     )
 
 
-def _saved(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _saved(sender, instance, **kwargs) -> None:
     changed(sender, [instance.project_id])
 
 
-def _project_saved(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _project_saved(sender, instance, **kwargs) -> None:
     changed(sender, [instance.pk])
 
 
@@ -143,7 +144,6 @@ def connect() -> None:
     """Connect the receivers (``CoreConfig.ready``): every model with a ``project`` key,
     except the audit log (reads write it), the change rows themselves and the memberships
     (roles are part of what a cached panel is keyed by, not a project's data)."""
-    from django.apps import apps
     for model in apps.get_models():
         label = model._meta.label
         if label == "tenancy.Project":
@@ -154,6 +154,13 @@ def connect() -> None:
 
 
 # --- Moving and reading versions --------------------------------------------------------
+
+
+def _model(app_label: str, name: str) -> Any:
+    """A model by name, as ``ProjectOwnedModel``'s key names ``tenancy.Project``: the
+    change rows and the projects, without core importing a higher layer (or its own
+    models, which import this module)."""
+    return apps.get_model(app_label, name)
 
 
 class _Pending:
@@ -170,7 +177,8 @@ class _Pending:
 
 
 def _markers() -> Iterable[tuple[set, _Pending]]:
-    for sids, func, _robust in connection.run_on_commit:
+    for entry in connection.run_on_commit:  # (savepoint ids, callback, robust)
+        sids, func = entry[0], entry[1]
         if isinstance(func, _Pending):
             yield sids, func
 
@@ -195,7 +203,7 @@ def pending(project_id: int, kind: str = DATA) -> bool:
 
 def bump(project_ids: Iterable[int | None], *, kinds: Iterable[str] = (DATA,)) -> None:
     """Move the versions of these projects (once per transaction and kind)."""
-    from .models import ProjectChange
+    ProjectChange = _model("core", "ProjectChange")
 
     kinds = tuple(kinds)
     todo = [
@@ -224,7 +232,7 @@ def _after_commit(project_id: int, kind: str, row_id: int | None) -> None:
 def _fold(project_id: int, kind: str) -> None:
     """One row for a project's kind instead of many, with the same sum (two folding at
     once can only raise it, which is harmless: a version never comes back)."""
-    from .models import ProjectChange
+    ProjectChange = _model("core", "ProjectChange")
 
     with transaction.atomic():
         rows = list(
@@ -244,9 +252,8 @@ def current(project_ids: Iterable[int], kind: str = DATA) -> dict[int, tuple[str
     """Per project: its code and version of ``kind`` (one query), or None where this
     transaction has changed the project (no cache for it). A project that does not exist
     is left out."""
-    from buddynet.tenancy.models import Project
-
-    from .models import ProjectChange
+    Project = _model("tenancy", "Project")
+    ProjectChange = _model("core", "ProjectChange")
 
     ids = set(project_ids)
     result: dict[int, tuple[str, int] | None] = {pid: None for pid in ids if pending(pid, kind)}
@@ -280,7 +287,7 @@ def _get_many(keys: list[str]) -> dict[str, Any]:
         return {}
     try:
         return cache.get_many(keys)
-    except Exception:  # noqa: BLE001 — a cache is an optimisation: compute instead
+    except Exception:
         logger.exception("cache read failed")
         return {}
 
@@ -290,7 +297,7 @@ def _set_many(values: dict[str, Any]) -> None:
         return
     try:
         cache.set_many(values, timeout=TIMEOUT)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("cache write failed")
 
 
@@ -324,7 +331,7 @@ def per_project(
 
 
 def for_projects(
-    computes: dict[str, Callable[[], Any]],
+    computes: Mapping[str, Callable[[], Any]],
     project_ids: Iterable[int],
     *,
     kind: str = DATA,

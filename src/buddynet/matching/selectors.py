@@ -673,14 +673,14 @@ def matching_figures(*, project_ids) -> dict[int, dict]:
     for pid, n in (
         Proposal.objects.filter(project_id__in=project_ids, status=Proposal.Status.PENDING)
         .values_list("project_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         figures[pid]["pending"] = n
     for pid, n in (
         approved_to_plan(project_ids=project_ids)
         .values_list("project_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         figures[pid]["to_plan"] = n
@@ -690,14 +690,14 @@ def matching_figures(*, project_ids) -> dict[int, dict]:
             status__in=(Introduction.Status.PLANNED, Introduction.Status.HELD),
         )
         .values_list("project_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         figures[pid]["introductions"] = n
     for pid, n in (
         HandRaise.objects.filter(project_id__in=project_ids, withdrawn_at__isnull=True)
         .values_list("project_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         figures[pid]["hands"] = n
