@@ -294,11 +294,17 @@ def build_pools(
     person). A constant number of queries."""
     today = today or timezone.localdate()
     project_ids = list(project_ids)
+    buddy_ids = None if buddy_ids is None else list(buddy_ids)
+    participant_ids = None if participant_ids is None else list(participant_ids)
     pools = Pools(today=today, settings=settings_for_projects(project_ids))
-    months = dict(
-        VolunteerTerms.objects.filter(project_id__in=project_ids).values_list(
-            "project_id", "record_check_valid_months"
+    months = (
+        dict(
+            VolunteerTerms.objects.filter(project_id__in=project_ids).values_list(
+                "project_id", "record_check_valid_months"
+            )
         )
+        if buddy_ids != []  # no buddies asked for: no record checks to judge
+        else {}
     )
     # Approved proposals whose introduction is not decided yet: the pair is busy.
     engaged = Proposal.objects.filter(
@@ -309,9 +315,7 @@ def build_pools(
     )
     if buddy_ids is not None and participant_ids is not None:
         # Both sides narrowed: only their own proposals count.
-        engaged = engaged.filter(
-            Q(buddy_id__in=list(buddy_ids)) | Q(participant_id__in=list(participant_ids))
-        )
+        engaged = engaged.filter(Q(buddy_id__in=buddy_ids) | Q(participant_id__in=participant_ids))
     engaged_rows = list(engaged.values_list("buddy_id", "participant_id"))
     engaged_buddy: dict[int, int] = defaultdict(int)
     for buddy_id, participant_id in engaged_rows:
@@ -336,7 +340,7 @@ def build_pools(
         .order_by("pk")
     )
     if buddy_ids is not None:
-        buddies = buddies.filter(pk__in=list(buddy_ids))
+        buddies = buddies.filter(pk__in=buddy_ids)
     for row in buddies:
         converted = to_engine_buddy(
             row,
@@ -359,7 +363,7 @@ def build_pools(
         .order_by("pk")
     )
     if participant_ids is not None:
-        people = people.filter(pk__in=list(participant_ids))
+        people = people.filter(pk__in=participant_ids)
     rows = [p for p in people if include_engaged or p.pk not in pools.engaged_participants]
     ids = [p.pk for p in rows]
     minors: set[int] = set()
