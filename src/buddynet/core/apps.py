@@ -9,6 +9,12 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
+    def ready(self) -> None:
+        # Every write to a project's records moves the project's data version.
+        from . import versions
+
+        versions.connect()
+
 
 class FeatureAppConfig(AppConfig):
     """A feature app (``settings.BUDDYNET_FEATURE_APPS``). ``ready()`` merges the plain

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from .versions import ProjectRecordManager
+
 _PROJECT = _("project")
 
 
@@ -84,7 +86,7 @@ class ProjectRow(models.Model):
 
     project = project_key(verbose_name=None)
 
-    objects = ScopedManager(project="project")
+    objects = ScopedManager(_manager_class=ProjectRecordManager, project="project")
 
     class Meta:
         abstract = True
@@ -207,3 +209,23 @@ class AuditEntry(models.Model):
         entry.project = project
         entry.save()
         return entry
+
+
+class ProjectChange(models.Model):
+    """One counted change to a project's records (``core.versions``): the project's
+    version of a kind is the sum of its rows' weights. Rows are only appended, and now and
+    then folded into one with the same sum; they say nothing about what changed."""
+
+    # The composite index below serves the key too.
+    project = models.ForeignKey(
+        "tenancy.Project", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=20)
+    weight = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        # The version is an index-only sum.
+        indexes = [models.Index(fields=["project", "kind", "weight"], name="core_change_version")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.kind} +{self.weight}"

@@ -7,6 +7,12 @@ waiting participants with their matching profile, the minors in their households
 excluded pairs and the raised hands.
 
 Engine ids are the models' primary keys.
+
+`ranking_pool` keeps a project's buddies encoded between requests (the ranking of buddies
+for one participant reuses it): under the project's `POOL_KIND` version, which every change
+to a buddy, a trajectory, a proposal, an introduction, a raised hand or the volunteer terms
+moves (`core.versions`, tracked in `MatchingConfig.ready`), so a kept pool is never used
+after a change it depends on.
 """
 
 from __future__ import annotations
@@ -20,18 +26,21 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from buddynet.core import geo
+from buddynet.core import geo, versions
 from buddynet.participants.models import HouseholdMember, Participant
 from buddynet.trajectories.models import Trajectory
 from buddynet.trajectories.services import OPEN_STATUSES
 from buddynet.volunteers.models import Buddy, VolunteerTerms
 
 from . import engine, vocabulary
+from .engine.core import Vocabularies
 from .models import HandRaise, Introduction, MatchingSettings, PairExclusion, Proposal
 
 E = TypeVar("E", engine.Buddy, engine.Participant)
 M = TypeVar("M", Buddy, Participant)
 
+# The version of a project's buddy pool (see `ranking_pool`).
+POOL_KIND = "buddy-pool"
 ADULT_AGE = 18
 DEFAULT_RECORD_CHECK_MONTHS = 36
 # Buddies a ranking looks at: the ready ones, and those who would fit once ready (shown as
@@ -290,21 +299,29 @@ def build_pools(
     person). A constant number of queries."""
     today = today or timezone.localdate()
     project_ids = list(project_ids)
+    buddy_ids = None if buddy_ids is None else list(buddy_ids)
+    participant_ids = None if participant_ids is None else list(participant_ids)
     pools = Pools(today=today, settings=settings_for_projects(project_ids))
-    months = dict(
-        VolunteerTerms.objects.filter(project_id__in=project_ids).values_list(
-            "project_id", "record_check_valid_months"
+    months = (
+        dict(
+            VolunteerTerms.objects.filter(project_id__in=project_ids).values_list(
+                "project_id", "record_check_valid_months"
+            )
         )
+        if buddy_ids != []  # no buddies asked for: no record checks to judge
+        else {}
     )
     # Approved proposals whose introduction is not decided yet: the pair is busy.
-    engaged_rows = list(
-        Proposal.objects.filter(project_id__in=project_ids, status=Proposal.Status.APPROVED)
-        .filter(
-            Q(introduction__isnull=True)
-            | Q(introduction__status__in=(Introduction.Status.PLANNED, Introduction.Status.HELD))
-        )
-        .values_list("buddy_id", "participant_id")
+    engaged = Proposal.objects.filter(
+        project_id__in=project_ids, status=Proposal.Status.APPROVED
+    ).filter(
+        Q(introduction__isnull=True)
+        | Q(introduction__status__in=(Introduction.Status.PLANNED, Introduction.Status.HELD))
     )
+    if buddy_ids is not None and participant_ids is not None:
+        # Both sides narrowed: only their own proposals count.
+        engaged = engaged.filter(Q(buddy_id__in=buddy_ids) | Q(participant_id__in=participant_ids))
+    engaged_rows = list(engaged.values_list("buddy_id", "participant_id"))
     engaged_buddy: dict[int, int] = defaultdict(int)
     for buddy_id, participant_id in engaged_rows:
         engaged_buddy[buddy_id] += 1
@@ -328,7 +345,7 @@ def build_pools(
         .order_by("pk")
     )
     if buddy_ids is not None:
-        buddies = buddies.filter(pk__in=list(buddy_ids))
+        buddies = buddies.filter(pk__in=buddy_ids)
     for row in buddies:
         converted = to_engine_buddy(
             row,
@@ -347,7 +364,7 @@ def build_pools(
         .order_by("pk")
     )
     if participant_ids is not None:
-        people = people.filter(pk__in=list(participant_ids))
+        people = people.filter(pk__in=participant_ids)
     rows = [p for p in people if include_engaged or p.pk not in pools.engaged_participants]
     ids = [p.pk for p in rows]
     minors: set[int] = set()
@@ -389,3 +406,48 @@ def build_pools(
             converted_p, row, pools.participants, pools.participant_rows
         )
     return pools
+
+
+@dataclass(frozen=True)
+class RankingPool:
+    """A project's buddies in the ranked statuses, as the engine sees them and encoded
+    once (its vocabularies are the buddies' own: a participant's word no buddy has
+    matches nobody either way, so the scores are the same)."""
+
+    today: date
+    buddies: dict[int, engine.Buddy]
+    pool: engine.BuddyPool
+
+
+# The pools this process built last, per project: (project code, version, date) and pool.
+_KEPT: dict[int, tuple[tuple, RankingPool]] = {}
+KEEP_PROJECTS = 8
+
+
+def ranking_pool(project_id: int, *, today: date | None = None) -> RankingPool:
+    """The project's encoded buddy pool, reused while its `POOL_KIND` version and the date
+    stay the same (one query to read the version), else built (and kept). Never kept
+    inside a transaction that changed the project and has not committed."""
+    today = today or timezone.localdate()
+    version = versions.current([project_id], POOL_KIND).get(project_id)
+    key = (version, today)
+    if version is not None:
+        kept = _KEPT.get(project_id)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+    pools = build_pools([project_id], today=today, participant_ids=[])
+    built = RankingPool(
+        today=today,
+        buddies={b.id: b for b in pools.buddies},
+        pool=engine.BuddyPool(
+            pools.buddies,
+            vocabularies=Vocabularies.of(pools.buddies),
+            reference_year=today.year,
+        ),
+    )
+    if version is not None:
+        _KEPT.pop(project_id, None)
+        _KEPT[project_id] = (key, built)
+        while len(_KEPT) > KEEP_PROJECTS:
+            _KEPT.pop(next(iter(_KEPT)))
+    return built

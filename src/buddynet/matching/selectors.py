@@ -214,29 +214,32 @@ def ranking_for_participant(
     participant.log_action("participant.viewed", user=user, via=via, data={"part": "ranking"})
     if participant.status != Participant.Status.WAITING:
         return Ranking([], [], 0, 0, notice=_("Only people on the waiting list are matched."))
+    # The participant as the engine sees them; the buddies from the project's kept pool
+    # (built again only after a change it depends on), their files only for the rows shown.
     pools = adapters.build_pools(
-        [project.pk], participant_ids=[participant.pk], include_engaged=True
+        [project.pk], participant_ids=[participant.pk], buddy_ids=[], include_engaged=True
     )
     if not pools.participants:
         return Ranking(
             [], [], 0, 0, notice=_("The postcode is unknown: distances cannot be computed.")
         )
     p = pools.participants[0]
-    year = pools.today.year
-    vocab = Vocabularies.of([p], pools.buddies)
-    pool = engine.BuddyPool(pools.buddies, vocabularies=vocab, reference_year=year)
+    buddies = adapters.ranking_pool(project.pk, today=pools.today)
     result = engine.rank_buddies(
         p,
-        pool,
+        buddies.pool,
         k=k,
         near_misses=near,
         weights=pools.settings[project.pk].weights(),
         excluded=pools.excluded_for_participant(p.id),
     )
-    by_id = {b.id: b for b in pools.buddies}
+    by_id = buddies.buddies
+    shown = [c.id for c in (*result.candidates, *result.near_misses)]
+    files = Buddy.objects.filter(project=project, pk__in=shown).only(*adapters.BUDDY_FIELDS)
+    files_by_id = {b.pk: b for b in files}
 
     def pair(buddy_id: int) -> _Pair:
-        model = pools.buddy_rows[buddy_id]
+        model = files_by_id[buddy_id]
         return p, by_id[buddy_id], model, model
 
     notice = ""
@@ -682,14 +685,14 @@ def matching_figures(*, project_ids) -> dict[int, dict]:
     for pid, n in (
         Proposal.objects.filter(project_id__in=project_ids, status=Proposal.Status.PENDING)
         .values_list("project_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         figures[pid]["pending"] = n
     for pid, n in (
         approved_to_plan(project_ids=project_ids)
         .values_list("project_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         figures[pid]["to_plan"] = n
@@ -699,14 +702,14 @@ def matching_figures(*, project_ids) -> dict[int, dict]:
             status__in=(Introduction.Status.PLANNED, Introduction.Status.HELD),
         )
         .values_list("project_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         figures[pid]["introductions"] = n
     for pid, n in (
         HandRaise.objects.filter(project_id__in=project_ids, withdrawn_at__isnull=True)
         .values_list("project_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         figures[pid]["hands"] = n

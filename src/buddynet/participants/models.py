@@ -164,6 +164,8 @@ class Participant(PersonRecord):
                     "waiting_reason",
                 ],
             ),
+            # The dashboard's monthly flow out ("left without a buddy").
+            models.Index(fields=["project", "closed_on"]),
         ]
 
     @property

@@ -394,7 +394,7 @@ def participant_figures(*, project_ids, today: date | None = None) -> dict[int, 
         }
     )
     base = Participant.objects.filter(project_id__in=project_ids)
-    for row in base.values("project_id", "status").annotate(n=Count("pk")).order_by():
+    for row in base.values("project_id", "status").annotate(n=Count("*")).order_by():
         fig = figures[row["project_id"]]
         fig["by_status"][row["status"]] = row["n"]
         fig["total"] += row["n"]
@@ -402,16 +402,16 @@ def participant_figures(*, project_ids, today: date | None = None) -> dict[int, 
     # however many people wait): no row per person leaves the database.
     waiting = on_waiting_list(base).filter(waiting_since__isnull=False)
     histograms: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for row in waiting.values("project_id", "waiting_since").annotate(n=Count("pk")).order_by():
+    for row in waiting.values("project_id", "waiting_since").annotate(n=Count("*")).order_by():
         histograms[row["project_id"]].append(((today - row["waiting_since"]).days, row["n"]))
     for pid, histogram in histograms.items():
         figures[pid]["median_wait_days"] = round(median_from_histogram(histogram))
     due = waiting.filter(next_contact_due__lte=today)
-    for row in due.values("project_id").annotate(n=Count("pk")).order_by():
+    for row in due.values("project_id").annotate(n=Count("*")).order_by():
         figures[row["project_id"]]["needing_contact"] = row["n"]
     thresholds = Project.objects.filter(pk__in=project_ids).values_list("pk", "contact_alert_days")
     flagged = waiting.filter(_alert_filter(thresholds, today))
-    for row in flagged.values("project_id").annotate(n=Count("pk")).order_by():
+    for row in flagged.values("project_id").annotate(n=Count("*")).order_by():
         figures[row["project_id"]]["flagged"] = row["n"]
     for pid in project_ids:
         figures[pid]
@@ -513,7 +513,7 @@ def flow_by_month(*, project_ids, months: int = 12, today: date | None = None):
         rows = (
             Participant.objects.filter(project_id__in=project_ids, **{f"{field_name}__gte": first})
             .values(field_name)
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .order_by()
         )
         for row in rows:
@@ -552,7 +552,7 @@ def participant_inflow_by_month(*, project_ids, months: int = 12, today: date | 
     per_day = (
         Participant.objects.filter(project_id__in=project_ids, referred_on__gte=first)
         .values("referred_on")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     for row in per_day:

@@ -1,14 +1,20 @@
 """What each role sees first: what needs attention, from the selectors of each app.
 
 A user with several roles sees a section for each. The number of queries does not grow
-with the number of projects.
+with the number of projects. The figures and the coordinator panels are cached under the
+projects' data versions (``core.versions``), so a warm dashboard reads no participant or
+buddy row and still shows every change from the next request on.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from buddynet.core import clock, versions
 from buddynet.core.dashboard import chart
 from buddynet.core.plugins import feature_modules
 from buddynet.participants import selectors as participant_selectors
@@ -18,17 +24,24 @@ from buddynet.tenancy.models import Network, Project, Role
 from buddynet.volunteers import selectors as buddy_selectors
 from buddynet.volunteers.services import required_modules_missing
 
-from .selectors import network_overview
+from .selectors import network_overview, project_figures
 
 
-def _app_panels(**kwargs) -> list[dict]:
-    """The coordinator panel of every feature app that has one (``<app>/dashboard.py``)."""
-    panels = []
-    for _app, module in feature_modules("dashboard"):
-        panel = module.coordinator_panel(**kwargs)
-        if panel is not None:
-            panels.append(panel)
-    return panels
+def _app_panels(*, project_ids, user, access: Access, known: versions.Versions) -> list[dict]:
+    """The coordinator panel of every feature app that has one (``<app>/dashboard.py``).
+
+    A panel depends only on its projects' records, the user's roles in them and the date
+    (the contract of ``coordinator_panel``), so it is cached under the projects' data
+    versions, those roles, the language and the date: shared by the coordinators of the
+    same projects, recomputed after any change to one of them."""
+    roles = tuple((pid, tuple(sorted(access.roles_in(pid)))) for pid in sorted(project_ids))
+    parts = (roles, access.is_superuser, get_language(), clock.today(), timezone.localdate())
+    computes = {
+        f"panel:{app}": partial(module.coordinator_panel, project_ids=project_ids, user=user)
+        for app, module in feature_modules("dashboard")
+    }
+    panels = versions.for_projects(computes, project_ids, parts=parts, known=known)
+    return [panel for panel in panels.values() if panel is not None]
 
 
 def build(*, access: Access, user) -> dict:
@@ -38,17 +51,16 @@ def build(*, access: Access, user) -> dict:
     coordinated = sorted(access.projects_with(policy.PARTICIPANTS_VIEW))
     if coordinated:
         projects = list(Project.objects.filter(pk__in=coordinated).order_by("name"))
-        p_figures = participant_selectors.participant_figures(project_ids=coordinated)
-        b_figures = buddy_selectors.buddy_figures(project_ids=coordinated)
+        known = versions.current(coordinated)
+        figures = project_figures(project_ids=coordinated, known=known)
         context["coordinator"] = {
-            "projects": [
-                {"project": p, "participants": p_figures[p.pk], "buddies": b_figures[p.pk]}
-                for p in projects
-            ],
+            "projects": [{"project": p, **figures[p.pk]} for p in projects],
         }
         # Apps add their own panels: buddynet.<app>.dashboard.coordinator_panel(...)
         # returns a dict with "template" (rendered with "panel" in its context).
-        context["coordinator"]["panels"] = _app_panels(project_ids=coordinated, user=user)
+        context["coordinator"]["panels"] = _app_panels(
+            project_ids=coordinated, user=user, access=access, known=known
+        )
         context["sections"].append("coordinator")
 
     if access.network_ids:

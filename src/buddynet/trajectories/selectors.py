@@ -300,7 +300,7 @@ def status_counts(*, project_ids) -> dict[str, int]:
     for row in (
         Trajectory.objects.filter(project_id__in=project_ids)
         .values("status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     ):
         counts[row["status"]] = row["n"]
     return counts

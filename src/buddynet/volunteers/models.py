@@ -167,6 +167,11 @@ class Buddy(PersonRecord):
     class Meta(PersonRecord.Meta):
         verbose_name = _("buddy")
         verbose_name_plural = _("buddies")
+        indexes = [
+            *PersonRecord.Meta.indexes,
+            # The dashboard's applications this month.
+            models.Index(fields=["project", "applied_on"]),
+        ]
 
 
 class VolunteerTerms(ProjectOwnedModel):

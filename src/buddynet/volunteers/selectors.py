@@ -90,7 +90,7 @@ def buddy_figures(*, project_ids) -> dict[int, dict]:
     rows = (
         Buddy.objects.filter(project_id__in=project_ids)
         .values("project_id", "status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     for row in rows:
@@ -436,7 +436,7 @@ def pipeline_figures(*, project_ids, today: date | None = None) -> dict:
     for row in (
         Buddy.objects.filter(project_id__in=project_ids, status__in=BOARD)
         .values("status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         by_status[row["status"]] = row["n"]
