@@ -41,10 +41,11 @@ from typing import Any, TypeVar
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models import OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Sum
 from django.db.models.signals import post_delete, post_save
 from django_scopes import ScopedManager
+
+from .queries import per_row
 
 logger = logging.getLogger(__name__)
 
@@ -259,15 +260,9 @@ def current(project_ids: Iterable[int], kind: str = DATA) -> dict[int, tuple[str
     result: dict[int, tuple[str, int] | None] = {pid: None for pid in ids if pending(pid, kind)}
     ask = ids - set(result)
     if ask:
-        total = (
-            ProjectChange.objects.filter(project=OuterRef("pk"), kind=kind)
-            .order_by()
-            .values("project")
-            .annotate(total=Sum("weight"))
-            .values("total")
-        )
+        changes = ProjectChange.objects.filter(project=OuterRef("pk"), kind=kind)
         rows = Project.objects.filter(pk__in=ask).values_list(
-            "pk", "code", Coalesce(Subquery(total), 0)
+            "pk", "code", per_row(changes, "project", Sum("weight"))
         )
         for pid, code, version in rows:
             result[pid] = (str(code), int(version))

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q
 from django.utils import timezone
 
 from buddynet.core import geo, versions
+from buddynet.core.queries import per_row
 from buddynet.participants.models import HouseholdMember, Participant
 from buddynet.trajectories.models import Trajectory
 from buddynet.trajectories.services import OPEN_STATUSES
@@ -327,21 +327,11 @@ def build_pools(
         engaged_buddy[buddy_id] += 1
         pools.engaged_participants.add(participant_id)
 
-    open_trajectories = (
-        Trajectory.objects.filter(buddy=OuterRef("pk"), status__in=OPEN_STATUSES)
-        .order_by()
-        .values("buddy")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    open_trajectories = Trajectory.objects.filter(buddy=OuterRef("pk"), status__in=OPEN_STATUSES)
     buddies = (
         Buddy.objects.filter(project_id__in=project_ids, status__in=buddy_statuses)
         .only(*BUDDY_FIELDS)
-        .annotate(
-            open_trajectories=Coalesce(
-                Subquery(open_trajectories, output_field=IntegerField()), Value(0)
-            )
-        )
+        .annotate(open_trajectories=per_row(open_trajectories, "buddy", Count("pk")))
         .order_by("pk")
     )
     if buddy_ids is not None:

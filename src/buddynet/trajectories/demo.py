@@ -102,7 +102,14 @@ def _sign_all(trajectory, version, coordinator, when) -> None:
     version.fully_signed_at = when
     version.save(update_fields=["fully_signed_at"])
     Trajectory.objects.filter(pk=trajectory.pk).update(status=Trajectory.Status.ACTIVE)
-    change = StatusChange.objects.create(
+    change = _activated(trajectory, coordinator)
+    change.save()
+    StatusChange.objects.filter(pk=change.pk).update(at=when)
+
+
+def _activated(trajectory, coordinator) -> StatusChange:
+    """The history row of a trajectory that became active when everyone signed."""
+    return StatusChange(
         trajectory=trajectory,
         project_id=trajectory.project_id,
         from_status=Trajectory.Status.STARTING,
@@ -110,7 +117,6 @@ def _sign_all(trajectory, version, coordinator, when) -> None:
         by=coordinator,
         reason=SIGNED_REASON,
     )
-    StatusChange.objects.filter(pk=change.pk).update(at=when)
 
 
 def _signed_at(started):
@@ -199,17 +205,7 @@ def _brief(project, pairs, coordinator, rng, today) -> int:
             )
             for t in trajectories
         ]
-        + [
-            StatusChange(
-                trajectory=t,
-                project_id=t.project_id,
-                from_status=Trajectory.Status.STARTING,
-                to_status=Trajectory.Status.ACTIVE,
-                by=coordinator,
-                reason=SIGNED_REASON,
-            )
-            for t in trajectories
-        ]
+        + [_activated(t, coordinator) for t in trajectories]
     )
     # bulk_create stamps the history with now; the days they happened:
     for change in changes:
