@@ -25,8 +25,8 @@ How it stays exact, on PostgreSQL under concurrency and on SQLite:
 What counts as a change: saving or deleting any record with a ``project`` key
 (``connect``, at start-up, for every such model but the audit log), the project itself,
 and the queryset writes that send no signals: ``update``, ``bulk_create`` and
-``bulk_update`` of ``ProjectRecordQuerySet`` (the scoped manager of ``ProjectOwnedModel``
-and ``project_manager()``). Every change moves the ``DATA`` version; an app can also give a
+``bulk_update`` of ``ProjectRecordQuerySet`` (the scoped manager of ``core.models.ProjectRow``,
+which ``ProjectOwnedModel`` and ``HistoryStep`` extend). Every change moves the ``DATA`` version; an app can also give a
 few models a kind of its own (``track``: matching's buddy pool moves only with buddies,
 trajectories, proposals, introductions, raised hands and the volunteer terms).
 """
@@ -109,12 +109,6 @@ class ProjectRecordQuerySet(models.QuerySet):
 
 
 ProjectRecordManager = models.Manager.from_queryset(ProjectRecordQuerySet)
-
-
-def project_manager():
-    """The scoped manager of a model with a ``project`` key that is not a
-    ``ProjectOwnedModel``: like its ``objects``, with the version-moving queryset."""
-    return ScopedManager(_manager_class=ProjectRecordManager, project="project")
 
 
 NOT_PROJECT_DATA = frozenset({"core.AuditEntry", "core.ProjectChange", "tenancy.Membership"})
