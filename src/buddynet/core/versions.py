@@ -25,9 +25,9 @@ How it stays exact, on PostgreSQL under concurrency and on SQLite:
 What counts as a change: saving or deleting any record with a ``project`` key
 (``connect``, at start-up, for every such model but the audit log), the project itself,
 and the queryset writes that send no signals: ``update``, ``bulk_create`` and
-``bulk_update`` of ``ProjectRecordQuerySet`` (the scoped manager of ``core.models.ProjectRow``,
-which ``ProjectOwnedModel`` and ``HistoryStep`` extend). Every change moves the ``DATA`` version; an app can also give a
-few models a kind of its own (``track``: matching's buddy pool moves only with buddies,
+``bulk_update`` of ``ProjectRecordQuerySet`` (the scoped manager of
+``core.models.ProjectRow``, which ``ProjectOwnedModel`` and ``HistoryStep`` extend). Every
+change moves the ``DATA`` version; an app can also give a few models a kind of its own (``track``: matching's buddy pool moves only with buddies,
 trajectories, proposals, introductions, raised hands and the volunteer terms).
 """
 
@@ -43,7 +43,6 @@ from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import OuterRef, Sum
 from django.db.models.signals import post_delete, post_save
-from django_scopes import ScopedManager
 
 from .queries import per_row
 
