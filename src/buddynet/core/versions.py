@@ -27,8 +27,9 @@ What counts as a change: saving or deleting any record with a ``project`` key
 and the queryset writes that send no signals: ``update``, ``bulk_create`` and
 ``bulk_update`` of ``ProjectRecordQuerySet`` (the scoped manager of
 ``core.models.ProjectRow``, which ``ProjectOwnedModel`` and ``HistoryStep`` extend). Every
-change moves the ``DATA`` version; an app can also give a few models a kind of its own (``track``: matching's buddy pool moves only with buddies,
-trajectories, proposals, introductions, raised hands and the volunteer terms).
+change moves the ``DATA`` version; an app can also give a few models a kind of its own
+(``track``: matching's buddy pool moves only with buddies, trajectories, proposals,
+introductions, raised hands and the volunteer terms).
 """
 
 from __future__ import annotations
