@@ -30,6 +30,12 @@ def default_instruments() -> list[str]:
     return [Instrument.DJG6, Instrument.WHO5]
 
 
+def one_per(owner: str, what: str, *, name: str) -> list[models.UniqueConstraint]:
+    """At most one row per ``owner`` and ``what`` (a measurement per moment of a
+    trajectory, answers per questionnaire of a measurement)."""
+    return [models.UniqueConstraint(fields=[owner, what], name=name)]
+
+
 class ImpactPlan(ProjectOwnedModel):
     """What a project measures and when (defaults: start, 6 months, closure)."""
 
@@ -87,11 +93,7 @@ class Measurement(ProjectOwnedModel):  # type: ignore[django-manager-missing]
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
         ordering = ["due_on", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["trajectory", "moment"], name="impact_one_measurement_per_moment"
-            )
-        ]
+        constraints = one_per("trajectory", "moment", name="impact_one_measurement_per_moment")
         indexes = [models.Index(fields=["project", "completed_on"])]
 
     def __str__(self) -> str:
@@ -117,11 +119,9 @@ class Response(ProjectOwnedModel):
         verbose_name = _("answers")
         verbose_name_plural = _("answers")
         ordering = ["measurement", "instrument"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["measurement", "instrument"], name="impact_one_response_per_instrument"
-            )
-        ]
+        constraints = one_per(
+            "measurement", "instrument", name="impact_one_response_per_instrument"
+        )
 
     def __str__(self) -> str:
         return f"{self.get_instrument_display()}"
