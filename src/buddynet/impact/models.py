@@ -30,7 +30,7 @@ def default_instruments() -> list[str]:
     return [Instrument.DJG6, Instrument.WHO5]
 
 
-def one_per(owner: str, what: str, *, name: str) -> list[models.UniqueConstraint]:
+def one_per(owner: str, what: str, *, name: str) -> list[models.BaseConstraint]:
     """At most one row per ``owner`` and ``what`` (a measurement per moment of a
     trajectory, answers per questionnaire of a measurement)."""
     return [models.UniqueConstraint(fields=[owner, what], name=name)]
