@@ -4,6 +4,7 @@ comparison with every cell of fewer than five people as "< 5". Scoped like the p
 (``endpoint_here``); schema names start with ``Impact``.
 """
 
+import dataclasses
 import uuid
 from datetime import date
 
@@ -12,12 +13,13 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from buddynet.core.api import schema_of
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
 from buddynet.tenancy.api import endpoint_here
 from buddynet.tenancy.selectors import network_get_for_user
 
-from . import exports, instruments, selectors, services
+from . import exports, instruments, selectors, services, stats
 from .models import Measurement
 
 router = Router(tags=["impact"])
@@ -151,17 +153,20 @@ def impact_answers_enter(request, code: uuid.UUID, measurement: uuid.UUID, body:
 # --- Outcomes -------------------------------------------------------------------------
 
 
-class ImpactOutcomeOut(Schema):
+# The paired figures with the names and types ``stats.PairedSummary`` gives them.
+ImpactPairedOut = schema_of(
+    stats.PairedSummary,
+    "ImpactPairedOut",
+    doc="Paired before/after figures of the people measured twice",
+    module=__name__,
+)
+
+
+class _InstrumentOut(Schema):
     instrument: str
-    n: int
-    mean_before: float | None
-    mean_after: float | None
-    mean_change: float | None
-    ci_low: float | None
-    ci_high: float | None
-    share_improved: float | None
-    effect_size: float | None
-    histogram: list[tuple[int, int]]
+
+
+class ImpactOutcomeOut(ImpactPairedOut, _InstrumentOut):  # type: ignore[misc,valid-type]
     network_median: float | None
     network_low: float | None
     network_high: float | None
@@ -192,15 +197,7 @@ def impact_outcomes(
         "outcomes": [
             {
                 "instrument": o.code,
-                "n": o.summary.n,
-                "mean_before": o.summary.mean_before,
-                "mean_after": o.summary.mean_after,
-                "mean_change": o.summary.mean_change,
-                "ci_low": o.summary.ci_low,
-                "ci_high": o.summary.ci_high,
-                "share_improved": o.summary.share_improved,
-                "effect_size": o.summary.effect_size,
-                "histogram": o.summary.histogram,
+                **dataclasses.asdict(o.summary),
                 "network_median": o.network["median"],
                 "network_low": o.network["low"],
                 "network_high": o.network["high"],

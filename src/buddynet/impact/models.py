@@ -8,12 +8,11 @@ measurement stops links, entry and inclusion in every figure (``consent_effects`
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import ProjectOwnedModel
+from buddynet.core.models import ProjectOwnedModel, bounded_number, project_key, user_ref
+from buddynet.trajectories.models import trajectory_key
 
 from . import instruments
 
@@ -31,25 +30,22 @@ def default_instruments() -> list[str]:
     return [Instrument.DJG6, Instrument.WHO5]
 
 
+def one_per(owner: str, what: str, *, name: str) -> list[models.BaseConstraint]:
+    """At most one row per ``owner`` and ``what`` (a measurement per moment of a
+    trajectory, answers per questionnaire of a measurement)."""
+    return [models.UniqueConstraint(fields=[owner, what], name=name)]
+
+
 class ImpactPlan(ProjectOwnedModel):
     """What a project measures and when (defaults: start, 6 months, closure)."""
 
-    project = models.OneToOneField(
-        "tenancy.Project",
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        related_name="impact_plan",
-    )
+    project = project_key(related_name="impact_plan", on_delete=models.CASCADE, one_to_one=True)
     instruments = models.JSONField(_("questionnaires"), default=default_instruments)
-    mid_after_months = models.PositiveSmallIntegerField(
-        _("mid-point measurement after (months)"),
-        default=6,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    mid_after_months = bounded_number(
+        _("mid-point measurement after (months)"), low=1, high=24, default=6
     )
-    link_valid_days = models.PositiveSmallIntegerField(
-        _("a personal link stays valid for (days)"),
-        default=14,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    link_valid_days = bounded_number(
+        _("a personal link stays valid for (days)"), low=1, high=60, default=14
     )
 
     class Meta:
@@ -72,15 +68,8 @@ class Measurement(ProjectOwnedModel):  # type: ignore[django-manager-missing]
         PARTICIPANT = "participant", _("the participant, through their link")
         COORDINATOR = "coordinator", _("a coordinator, from an interview")
 
-    project = models.ForeignKey(
-        "tenancy.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
-    )
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        verbose_name=_("trajectory"),
-        on_delete=models.CASCADE,
-        related_name="measurements",
-    )
+    project = project_key(on_delete=models.CASCADE)
+    trajectory = trajectory_key("measurements")
     participant = models.ForeignKey(
         "participants.Participant",
         verbose_name=_("participant"),
@@ -95,9 +84,7 @@ class Measurement(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     entered_by = models.CharField(
         _("entered by"), max_length=20, choices=EnteredBy.choices, blank=True
     )
-    entered_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    entered_by_user = user_ref()
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     # Consent for impact measurement withdrawn: never counted in a figure again.
     excluded_at = models.DateTimeField(_("left out of the figures"), null=True, blank=True)
@@ -106,11 +93,7 @@ class Measurement(ProjectOwnedModel):  # type: ignore[django-manager-missing]
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
         ordering = ["due_on", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["trajectory", "moment"], name="impact_one_measurement_per_moment"
-            )
-        ]
+        constraints = one_per("trajectory", "moment", name="impact_one_measurement_per_moment")
         indexes = [models.Index(fields=["project", "completed_on"])]
 
     def __str__(self) -> str:
@@ -124,9 +107,7 @@ class Measurement(ProjectOwnedModel):  # type: ignore[django-manager-missing]
 class Response(ProjectOwnedModel):
     """The answers to one questionnaire at one moment, with the scores as published."""
 
-    project = models.ForeignKey(
-        "tenancy.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
-    )
+    project = project_key(on_delete=models.CASCADE)
     measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="responses")
     instrument = models.CharField(_("questionnaire"), max_length=10, choices=Instrument.choices)
     answers = models.JSONField(_("answers"), default=dict)
@@ -138,11 +119,9 @@ class Response(ProjectOwnedModel):
         verbose_name = _("answers")
         verbose_name_plural = _("answers")
         ordering = ["measurement", "instrument"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["measurement", "instrument"], name="impact_one_response_per_instrument"
-            )
-        ]
+        constraints = one_per(
+            "measurement", "instrument", name="impact_one_response_per_instrument"
+        )
 
     def __str__(self) -> str:
         return f"{self.get_instrument_display()}"
@@ -152,17 +131,13 @@ class MeasurementLink(ProjectOwnedModel):
     """A personal, expiring link to one measurement's questionnaire. Only the SHA-256
     of the secret is kept; it opens that questionnaire and nothing else."""
 
-    project = models.ForeignKey(
-        "tenancy.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
-    )
+    project = project_key(on_delete=models.CASCADE)
     measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField(_("valid until"))
     revoked_at = models.DateTimeField(_("switched off"), null=True, blank=True)
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_ref()
 
     class Meta:
         verbose_name = _("personal questionnaire link")

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
@@ -39,25 +39,21 @@ def default_period(today: date | None = None) -> tuple[date, date]:
 
 
 def trajectory_get(*, project, code) -> Trajectory:
-    trajectory = (
-        Trajectory.objects.filter(project=project, code=code)
-        .select_related("participant", "buddy", "project")
-        .first()
+    return get_object_or_404(
+        Trajectory.objects.select_related("participant", "buddy", "project"),
+        project=project,
+        code=code,
     )
-    if trajectory is None:
-        raise Http404
-    return trajectory
 
 
 def measurement_get(*, project, code) -> Measurement:
-    measurement = (
-        Measurement.objects.filter(project=project, code=code)
-        .select_related("participant", "trajectory__buddy", "trajectory__participant")
-        .first()
+    return get_object_or_404(
+        Measurement.objects.select_related(
+            "participant", "trajectory__buddy", "trajectory__participant"
+        ),
+        project=project,
+        code=code,
     )
-    if measurement is None:
-        raise Http404
-    return measurement
 
 
 def item_rows(code: str, language: str | None = None) -> list[dict[str, Any]]:

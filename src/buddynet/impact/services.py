@@ -28,7 +28,7 @@ from django_scopes import scopes_disabled
 from buddynet.core import clock
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.participants import consent
-from buddynet.participants.models import ConsentRecord
+from buddynet.participants.selectors import consent_holds
 from buddynet.trajectories.models import Trajectory
 
 from . import instruments
@@ -58,13 +58,7 @@ def impact_consent_holds(participant) -> bool:
     """The participant's latest word on impact measurement is "yes" (never asked is no:
     the questionnaires are optional and need an explicit yes)."""
     with scopes_disabled():
-        latest = (
-            ConsentRecord.objects.filter(participant_id=participant.pk, purpose=consent.IMPACT)
-            .order_by("-created_at", "-id")
-            .values_list("given", flat=True)
-            .first()
-        )
-    return latest is True
+        return consent_holds(participant, consent.IMPACT)
 
 
 def _refuse_without_consent(participant) -> None:
@@ -194,25 +188,37 @@ def _lock_measurement(measurement: Measurement) -> Measurement:
         )
 
 
+def _keys_of(measurement: Measurement) -> dict[str, Any]:
+    """The keys of a row that belongs to a measurement (a link, answers): its project
+    and the measurement itself."""
+    return {"project_id": measurement.project_id, "measurement": measurement}
+
+
+def _lock_open_measurement(measurement: Measurement) -> Measurement:
+    """The measurement, locked, once its participant still consents and it is still
+    open (not filled in, cancelled or left out)."""
+    locked = _lock_measurement(measurement)
+    _refuse_without_consent(locked.participant)
+    if not locked.is_open:
+        raise ImpactConflict(
+            _("This measurement is already filled in or cancelled."), code="not_open"
+        )
+    return locked
+
+
 def link_create(*, measurement: Measurement, by, via: str = "web") -> tuple[MeasurementLink, str]:
     """A new personal link to this measurement's questionnaire (shown once); older links
     to it stop working."""
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
-        locked = _lock_measurement(measurement)
-        _refuse_without_consent(locked.participant)
-        if not locked.is_open:
-            raise ImpactConflict(
-                _("This measurement is already filled in or cancelled."), code="not_open"
-            )
+        locked = _lock_open_measurement(measurement)
         now = timezone.now()
         with scopes_disabled():
             MeasurementLink.objects.filter(measurement=locked, revoked_at__isnull=True).update(
                 revoked_at=now
             )
             link = MeasurementLink.objects.create(
-                project_id=locked.project_id,
-                measurement=locked,
+                **_keys_of(locked),
                 token_hash=_hash(raw),
                 expires_at=now + timedelta(days=plan_for(locked.project).link_valid_days),
                 created_by=by,
@@ -276,12 +282,7 @@ def answers_enter(
     if entered_by == Measurement.EnteredBy.PARTICIPANT and link is None and by is None:
         raise ImpactError(_("Say who gave the answers."), field="entered_by")
     with transaction.atomic():
-        locked = _lock_measurement(measurement)
-        _refuse_without_consent(locked.participant)
-        if not locked.is_open:
-            raise ImpactConflict(
-                _("This measurement is already filled in or cancelled."), code="not_open"
-            )
+        locked = _lock_open_measurement(measurement)
         if link is not None:
             with scopes_disabled():
                 fresh = MeasurementLink.objects.select_for_update().get(pk=link.pk)
@@ -300,8 +301,7 @@ def answers_enter(
                 raise ImpactError(_("An answer is not one of the choices."), field=code) from exc
             rows.append(
                 Response(
-                    project_id=locked.project_id,
-                    measurement=locked,
+                    **_keys_of(locked),
                     instrument=code,
                     answers=cleaned,
                     scores=result,

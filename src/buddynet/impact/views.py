@@ -9,10 +9,14 @@ network's coordinators and shows "< 5" for every cell of fewer than five people.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -49,22 +53,26 @@ class ImpactHomeView(ProjectPermissionMixin, TemplateView):
         return context
 
 
-class PlanView(ProjectServiceFormView):
+class ManageFormView(ProjectServiceFormView):
+    """A coordinator's form page in impact measurement (back to the impact page)."""
+
     permission = policy.IMPACT_MANAGE
+
+    def get_back_url(self) -> str:
+        return home_url(self.project)
+
+
+class PlanView(ManageFormView):
     form_class = PlanForm
     title = gettext_lazy("What the project measures")
     intro = gettext_lazy(
         "Validated questionnaires at the start of a trajectory, at a mid-point and at "
         "closure. Only with the participant's consent for impact measurement."
     )
-    submit_label = gettext_lazy("Save")
     success_message = gettext_lazy("Saved. New measurements follow this plan.")
 
     def get_form_kwargs(self) -> dict:
         return {"plan": services.plan_for(self.project)}
-
-    def get_back_url(self) -> str:
-        return home_url(self.project)
 
     def perform(self, form) -> str:
         services.impact_plan_update(
@@ -73,61 +81,53 @@ class PlanView(ProjectServiceFormView):
         return self.get_back_url()
 
 
-class PersonView(ProjectPermissionMixin, TemplateView):
-    """One person's measurements: answers and change, never a diagnosis."""
+class TrajectoryMixin(ProjectPermissionMixin):
+    """A coordinator's page about the trajectory the URL's ``code`` names."""
 
     permission = policy.IMPACT_MANAGE
+    kwargs: dict[str, Any]  # the URL's (set by the view it is mixed into)
+
+    @cached_property
+    def trajectory(self):
+        return selectors.trajectory_get(project=self.project, code=self.kwargs["code"])
+
+    def get_back_url(self) -> str:
+        return person_url(self.project, self.trajectory)
+
+
+class PersonView(TrajectoryMixin, TemplateView):
+    """One person's measurements: answers and change, never a diagnosis."""
+
     template_name = "impact/person.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        trajectory = selectors.trajectory_get(project=self.project, code=kwargs["code"])
-        context["trajectory"] = trajectory
+        context["trajectory"] = self.trajectory
         context["outcome"] = selectors.person_outcome(
-            trajectory=trajectory, viewed_by=self.request.user
+            trajectory=self.trajectory, viewed_by=self.reader
         )
         return context
 
 
-class PlanMomentsView(ProjectServiceFormView):
-    permission = policy.IMPACT_MANAGE
-    form_class = PlanForm  # replaced in get_form
+class PlanMomentsView(TrajectoryMixin, ManageFormView):
+    form_class = forms.Form  # a button: nothing to fill in
     title = gettext_lazy("Plan the measurements")
     intro = gettext_lazy(
         "Plans the start, mid-point and closure measurements this trajectory does not have yet."
     )
     submit_label = gettext_lazy("Plan them")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.code = kwargs["code"]
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form(self, data=None, files=None):
-        from django import forms
-
-        return forms.Form(data=data)
-
-    def get_back_url(self) -> str:
-        return person_url(self.project, self.trajectory)
-
-    def get_context_data(self, **kwargs):
-        self.trajectory = selectors.trajectory_get(project=self.project, code=self.code)
-        return super().get_context_data(**kwargs)
-
     def perform(self, form) -> str:
-        self.trajectory = selectors.trajectory_get(project=self.project, code=self.code)
         services.measurements_plan(trajectory=self.trajectory, by=self.request.user)
         return self.get_back_url()
 
 
-class MeasurementMixin(ProjectServiceFormView):
-    def load(self):
-        self.measurement = selectors.measurement_get(project=self.project, code=self.code)
-        return self.measurement
+class MeasurementMixin(ManageFormView):
+    """A coordinator's form page about the measurement the URL's ``code`` names."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.code = kwargs["code"]
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def measurement(self):
+        return selectors.measurement_get(project=self.project, code=self.kwargs["code"])
 
     def get_back_url(self) -> str:
         return person_url(self.project, self.measurement.trajectory)
@@ -136,7 +136,6 @@ class MeasurementMixin(ProjectServiceFormView):
 class EnterAnswersView(MeasurementMixin):
     """A coordinator enters the answers the participant gave in an interview."""
 
-    permission = policy.IMPACT_MANAGE
     form_class = QuestionnaireForm
     template_name = "impact/enter.html"
     title = gettext_lazy("Enter the answers from an interview")
@@ -148,7 +147,7 @@ class EnterAnswersView(MeasurementMixin):
     success_message = gettext_lazy("The answers were saved.")
 
     def get_form_kwargs(self) -> dict:
-        return {"codes": list(self.load().instruments)}
+        return {"codes": list(self.measurement.instruments)}
 
     def perform(self, form) -> str:
         services.answers_enter(
@@ -163,7 +162,7 @@ class EnterAnswersView(MeasurementMixin):
 class LinkView(MeasurementMixin):
     """Make the participant's personal link (shown once)."""
 
-    permission = policy.IMPACT_MANAGE
+    form_class = forms.Form  # a button: nothing to fill in
     template_name = "impact/link.html"
     title = gettext_lazy("A personal link to the questionnaire")
     intro = gettext_lazy(
@@ -172,12 +171,6 @@ class LinkView(MeasurementMixin):
         "the plan. A new link switches the older one off."
     )
     submit_label = gettext_lazy("Make the link")
-
-    def get_form(self, data=None, files=None):
-        from django import forms
-
-        self.load()
-        return forms.Form(data=data)
 
     def perform(self, form):
         _link, raw = services.link_create(measurement=self.measurement, by=self.request.user)
