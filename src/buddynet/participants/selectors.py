@@ -21,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -261,30 +262,40 @@ def _sort_key(key: LineKey) -> tuple[int, int, date, int]:
     return (rank, null_side, since or date.min, pk)
 
 
-def _beside(key: LineKey, *, before: bool, inclusive: bool) -> Q:
-    """The people before (or after) the one at ``key`` in ``priority_order``, that
-    person too when ``inclusive``. People without a waiting date go where the database
-    sorts NULL, as in the list itself. The bound on the rank gives an index range."""
+def _before(key: LineKey, *, inclusive: bool) -> Q:
+    """The people before the one at ``key`` in ``priority_order`` (that person too when
+    ``inclusive``): the row comparison ``(urgency_rank, waiting_since, id) < key``, which
+    PostgreSQL answers as one range of ``participant_waiting_line``. People without a
+    waiting date go where the database sorts NULL (last on PostgreSQL, first on
+    SQLite), as in the list itself."""
     rank, since, pk = key
-    op = "lt" if before else "gt"
-    tie = Q(**{f"pk__{op}{'e' if inclusive else ''}": pk})
     nulls_largest = connection.features.nulls_order_largest
-    if since is None:
-        same_rank = Q(waiting_since__isnull=True) & tie
-        if nulls_largest == before:  # the dated ones are on this side of a NULL
+    if since is None:  # no waiting date (rare): spelled out
+        same_rank = Q(waiting_since__isnull=True) & (Q(pk__lte=pk) if inclusive else Q(pk__lt=pk))
+        if nulls_largest:  # every dated person of the same urgency is ahead
             same_rank |= Q(waiting_since__isnull=False)
-    else:
-        same_rank = Q(**{f"waiting_since__{op}": since}) | (Q(waiting_since=since) & tie)
-        if nulls_largest != before:  # the NULLs are on this side of a date
-            same_rank |= Q(waiting_since__isnull=True)
-    bound = Q(urgency_rank__lte=rank) if before else Q(urgency_rank__gte=rank)
-    return bound & (Q(**{f"urgency_rank__{op}": rank}) | (Q(urgency_rank=rank) & same_rank))
+        return Q(urgency_rank__lt=rank) | (Q(urgency_rank=rank) & same_rank)
+    quote = connection.ops.quote_name
+    table = quote(Participant._meta.db_table)
+    columns = ", ".join(f"{table}.{quote(c)}" for c in ("urgency_rank", "waiting_since", "id"))
+    # Row comparison: a NULL date never compares, so those people are never ahead of a
+    # dated one of the same urgency, which is right where NULL sorts last.
+    before = Q(
+        RawSQL(  # noqa: S611 — quoted column names; the values are parameters
+            f"({columns}) {'<=' if inclusive else '<'} (%s, %s, %s)",
+            (rank, connection.ops.adapt_datefield_value(since), pk),
+            output_field=BooleanField(),
+        )
+    )
+    if not nulls_largest:  # NULL sorts first: the undated of the same urgency are ahead
+        before |= Q(urgency_rank=rank, waiting_since__isnull=True)
+    return before
 
 
 def _place(*, project_id, key: LineKey) -> int:
     """1 + the number of people in line ahead of ``key``: one count, which an
     index-only scan of ``participant_waiting_line`` answers."""
-    ahead = _in_line(project_id=project_id).filter(_beside(key, before=True, inclusive=False))
+    ahead = _in_line(project_id=project_id).filter(_before(key, inclusive=False))
     return ahead.count() + 1
 
 
@@ -299,7 +310,7 @@ class WaitingPlaces:
     """Places in line on one project's waiting list (1 = next; paused people have none),
     computed only for the people asked about, never for the whole list: for a page, one
     count of who is ahead of its first person in line and the order from there to its
-    last (two queries, reading the page's stretch of the index only)."""
+    last (two queries that read the index up to the page, not the table)."""
 
     def __init__(self, *, project):
         self.project_id = project.pk
@@ -332,12 +343,11 @@ class WaitingPlaces:
         if not keys:
             return {}
         first = _place(project_id=self.project_id, key=keys[0])
+        # The line up to the page's last person in line, skipping who is ahead of its
+        # first: the index's entries from the first to the last, in order.
         stretch = priority_order(
-            _in_line(project_id=self.project_id).filter(
-                _beside(keys[0], before=False, inclusive=True),
-                _beside(keys[-1], before=True, inclusive=True),
-            )
-        ).values_list("pk", flat=True)
+            _in_line(project_id=self.project_id).filter(_before(keys[-1], inclusive=True))
+        ).values_list("pk", flat=True)[first - 1 :]
         return {pk: first + offset for offset, pk in enumerate(stretch)}
 
 
