@@ -28,10 +28,12 @@ from locust.contrib.fasthttp import FastHttpSession  # isort: skip
 from locust.env import Environment  # isort: skip
 
 import argparse
+import contextlib
 import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -302,6 +304,12 @@ def table(rows: list[Row], floor: Row | None = None) -> str:
 
 
 def start_server(python: str, port: int) -> subprocess.Popen:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+    except OSError:
+        pass
+    else:
+        sys.exit(f"Something already answers on port {port}: stop it or pass --port.")
     env = {**os.environ, "BUDDYNET_HTTPS": "false", "PYTHONPATH": str(ROOT / "src")}
     buddynet = [python, "-m", "buddynet"]
     subprocess.run([*buddynet, "collectstatic", "--noinput", "-v0"], env=env, check=True)
@@ -320,6 +328,17 @@ def start_server(python: str, port: int) -> subprocess.Popen:
             time.sleep(0.5)
     server.terminate()
     sys.exit("buddynet serve did not answer /healthz within a minute")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """``buddynet serve`` stops gunicorn on Ctrl-C (SIGINT); anything left in its
+    process group after that is ended too (a gunicorn left running would answer the
+    next run)."""
+    server.send_signal(signal.SIGINT)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=30)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
 
 
 def read_setup(python: str) -> dict:
@@ -382,8 +401,7 @@ def main() -> None:
             )
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            stop_server(server)
     print("\n### Summary\n")
     levels = list(results)
     print("| | " + " | ".join(f"{n} user{'s' if n > 1 else ''}" for n in levels) + " |")
