@@ -139,6 +139,8 @@ FORM_DATA: dict[str, Callable[[object], dict]] = {
     "buddy_note_sign": lambda w: {"signed_name": w.buddy.full_name},
     # The coordinator ticks who attended the session.
     "training_session": lambda w: {"buddies": [w.buddy.pk]},
+    # One answer in each questionnaire the measurement can ask (the form ignores the rest).
+    "impact_enter": lambda w: {"djg11_3": "ja", "djg6_3": "ja", "who5_1": "3"},
 }
 
 
