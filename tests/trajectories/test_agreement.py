@@ -11,8 +11,8 @@ from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
 from buddynet.core.models import AuditEntry
-from buddynet.trajectories import services
-from buddynet.trajectories.models import AgreementVersion, Trajectory
+from buddynet.trajectories import selectors, services
+from buddynet.trajectories.models import AgreementSignature, AgreementVersion, Party, Trajectory
 from buddynet.trajectories.pdf import agreement_pdf
 from buddynet.trajectories.services import TrajectoryError
 from buddynet.volunteers.models import VolunteerTerms
@@ -194,3 +194,18 @@ def test_signing_and_editing_through_the_pages(world, client_for, trajectory):
     assert "Pro Fessional" in response.content.decode()
     pdf = client_for(world.participant_user).get(base + f"{version.code}.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_participant_is_named_alike_in_the_agreement_and_under_their_signature():
+    """One rule for both: the first name and the initial of the last name, also when the
+    last name has several words ("Daan De Backer" is "Daan D.", not "Daan D. B.")."""
+    participant = type("P", (), {"first_name": "Daan", "last_name": "De Backer"})()
+    signature = AgreementSignature(party=Party.PARTICIPANT, signed_name="  Daan  De Backer ")
+    assert selectors.participant_agreement_name(participant) == "Daan D."
+    assert selectors.signed_name_for(signature) == "Daan D."
+    assert (
+        selectors.signed_name_for(AgreementSignature(party=Party.PARTICIPANT, signed_name="Daan"))
+        == "Daan"
+    )
+    buddy = AgreementSignature(party=Party.BUDDY, signed_name="Bram De Smet")
+    assert selectors.signed_name_for(buddy) == "Bram De Smet"

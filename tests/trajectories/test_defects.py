@@ -550,8 +550,14 @@ def test_file_panels_show_the_current_trajectory_to_coordinators(world, trajecto
         assert panel["current"].pk == trajectory.pk
         rendered = render_to_string(panel["template"], {"panel": {"context": panel}})
         assert "Fatma Zelfzicht" in rendered
+        # The buddy, on their own file, sees the trajectory they are part of, with the
+        # participant's first name only.
+        own = panels.buddy_file_panel(buddy=world.buddy, access=buddy_access, user=world.buddy_user)
+        rendered = render_to_string(own["template"], {"panel": {"context": own}})
+        assert "Fatma" in rendered and "Zelfzicht" not in rendered
+        stranger = f.BuddyFactory(project=world.project)
         assert (
-            panels.buddy_file_panel(buddy=world.buddy, access=buddy_access, user=world.buddy_user)
+            panels.buddy_file_panel(buddy=stranger, access=buddy_access, user=world.buddy_user)
             is None
         )
         nobody = f.BuddyFactory(project=world.project)

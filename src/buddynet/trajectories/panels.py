@@ -24,20 +24,30 @@ LIMIT = 10
 def _file_panel(about: str, person, *, access, user) -> dict | None:
     """The trajectories of the person whose file this is (``about``: "participant" or
     "buddy"), newest first, with the other side's name and a link."""
-    if not access.has(policy.TRAJECTORIES_VIEW, person.project_id):
-        return None
+    coordinator = access.has(policy.TRAJECTORIES_VIEW, person.project_id)
+    qs = Trajectory.objects.filter(**{f"{about}_id": person.pk})
+    if not coordinator:
+        if not access.has(policy.TRAJECTORIES_VIEW_OWN, person.project_id):
+            return None
+        # The referring professional (or the person themselves): only the trajectories
+        # they are a party to, the same rule as the trajectory's own page.
+        qs = qs.filter(selectors.party_q(user))
     trajectories = list(
-        Trajectory.objects.filter(**{f"{about}_id": person.pk})
-        .select_related("buddy", "participant", "project")
-        .order_by("-started_on", "-pk")[:LIMIT]
+        qs.select_related("buddy", "participant", "project").order_by("-started_on", "-pk")[:LIMIT]
     )
+    if not trajectories and not coordinator:
+        return None
     current = next((t for t in trajectories if t.status != Trajectory.Status.CLOSED), None)
     if current is None and trajectories:
         current = trajectories[0]
     rows = [
         {
             "trajectory": t,
-            "pair": selectors.pair_name_for(trajectory=t, user=user, coordinator=True),
+            # The other side of the pair, named as this reader may name them (a buddy
+            # reads the participant's first name only).
+            "other": t.buddy.full_name
+            if about == "participant"
+            else selectors.participant_name_for(trajectory=t, user=user, coordinator=coordinator),
             "current": t is current,
         }
         for t in trajectories

@@ -99,12 +99,17 @@ def trajectory_get_for_user(
 # --- How each viewer sees the people ---------------------------------------------------
 
 
+def short_name(first: str, last: str) -> str:
+    """First name and the initial of the last name: "Daan De Backer" → "Daan D."."""
+    first = " ".join(strip_control_characters(first).split())
+    last = " ".join(strip_control_characters(last).split())
+    return f"{first} {last[0]}." if last else first
+
+
 def participant_agreement_name(participant) -> str:
     """How the agreement names the participant, the same for every party: the first
     name and the initial of the last name (the buddy reads it too)."""
-    first = " ".join(strip_control_characters(participant.first_name).split())
-    last = " ".join(strip_control_characters(participant.last_name).split())
-    return f"{first} {last[0]}." if last else first
+    return short_name(participant.first_name, participant.last_name)
 
 
 def sees_full_participant_name(*, trajectory: Trajectory, user, coordinator: bool) -> bool:
@@ -131,13 +136,12 @@ def pair_name_for(*, trajectory: Trajectory, user, coordinator: bool) -> str:
 
 def signed_name_for(signature: AgreementSignature) -> str:
     """A signature as the signed document shows it: the participant's typed name is
-    shortened like the agreement names them (first name, initials)."""
+    shortened the way the agreement names them (``short_name``: the first word, then
+    the initial of the rest), so "Daan De Backer" reads "Daan D." in both places."""
     if signature.party != Party.PARTICIPANT:
         return signature.signed_name
-    words = signature.signed_name.split()
-    if len(words) < 2:
-        return signature.signed_name
-    return " ".join([words[0], *(f"{w[0]}." for w in words[1:])])
+    first, _, last = " ".join(signature.signed_name.split()).partition(" ")
+    return short_name(first, last)
 
 
 @dataclass(frozen=True)
