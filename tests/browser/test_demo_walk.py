@@ -1,5 +1,6 @@
 """Issue 11, "Done when": the seeded demo walked in a real Chromium as each of its roles,
-on a phone (390 px) and on a desktop (1280 px).
+on a phone (390 px) and on a desktop (1280 px), in Dutch, then each role's first pages
+again in English (chosen with the page's language switch).
 
 One seeded database for the whole walk (``seed-demo``'s own code, at the size
 ``make demo`` loads): each demo login signs in once and opens the pages that role uses
@@ -55,6 +56,7 @@ class Walk:
     screenshot_dir: object
     problems: list[str] = field(default_factory=list)
     shots: list[str] = field(default_factory=list)
+    language: str = "nl"  # the walk's language; English screenshots end in "-en"
 
     def visit(self, role: str, name: str, url: str, check=None) -> None:
         """Open ``url`` at each width, photograph it, run the common checks (and
@@ -63,11 +65,12 @@ class Walk:
         for size in WIDTHS:
             self.page.set_viewport_size(size)
             response = self.page.goto(url)
-            where = f"{role} {name} {size['width']}px ({url})"
+            where = f"{role} {name} {size['width']}px {self.language} ({url})"
             if response is None or response.status != 200:
                 self.problems.append(f"{where}: status {response and response.status}")
                 continue
-            path = self.screenshot_dir / f"demo-{role}-{name}-{size['width']}.png"
+            suffix = "" if self.language == "nl" else f"-{self.language}"
+            path = self.screenshot_dir / f"demo-{role}-{name}-{size['width']}{suffix}.png"
             self.page.screenshot(path=str(path), full_page=True)
             self.shots.append(path.name)
             self.common(where, size)
@@ -84,6 +87,9 @@ class Walk:
             width = page.evaluate("() => document.documentElement.scrollWidth")
             if width > size["width"]:
                 self.problems.append(f"{where}: the page is {width}px wide")
+        lang = page.locator("html").get_attribute("lang")
+        if lang != self.language:
+            self.problems.append(f"{where}: the page says it is in {lang!r}")
         text = page.locator("body").inner_text()
         for wrong in ("(niet verplicht) (niet verplicht)", "(optional) (optional)", "127.0.0.1"):
             if wrong in text:
@@ -163,6 +169,9 @@ def test_the_demo_walked_as_each_role_on_a_phone_and_a_desktop(
             ).order_by(Case(When(status=Participant.Status.MATCHED, then=0), default=1), "pk")
             if participant_services.consent_given(p, consent.SHARE_WITH_REFERRER)
         )
+        referral_trajectory = Trajectory.objects.filter(
+            participant=referral, status__in=OPEN_STATUSES
+        ).first()
     p = project.code
     walk = Walk(page, screenshot_dir)
 
@@ -320,10 +329,18 @@ def test_the_demo_walked_as_each_role_on_a_phone_and_a_desktop(
         walk.expect(link.count() == 1, f"{where}: {referral.full_name} is not listed")
 
     walk.visit("referrer", "dashboard", "/", referrals)
+
+    def referral_leads_to_trajectory(page, where):
+        # The referrer follows the person they referred into their trajectory.
+        if referral_trajectory is not None:
+            link = page.locator(f"main a[href$='/trajectories/{referral_trajectory.code}/']")
+            walk.expect(link.count() > 0, f"{where}: the referral does not link its trajectory")
+
     walk.visit(
         "referrer",
         "referral",
         reverse("participant_detail", kwargs={"project": p, "code": referral.code}),
+        referral_leads_to_trajectory,
     )
     walk.visit("referrer", "refer", reverse("referral_create", kwargs={"project": p}))
     logout(page)
@@ -332,6 +349,42 @@ def test_the_demo_walked_as_each_role_on_a_phone_and_a_desktop(
     login(page, f"deelnemer@{demo.DEMO_DOMAIN}")
     walk.visit("participant", "dashboard", "/")
     logout(page)
+
+    # -- In English: each role's first pages, after choosing English on the page ----------
+    walk.language = "en"
+    trajectory_url = reverse("trajectory_detail", kwargs={"project": p, "code": trajectory.code})
+    in_english = (
+        (
+            "coordinator",
+            (
+                ("dashboard", "/"),
+                ("waiting-list", reverse("waiting_list", kwargs={"project": p})),
+                ("trajectory", trajectory_url),
+                ("follow-up", reverse("followup_list", kwargs={"project": p})),
+            ),
+        ),
+        ("netwerk", (("dashboard", "/"),)),
+        ("buddy", (("dashboard", "/"), ("trajectory", trajectory_url))),
+        (
+            "doorverwijzer",
+            (
+                ("dashboard", "/"),
+                (
+                    "referral",
+                    reverse("participant_detail", kwargs={"project": p, "code": referral.code}),
+                ),
+            ),
+        ),
+        ("deelnemer", (("dashboard", "/"),)),
+    )
+    for login_name, pages in in_english:
+        login(page, f"{login_name}@{demo.DEMO_DOMAIN}")
+        if page.locator("html").get_attribute("lang") != "en":
+            with page.expect_navigation():
+                page.locator("form.language-switch button[value=en]").first.click()
+        for name, url in pages:
+            walk.visit(login_name, name, url)
+        logout(page)
 
     assert not walk.problems, "\n".join(walk.problems)
     events.assert_clean()
