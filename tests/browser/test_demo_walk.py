@@ -363,10 +363,10 @@ def test_the_demo_walked_as_each_role_on_a_phone_and_a_desktop(
                 ("follow-up", reverse("followup_list", kwargs={"project": p})),
             ),
         ),
-        ("netwerk", (("dashboard", "/"),)),
+        ("network", (("dashboard", "/"),)),
         ("buddy", (("dashboard", "/"), ("trajectory", trajectory_url))),
         (
-            "doorverwijzer",
+            "referrer",
             (
                 ("dashboard", "/"),
                 (
@@ -375,15 +375,16 @@ def test_the_demo_walked_as_each_role_on_a_phone_and_a_desktop(
                 ),
             ),
         ),
-        ("deelnemer", (("dashboard", "/"),)),
+        ("participant", (("dashboard", "/"),)),
     )
-    for login_name, pages in in_english:
-        login(page, f"{login_name}@{demo.DEMO_DOMAIN}")
+    logins = {"network": "netwerk", "referrer": "doorverwijzer", "participant": "deelnemer"}
+    for role, pages in in_english:
+        login(page, f"{logins.get(role, role)}@{demo.DEMO_DOMAIN}")
         if page.locator("html").get_attribute("lang") != "en":
             with page.expect_navigation():
                 page.locator("form.language-switch button[value=en]").first.click()
         for name, url in pages:
-            walk.visit(login_name, name, url)
+            walk.visit(role, name, url)
         logout(page)
 
     assert not walk.problems, "\n".join(walk.problems)
