@@ -62,20 +62,33 @@ def project_kw(w: World, variant: str):
     return {"project": (w.project if variant == "own" else w.other).code}
 
 
-def buddy_kw(w: World, variant: str):
-    if variant == "own":
-        return {"project": w.project.code, "code": w.buddy.code}
-    if variant == "other":
-        return {"project": w.other.code, "code": w.other_buddy.code}
-    return {"project": w.project.code, "code": w.other_buddy.code}  # mixed
+def nested_kw(own, other):
+    """The kwargs of a page about one record (``project``, ``code``): ``own(w)`` is a
+    record of project A, ``other(w)`` one of project B; the "mixed" variant asks for B's
+    record under A's code (it must be a 404). Every app's ``access_rows`` builds its
+    record kwargs with this."""
+
+    def kwargs(w: World, variant: str):
+        record = own(w) if variant == "own" else other(w)
+        project = w.other if variant == "other" else w.project
+        return {"project": project.code, "code": record.code}
+
+    return kwargs
 
 
-def participant_kw(w: World, variant: str):
-    if variant == "own":
-        return {"project": w.project.code, "code": w.participant.code}
-    if variant == "other":
-        return {"project": w.other.code, "code": w.other_participant.code}
-    return {"project": w.project.code, "code": w.other_participant.code}
+def api_kw(kwargs, **names):
+    """An endpoint's path parameters from a page's kwargs: the project as ``code``, and
+    each of ``names`` from the page kwarg it names (``trajectory="code"``)."""
+
+    def path(w: World, variant: str):
+        found = kwargs(w, variant)
+        return {"code": found["project"], **{name: found[key] for name, key in names.items()}}
+
+    return path
+
+
+buddy_kw = nested_kw(lambda w: w.buddy, lambda w: w.other_buddy)
+participant_kw = nested_kw(lambda w: w.participant, lambda w: w.other_participant)
 
 
 def network_kw(w: World, variant: str):

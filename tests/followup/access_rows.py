@@ -8,45 +8,31 @@ get 404; the network coordinator has no follow-up rights at all.
 from __future__ import annotations
 
 from tests.followup import factories as ff
-from tests.test_access_matrix import API_401, LOGIN, NESTED, ROLES, Row, project_kw, statuses
+from tests.test_access_matrix import (
+    API_401,
+    LOGIN,
+    NESTED,
+    ROLES,
+    Row,
+    api_kw,
+    nested_kw,
+    project_kw,
+    statuses,
+)
 
 COORDINATOR_ONLY = statuses(LOGIN, 403, 200, 403, 403, 403)
 PARTIES = statuses(LOGIN, 403, 200, 200, 200, 200)
 RAISER_AND_COORDINATOR = statuses(LOGIN, 403, 200, 404, 200, 404)
 
 
-def _nested(own, other):
-    def kwargs(w, variant):
-        if variant == "own":
-            return {"project": w.project.code, "code": own(w).code}
-        if variant == "other":
-            return {"project": w.other.code, "code": other(w).code}
-        return {"project": w.project.code, "code": other(w).code}
-
-    return kwargs
-
-
-trajectory_kw = _nested(ff.trajectory, ff.other_trajectory)
-closing_kw = _nested(ff.closing_trajectory, ff.other_closing_trajectory)
-followup_kw = _nested(ff.followup, ff.other_followup)
-signal_kw = _nested(ff.signal, ff.other_signal)
+trajectory_kw = nested_kw(ff.trajectory, ff.other_trajectory)
+closing_kw = nested_kw(ff.closing_trajectory, ff.other_closing_trajectory)
+followup_kw = nested_kw(ff.followup, ff.other_followup)
+signal_kw = nested_kw(ff.signal, ff.other_signal)
 
 
 def exit_kw(w, variant):
     return {**closing_kw(w, variant), "party": "buddy"}
-
-
-def api(kwargs, **names):
-    """Rename the page kwargs (project, code) to an endpoint's path parameters."""
-
-    def make(w, variant):
-        values = kwargs(w, variant)
-        result = {"code": values["project"]}
-        for name, source in names.items():
-            result[name] = values[source]
-        return result
-
-    return make
 
 
 PAGES = {
@@ -89,7 +75,7 @@ ENDPOINTS = {
     ),
     ("post", "/api/v1/projects/{code}/followups/{followup}/record"): Row(
         own=statuses(API_401, 403, 200, 403, 403, 403),
-        kwargs=api(followup_kw, followup="code"),
+        kwargs=api_kw(followup_kw, followup="code"),
         variants=NESTED,
         method="post",
         data=lambda w: {"held_on": ff.today_iso(), "report": "Goed gesprek, alles loopt."},
@@ -101,12 +87,12 @@ ENDPOINTS = {
     ),
     ("get", "/api/v1/projects/{code}/signals/{signal}"): Row(
         own=statuses(API_401, 403, 200, 404, 200, 404),
-        kwargs=api(signal_kw, signal="code"),
+        kwargs=api_kw(signal_kw, signal="code"),
         variants=NESTED,
     ),
     ("post", "/api/v1/projects/{code}/trajectories/{trajectory}/signals"): Row(
         own=statuses(API_401, 403, 201, 201, 201, 201),
-        kwargs=api(trajectory_kw, trajectory="code"),
+        kwargs=api_kw(trajectory_kw, trajectory="code"),
         variants=NESTED,
         method="post",
         data=lambda w: {"kind": "worry", "severity": "low", "description": "Even melden."},
@@ -114,7 +100,7 @@ ENDPOINTS = {
     ),
     ("post", "/api/v1/projects/{code}/signals/{signal}/steps"): Row(
         own=statuses(API_401, 403, 201, 403, 403, 403),
-        kwargs=api(signal_kw, signal="code"),
+        kwargs=api_kw(signal_kw, signal="code"),
         variants=NESTED,
         method="post",
         data=lambda w: {"step": "acknowledge", "note": "Gebeld, samen bekeken."},
@@ -122,12 +108,12 @@ ENDPOINTS = {
     ),
     ("get", "/api/v1/projects/{code}/trajectories/{trajectory}/closure"): Row(
         own=statuses(API_401, 403, 200, 403, 403, 403),
-        kwargs=api(closing_kw, trajectory="code"),
+        kwargs=api_kw(closing_kw, trajectory="code"),
         variants=NESTED,
     ),
     ("post", "/api/v1/projects/{code}/trajectories/{trajectory}/closure"): Row(
         own=statuses(API_401, 403, 201, 403, 403, 403),
-        kwargs=api(trajectory_kw, trajectory="code"),
+        kwargs=api_kw(trajectory_kw, trajectory="code"),
         variants=NESTED,
         method="post",
         data=lambda w: {"planned": True, "reason": "goals_reached"},
@@ -135,7 +121,7 @@ ENDPOINTS = {
     ),
     ("post", "/api/v1/projects/{code}/trajectories/{trajectory}/closure/exits"): Row(
         own=statuses(API_401, 403, 201, 403, 403, 403),
-        kwargs=api(closing_kw, trajectory="code"),
+        kwargs=api_kw(closing_kw, trajectory="code"),
         variants=NESTED,
         method="post",
         data=lambda w: {"party": "buddy", "held_on": ff.today_iso(), "rating": 3},
@@ -143,7 +129,7 @@ ENDPOINTS = {
     ),
     ("post", "/api/v1/projects/{code}/trajectories/{trajectory}/closure/complete"): Row(
         own=statuses(API_401, 403, 200, 403, 403, 403),
-        kwargs=api(closing_kw, trajectory="code"),
+        kwargs=api_kw(closing_kw, trajectory="code"),
         variants=NESTED,
         method="post",
         data=lambda w: {"continues": "nothing", "contact_policy": "informal"},

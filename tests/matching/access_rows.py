@@ -26,7 +26,9 @@ from tests.test_access_matrix import (
     LOGIN,
     NESTED,
     Row,
+    api_kw,
     buddy_kw,
+    nested_kw,
     participant_kw,
     project_kw,
     statuses,
@@ -199,17 +201,8 @@ def _hand(w, project):
 
 
 def _nested(getter):
-    """kwargs for a project-owned object: own, other, and another project's object under
-    the user's own project (mixed)"""
-
-    def kwargs(w, variant):
-        if variant == "own":
-            return {"project": w.project.code, "code": getter(w, w.project).code}
-        if variant == "other":
-            return {"project": w.other.code, "code": getter(w, w.other).code}
-        return {"project": w.project.code, "code": getter(w, w.other).code}
-
-    return kwargs
+    """``getter(w, project)``: the record of that project (``nested_kw``)."""
+    return nested_kw(lambda w: getter(w, w.project), lambda w: getter(w, w.other))
 
 
 proposal_kw = _nested(_proposal)
@@ -224,19 +217,6 @@ def request_kw(w, variant):
     project = w.project if variant in ("own", "mixed") else w.other
     owner = w.project if variant == "own" else w.other
     return {"project": project.code, "code": _request(w, owner).request_code}
-
-
-def _api(kw, **names):
-    """Path parameters of an endpoint from page-style kwargs"""
-
-    def kwargs(w, variant):
-        found = kw(w, variant)
-        out = {"code": found["project"]}
-        for name, key in names.items():
-            out[name] = found[key]
-        return out
-
-    return kwargs
 
 
 PAGES: dict[str, Row] = {
@@ -296,17 +276,17 @@ P = "/api/v1/projects/{code}/matching"
 ENDPOINTS: dict[tuple[str, str], Row] = {
     ("get", P + "/participants/{participant}/buddies"): Row(
         own=API_COORD,
-        kwargs=_api(participant_kw, participant="code"),
+        kwargs=api_kw(participant_kw, participant="code"),
         variants=NESTED,
     ),
     ("get", P + "/buddies/{buddy}/participants"): Row(
-        own=API_COORD, kwargs=_api(buddy_kw, buddy="code"), variants=NESTED
+        own=API_COORD, kwargs=api_kw(buddy_kw, buddy="code"), variants=NESTED
     ),
-    ("get", P + "/proposals"): Row(own=API_COORD, kwargs=_api(project_kw)),
+    ("get", P + "/proposals"): Row(own=API_COORD, kwargs=api_kw(project_kw)),
     ("post", P + "/proposals"): Row(
         # The pair is named in the body; cross-project codes are tested in test_api.
         own=statuses(API_401, 403, 201, 403, 403, 403),
-        kwargs=_api(project_kw),
+        kwargs=api_kw(project_kw),
         variants=("own",),
         method="post",
         json=True,
@@ -318,13 +298,13 @@ ENDPOINTS: dict[tuple[str, str], Row] = {
     ),
     ("post", P + "/proposals/{proposal}/approve"): Row(
         own=API_COORD,
-        kwargs=_api(feasible_kw, proposal="code"),
+        kwargs=api_kw(feasible_kw, proposal="code"),
         variants=NESTED,
         method="post",
     ),
     ("post", P + "/proposals/{proposal}/reject"): Row(
         own=API_COORD,
-        kwargs=_api(proposal_kw, proposal="code"),
+        kwargs=api_kw(proposal_kw, proposal="code"),
         variants=NESTED,
         method="post",
         json=True,
@@ -332,18 +312,18 @@ ENDPOINTS: dict[tuple[str, str], Row] = {
     ),
     ("post", P + "/runs"): Row(
         own=statuses(API_401, 403, 201, 403, 403, 403),
-        kwargs=_api(project_kw),
+        kwargs=api_kw(project_kw),
         method="post",
         json=True,
         data=lambda w: {"scope": "project"},
     ),
     ("get", P + "/runs/{run}"): Row(
-        own=API_COORD, kwargs=_api(run_kw, run="code"), variants=NESTED
+        own=API_COORD, kwargs=api_kw(run_kw, run="code"), variants=NESTED
     ),
-    ("get", P + "/introductions"): Row(own=API_COORD, kwargs=_api(project_kw)),
+    ("get", P + "/introductions"): Row(own=API_COORD, kwargs=api_kw(project_kw)),
     ("post", P + "/introductions"): Row(
         own=statuses(API_401, 403, 201, 403, 403, 403),
-        kwargs=_api(project_kw),
+        kwargs=api_kw(project_kw),
         variants=("own",),
         method="post",
         json=True,
@@ -359,23 +339,23 @@ ENDPOINTS: dict[tuple[str, str], Row] = {
         # participant gives their own (201: two yeses, the trajectory starts); the buddy
         # login is no party to this introduction (404).
         own=statuses(API_401, 403, 201, 403, 404, 201),
-        kwargs=_api(answerable_kw, introduction="code"),
+        kwargs=api_kw(answerable_kw, introduction="code"),
         variants=NESTED,
         method="post",
         json=True,
         data=lambda w: {"yes": True, "side": "buddy"},
     ),
-    ("get", P + "/hands"): Row(own=API_COORD, kwargs=_api(project_kw)),
+    ("get", P + "/hands"): Row(own=API_COORD, kwargs=api_kw(project_kw)),
     ("post", P + "/hands/{hand}/withdraw"): Row(
-        own=API_BUDDY, kwargs=_api(hand_kw, hand="code"), variants=NESTED, method="post"
+        own=API_BUDDY, kwargs=api_kw(hand_kw, hand="code"), variants=NESTED, method="post"
     ),
-    ("get", P + "/requests"): Row(own=API_BUDDY, kwargs=_api(project_kw)),
+    ("get", P + "/requests"): Row(own=API_BUDDY, kwargs=api_kw(project_kw)),
     ("get", P + "/requests/{request_code}"): Row(
-        own=API_BUDDY, kwargs=_api(request_kw, request_code="code"), variants=NESTED
+        own=API_BUDDY, kwargs=api_kw(request_kw, request_code="code"), variants=NESTED
     ),
     ("post", P + "/requests/{request_code}/hand"): Row(
         own=statuses(API_401, 403, 403, 403, 201, 403),
-        kwargs=_api(request_kw, request_code="code"),
+        kwargs=api_kw(request_kw, request_code="code"),
         variants=NESTED,
         method="post",
         json=True,

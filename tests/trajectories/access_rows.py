@@ -4,7 +4,16 @@ project's."""
 
 from __future__ import annotations
 
-from tests.test_access_matrix import API_401, LOGIN, NESTED, Row, project_kw, statuses
+from tests.test_access_matrix import (
+    API_401,
+    LOGIN,
+    NESTED,
+    Row,
+    api_kw,
+    nested_kw,
+    project_kw,
+    statuses,
+)
 from tests.trajectories.factories import other_trajectory, own_trajectory, with_agreement
 
 # anonymous, network coordinator, coordinator, professional, buddy, participant
@@ -14,12 +23,7 @@ WRITERS = statuses(LOGIN, 403, 200, 403, 200, 403)
 API_PARTIES = statuses(API_401, 403, 200, 200, 200, 200)
 
 
-def trajectory_kw(w, variant):
-    if variant == "own":
-        return {"project": w.project.code, "code": own_trajectory(w).code}
-    if variant == "other":
-        return {"project": w.other.code, "code": other_trajectory(w).code}
-    return {"project": w.project.code, "code": other_trajectory(w).code}
+trajectory_kw = nested_kw(own_trajectory, other_trajectory)
 
 
 def _version(w, variant):
@@ -32,9 +36,7 @@ def version_kw(w, variant):
     return {**trajectory_kw(w, variant), "version": _version(w, variant).code}
 
 
-def api_kw(w, variant):
-    kw = trajectory_kw(w, variant)
-    return {"code": kw["project"], "trajectory": kw["code"]}
+trajectory_api_kw = api_kw(trajectory_kw, trajectory="code")
 
 
 def journal_body(w):
@@ -60,21 +62,21 @@ ENDPOINTS: dict[tuple[str, str], Row] = {
         own=API_PARTIES, kwargs=lambda w, v: {"code": project_kw(w, v)["project"]}
     ),
     ("get", "/api/v1/projects/{code}/trajectories/{trajectory}"): Row(
-        own=API_PARTIES, kwargs=api_kw, variants=NESTED
+        own=API_PARTIES, kwargs=trajectory_api_kw, variants=NESTED
     ),
     ("get", "/api/v1/projects/{code}/trajectories/{trajectory}/agreement"): Row(
-        own=API_PARTIES, kwargs=api_kw, variants=NESTED
+        own=API_PARTIES, kwargs=trajectory_api_kw, variants=NESTED
     ),
     ("get", "/api/v1/projects/{code}/trajectories/{trajectory}/goals"): Row(
-        own=API_PARTIES, kwargs=api_kw, variants=NESTED
+        own=API_PARTIES, kwargs=trajectory_api_kw, variants=NESTED
     ),
     # The participant does not read the buddy's journal: an empty list.
     ("get", "/api/v1/projects/{code}/trajectories/{trajectory}/journal"): Row(
-        own=API_PARTIES, kwargs=api_kw, variants=NESTED
+        own=API_PARTIES, kwargs=trajectory_api_kw, variants=NESTED
     ),
     ("post", "/api/v1/projects/{code}/trajectories/{trajectory}/journal"): Row(
         own=statuses(API_401, 403, 201, 403, 201, 403),
-        kwargs=api_kw,
+        kwargs=trajectory_api_kw,
         method="post",
         data=journal_body,
         json=True,

@@ -9,6 +9,7 @@ from tests.test_access_matrix import (
     NESTED,
     Row,
     buddy_kw,
+    nested_kw,
     project_kw,
     statuses,
 )
@@ -33,12 +34,7 @@ def _vacancy(w, project):
     return w.once(f"vacancy-{project.pk}", lambda w: VacancyFactory(project=project))
 
 
-def vacancy_kw(w, variant):
-    if variant == "own":
-        return {"project": w.project.code, "code": _vacancy(w, w.project).code}
-    if variant == "other":
-        return {"project": w.other.code, "code": _vacancy(w, w.other).code}
-    return {"project": w.project.code, "code": _vacancy(w, w.other).code}
+vacancy_kw = nested_kw(lambda w: _vacancy(w, w.project), lambda w: _vacancy(w, w.other))
 
 
 def public_vacancy_kw(w, variant):
@@ -52,12 +48,7 @@ def _session(w, project):
     )
 
 
-def session_kw(w, variant):
-    if variant == "own":
-        return {"project": w.project.code, "code": _session(w, w.project).code}
-    if variant == "other":
-        return {"project": w.other.code, "code": _session(w, w.other).code}
-    return {"project": w.project.code, "code": _session(w, w.other).code}
+session_kw = nested_kw(lambda w: _session(w, w.project), lambda w: _session(w, w.other))
 
 
 def _note(w, buddy):

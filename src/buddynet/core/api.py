@@ -5,8 +5,9 @@
   code>}``; not found → 404; no permission → 403; a unique constraint hit by a repeated
   request → 409; anything unexpected → a JSON 500 (never Django's HTML page).
 - ``Pagination``: page numbers bounded (a huge ``?page=`` answers 422, not a 500),
-  the page size from ``settings.NINJA_PAGINATION_PER_PAGE``. Use
-  ``@paginate(Pagination)``.
+  the page size from ``settings.NINJA_PAGINATION_PER_PAGE``. An endpoint pages its
+  list with ``@router.read(path, list[Out], permission, paged=True)``
+  (``tenancy.api.ProjectRouter``), which applies it.
 - ``LazyPage(queryset, build)``: a sliceable list that builds output rows only for the
   page being shown; ``LazyPage(queryset, build_page=...)`` builds a page's rows
   together (what is computed per page, e.g. the places on the waiting list).

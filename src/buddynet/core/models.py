@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -64,6 +64,12 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        """A record with no name of its own (a proposal, an intake, a signed note) shows
+        its kind and its opaque code, never a database id; a record that has a name
+        (a person, a project, a goal) says so in its own ``__str__``."""
+        return f"{self._meta.verbose_name} {self.code}"
+
     def audit_project(self):
         """The project an audit entry about this record belongs to (None if none)."""
         return getattr(self, "project", None)
@@ -88,8 +94,28 @@ class ProjectRow(models.Model):
 
     objects = ScopedManager(_manager_class=ProjectRecordManager, project="project")
 
+    # The key to the record this row lives under when its project is always that
+    # record's (``"participant"``, ``"trajectory"``): the row takes the project from it
+    # when saved (also in ``bulk_create``), so callers do not pass it, and a different
+    # project is refused.
+    project_from: ClassVar[str] = ""
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.take_project()
+        super().save(*args, **kwargs)
+
+    def take_project(self) -> None:
+        """Set the project from ``project_from``'s record (see above)."""
+        if not self.project_from:
+            return
+        project_id = getattr(self, self.project_from).project_id
+        if self.project_id is None:
+            self.project_id = project_id
+        elif self.project_id != project_id:
+            raise ValueError(f"{type(self).__name__}: its project is its {self.project_from}'s")
 
 
 class ProjectOwnedModel(BaseModel, ProjectRow):

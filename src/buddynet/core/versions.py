@@ -97,6 +97,10 @@ class ProjectRecordQuerySet(models.QuerySet):
     update.alters_data = True  # type: ignore[attr-defined]
 
     def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:  # a row whose project is its parent's takes it (core.models)
+            if take_project := getattr(obj, "take_project", None):
+                take_project()
         created = super().bulk_create(objs, *args, **kwargs)
         changed(self.model, {obj.project_id for obj in created})
         return created

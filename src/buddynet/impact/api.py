@@ -1,7 +1,9 @@
 """Impact API: the instruments, a person's answers (coordinators only, on the audit
 log), entering answers from an interview, the project's outcomes, and the network's
-comparison with every cell of fewer than five people as "< 5". Scoped like the pages
-(``endpoint_here``); schema names start with ``Impact``.
+comparison with every cell of fewer than five people as "< 5". The project's endpoints
+are ``@router.read``/``write`` of a ``ProjectRouter`` (project and permission resolved like
+the pages); the period of the figures is ``periods.period`` (as on the pages); schema
+names start with ``Impact``.
 """
 
 import dataclasses
@@ -9,28 +11,20 @@ import uuid
 from datetime import date
 
 from django.http import HttpResponse
-from ninja import Router, Schema, Status
-from ninja.errors import HttpError
+from ninja import Schema, Status
 from pydantic import Field
 
 from buddynet.core.api import schema_of
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
-from buddynet.tenancy.api import endpoint_here
+from buddynet.tenancy.api import Here, ProjectRouter
 from buddynet.tenancy.selectors import network_get_for_user
 
 from . import exports, instruments, selectors, services, stats
 from .models import Measurement
+from .periods import period
 
-router = Router(tags=["impact"])
-
-
-def _period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
-    start, end = selectors.default_period()
-    start, end = date_from or start, date_to or end
-    if start > end:
-        raise HttpError(400, "date_from is after date_to.")
-    return start, end
+router = ProjectRouter(tags=["impact"])
 
 
 # --- Instruments ----------------------------------------------------------------------
@@ -55,13 +49,14 @@ class ImpactInstrumentOut(Schema):
     items: list[ImpactItemOut]
 
 
-@router.get(
-    "/projects/{code}/impact/instruments",
-    response=list[ImpactInstrumentOut],
-    summary="The questionnaires, their items and answers, in the caller's language",
+@router.read(
+    "/impact/instruments",
+    list[ImpactInstrumentOut],
+    policy.IMPACT_MANAGE,
+    policy.IMPACT_VIEW_OUTCOMES,
 )
-def impact_instruments(request, code: uuid.UUID):
-    endpoint_here(request, code, policy.IMPACT_MANAGE, policy.IMPACT_VIEW_OUTCOMES)
+def impact_instruments(here: Here):
+    """The questionnaires, their items and answers, in the caller's language"""
     result = []
     for instrument in instruments.CODES:
         rows = selectors.item_rows(instrument)
@@ -114,13 +109,13 @@ def _measurement_out(m: Measurement) -> dict:
     }
 
 
-@router.get(
-    "/projects/{code}/impact/trajectories/{trajectory}/responses",
-    response=list[ImpactMeasurementOut],
-    summary="A trajectory's measurements with the answers (coordinators; on the audit log)",
+@router.read(
+    "/impact/trajectories/{trajectory}/responses",
+    list[ImpactMeasurementOut],
+    policy.IMPACT_MANAGE,
 )
-def impact_responses(request, code: uuid.UUID, trajectory: uuid.UUID):
-    here = endpoint_here(request, code, policy.IMPACT_MANAGE)
+def impact_responses(here: Here, trajectory: uuid.UUID):
+    """A trajectory's measurements with the answers (coordinators; on the audit log)"""
     found = selectors.trajectory_get(project=here.project, code=trajectory)
     outcome = selectors.person_outcome(trajectory=found, viewed_by=here.user, via="api")
     return [_measurement_out(m) for m in outcome["measurements"]]
@@ -132,13 +127,13 @@ class ImpactAnswersIn(Schema):
     )
 
 
-@router.post(
-    "/projects/{code}/impact/measurements/{measurement}/responses",
-    response={201: ImpactMeasurementOut},
-    summary="Enter a measurement's answers from an interview",
+@router.write(
+    "/impact/measurements/{measurement}/responses",
+    {201: ImpactMeasurementOut},
+    policy.IMPACT_MANAGE,
 )
-def impact_answers_enter(request, code: uuid.UUID, measurement: uuid.UUID, body: ImpactAnswersIn):
-    here = endpoint_here(request, code, policy.IMPACT_MANAGE)
+def impact_answers_enter(here: Here, measurement: uuid.UUID, body: ImpactAnswersIn):
+    """Enter a measurement's answers from an interview"""
     found = selectors.measurement_get(project=here.project, code=measurement)
     done = services.answers_enter(
         measurement=found,
@@ -179,20 +174,16 @@ class ImpactOutcomesOut(Schema):
     process: dict[str, int | float | None]
 
 
-@router.get(
-    "/projects/{code}/impact/outcomes",
-    response=ImpactOutcomesOut,
-    summary="The project's paired before/after figures per questionnaire",
-)
-def impact_outcomes(
-    request, code: uuid.UUID, date_from: date | None = None, date_to: date | None = None
-):
-    here = endpoint_here(request, code, policy.IMPACT_VIEW_OUTCOMES)
-    start, end = _period(date_from, date_to)
-    figures = selectors.project_outcomes(project=here.project, date_from=start, date_to=end)
+@router.read("/impact/outcomes", ImpactOutcomesOut, policy.IMPACT_VIEW_OUTCOMES)
+def impact_outcomes(here: Here, date_from: date | None = None, date_to: date | None = None):
+    """The project's paired before/after figures per questionnaire"""
+    chosen = period(date_from, date_to)
+    figures = selectors.project_outcomes(
+        project=here.project, date_from=chosen.start, date_to=chosen.end
+    )
     return {
-        "date_from": start,
-        "date_to": end,
+        "date_from": chosen.start,
+        "date_to": chosen.end,
         "process": figures["process"],
         "outcomes": [
             {
@@ -207,24 +198,23 @@ def impact_outcomes(
     }
 
 
-@router.get(
-    "/projects/{code}/impact/report.xlsx",
-    summary="The funder report as an XLSX workbook",
-    response={200: None},
-)
-def impact_report_xlsx(
-    request, code: uuid.UUID, date_from: date | None = None, date_to: date | None = None
-):
-    here = endpoint_here(request, code, policy.IMPACT_VIEW_OUTCOMES)
-    start, end = _period(date_from, date_to)
-    figures = selectors.project_outcomes(project=here.project, date_from=start, date_to=end)
+@router.read("/impact/report.xlsx", {200: None}, policy.IMPACT_VIEW_OUTCOMES)
+def impact_report_xlsx(here: Here, date_from: date | None = None, date_to: date | None = None):
+    """The funder report as an XLSX workbook"""
+    chosen = period(date_from, date_to)
+    figures = selectors.project_outcomes(
+        project=here.project, date_from=chosen.start, date_to=chosen.end
+    )
     here.project.log_action(
-        "impact.report_downloaded", user=here.user, via="api", data={"kind": "xlsx"}
+        "impact.report_downloaded",
+        user=here.user,
+        via="api",
+        data={"kind": "xlsx", "from": str(chosen.start), "to": str(chosen.end)},
     )
     response = HttpResponse(
         exports.report_xlsx(project=here.project, figures=figures), content_type=exports.XLSX
     )
-    response["Content-Disposition"] = 'attachment; filename="impact.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="impact-{chosen.slug}.xlsx"'
     return response
 
 
@@ -250,6 +240,8 @@ class ImpactNetworkTableOut(Schema):
     projects: list[ImpactNetworkCellOut]
 
 
+# Not in a project: the network's coordinators only (``network_get_for_user``: 404 for
+# anyone else), like the network overview in ``site.api``.
 @router.get(
     "/networks/{code}/impact",
     response=list[ImpactNetworkTableOut],
@@ -259,8 +251,10 @@ def impact_network(
     request, code: uuid.UUID, date_from: date | None = None, date_to: date | None = None
 ):
     network = network_get_for_user(access=get_access(request), code=code)
-    start, end = _period(date_from, date_to)
-    comparison = selectors.network_comparison(network=network, date_from=start, date_to=end)
+    chosen = period(date_from, date_to)
+    comparison = selectors.network_comparison(
+        network=network, date_from=chosen.start, date_to=chosen.end
+    )
     result = []
     for table in comparison["tables"]:
         cells = []

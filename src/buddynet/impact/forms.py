@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core.forms import BoundedDateField
 
 from .models import ImpactPlan, Instrument
-from .selectors import default_period, instrument_name, item_rows
+from .periods import Period, period
+from .selectors import instrument_name, item_rows
 
 
 class PlanForm(forms.Form):
@@ -81,14 +82,12 @@ class PeriodForm(forms.Form):
     date_from = BoundedDateField(label=_("From"), years_back=10, years_ahead=0)
     date_to = BoundedDateField(label=_("To"), years_back=10, years_ahead=1)
 
-    def period(self):
-        start, end = default_period()
-        if self.is_valid():
-            start = self.cleaned_data["date_from"] or start
-            end = self.cleaned_data["date_to"] or end
-        if start > end:
-            start, end = end, start
-        return start, end
+    def period(self) -> Period:
+        """The period asked for (``periods.period``); typing that cannot be read counts
+        as not given."""
+        if not self.is_valid():
+            return period()
+        return period(self.cleaned_data["date_from"], self.cleaned_data["date_to"])
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data or None, **kwargs)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Q
@@ -17,7 +17,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from buddynet.core import clock
 from buddynet.followup.models import Closure
 from buddynet.tenancy.models import Network, Project
 from buddynet.trajectories.models import Trajectory
@@ -27,12 +26,6 @@ from .models import Instrument, Measurement, Response
 from .services import impact_consent_holds, plan_for
 
 LATER_MOMENTS = (Measurement.Moment.CLOSURE, Measurement.Moment.MID)  # preferred first
-
-
-def default_period(today: date | None = None) -> tuple[date, date]:
-    """The last twelve months up to today (Brussels)."""
-    today = today or clock.today()
-    return today - timedelta(days=365), today
 
 
 # --- One person ---------------------------------------------------------------------

@@ -187,12 +187,12 @@ class OutcomesView(ProjectPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = PeriodForm(self.request.GET)
-        date_from, date_to = form.period()
+        period = form.period()
         context["period_form"] = form
         context["figures"] = selectors.project_outcomes(
-            project=self.project, date_from=date_from, date_to=date_to
+            project=self.project, date_from=period.start, date_to=period.end
         )
-        context["query"] = f"date_from={date_from:%Y-%m-%d}&date_to={date_to:%Y-%m-%d}"
+        context["query"] = period.query
         return context
 
 
@@ -203,16 +203,16 @@ class ReportView(ProjectPermissionMixin, TemplateView):
     kind = "pdf"
 
     def get(self, request, *args, **kwargs):
-        date_from, date_to = PeriodForm(request.GET).period()
+        period = PeriodForm(request.GET).period()
         figures = selectors.project_outcomes(
-            project=self.project, date_from=date_from, date_to=date_to
+            project=self.project, date_from=period.start, date_to=period.end
         )
         self.project.log_action(
             "impact.report_downloaded",
             user=request.user,
-            data={"kind": self.kind, "from": str(date_from), "to": str(date_to)},
+            data={"kind": self.kind, "from": str(period.start), "to": str(period.end)},
         )
-        name = f"impact-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+        name = f"impact-{period.slug}"
         if self.kind == "xlsx":
             body = exports.report_xlsx(project=self.project, figures=figures)
             response = HttpResponse(body, content_type=exports.XLSX)
@@ -273,13 +273,13 @@ class NetworkComparisonView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         network = network_get_for_user(access=get_access(self.request), code=kwargs["network"])
         form = PeriodForm(self.request.GET)
-        date_from, date_to = form.period()
+        period = form.period()
         context["network"] = network
         context["period_form"] = form
         context["comparison"] = selectors.network_comparison(
-            network=network, date_from=date_from, date_to=date_to
+            network=network, date_from=period.start, date_to=period.end
         )
-        context["query"] = f"date_from={date_from:%Y-%m-%d}&date_to={date_to:%Y-%m-%d}"
+        context["query"] = period.query
         return context
 
 
@@ -290,10 +290,10 @@ def network_export(request, network):
 
         return redirect_to_login(request.get_full_path())
     found = network_get_for_user(access=get_access(request), code=network)
-    date_from, date_to = PeriodForm(request.GET).period()
-    comparison = selectors.network_comparison(network=found, date_from=date_from, date_to=date_to)
-    response = HttpResponse(exports.network_csv(comparison), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="network-impact-{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv"'
+    period = PeriodForm(request.GET).period()
+    comparison = selectors.network_comparison(
+        network=found, date_from=period.start, date_to=period.end
     )
+    response = HttpResponse(exports.network_csv(comparison), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="network-impact-{period.slug}.csv"'
     return response

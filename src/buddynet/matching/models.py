@@ -76,9 +76,6 @@ class MatchingSettings(ProjectOwnedModel):
         verbose_name = _("matching settings")
         verbose_name_plural = _("matching settings")
 
-    def __str__(self) -> str:
-        return f"matching settings {self.project_id}"
-
     def weights(self) -> Weights:
         values = {
             name.removeprefix("weight_"): float(getattr(self, name)) for name in self.WEIGHT_FIELDS
@@ -161,9 +158,6 @@ class MatchingProfile(ProjectOwnedModel):
         verbose_name_plural = _("matching profiles")
         indexes = [models.Index(fields=["project", "published"])]
 
-    def __str__(self) -> str:
-        return f"matching profile {self.participant_id}"
-
 
 class ProposalRun(ProjectOwnedModel):
     """A global proposal: computed in the queue, its pairs pending until approved."""
@@ -208,9 +202,6 @@ class ProposalRun(ProjectOwnedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("proposal run")
         verbose_name_plural = _("proposal runs")
-
-    def __str__(self) -> str:
-        return f"run {self.pk} ({self.status})"
 
     @property
     def finished(self) -> bool:
@@ -277,9 +268,6 @@ class Proposal(ProjectOwnedModel):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"proposal {self.pk}: {self.buddy_id} & {self.participant_id}"
-
 
 class HandRaise(ProjectOwnedModel):
     """A ready buddy raised their hand on an anonymised help request."""
@@ -299,9 +287,6 @@ class HandRaise(ProjectOwnedModel):
                 name="matching_one_open_hand_per_pair",
             )
         ]
-
-    def __str__(self) -> str:
-        return f"hand {self.buddy_id} -> {self.participant_id}"
 
 
 class Introduction(ProjectOwnedModel):
@@ -332,9 +317,6 @@ class Introduction(ProjectOwnedModel):
         verbose_name = _("introduction")
         verbose_name_plural = _("introductions")
         indexes = pair_status_indexes()
-
-    def __str__(self) -> str:
-        return f"introduction {self.pk}"
 
     @property
     def open(self) -> bool:
@@ -394,6 +376,3 @@ class PairExclusion(ProjectOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["buddy", "participant"], name="matching_pair_once")
         ]
-
-    def __str__(self) -> str:
-        return f"excluded {self.buddy_id} & {self.participant_id}"

@@ -149,7 +149,6 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 kind, text = rng.choice(OFFERS)
                 offers.append(
                     Offer(
-                        project_id=participant.project_id,
                         participant=participant,
                         kind=kind,
                         description=text,
@@ -197,7 +196,6 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
 
 def _consent(participant, purpose) -> ConsentRecord:
     return ConsentRecord(
-        project_id=participant.project_id,
         participant=participant,
         purpose=purpose,
         given=True,

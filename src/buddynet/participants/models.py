@@ -218,6 +218,7 @@ class ConsentRecord(ProjectOwnedModel):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="consent_records"
     )
+    project_from = "participant"
     purpose = models.CharField(_("purpose"), max_length=40)
     given = models.BooleanField(_("given"))
     given_by = models.CharField(
@@ -275,6 +276,7 @@ class Offer(ProjectOwnedModel):
         INFORMATION = "information", _("information or advice")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="offers")
+    project_from = "participant"
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("what was offered"), max_length=300)
     offered_on = models.DateField(_("offered on"))

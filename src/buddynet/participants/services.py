@@ -244,7 +244,6 @@ def consent_given(participant: Participant, purpose: str) -> bool:
 
 def _record_consent(participant, purpose, *, given, by, given_by="participant", **extra):
     record = ConsentRecord.objects.create(
-        project=participant.project,
         participant=participant,
         purpose=purpose,
         given=given,

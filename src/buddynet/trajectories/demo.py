@@ -142,7 +142,6 @@ def _journal(trajectory, author, rng, today, *, detailed: bool) -> list[JournalE
         kind = rng.choice(["visit", "visit", "activity", "phone"])
         entries.append(
             JournalEntry(
-                project_id=trajectory.project_id,
                 trajectory=trajectory,
                 author=author,
                 on=day,
@@ -177,7 +176,6 @@ def _brief(project, pairs, coordinator, rng, today) -> int:
     journal: list[JournalEntry] = []
     for buddy, participant in pairs:
         trajectory = Trajectory(
-            project=project,
             buddy=buddy,
             participant=participant,
             professional=participant.referred_by,

@@ -53,6 +53,7 @@ class Trajectory(ProjectOwnedModel):
 
     project = project_key(related_name="trajectories")
     buddy, participant = pair_keys("trajectories", on_delete=models.PROTECT, labelled=True)
+    project_from = "participant"
     # The referring professional, when there is one (the participant's referrer).
     professional = user_ref(_("professional"), blank=True)
     status = models.CharField(
@@ -202,7 +203,7 @@ class AgreementTemplate(AgreementSections, ProjectOwnedModel):
         return str(self.project)
 
 
-class Agreement(AgreementSections, ProjectOwnedModel):
+class Agreement(AgreementSections, ProjectOwnedModel):  # noqa: DJ008 (BaseModel.__str__)
     """The agreement of one trajectory: the sections being written, and the frozen,
     signed versions (``versions``)."""
 
@@ -214,9 +215,6 @@ class Agreement(AgreementSections, ProjectOwnedModel):
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
-
-    def __str__(self) -> str:
-        return f"agreement {self.trajectory_id}"
 
 
 class AgreementVersion(ProjectOwnedModel):
@@ -406,6 +404,7 @@ class JournalEntry(ProjectOwnedModel):
     trajectory = models.ForeignKey(
         Trajectory, on_delete=models.CASCADE, related_name="journal_entries"
     )
+    project_from = "trajectory"
     author = user_ref()
     on = models.DateField(_("date"))
     duration_minutes = models.PositiveSmallIntegerField(_("how long (minutes)"), default=60)

@@ -109,7 +109,6 @@ def new_trajectory(
     change. No checks and no lock: `trajectory_start` is the service (the demo data
     writes with this directly)."""
     trajectory = Trajectory.objects.create(
-        project_id=participant.project_id,
         buddy=buddy,
         participant=participant,
         professional_id=professional_id,
@@ -802,7 +801,6 @@ def journal_add(*, trajectory: Trajectory, by, data: dict, via: str = "web") -> 
                 _("This trajectory has no professional to share with."), field="visibility"
             )
         entry = JournalEntry(
-            project_id=trajectory.project_id,
             trajectory=trajectory,
             author=by,
             **{**data, "on": on},

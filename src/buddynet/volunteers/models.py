@@ -287,9 +287,6 @@ class IntakeInterview(ProjectOwnedModel):
     notes = models.TextField(_("other notes"), blank=True)
     by = user_ref(blank=True)
 
-    def __str__(self) -> str:
-        return f"intake {self.buddy_id}"
-
 
 class Reference(ProjectOwnedModel):
     class Outcome(models.TextChoices):
@@ -377,9 +374,6 @@ class TrainingRecord(ProjectOwnedModel):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.buddy_id} {self.module_id}"
-
     @property
     def expires_on(self) -> date | None:
         if self.completed_on is None or not self.module.refresh_months:
@@ -404,9 +398,6 @@ class InformationNote(ProjectOwnedModel):
 
     class Meta:
         ordering = ["-signed_at"]
-
-    def __str__(self) -> str:
-        return f"note {self.buddy_id} {self.signed_at:%Y-%m-%d}"
 
 
 class Attachment(ProjectOwnedModel):
