@@ -28,7 +28,7 @@ from buddynet.tenancy.access import get_access
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 from buddynet.tenancy.selectors import network_get_for_user
 
-from . import exports, selectors, services
+from . import exports, reports, selectors, services
 from .forms import PeriodForm, PlanForm, QuestionnaireForm
 from .models import Measurement
 
@@ -204,23 +204,23 @@ class ReportView(ProjectPermissionMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         date_from, date_to = PeriodForm(request.GET).period()
-        figures = selectors.project_outcomes(
-            project=self.project, date_from=date_from, date_to=date_to
-        )
+        if reports.prepare_in_queue(self.project):
+            # A large project: its report is made in the queue (a button on this page).
+            period = {"date_from": date_from, "date_to": date_to}
+            context = self.get_context_data(period=period, **period)
+            return render(request, "impact/report_large.html", context)
+        body = reports.build_files(
+            project=self.project, date_from=date_from, date_to=date_to, kinds=(self.kind,)
+        )[self.kind]
         self.project.log_action(
             "impact.report_downloaded",
             user=request.user,
             data={"kind": self.kind, "from": str(date_from), "to": str(date_to)},
         )
-        name = f"impact-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
-        if self.kind == "xlsx":
-            body = exports.report_xlsx(project=self.project, figures=figures)
-            response = HttpResponse(body, content_type=exports.XLSX)
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        else:
-            body = exports.report_pdf(project=self.project, figures=figures)
-            response = HttpResponse(body, content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        response = HttpResponse(body, content_type=reports.CONTENT_TYPES[self.kind])
+        response["Content-Disposition"] = (
+            f'attachment; filename="{reports.file_name(date_from, date_to, self.kind)}"'
+        )
         return response
 
 
