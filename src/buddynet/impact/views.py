@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -177,6 +178,7 @@ class LinkView(MeasurementMixin):
         url = self.request.build_absolute_uri(reverse("impact_questionnaire", args=[raw]))
         context = self.get_context_data(form=form)
         context["link_url"] = url
+        context["submit_label"] = _("Make a new link (switches this one off)")
         return self.render_to_response(context)
 
 
