@@ -106,14 +106,20 @@ def main() -> None:
     import django
 
     django.setup()
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # one line per PDF step
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
     from django_scopes import scopes_disabled
 
     from buddynet.accounts.models import User
     from buddynet.core import clock
+    from buddynet.impact import reports
+    from buddynet.impact import selectors as impact_selectors
     from buddynet.impact.models import Measurement
     from buddynet.participants.models import Participant
     from buddynet.site import demo
@@ -161,6 +167,12 @@ def main() -> None:
             )
             cursor.fetchall()
 
+    def funder_report():
+        # What the queued job does (``reports.report_run_execute`` minus the storage).
+        with translation.override("nl"), scopes_disabled():
+            start, end = impact_selectors.default_period()
+            reports.build_files(project=project, date_from=start, date_to=end)
+
     cases = [
         ("reference: /healthz (middleware floor)", lambda: coord.get("/healthz")),
         ("reference: raw status count, 1 project", raw_aggregate),
@@ -193,6 +205,7 @@ def main() -> None:
         ),
         ("impact: project outcome page", lambda: coord.get(f"/p/{project.code}/impact/outcomes/")),
         ("impact: network comparison", lambda: netco.get(f"/network/{network.code}/impact/")),
+        ("impact: funder report, PDF + XLSX (job)", funder_report),
     ]
     print(
         f"\n{connection.vendor}, {total:,} participants ({n_project:,} in the measured "
