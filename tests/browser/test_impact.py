@@ -254,3 +254,37 @@ def test_impact_from_the_phone_to_the_funder_and_the_network(
     # The used link answered 404 on purpose; the browser logs that, nothing else.
     events.console_errors = [e for e in events.console_errors if link not in e]
     events.assert_clean()
+
+
+def test_a_queued_funder_report_shows_its_progress_until_it_is_ready(
+    transactional_db, page, login, events, screenshot_dir
+):
+    """The run page polls its progress (htmx) while the queue works; when the job is
+    done the page turns into the downloads by itself."""
+    from buddynet.impact import reports
+
+    world = build_world()
+    imf.measured_people(world.project, world.coord, 5)
+    run = imf.report_run(world.project, world.coord, status="queued")  # not made yet
+    with scopes_disabled():
+        ReportRun.objects.filter(pk=run.pk).update(status="running", phase="pdf", progress=40)
+    run_url = f"/p/{world.project.code}/impact/reports/{run.code}/"
+    login(world.coord)
+    page.goto(run_url)
+    progress = page.locator("#report-progress")
+    expect(progress.locator("progress")).to_have_attribute("value", "40")
+    expect(page.locator(f"main a[href='{run_url}report.pdf']")).to_have_count(0)
+    both_sizes(page, screenshot_dir, "13-report-progress")
+
+    # The worker picks it up: the page follows without a reload.
+    with scopes_disabled():
+        ReportRun.objects.filter(pk=run.pk).update(status="queued", phase="", progress=0)
+    reports.report_run_execute(run.pk)
+    expect(page.locator(f"main a[href='{run_url}report.pdf']")).to_be_visible()
+    assert page.url.endswith(run_url)
+    with scopes_disabled():
+        run.refresh_from_db()
+    assert run.status == "done" and run.pdf and run.xlsx
+    body = download(page, page.locator(f"main a[href='{run_url}report.xlsx']"))
+    assert read_xlsx(body)["who5"][1] == 5
+    events.assert_clean()
