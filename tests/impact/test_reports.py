@@ -7,6 +7,7 @@ and the network comparison stay at a constant number of queries."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from django.core.cache import cache
@@ -116,6 +117,32 @@ def test_the_same_report_asked_twice_is_one_run(world, client_for):
     assert first["Location"] == again["Location"] != other["Location"]
     with scopes_disabled():
         assert ReportRun.objects.filter(project=world.project).count() == 2
+
+
+def test_a_run_that_got_lost_in_the_queue_does_not_block_a_new_one(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    period = {"date_from": date(2026, 1, 1), "date_to": date(2026, 6, 30)}
+    lost = imf.report_run(world.project, world.coord, status="running", **period)
+
+    def ask():
+        return reports.report_run_start(
+            project=world.project, by=world.coord, language="nl", **period
+        )
+
+    assert ask() == lost  # still under way: the same run
+    with scopes_disabled():
+        ReportRun.objects.filter(pk=lost.pk).update(
+            created_at=timezone.now() - timedelta(seconds=reports.STALE_SECONDS + 1)
+        )
+    with _committed(execute=True):
+        fresh = ask()
+    assert fresh != lost
+    with scopes_disabled():
+        fresh.refresh_from_db()
+    assert fresh.status == "done"
 
 
 def test_progress_is_polled_until_the_run_is_ready(world, client_for):

@@ -43,6 +43,9 @@ DIRECT_LIMIT = 1000
 # The same report asked again within this time (a double click, a reload) is the run
 # already made or under way, not a new one.
 REPEAT_SECONDS = 60
+# A run still queued or running after this long is taken as lost (a worker that stopped):
+# asking again makes a new one.
+STALE_SECONDS = 30 * 60
 
 Progress = Callable[[str, int], None]
 
@@ -93,17 +96,23 @@ def report_run_start(
     """Queue the funder report of a period; the worker makes it (``report_build``).
 
     The project's row is locked, then its recent runs are read again: the same report
-    (period and language) asked within ``REPEAT_SECONDS``, or still under way, is the
-    run already there — a double click or two coordinators at once make one run."""
+    (period and language) asked within ``REPEAT_SECONDS``, or still under way (for at
+    most ``STALE_SECONDS``), is the run already there — a double click or two
+    coordinators at once make one run."""
     if date_from > date_to:
         raise ImpactError(_("The start of the period is after its end."), field="date_from")
     language = (language or translation.get_language() or "nl")[:10]
     with transaction.atomic(), scopes_disabled():
         Project.objects.select_for_update().get(pk=project.pk)
-        recent = timezone.now() - timedelta(seconds=REPEAT_SECONDS)
+        now = timezone.now()
+        recent = now - timedelta(seconds=REPEAT_SECONDS)
         same = (
             ReportRun.objects.filter(
-                project_id=project.pk, date_from=date_from, date_to=date_to, language=language
+                project_id=project.pk,
+                date_from=date_from,
+                date_to=date_to,
+                language=language,
+                created_at__gte=now - timedelta(seconds=STALE_SECONDS),
             )
             .exclude(status=ReportRun.Status.FAILED)
             .order_by("-created_at", "-pk")
