@@ -6,6 +6,11 @@ same run on the same data:
 - the floor: ``/healthz`` (the same middleware stack and one ``SELECT 1``);
 - the data: one raw aggregate over all participants of the project.
 
+Impact (issue 13): before the pages are timed, every trajectory of the network gets a
+start measurement and a later one (closure for the closed trajectories, else the
+mid-point) filled in within the last year, in bulk (``seed_impact_at_scale``), so the
+outcome page and the network comparison pair every measured person of the network.
+
 Usage: ``python bench/run.py [--scale 100000] [--repeat 15]``. Prints a table; copy it
 into BENCHMARKS.md. Not a test: nothing here fails on a slow machine.
 """
@@ -19,6 +24,71 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+
+def seed_impact_at_scale(today) -> int:
+    """Start and later measurements, with the answers scored as published, for every
+    trajectory that has none yet (the demo measures 40 per project). Idempotent."""
+    import random
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from buddynet.impact import demo as impact_demo
+    from buddynet.impact import instruments
+    from buddynet.impact.models import Measurement, Response
+    from buddynet.trajectories.models import Trajectory
+
+    rng = random.Random(13)
+    made = 0
+    with scopes_disabled():
+        measured = set(Measurement.objects.values_list("trajectory_id", flat=True))
+        todo = (
+            Trajectory.objects.exclude(pk__in=measured)
+            .values_list("pk", "project_id", "participant_id", "started_on", "status")
+            .order_by("pk")
+        )
+        rows: list[tuple[Measurement, dict]] = []
+        for pk, project_id, participant_id, started_on, status in todo.iterator():
+            person = {"lonely": rng.uniform(0.3, 0.8), "wellbeing": rng.uniform(1.2, 3.0)}
+            later_on = today - timedelta(days=rng.randint(0, 330))
+            start_on = min(started_on or later_on, later_on - timedelta(days=90))
+            later = "closure" if status == Trajectory.Status.CLOSED else "mid"
+            for moment, on, progress in (("baseline", start_on, 0), (later, later_on, 1)):
+                at = timezone.make_aware(datetime.combine(on, time(10)))
+                measurement = Measurement(
+                    project_id=project_id,
+                    trajectory_id=pk,
+                    participant_id=participant_id,
+                    moment=moment,
+                    due_on=on,
+                    instruments=["djg6", "who5"],
+                    completed_at=at,
+                    completed_on=on,
+                    entered_by="coordinator",
+                )
+                rows.append((measurement, impact_demo._answers(rng, person, progress)))
+        for start in range(0, len(rows), 2000):
+            chunk = rows[start : start + 2000]
+            Measurement.objects.bulk_create([m for m, _a in chunk])
+            responses = []
+            for measurement, answers in chunk:
+                for code, given in answers.items():
+                    scores = instruments.score(code, given)
+                    responses.append(
+                        Response(
+                            project_id=measurement.project_id,
+                            measurement=measurement,
+                            instrument=code,
+                            answers=given,
+                            scores=scores,
+                            headline=instruments.headline(code, scores),
+                        )
+                    )
+            Response.objects.bulk_create(responses)
+            made += len(chunk)
+    return made
 
 
 def main() -> None:
@@ -36,13 +106,21 @@ def main() -> None:
     import django
 
     django.setup()
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # one line per PDF step
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
     from django_scopes import scopes_disabled
 
     from buddynet.accounts.models import User
+    from buddynet.core import clock
+    from buddynet.impact import reports
+    from buddynet.impact import selectors as impact_selectors
+    from buddynet.impact.models import Measurement
     from buddynet.participants.models import Participant
     from buddynet.site import demo
     from buddynet.tenancy.models import Network, Project
@@ -54,11 +132,22 @@ def main() -> None:
         demo.seed_demo(scale=args.scale)
         print(f"seeded {args.scale} participants in {time.perf_counter() - started:.1f} s")
 
+    started = time.perf_counter()
+    made = seed_impact_at_scale(clock.today())
+    if made:
+        print(f"impact: {made:,} measurements in {time.perf_counter() - started:.1f} s")
+
     project = Project.objects.get(name="Buddywerking Gent")
     network = Network.objects.get(name=demo.NETWORK_NAME)
     with scopes_disabled():
         n_project = Participant.objects.filter(project=project).count()
         total = Participant.objects.count()
+        pairs = Measurement.objects.filter(
+            moment="baseline", completed_at__isnull=False, excluded_at__isnull=True
+        ).count()
+        project_pairs = Measurement.objects.filter(
+            project=project, moment="baseline", completed_at__isnull=False
+        ).count()
 
     def client_for(email: str) -> Client:
         client = Client()
@@ -77,6 +166,12 @@ def main() -> None:
                 [project.pk],
             )
             cursor.fetchall()
+
+    def funder_report():
+        # What the queued job does (``reports.report_run_execute`` minus the storage).
+        with translation.override("nl"), scopes_disabled():
+            start, end = impact_selectors.default_period()
+            reports.build_files(project=project, date_from=start, date_to=end)
 
     cases = [
         ("reference: /healthz (middleware floor)", lambda: coord.get("/healthz")),
@@ -108,10 +203,14 @@ def main() -> None:
             "API participants, page 1",
             lambda: coord.get(f"/api/v1/projects/{project.code}/participants"),
         ),
+        ("impact: project outcome page", lambda: coord.get(f"/p/{project.code}/impact/outcomes/")),
+        ("impact: network comparison", lambda: netco.get(f"/network/{network.code}/impact/")),
+        ("impact: funder report, PDF + XLSX (job)", funder_report),
     ]
     print(
         f"\n{connection.vendor}, {total:,} participants ({n_project:,} in the measured "
-        f"project), median of {args.repeat} runs after 2 warm-ups\n"
+        f"project; {pairs:,} people with a start measurement, {project_pairs:,} in it), "
+        f"median of {args.repeat} runs after 2 warm-ups\n"
     )
     header = (
         f"| {'case':<40} | {'median ms':>9} | {'p90 ms':>7} | {'x floor':>7} | {'queries':>7} |"

@@ -347,6 +347,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Files the app makes and keeps (prepared funder reports), through Django's storage API.
+# Never served as static files: a view checks who may download them.
+MEDIA_ROOT = env_str("BUDDYNET_FILES_DIR", str(DATA_DIR / "files"))
 
 # --- E-mail: every message goes through the queue, with retries ----------------------
 EMAIL_BACKEND = "buddynet.core.mail.QueuedEmailBackend"

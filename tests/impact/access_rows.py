@@ -76,6 +76,17 @@ def questionnaire_token(w) -> str:
     return w.once("impact_token", make)
 
 
+def _report_run(w, project, by, key):
+    return w.once(key, lambda w: imf.report_run(project, by))
+
+
+report_run_kw = _nested(
+    lambda w: _report_run(w, w.project, w.coord, "impact_report_run"),
+    lambda w: _report_run(w, w.other, w.other_coord, "impact_other_report_run"),
+)
+COORDINATOR_POST = statuses(LOGIN, 403, 302, 403, 403, 403)
+
+
 def api(kwargs, **names):
     def make(w, variant):
         values = kwargs(w, variant)
@@ -93,6 +104,17 @@ PAGES = {
     "impact_outcomes": Row(own=COORDINATOR_ONLY, kwargs=project_kw),
     "impact_report_pdf": Row(own=COORDINATOR_ONLY, kwargs=project_kw),
     "impact_report_xlsx": Row(own=COORDINATOR_ONLY, kwargs=project_kw),
+    # The funder report prepared in the queue: start (a button), progress, downloads.
+    "impact_report_run_start": Row(
+        own=COORDINATOR_POST,
+        kwargs=project_kw,
+        method="post",
+        data=lambda w: {"date_from": "2026-01-01", "date_to": "2026-06-30"},
+    ),
+    "impact_report_run": Row(own=COORDINATOR_ONLY, kwargs=report_run_kw, variants=NESTED),
+    "impact_report_run_progress": Row(own=COORDINATOR_ONLY, kwargs=report_run_kw, variants=NESTED),
+    "impact_report_run_pdf": Row(own=COORDINATOR_ONLY, kwargs=report_run_kw, variants=NESTED),
+    "impact_report_run_xlsx": Row(own=COORDINATOR_ONLY, kwargs=report_run_kw, variants=NESTED),
     "impact_person": Row(own=COORDINATOR_ONLY, kwargs=trajectory_kw, variants=NESTED),
     "impact_plan_moments": Row(own=COORDINATOR_ONLY, kwargs=trajectory_kw, variants=NESTED),
     "impact_enter": Row(own=COORDINATOR_ONLY, kwargs=measurement_kw, variants=NESTED),

@@ -74,3 +74,28 @@ def measured_people(project, by, count: int, *, before: int = 2, after: int = 3)
         enter(t, "closure", who5_value=after, djg6=DJG6_NONE, by=by)
         trajectories.append(t)
     return trajectories
+
+
+def report_run(project, by, *, status: str = "done", **fields):
+    """A funder report run (``impact.reports``); a done one has small stand-in files in
+    the storage (the real build is tested in test_reports)."""
+    from django.core.files.base import ContentFile
+
+    from buddynet.impact.models import ReportRun
+
+    today = clock.today()
+    with scopes_disabled():
+        run = ReportRun.objects.create(
+            project=project,
+            date_from=fields.pop("date_from", today - timedelta(days=365)),
+            date_to=fields.pop("date_to", today),
+            status=status,
+            progress=100 if status == "done" else 0,
+            requested_by=by,
+            **fields,
+        )
+        if status == "done":
+            run.pdf.save("impact.pdf", ContentFile(b"%PDF-1.7 stand-in"), save=False)
+            run.xlsx.save("impact.xlsx", ContentFile(b"PK stand-in"), save=False)
+            run.save()
+        return run

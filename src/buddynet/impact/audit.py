@@ -14,4 +14,5 @@ LABELS = {
         "stopped the impact measurements: consent for impact measurement was withdrawn"
     ),
     "impact.report_downloaded": _("downloaded the funder report"),
+    "impact.report_requested": _("asked for the funder report to be prepared"),
 }

@@ -146,3 +146,48 @@ class MeasurementLink(ProjectOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.measurement} {self.expires_at:%Y-%m-%d}"
+
+
+def report_upload_to(run: ReportRun, filename: str) -> str:
+    """Where a prepared report is kept in the storage: per project, under the run's
+    opaque code (never a person's name)."""
+    return f"impact/reports/{run.project.code}/{run.code}/{filename}"
+
+
+class ReportRun(ProjectOwnedModel):
+    """A funder report prepared in the queue (``impact.reports``): the PDF and the XLSX
+    of one project and period, kept in Django's storage until downloaded again."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting in the queue")
+        RUNNING = "running", _("being made")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    project = project_key(related_name="impact_report_runs", on_delete=models.CASCADE)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    language = models.CharField(_("language"), max_length=10, default="nl")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    phase = models.CharField(max_length=20, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True, max_length=200)
+    xlsx = models.FileField(_("XLSX"), upload_to=report_upload_to, blank=True, max_length=200)
+    error = models.TextField(blank=True)
+    requested_by = user_ref(_("asked for by"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("funder report")
+        verbose_name_plural = _("funder reports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date_from:%Y-%m-%d} to {self.date_to:%Y-%m-%d} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

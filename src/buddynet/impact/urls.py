@@ -3,7 +3,7 @@ questionnaire at /q/<secret>/ (no log-in) and the network comparison."""
 
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 project_urlpatterns = [
     path("impact/", views.ImpactHomeView.as_view(), name="impact_home"),
@@ -34,6 +34,35 @@ project_urlpatterns = [
         "impact/measurements/<uuid:code>/link/",
         views.LinkView.as_view(),
         name="impact_link",
+    ),
+]
+
+# The funder report prepared in the queue (``reports``).
+project_urlpatterns += [
+    path(
+        "impact/reports/start/",
+        report_views.ReportRunStartView.as_view(),
+        name="impact_report_run_start",
+    ),
+    path(
+        "impact/reports/<uuid:code>/",
+        report_views.ReportRunView.as_view(),
+        name="impact_report_run",
+    ),
+    path(
+        "impact/reports/<uuid:code>/progress/",
+        report_views.ReportRunProgressView.as_view(),
+        name="impact_report_run_progress",
+    ),
+    path(
+        "impact/reports/<uuid:code>/report.pdf",
+        report_views.ReportRunFileView.as_view(kind="pdf"),
+        name="impact_report_run_pdf",
+    ),
+    path(
+        "impact/reports/<uuid:code>/report.xlsx",
+        report_views.ReportRunFileView.as_view(kind="xlsx"),
+        name="impact_report_run_xlsx",
     ),
 ]
 

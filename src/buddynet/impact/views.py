@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -28,7 +29,7 @@ from buddynet.tenancy.access import get_access
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 from buddynet.tenancy.selectors import network_get_for_user
 
-from . import exports, selectors, services
+from . import exports, reports, selectors, services
 from .forms import PeriodForm, PlanForm, QuestionnaireForm
 from .models import Measurement
 
@@ -177,6 +178,7 @@ class LinkView(MeasurementMixin):
         url = self.request.build_absolute_uri(reverse("impact_questionnaire", args=[raw]))
         context = self.get_context_data(form=form)
         context["link_url"] = url
+        context["submit_label"] = _("Make a new link (switches this one off)")
         return self.render_to_response(context)
 
 
@@ -204,23 +206,23 @@ class ReportView(ProjectPermissionMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         period = PeriodForm(request.GET).period()
-        figures = selectors.project_outcomes(
-            project=self.project, date_from=period.start, date_to=period.end
-        )
+        if reports.prepare_in_queue(self.project):
+            # A large project: its report is made in the queue (a button on this page).
+            params = {"date_from": period.start, "date_to": period.end}
+            context = self.get_context_data(period=params, **params)
+            return render(request, "impact/report_large.html", context)
+        body = reports.build_files(
+            project=self.project, date_from=period.start, date_to=period.end, kinds=(self.kind,)
+        )[self.kind]
         self.project.log_action(
             "impact.report_downloaded",
             user=request.user,
             data={"kind": self.kind, "from": str(period.start), "to": str(period.end)},
         )
-        name = f"impact-{period.slug}"
-        if self.kind == "xlsx":
-            body = exports.report_xlsx(project=self.project, figures=figures)
-            response = HttpResponse(body, content_type=exports.XLSX)
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        else:
-            body = exports.report_pdf(project=self.project, figures=figures)
-            response = HttpResponse(body, content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        response = HttpResponse(body, content_type=reports.CONTENT_TYPES[self.kind])
+        response["Content-Disposition"] = (
+            f'attachment; filename="{reports.file_name(period.start, period.end, self.kind)}"'
+        )
         return response
 
 
