@@ -15,7 +15,7 @@ from buddynet.followup import clock, selectors
 from buddynet.followup import services as followup_services
 from buddynet.followup.models import FollowUp
 from buddynet.impact import services
-from buddynet.impact.models import ImpactPlan
+from buddynet.impact.models import ImpactPlan, Measurement
 from buddynet.tenancy.access import access_for_user
 from tests.impact import factories as imf
 
@@ -90,6 +90,20 @@ def test_closure_moment_is_planned_and_the_followups_own_cancelling_leaves_it(wo
     with scopes_disabled():
         regular = FollowUp.objects.filter(trajectory=t, series="contact").first()
     assert regular.cancelled_at is not None
+
+
+def test_closing_before_the_mid_point_drops_it_from_the_schedule(world):
+    t = imf.start(world.buddy, world.participant, world.coord)  # mid-point in 6 months
+    with scopes_disabled():
+        followup_services.closure_start(
+            trajectory=t, by=world.coord, planned=True, reason="goals_reached"
+        )
+    items = _moments(t)
+    assert items[2].cancelled_at is not None
+    assert items[1].is_open and items[3].is_open
+    with scopes_disabled():
+        mid = Measurement.objects.get(trajectory=t, moment="mid")
+    assert mid.cancelled_at is not None
 
 
 def test_withdrawing_consent_removes_the_planned_moments(world):

@@ -156,6 +156,29 @@ def _schedule_open_moments(trajectory: Trajectory) -> None:
             )
 
 
+def _drop_mid_after_closure(trajectory: Trajectory) -> None:
+    """A trajectory that closes before its mid-point: the closure measurement takes its
+    place, so the open mid-point leaves the plan and the schedule."""
+    if trajectory.status not in CLOSURE_STATUSES:
+        return
+    closing_on = trajectory.closed_on or clock.today()
+    with scopes_disabled():
+        dropped = Measurement.objects.filter(
+            trajectory=trajectory,
+            moment=Measurement.Moment.MID,
+            due_on__gt=closing_on,
+            completed_at__isnull=True,
+            cancelled_at__isnull=True,
+        ).update(cancelled_at=timezone.now())
+    if dropped:
+        followup_services.owned_items_close(
+            trajectory_ids=[trajectory.pk],
+            series_code=FollowUp.Series.MEASUREMENT,
+            numbers=[MOMENT_NUMBER[Measurement.Moment.MID]],
+            cancel=True,
+        )
+
+
 def measurements_plan(*, trajectory: Trajectory, by=None, via: str = "web") -> list[Measurement]:
     """Plan the trajectory's measurement moments that are not planned yet: start,
     mid-point (unless the trajectory is already closing) and closure. Idempotent.
@@ -197,6 +220,7 @@ def measurements_plan(*, trajectory: Trajectory, by=None, via: str = "web") -> l
                     )
             except IntegrityError:
                 continue  # planned at the same moment by a simultaneous save
+        _drop_mid_after_closure(trajectory)
         _schedule_open_moments(trajectory)
         if created:
             trajectory.log_action(
