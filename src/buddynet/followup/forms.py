@@ -58,7 +58,7 @@ class CadenceForm(forms.ModelForm):
 
 class RecordForm(forms.Form):
     held_on = HeldOnField(_("Held on"))
-    kind = forms.ChoiceField(label=_("Kind of conversation"), choices=FollowUp.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of conversation"), choices=FollowUp.conversation_kinds)
     report = long_text(
         _("Short report"),
         rows=4,
@@ -73,7 +73,7 @@ class RecordForm(forms.Form):
 class PlanForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of conversation"),
-        choices=[c for c in FollowUp.Kind.choices if c[0] != FollowUp.Kind.AFTERCARE],
+        choices=[c for c in FollowUp.conversation_kinds() if c[0] != FollowUp.Kind.AFTERCARE],
     )
     with_whom = forms.ChoiceField(label=_("With"), choices=FollowUp.With.choices)
     due_on = planned_on_field(_("On"))

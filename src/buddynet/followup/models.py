@@ -88,6 +88,8 @@ class FollowUp(ProjectOwnedModel):
         INTERVISION = "intervision", _("intervision")
         REVIEW = "review", _("review")
         AFTERCARE = "aftercare", _("aftercare contact")
+        # Filled in by the participant or entered from an interview (``series``).
+        QUESTIONNAIRE = "questionnaire", _("impact questionnaire")
 
     class Series(models.TextChoices):
         CONTACT = "contact", _("regular follow-up")
@@ -95,6 +97,8 @@ class FollowUp(ProjectOwnedModel):
         REVIEW = "review", _("review with the participant")
         AFTERCARE = "aftercare", _("aftercare")
         EXTRA = "extra", _("extra")
+        # Planned, done and cancelled by the impact app (``followup.series``).
+        MEASUREMENT = "measurement", _("impact measurement")
 
     class With(models.TextChoices):
         BOTH = "both", _("buddy and participant")
@@ -133,6 +137,11 @@ class FollowUp(ProjectOwnedModel):
     @property
     def is_open(self) -> bool:
         return self.done_at is None and self.cancelled_at is None
+
+    @classmethod
+    def conversation_kinds(cls) -> list[tuple[str, str]]:
+        """The kinds a person records or plans as a conversation (not a questionnaire)."""
+        return [c for c in cls.Kind.choices if c[0] != cls.Kind.QUESTIONNAIRE]
 
     @property
     def involves_buddy(self) -> bool:

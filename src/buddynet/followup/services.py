@@ -34,7 +34,7 @@ from buddynet.trajectories.models import Trajectory
 from buddynet.trajectories.services import TrajectoryError, trajectory_set_status
 from buddynet.volunteers.models import Buddy
 
-from . import clock
+from . import clock, series
 from .models import (
     Cadence,
     CalendarFeed,
@@ -229,7 +229,8 @@ def cancel_open(trajectory: Trajectory, *, keep_aftercare: bool = True) -> int:
         )
         if keep_aftercare:
             qs = qs.exclude(series=FollowUp.Series.AFTERCARE)
-        return qs.update(cancelled_at=timezone.now())
+        # A series another app owns is cancelled by that app (``followup.series``).
+        return qs.exclude(series__in=series.owned_series()).update(cancelled_at=timezone.now())
 
 
 def followup_record(
@@ -266,6 +267,11 @@ def followup_record(
             raise _conflict(_("This conversation was already recorded."), "already_recorded")
         if locked.cancelled_at is not None:
             raise _conflict(_("This conversation was cancelled."), "cancelled")
+        owner = series.owner_of(locked)
+        if owner is not None:
+            raise FollowupError(owner.done_where, code="owned_series")
+        if kind == FollowUp.Kind.QUESTIONNAIRE:
+            raise FollowupError(_("Choose a kind of conversation."), field="kind")
         _refuse_without_support(locked.trajectory)
         if held_on == today:
             locked.done_at = timezone.now()
@@ -307,6 +313,8 @@ def followup_plan(
     Locked on the trajectory; the same conversation planned twice (a double submit)
     gives the one already planned."""
     _earliest, latest = date_bounds(years_back=0, years_ahead=PLAN_YEARS_AHEAD)
+    if kind not in dict(FollowUp.conversation_kinds()):
+        raise FollowupError(_("Choose a kind of conversation."), field="kind")
     if due_on < clock.today():
         raise FollowupError(_("Choose today or a day in the future."), field="due_on")
     if due_on > latest:
@@ -347,6 +355,54 @@ def followup_plan(
             )
         item.log_action("followup.planned", user=by, data={"kind": kind, "due": str(due_on)})
     return item
+
+
+# --- Items of a series another app owns (``followup.series``) ----------------------------
+
+
+def owned_item_plan(
+    *, trajectory: Trajectory, series_code: str, number: int, kind: str, with_whom: str, due_on
+) -> FollowUp:
+    """The item ``number`` of an owned series, planned on ``due_on`` at the project's
+    hour (idempotent: an item already there is kept as it is)."""
+    if series_code not in series.owned_series():
+        raise ValueError(f"{series_code} is not a registered series")
+    with scopes_disabled():
+        item, created = FollowUp.objects.get_or_create(
+            trajectory=trajectory,
+            series=series_code,
+            number=number,
+            defaults={
+                "project_id": trajectory.project_id,
+                "kind": kind,
+                "with_whom": with_whom,
+                "due_at": clock.at(due_on, cadence_for(trajectory.project).due_hour),
+            },
+        )
+    if created:
+        item.log_action("followup.planned", data={"kind": kind, "due": str(due_on)})
+    return item
+
+
+def owned_items_close(
+    *, trajectory_ids, series_code: str, numbers=None, done_by=None, cancel: bool = False
+) -> int:
+    """Mark the open items of an owned series done (by ``done_by``, now) or cancelled;
+    ``numbers``: only those. Returns how many."""
+    with scopes_disabled():
+        qs = FollowUp.objects.filter(
+            trajectory_id__in=list(trajectory_ids),
+            series=series_code,
+            done_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        if numbers is not None:
+            qs = qs.filter(number__in=list(numbers))
+        now = timezone.now()
+        if cancel:
+            return qs.update(cancelled_at=now)
+        recorder = done_by if done_by is not None and done_by.is_authenticated else None
+        return qs.update(done_at=now, recorded_by=recorder)
 
 
 # --- Boundary signals -----------------------------------------------------------------

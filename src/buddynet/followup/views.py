@@ -27,7 +27,7 @@ from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormVi
 from buddynet.trajectories.models import Trajectory
 from buddynet.trajectories.selectors import pair_name_for
 
-from . import clock, forms, ical, selectors, services
+from . import clock, forms, ical, selectors, series, services
 from .models import CalendarFeed, Closure, ExitConversation, Signal
 
 SIGNALS_ANY = (policy.SIGNALS_RAISE, policy.SIGNALS_HANDLE)
@@ -147,6 +147,13 @@ class FollowUpRecordView(ManageFormView):
             code=self.kwargs["code"],
             viewed_by=self.reader,
         )
+
+    def get(self, request, *args, **kwargs):
+        # An item another app owns (a questionnaire) is done on that app's page.
+        owner_url = series.action_url(self.item)
+        if owner_url is not None:
+            return redirect(owner_url)
+        return super().get(request, *args, **kwargs)
 
     def get_initial(self) -> dict:
         return {"held_on": clock.today(), "kind": self.item.kind}

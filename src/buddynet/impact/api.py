@@ -167,11 +167,22 @@ class ImpactOutcomeOut(ImpactPairedOut, _InstrumentOut):  # type: ignore[misc,va
     network_high: float | None
 
 
+class ProcessFigureOut(Schema):
+    key: str
+    label: str
+    value: int | float | None
+    n: int
+    low: float | None
+    high: float | None
+    unit: str
+
+
 class ImpactOutcomesOut(Schema):
     date_from: date
     date_to: date
     outcomes: list[ImpactOutcomeOut]
     process: dict[str, int | float | None]
+    process_figures: list[ProcessFigureOut]
 
 
 @router.read("/impact/outcomes", ImpactOutcomesOut, policy.IMPACT_VIEW_OUTCOMES)
@@ -184,7 +195,10 @@ def impact_outcomes(here: Here, date_from: date | None = None, date_to: date | N
     return {
         "date_from": chosen.start,
         "date_to": chosen.end,
-        "process": figures["process"],
+        "process": figures["process"].values(),
+        "process_figures": [
+            {**dataclasses.asdict(row), "label": str(row.label)} for row in figures["process"].rows
+        ],
         "outcomes": [
             {
                 "instrument": o.code,

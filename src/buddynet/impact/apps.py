@@ -2,6 +2,15 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def moment_url(item) -> str:
+    """Where a measurement moment of the schedule is done: the trajectory's impact page."""
+    from django.urls import reverse
+
+    return reverse(
+        "impact_person", kwargs={"project": item.project.code, "code": item.trajectory.code}
+    )
+
+
 class ImpactConfig(AppConfig):
     name = "buddynet.impact"
     label = "impact"
@@ -18,4 +27,17 @@ class ImpactConfig(AppConfig):
         from .receivers import trajectory_saved
 
         post_save.connect(trajectory_saved, sender=Trajectory, dispatch_uid="impact_moments")
+        # The measurement moments are items of the follow-up schedule that we own.
+        from buddynet.followup import series
+        from buddynet.followup.models import FollowUp
+
+        series.register(
+            FollowUp.Series.MEASUREMENT,
+            app="impact",
+            action_url=moment_url,
+            done_where=_(
+                "This is a questionnaire: enter the answers on the impact page of the "
+                "trajectory, or give the participant their link."
+            ),
+        )
         audit_labels.LABELS.update(LABELS)

@@ -1,7 +1,8 @@
 """What a withdrawn consent for impact measurement stops (registered in
 ``ImpactConfig.ready``): the personal links stop working, planned measurements are
-cancelled, and the person's answers are left out of every figure, page, report and
-export from then on. The services refuse new links and answers without consent."""
+cancelled (their items in the follow-up schedule too, so no list, reminder or
+calendar shows them), and the person's answers are left out of every figure, page,
+report and export from then on. The services refuse new links and answers without consent."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from .services import withdraw
     consent.IMPACT,
     app="impact",
     describes=_(
-        "Questionnaire links stop working, planned measurements are cancelled and the "
-        "answers are left out of every figure."
+        "Questionnaire links stop working, planned measurements are cancelled (and leave "
+        "the follow-up schedule and calendar) and the answers are left out of every figure."
     ),
 )
 def stop_impact_measurement(*, participant, by, via: str = "web") -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from . import stats
+from . import process, stats
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -50,6 +50,11 @@ def outcome_row(outcome) -> dict[str, Any]:
     }
 
 
+def process_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The process figures as a report shows them (``process.report_cells``)."""
+    return [process.report_cells(row) for row in figures["process"].rows]
+
+
 def report_pdf(*, project, figures: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # heavy: only when a PDF is made
 
@@ -59,6 +64,7 @@ def report_pdf(*, project, figures: dict[str, Any]) -> bytes:
             "project": project,
             "figures": figures,
             "rows": [outcome_row(o) for o in figures["outcomes"]],
+            "process_rows": process_rows(figures),
             "min_cell": stats.MIN_CELL,
             "methods": methods_text(),
         },
@@ -105,16 +111,7 @@ def report_xlsx(*, project, figures: dict[str, Any]) -> bytes:
     sheet.title = _("Figures")[:31]
     sheet.append([project.name])
     sheet.append([_("Period"), str(figures["date_from"]), str(figures["date_to"])])
-    process = figures["process"]
-    sheet.append([])
-    for label, value in (
-        (_("Trajectories started"), process["started"]),
-        (_("Trajectories closed"), process["closed"]),
-        (_("Planned closures"), process["planned"]),
-        (_("Unplanned closures"), process["unplanned"]),
-        (_("Median trajectory length (days)"), process["median_length_days"]),
-    ):
-        sheet.append([label, value if value is not None else "—"])
+    sheet.append([_("Fewer than 5: shown as"), stats.SUPPRESSED])
 
     outcomes = book.create_sheet(_("Outcomes")[:31])
     outcomes.append(_headings())
@@ -130,6 +127,13 @@ def report_xlsx(*, project, figures: dict[str, Any]) -> bytes:
             continue
         for change, people in outcome.summary.histogram:
             changes.append([outcome.name, change, people])
+
+    process_sheet = book.create_sheet(_("Process figures")[:31])
+    # xgettext:no-python-format
+    range_from = _("80% range: from")
+    process_sheet.append([_("Figure"), _("Value"), range_from, _("to"), "n"])
+    for row in process_rows(figures):
+        process_sheet.append([row["label"], row["value"], row["low"], row["high"], row["n"]])
 
     methods = book.create_sheet(_("Methods")[:31])
     for line in methods_text():
@@ -164,6 +168,15 @@ def methods_text() -> list[str]:
             "standardised difference of 0.18 and no significant effect on loneliness "
             "alone). Without a comparison group a change cannot be attributed to the "
             'project. Figures about fewer than 5 people are not shown ("< 5").'
+        ),
+        _(
+            "Process figures: waiting time runs from referral to the match with a buddy "
+            "(people matched in the period); trajectory length from start to closure "
+            "(trajectories closed in the period), each as the median with the range of the "
+            "middle 80 percent (10th to 90th percentile); contacts per month are journal "
+            "entries per month "
+            'that a trajectory ran in the period; a goal moved towards "alone" when its '
+            "level at the end of the period was higher than at its start."
         ),
         _(
             "Sources: de Jong Gierveld & Kamphuis (1985); de Jong Gierveld & van Tilburg "

@@ -17,11 +17,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from buddynet.followup.models import Closure
 from buddynet.tenancy.models import Network, Project
 from buddynet.trajectories.models import Trajectory
 
-from . import instruments, stats
+from . import instruments, process, stats
 from .models import Instrument, Measurement, Response
 from .services import impact_consent_holds, plan_for
 
@@ -309,33 +308,9 @@ def project_outcomes(*, project: Project, date_from: date, date_to: date) -> dic
         )
     return {
         "outcomes": outcomes,
-        "process": process_figures(project=project, date_from=date_from, date_to=date_to),
+        "process": process.process_figures(project=project, date_from=date_from, date_to=date_to),
         "date_from": date_from,
         "date_to": date_to,
-    }
-
-
-def process_figures(*, project: Project, date_from: date, date_to: date) -> dict[str, Any]:
-    """Trajectories started and closed in the period, planned and unplanned closures,
-    and the median length of the closed ones (days)."""
-    trajectories = Trajectory.objects.filter(project=project)
-    started = trajectories.filter(started_on__range=(date_from, date_to)).count()
-    closed = list(
-        trajectories.filter(status="closed", closed_on__range=(date_from, date_to)).values_list(
-            "pk", "started_on", "closed_on"
-        )
-    )
-    planned = Closure.objects.filter(
-        project=project, trajectory_id__in=[pk for pk, _s, _c in closed], planned=True
-    ).count()
-    lengths = sorted((c - s).days for _pk, s, c in closed if c and s)
-    median_days = stats.median_and_range(lengths)[0]
-    return {
-        "started": started,
-        "closed": len(closed),
-        "planned": planned,
-        "unplanned": len(closed) - planned,
-        "median_length_days": median_days,
     }
 
 

@@ -27,6 +27,8 @@ from django_scopes import scopes_disabled
 
 from buddynet.core import clock
 from buddynet.core.errors import Conflict, ServiceError
+from buddynet.followup import services as followup_services
+from buddynet.followup.models import FollowUp
 from buddynet.participants import consent
 from buddynet.participants.selectors import consent_holds
 from buddynet.trajectories.models import Trajectory
@@ -121,6 +123,62 @@ def _due_days(trajectory: Trajectory, plan: ImpactPlan) -> dict[str, date]:
     return days
 
 
+# --- The measurement moments in the follow-up schedule ---------------------------------
+# Each moment is an item of the follow-up's "measurement" series (number 1, 2, 3), so it
+# shows in the trajectory's schedule, the coordinator's list, the reminders and the
+# calendar like any other; this app plans, completes and cancels them (registered in
+# ``ImpactConfig.ready``, see ``followup.series``).
+
+MOMENT_NUMBER: dict[str, int] = {
+    Measurement.Moment.BASELINE: 1,
+    Measurement.Moment.MID: 2,
+    Measurement.Moment.CLOSURE: 3,
+}
+
+
+def _schedule_open_moments(trajectory: Trajectory) -> None:
+    """Every open moment of the trajectory has its item in the schedule (idempotent)."""
+    with scopes_disabled():
+        open_moments = Measurement.objects.filter(
+            trajectory=trajectory,
+            completed_at__isnull=True,
+            cancelled_at__isnull=True,
+            excluded_at__isnull=True,
+        ).values_list("moment", "due_on")
+        for moment, due_on in open_moments:
+            followup_services.owned_item_plan(
+                trajectory=trajectory,
+                series_code=FollowUp.Series.MEASUREMENT,
+                number=MOMENT_NUMBER[moment],
+                kind=FollowUp.Kind.QUESTIONNAIRE,
+                with_whom=FollowUp.With.PARTICIPANT,
+                due_on=due_on,
+            )
+
+
+def _drop_mid_after_closure(trajectory: Trajectory) -> None:
+    """A trajectory that closes before its mid-point: the closure measurement takes its
+    place, so the open mid-point leaves the plan and the schedule."""
+    if trajectory.status not in CLOSURE_STATUSES:
+        return
+    closing_on = trajectory.closed_on or clock.today()
+    with scopes_disabled():
+        dropped = Measurement.objects.filter(
+            trajectory=trajectory,
+            moment=Measurement.Moment.MID,
+            due_on__gt=closing_on,
+            completed_at__isnull=True,
+            cancelled_at__isnull=True,
+        ).update(cancelled_at=timezone.now())
+    if dropped:
+        followup_services.owned_items_close(
+            trajectory_ids=[trajectory.pk],
+            series_code=FollowUp.Series.MEASUREMENT,
+            numbers=[MOMENT_NUMBER[Measurement.Moment.MID]],
+            cancel=True,
+        )
+
+
 def measurements_plan(*, trajectory: Trajectory, by=None, via: str = "web") -> list[Measurement]:
     """Plan the trajectory's measurement moments that are not planned yet: start,
     mid-point (unless the trajectory is already closing) and closure. Idempotent.
@@ -162,6 +220,8 @@ def measurements_plan(*, trajectory: Trajectory, by=None, via: str = "web") -> l
                     )
             except IntegrityError:
                 continue  # planned at the same moment by a simultaneous save
+        _drop_mid_after_closure(trajectory)
+        _schedule_open_moments(trajectory)
         if created:
             trajectory.log_action(
                 "impact.planned",
@@ -326,6 +386,12 @@ def answers_enter(
                 "updated_at",
             ]
         )
+        followup_services.owned_items_close(
+            trajectory_ids=[locked.trajectory_id],
+            series_code=FollowUp.Series.MEASUREMENT,
+            numbers=[MOMENT_NUMBER[locked.moment]],
+            done_by=by,
+        )
         locked.log_action(
             "impact.answers_entered",
             user=by,
@@ -350,6 +416,14 @@ def withdraw(*, participant, by, via: str = "web") -> int:
         ).update(cancelled_at=now)
         Measurement.objects.filter(participant_id=participant.pk, excluded_at__isnull=True).update(
             excluded_at=now
+        )
+        # The planned moments leave the follow-up schedule (list, reminders, calendar).
+        followup_services.owned_items_close(
+            trajectory_ids=Trajectory.objects.filter(participant_id=participant.pk).values_list(
+                "pk", flat=True
+            ),
+            series_code=FollowUp.Series.MEASUREMENT,
+            cancel=True,
         )
     if measurements:
         participant.log_action(

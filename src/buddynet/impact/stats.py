@@ -80,3 +80,22 @@ def median_and_range(values: Sequence[float]) -> tuple[float | None, float | Non
     if not values:
         return None, None, None
     return statistics.median(values), min(values), max(values)
+
+
+def quantile(ordered: Sequence[float], q: float) -> float:
+    """The ``q``-quantile of sorted values, interpolated linearly between the two
+    nearest ranks (Excel's PERCENTILE.INC, numpy's default)."""
+    if not ordered:
+        raise ValueError("no values")
+    position = (len(ordered) - 1) * q
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
+def median_and_80(values: Sequence[float]) -> tuple[float | None, float | None, float | None]:
+    """The median and the 80% range (10th to 90th percentile) of the values."""
+    if not values:
+        return None, None, None
+    ordered = sorted(values)
+    return quantile(ordered, 0.5), quantile(ordered, 0.1), quantile(ordered, 0.9)
