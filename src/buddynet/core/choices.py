@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LANGUAGES = [
     ("nl", _("Dutch")),
@@ -36,5 +37,19 @@ DAYS = [
 ]
 PARTS_OF_DAY = [("morning", _("morning")), ("afternoon", _("afternoon")), ("evening", _("evening"))]
 
-# Weekly time slots, e.g. "wed_afternoon": what matching compares.
-SLOTS = [(f"{d}_{p}", format_lazy("{} {}", dl, pl)) for d, dl in DAYS for p, pl in PARTS_OF_DAY]
+# Weekly time slots, e.g. "wed_afternoon": the one list a buddy and a participant tick
+# and matching compares ("Monday morning"; Dutch joins the words: "Maandagvoormiddag").
+_SLOT_LABEL = pgettext_lazy("a weekly time slot", "{day} {part}")
+SLOTS = [
+    (f"{d}_{p}", format_lazy(_SLOT_LABEL, day=dl, part=pl))
+    for d, dl in DAYS
+    for p, pl in PARTS_OF_DAY
+]
+SLOT_CODES = [code for code, _label in SLOTS]
+
+
+def slot_labels(codes) -> list:
+    """The labels of the slots among ``codes``, in the week's order (unknown codes are
+    left out)."""
+    chosen = set(codes or ())
+    return [label for code, label in SLOTS if code in chosen]

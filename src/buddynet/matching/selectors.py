@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
 from buddynet.core import geo
-from buddynet.core.choices import LANGUAGES, SLOTS
+from buddynet.core.choices import LANGUAGES, slot_labels
 from buddynet.core.selectors import search_people
 from buddynet.participants.models import Participant
 
@@ -609,7 +609,6 @@ def _anonymous(
     group = engine.age_group(person.birth_year, today.year)
     regions = {"flanders": _("Flanders"), "brussels": _("Brussels"), "wallonia": _("Wallonia")}
     languages = dict(LANGUAGES)
-    slots = dict(SLOTS)
     needs = adapters.participant_needs(person, profile)
     mine_interests = vocabulary.words(buddy.interests)
     return AnonymousRequest(
@@ -624,7 +623,7 @@ def _anonymous(
         languages=[
             str(languages.get(c, c)) for c in person.languages or () if c in (buddy.languages or ())
         ],
-        slots=[str(slots[s]) for s, _label in SLOTS if s in set(person.availability or ())],
+        slots=[str(label) for label in slot_labels(person.availability)],
         shared_interests=sorted(vocabulary.words(person.interests) & mine_interests),
         summary=profile.public_summary,
         waiting_months=((today - person.waiting_since).days // 30) if person.waiting_since else 0,

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone, translation
 
+from buddynet.core import choices
 from buddynet.core.bulk import bulk_update_rows
 from buddynet.core.geo import by_postcode
 
@@ -16,7 +17,6 @@ from .models import (
     IntakeInterview,
     Orientation,
     PipelineStep,
-    Slot,
     TrainingModule,
     TrainingRecord,
     TrainingSession,
@@ -105,7 +105,7 @@ def _pipeline(project, buddy, rng, today, coordinator, modules, steps, records) 
     """The buddy's way through the pipeline, each step on the day it was taken: applied
     months ago for those who walk with someone, a few weeks ago for a candidate still in
     a step (not today for everyone, and not a year ago for someone still "applied")."""
-    buddy.availability = rng.sample(Slot.values, k=rng.randint(2, 6))
+    buddy.availability = rng.sample(choices.SLOT_CODES, k=rng.randint(2, 6))
     buddy.max_distance_km = rng.choice([5, 10, 15, 20])
     place = by_postcode(buddy.postcode)
     if place:

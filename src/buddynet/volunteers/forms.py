@@ -24,7 +24,6 @@ from .models import (
     Gender,
     IntakeInterview,
     Reference,
-    Slot,
     StopReason,
     TrainingModule,
     Vacancy,
@@ -78,7 +77,7 @@ class ApplicationForm(PostcodeMixin, forms.Form):
         label=_("Year of birth"), required=False, min_value=1900, max_value=2015
     )
     languages = choice_list(_("Languages you speak"), LANGUAGE_CHOICES, css=None, required=True)
-    availability = choice_list(_("When are you usually free?"), Slot.choices, css=SLOT_GRID)
+    availability = choice_list(_("When are you usually free?"), choices.SLOTS, css=SLOT_GRID)
     interests = forms.CharField(
         label=_("Interests"),
         required=False,
@@ -145,7 +144,7 @@ class ApplicationForm(PostcodeMixin, forms.Form):
 
 class ProfileForm(PostcodeMixin, forms.ModelForm):
     languages = choice_list(_("Languages"), LANGUAGE_CHOICES, css=None)
-    availability = choice_list(_("Availability (weekly time slots)"), Slot.choices, css=SLOT_GRID)
+    availability = choice_list(_("Availability (weekly time slots)"), choices.SLOTS, css=SLOT_GRID)
     interests = forms.CharField(
         label=_("Interests"), required=False, help_text=_("Separate them with commas.")
     )

@@ -50,33 +50,6 @@ class BenefitStatus(models.TextChoices):
     LEEFLOON = "leefloon", _("living wage (leefloon): OCMW informed")
 
 
-class Slot(models.TextChoices):
-    """Weekly time slots for availability: a day and a part of the day. The codes are
-    the shared vocabulary of ``core.choices.SLOTS`` and the matching engine."""
-
-    MON_AM = "mon_morning", _("Monday morning")
-    MON_PM = "mon_afternoon", _("Monday afternoon")
-    MON_EV = "mon_evening", _("Monday evening")
-    TUE_AM = "tue_morning", _("Tuesday morning")
-    TUE_PM = "tue_afternoon", _("Tuesday afternoon")
-    TUE_EV = "tue_evening", _("Tuesday evening")
-    WED_AM = "wed_morning", _("Wednesday morning")
-    WED_PM = "wed_afternoon", _("Wednesday afternoon")
-    WED_EV = "wed_evening", _("Wednesday evening")
-    THU_AM = "thu_morning", _("Thursday morning")
-    THU_PM = "thu_afternoon", _("Thursday afternoon")
-    THU_EV = "thu_evening", _("Thursday evening")
-    FRI_AM = "fri_morning", _("Friday morning")
-    FRI_PM = "fri_afternoon", _("Friday afternoon")
-    FRI_EV = "fri_evening", _("Friday evening")
-    SAT_AM = "sat_morning", _("Saturday morning")
-    SAT_PM = "sat_afternoon", _("Saturday afternoon")
-    SAT_EV = "sat_evening", _("Saturday evening")
-    SUN_AM = "sun_morning", _("Sunday morning")
-    SUN_PM = "sun_afternoon", _("Sunday afternoon")
-    SUN_EV = "sun_evening", _("Sunday evening")
-
-
 class AgeGroup(models.TextChoices):
     CHILDREN = "children", _("children")
     YOUTH = "youth", _("young people (16-25)")

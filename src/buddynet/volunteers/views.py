@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from buddynet.core.choices import slot_labels
 from buddynet.core.dashboard import chart
 from buddynet.core.formviews import ServiceFormView
 from buddynet.core.ratelimit import client_ip
@@ -27,7 +28,7 @@ from buddynet.tenancy.mixins import (
 )
 
 from . import forms, panels, selectors, services
-from .models import Buddy, Gender, Slot
+from .models import Buddy, Gender
 from .pdf import note_pdf
 
 WARN_AHEAD = timedelta(days=selectors.WARN_DAYS)
@@ -122,7 +123,7 @@ class BuddyDetailView(BuddyMixin, TemplateView):
             expires and terms.requires_record_check and expires <= today + WARN_AHEAD
         )
         context["step_form"] = forms.StepForm(initial={"to_status": next_status(buddy)})
-        context["slot_labels"] = [Slot(s).label for s in buddy.availability if s in Slot.values]
+        context["slot_labels"] = slot_labels(buddy.availability)
         context["language_labels"] = [forms.LANGUAGE_NAMES.get(x, x) for x in buddy.languages]
         # What apps above this one add to the file (e.g. the current trajectories).
         context["buddy_panels"] = panels.buddy_panels(
@@ -670,7 +671,7 @@ class BuddyMeView(OwnBuddyMixin, TemplateView):
         context["notes"] = selectors.signed_notes(buddy=buddy)
         context["terms"] = selectors.terms_for_project(project=self.project)
         context["can_edit"] = self.can(policy.SELF_EDIT_BUDDY)
-        context["slot_labels"] = [Slot(s).label for s in buddy.availability if s in Slot.values]
+        context["slot_labels"] = slot_labels(buddy.availability)
         context["language_labels"] = [forms.LANGUAGE_NAMES.get(x, x) for x in buddy.languages]
         return context
 
