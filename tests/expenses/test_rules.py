@@ -171,7 +171,7 @@ def test_2000_km_reached_in_the_middle_of_a_claim(b):
     assert "2,000 km" in error.message and "2,015.0 km" in error.message
     assert "10.0 km is left" in error.message
     claim = ef.km(b, date(2026, 2, 2), "10")  # exactly 2,000
-    assert claim.amount == Decimal("4.33")  # 10 × €0.4326
+    assert claim.amount == Decimal("4.33")  # 10 x €0.4326
     assert refused(lambda: ef.km(b, date(2026, 2, 3), "0.1", kind="km_bicycle")).code == (
         "km_ceiling"
     )

@@ -154,16 +154,16 @@ def system_set(
                 ceilings_for(date(year, 12, 31)), on_benefits=on_benefits(buddy)
             )
         current = system_for(buddy, year)
-        if current is not None and current.system != system:
-            if Claim.objects.filter(buddy=buddy, on__year=year, status__in=COUNTING).exists():
-                raise Conflict(
-                    _(
-                        "There are already claims in %(year)s under the %(system)s: one "
-                        "system per year."
-                    )
-                    % {"year": year, "system": current.get_system_display()},
-                    field="system",
-                )
+        if (
+            current is not None
+            and current.system != system
+            and Claim.objects.filter(buddy=buddy, on__year=year, status__in=COUNTING).exists()
+        ):
+            raise Conflict(
+                _("There are already claims in %(year)s under the %(system)s: one system per year.")
+                % {"year": year, "system": current.get_system_display()},
+                field="system",
+            )
         values = {
             "system": system,
             "raised_ceiling": raised_ceiling,
