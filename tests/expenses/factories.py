@@ -57,17 +57,79 @@ def km(b, on, kilometres, *, by=None, kind="km_car") -> Claim:
         ).claim
 
 
+def ticket(b, on, amount="4.20", *, by=None) -> Claim:
+    """A public-transport claim with its receipt (a real cost)."""
+    with scopes_disabled():
+        return services.claim_submit(
+            buddy=b,
+            by=by,
+            on=on,
+            kind="public_transport",
+            amount=Decimal(amount),
+            activity="Bezoek",
+            receipt=receipt(),
+        ).claim
+
+
 def own_claim(w) -> Claim:
-    """A claim of the buddy persona in project A (waiting for approval)."""
+    """A claim of the buddy persona in project A, with a receipt (waiting for approval)."""
     from datetime import date
 
-    return w.once("expense_claim", lambda w: flat(w.buddy, date(2026, 3, 4), "20.00"))
+    return w.once("expense_claim", lambda w: ticket(w.buddy, date(2026, 3, 4)))
 
 
 def other_claim(w) -> Claim:
     from datetime import date
 
-    return w.once("expense_other_claim", lambda w: flat(w.other_buddy, date(2026, 3, 4), "20.00"))
+    return w.once("expense_other_claim", lambda w: ticket(w.other_buddy, date(2026, 3, 4)))
+
+
+def incident(w, *, other: bool = False):
+    from datetime import date
+
+    def make(w):
+        project = w.other if other else w.project
+        policy = services.policy_save(
+            project=project,
+            by=None,
+            data={
+                "cover": "liability",
+                "insurer": "Ethias",
+                "number": "45.123.456",
+                "details": "Burgerlijke aansprakelijkheid vrijwilligers",
+                "starts_on": date(2025, 1, 1),
+                "ends_on": None,
+            },
+        )
+        return services.incident_declare(
+            project=project,
+            by=None,
+            data={
+                "policy": policy,
+                "happened_on": date(2026, 5, 4),
+                "who": "Een vrijwilliger",
+                "what": "Bril gebroken bij een uitstap.",
+                "insurer_reference": "",
+            },
+        )
+
+    return w.once("expense_incident_other" if other else "expense_incident", make)
+
+
+def ready_to_pay(w, *, other: bool = False) -> None:
+    """An approved claim of a buddy with an account, and the payer's account (project A,
+    or B with ``other``)."""
+    from datetime import date
+
+    def make(w):
+        project = w.other if other else w.project
+        b = buddy(project)
+        c = flat(b, date(2026, 2, 2), "30.00")
+        payer(project)
+        services.claims_decide(project=project, codes=[c.code], approve=True, by=None)
+        return c
+
+    w.once("expense_ready_to_pay_other" if other else "expense_ready_to_pay", make)
 
 
 def batch(w, *, other: bool = False):

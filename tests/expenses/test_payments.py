@@ -70,7 +70,7 @@ def test_the_sepa_file_validates_against_pain_001_and_sums_equal_the_batch(paid)
     xml = bytes(batch.sepa)
     schema = xmlschema.XMLSchema(str(XSD))
     schema.validate(xml.decode())  # raises when the file does not follow pain.001.001.03
-    root = ET.fromstring(xml)
+    root = ET.fromstring(xml)  # noqa: S314  (our own file)
     header_sum = Decimal(root.find(".//p:GrpHdr/p:CtrlSum", NS).text)
     header_count = int(root.find(".//p:GrpHdr/p:NbOfTxs", NS).text)
     amounts = [Decimal(e.text) for e in root.findall(".//p:CdtTrfTxInf/p:Amt/p:InstdAmt", NS)]
