@@ -552,7 +552,7 @@ class PolicyAddView(ManageMixin, ProjectServiceFormView):
     form_class = forms.PolicyForm
     title = gettext_lazy("An insurance policy")
     intro = gettext_lazy(
-        "Shown in the information note and the agreement: insurer, number and cover."
+        "Insurer, number, cover and dates of a policy that covers the volunteers."
     )
     success_message = gettext_lazy("The policy was saved.")
 
