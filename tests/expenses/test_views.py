@@ -55,7 +55,7 @@ def test_a_buddy_files_a_km_claim_with_the_suggested_distance(world, buddy_clien
     assert response.status_code == 302
     with scopes_disabled():
         claim = Claim.objects.get(buddy=world.buddy)
-    # Gent–Aalst is about 24 km in a straight line; the suggestion adds the road factor.
+    # Gent-Aalst is about 24 km in a straight line; the suggestion adds the road factor.
     assert Decimal(25) < claim.kilometres < Decimal(40)
     assert claim.amount == (claim.kilometres * Decimal("0.4326")).quantize(Decimal("0.01"))
 

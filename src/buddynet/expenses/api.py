@@ -50,7 +50,7 @@ def _claim_out(claim: Claim) -> dict:
         "kilometres": claim.kilometres,
         "status": claim.status,
         "return_reason": claim.return_reason,
-        "corrects": claim.corrects.code if claim.corrects_id else None,
+        "corrects": claim.corrects.code if claim.corrects is not None else None,
         "has_receipt": bool(claim.receipt_name),
     }
 

@@ -4,6 +4,7 @@ per year, the payment batch, the dated rates, insurance and incidents."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,12 +21,21 @@ from .models import (
     KilometreRate,
 )
 
-MONEY = {"max_digits": 8, "decimal_places": 2}
+
+def euros(label, **options) -> forms.DecimalField:
+    return forms.DecimalField(label=label, max_digits=8, decimal_places=2, **options)
+
+
+class TrajectoryChoiceField(forms.ModelChoiceField):
+    """A buddy's trajectory, named by the participant's first name."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.participant.first_name
 
 
 class ClaimForm(forms.Form):
     on = BoundedDateField(label=_("Date"), years_back=2, years_ahead=0)
-    trajectory = forms.ModelChoiceField(
+    trajectory: forms.ModelChoiceField = TrajectoryChoiceField(
         label=_("For which trajectory"),
         queryset=None,
         required=False,
@@ -39,9 +49,7 @@ class ClaimForm(forms.Form):
         help_text=_("E.g. a training, a team meeting."),
     )
     kind = forms.ChoiceField(label=_("What you claim"), choices=Claim.Kind.choices)
-    amount = forms.DecimalField(
-        label=_("Amount (€)"), required=False, min_value=Decimal("0.01"), **MONEY
-    )
+    amount = euros(_("Amount (€)"), required=False, min_value=Decimal("0.01"))
     from_town = forms.CharField(label=_("From (town)"), max_length=100, required=False)
     to_town = forms.CharField(label=_("To (town)"), max_length=100, required=False)
     kilometres = forms.DecimalField(
@@ -61,8 +69,8 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args, trajectories=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["trajectory"].queryset = trajectories
-        self.fields["trajectory"].label_from_instance = lambda t: t.participant.first_name
+        self.trajectory_field = cast(forms.ModelChoiceField, self.fields["trajectory"])
+        self.trajectory_field.queryset = trajectories
         for name in ("from_town", "to_town"):
             self.fields[name].widget.attrs.update(
                 {"list": "expense-towns", "autocomplete": "off", "data-expense-town": name}
@@ -91,11 +99,13 @@ class DecideForm(forms.Form):
 
     def __init__(self, *args, claims=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["claims"].choices = [(str(c.code), str(c.code)) for c in claims]
+        cast(forms.ChoiceField, self.fields["claims"]).choices = [
+            (str(c.code), str(c.code)) for c in claims
+        ]
 
 
 class CorrectForm(forms.Form):
-    amount = forms.DecimalField(label=_("The right amount (€)"), required=False, **MONEY)
+    amount = euros(_("The right amount (€)"), required=False)
     kilometres = forms.DecimalField(
         label=_("The right number of kilometres"), required=False, max_digits=6, decimal_places=1
     )
@@ -119,9 +129,7 @@ class SystemForm(forms.ModelForm):
 class OtherAllowanceForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2025, max_value=2100)
     organisation = forms.CharField(label=_("Other organisation"), max_length=200)
-    amount = forms.DecimalField(
-        label=_("Flat-rate allowances received there (€)"), min_value=0, **MONEY
-    )
+    amount = euros(_("Flat-rate allowances received there (€)"), min_value=0)
     kilometres = forms.DecimalField(
         label=_("Kilometres paid there"),
         min_value=0,
@@ -184,7 +192,7 @@ class PolicyForm(forms.ModelForm):
 
 
 class IncidentForm(forms.ModelForm):
-    policy = forms.ModelChoiceField(label=_("Policy"), queryset=None)
+    policy: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Policy"), queryset=None)
     happened_on = BoundedDateField(label=_("Happened on"), years_back=3, years_ahead=0)
     what = long_text(_("What happened"), rows=4, max_length=2000)
 
@@ -194,7 +202,7 @@ class IncidentForm(forms.ModelForm):
 
     def __init__(self, *args, policies=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["policy"].queryset = policies
+        cast(forms.ModelChoiceField, self.fields["policy"]).queryset = policies
 
 
 class IncidentStepForm(forms.Form):

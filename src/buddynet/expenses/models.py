@@ -19,7 +19,10 @@ from buddynet.core.models import HistoryStep, ProjectOwnedModel, project_key, us
 from buddynet.trajectories.models import trajectory_key
 from buddynet.volunteers.models import Buddy
 
-MONEY = {"max_digits": 10, "decimal_places": 2}
+
+def money(verbose_name=None, **options) -> models.DecimalField:
+    """An amount in euro, to the cent."""
+    return models.DecimalField(verbose_name, max_digits=10, decimal_places=2, **options)
 
 
 # --- Reference data (not per project) -------------------------------------------------
@@ -29,14 +32,13 @@ class AllowanceCeiling(models.Model):
     """The flat-rate ceilings from a date on (one row per calendar year in practice)."""
 
     valid_from = models.DateField(_("valid from"), unique=True)
-    per_day = models.DecimalField(_("ceiling per day"), **MONEY)
-    per_year = models.DecimalField(_("ceiling per year"), **MONEY)
-    raised_per_year = models.DecimalField(
+    per_day = money(_("ceiling per day"))
+    per_year = money(_("ceiling per year"))
+    raised_per_year = money(
         _("raised ceiling per year"),
         null=True,
         blank=True,
         help_text=_("Only for activities that qualify; empty when there is none."),
-        **MONEY,
     )
     max_km_per_year = models.PositiveIntegerField(
         _("kilometres a year on top of the flat rate"), default=2000
@@ -144,7 +146,7 @@ class OtherAllowance(ProjectOwnedModel):
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="other_allowances")
     year = models.PositiveSmallIntegerField(_("year"))
     organisation = models.CharField(_("other organisation"), max_length=200)
-    amount = models.DecimalField(_("flat-rate allowances received there"), **MONEY)
+    amount = money(_("flat-rate allowances received there"))
     kilometres = models.DecimalField(
         _("kilometres paid there"), max_digits=8, decimal_places=1, default=0
     )
@@ -154,13 +156,13 @@ class OtherAllowance(ProjectOwnedModel):
         return f"{self.organisation} {self.year}"
 
 
-class PaymentBatch(ProjectOwnedModel):
+class PaymentBatch(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     """Approved claims paid together: the SEPA file and the bookkeeper's list."""
 
     project = project_key(on_delete=models.CASCADE, related_name="+")
     number = models.PositiveIntegerField(_("number"))
     execution_date = models.DateField(_("pay on"))
-    total = models.DecimalField(_("total"), **MONEY)
+    total = money(_("total"))
     claim_count = models.PositiveIntegerField(_("claims"))
     message_id = models.CharField(max_length=35)
     sepa = models.BinaryField()
@@ -176,7 +178,7 @@ class PaymentBatch(ProjectOwnedModel):
         return f"#{self.number}"
 
 
-class Claim(ProjectOwnedModel):
+class Claim(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     """One allowance a volunteer asks for. Approved claims never change: a correction is
     a new claim that points at the one it corrects (its amount the difference)."""
 
@@ -199,7 +201,7 @@ class Claim(ProjectOwnedModel):
     trajectory = trajectory_key("expense_claims", null=True, blank=True, on_delete=models.SET_NULL)
     activity = models.CharField(_("other activity"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = money(_("amount"))
     kilometres = models.DecimalField(
         _("kilometres"), max_digits=7, decimal_places=1, null=True, blank=True
     )
@@ -252,7 +254,7 @@ class NamedListEntry(ProjectOwnedModel):
     volunteer_ref = models.UUIDField()
     on = models.DateField()
     kind = models.CharField(max_length=20, choices=Claim.Kind.choices)
-    amount = models.DecimalField(**MONEY)
+    amount = money()
     kilometres = models.DecimalField(max_digits=7, decimal_places=1, null=True)
     batch_number = models.PositiveIntegerField()
     keep_until = models.DateField()
@@ -271,7 +273,7 @@ class NamedListEntry(ProjectOwnedModel):
 # --- Insurance ----------------------------------------------------------------------------
 
 
-class InsurancePolicy(ProjectOwnedModel):
+class InsurancePolicy(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     """A policy that covers the volunteers (one source for the note and the agreement)."""
 
     class Cover(models.TextChoices):
@@ -295,7 +297,7 @@ class InsurancePolicy(ProjectOwnedModel):
         return f"{self.insurer} {self.number}"
 
 
-class Incident(ProjectOwnedModel):
+class Incident(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     """Damage or an injury declared to the insurer, with its history."""
 
     class Status(models.TextChoices):

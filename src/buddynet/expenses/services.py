@@ -43,7 +43,10 @@ from .rules import ExpenseError
 
 KEEP_YEARS = 7
 COUNTING = (Claim.Status.SUBMITTED, Claim.Status.APPROVED, Claim.Status.PAID)
-KIND_VEHICLE = {Claim.Kind.KM_CAR: Vehicle.CAR, Claim.Kind.KM_BICYCLE: Vehicle.BICYCLE}
+KIND_VEHICLE: dict[str, str] = {
+    Claim.Kind.KM_CAR: Vehicle.CAR,
+    Claim.Kind.KM_BICYCLE: Vehicle.BICYCLE,
+}
 
 
 # --- Reference data ----------------------------------------------------------------------

@@ -8,8 +8,10 @@ with everything typed kept, 400).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -53,6 +55,7 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 
 class BuddyMixin(ProjectPermissionMixin):
     permission = policy.EXPENSES_CLAIM
+    request: HttpRequest
 
     @cached_property
     def buddy(self):
@@ -159,7 +162,7 @@ class ReceiptView(ProjectPermissionMixin, View):
 
     def get(self, request, *args, **kwargs):
         claim = selectors.receipt_get_for_user(**self.object_lookup())
-        response = HttpResponse(bytes(claim.receipt), content_type=claim.receipt_type)
+        response = HttpResponse(bytes(claim.receipt or b""), content_type=claim.receipt_type)
         response["Content-Disposition"] = f'inline; filename="{claim.receipt_name}"'
         response["X-Content-Type-Options"] = "nosniff"
         return response
@@ -318,6 +321,8 @@ class BuddyYearView(ManageMixin, TemplateView):
 
 
 class BuddyFormMixin(ManageMixin):
+    kwargs: dict[str, Any]
+
     @cached_property
     def buddy(self):
         return selectors.buddy_get(
@@ -509,7 +514,7 @@ class CeilingAddView(ManageMixin, ProjectServiceFormView):
 
 
 class KmRateAddView(CeilingAddView):
-    form_class = forms.KmRateForm
+    form_class: Any = forms.KmRateForm
     title = gettext_lazy("Add the next quarter's kilometre rate")
     intro = gettext_lazy("The federal rate per kilometre, from the first day of the quarter.")
     success_message = gettext_lazy("The kilometre rate was added.")
@@ -551,9 +556,7 @@ class InsuranceView(ManageMixin, TemplateView):
 class PolicyAddView(ManageMixin, ProjectServiceFormView):
     form_class = forms.PolicyForm
     title = gettext_lazy("An insurance policy")
-    intro = gettext_lazy(
-        "Insurer, number, cover and dates of a policy that covers the volunteers."
-    )
+    intro = gettext_lazy("Insurer, number, cover and dates of a policy that covers the volunteers.")
     success_message = gettext_lazy("The policy was saved.")
 
     def get_back_url(self) -> str:
@@ -565,7 +568,7 @@ class PolicyAddView(ManageMixin, ProjectServiceFormView):
 
 
 class IncidentAddView(PolicyAddView):
-    form_class = forms.IncidentForm
+    form_class: Any = forms.IncidentForm
     title = gettext_lazy("Declare an incident to the insurer")
     intro = gettext_lazy("Damage or an injury: what happened, who, and under which policy.")
     success_message = gettext_lazy("The incident was recorded.")
@@ -591,7 +594,7 @@ class IncidentView(ManageMixin, ProjectServiceFormView):
         return selectors.incident_get(project=self.project, code=self.kwargs["code"])
 
     @property
-    def title(self):  # type: ignore[override]
+    def title(self):
         return _("Incident of %(date)s") % {"date": f"{self.incident.happened_on:%d/%m/%Y}"}
 
     def get_initial(self) -> dict:
