@@ -109,12 +109,15 @@ ENDPOINTS = {
         own=statuses(API_401, 403, 403, 403, 201, 403),
         kwargs=api_project,
         method="post",
-        data=lambda w: {
-            "on": "2026-03-05",
-            "kind": "flat_day",
-            "amount": "10.00",
-            "activity": "Vorming",
-        },
+        data=lambda w: (
+            ef.figures()
+            or {
+                "on": "2026-03-05",
+                "kind": "flat_day",
+                "amount": "10.00",
+                "activity": "Vorming",
+            }
+        ),
         json=True,
     ),
     ("post", "/api/v1/projects/{code}/expenses/claims/decide"): Row(

@@ -15,11 +15,22 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%test receipt\n"
 
 
+def figures() -> None:
+    """The figures of the law for 2025 and 2026, as the data migration seeds them (a
+    transactional test, such as the race test or a browser test, flushes them)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("buddynet.expenses.migrations.0002_figures_2025_2026").seed(apps, None)
+
+
 def receipt(name: str = "ticket.png", data: bytes = PNG) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="image/png")
 
 
 def buddy(project=None, *, by=None, benefit_status: str = "", **kwargs):
+    figures()
     with scopes_disabled():
         project = project or f.ProjectFactory()
         b = f.BuddyFactory(project=project, benefit_status=benefit_status, **kwargs)
@@ -75,12 +86,14 @@ def own_claim(w) -> Claim:
     """A claim of the buddy persona in project A, with a receipt (waiting for approval)."""
     from datetime import date
 
+    figures()
     return w.once("expense_claim", lambda w: ticket(w.buddy, date(2026, 3, 4)))
 
 
 def other_claim(w) -> Claim:
     from datetime import date
 
+    figures()
     return w.once("expense_other_claim", lambda w: ticket(w.other_buddy, date(2026, 3, 4)))
 
 
