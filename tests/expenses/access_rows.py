@@ -53,6 +53,12 @@ def statement_kw(w, variant):
     return {**project_kw(w, variant), "year": 2026}
 
 
+def review_kw(w, variant):
+    """The project, with the buddy persona's claim waiting for approval."""
+    ef.own_claim(w)
+    return project_kw(w, variant)
+
+
 def api_project(w, variant):
     return {"code": project_kw(w, variant)["project"]}
 
@@ -82,7 +88,7 @@ PAGES = {
     ),
     "expenses_receipt": Row(own=BUDDY_OR_COORDINATOR, kwargs=claim_kw, variants=NESTED),
     "expenses_claim_correct": Row(own=COORDINATOR, kwargs=claim_kw, variants=NESTED),
-    "expenses_review": Row(own=COORDINATOR, kwargs=project_kw),
+    "expenses_review": Row(own=COORDINATOR, kwargs=review_kw),
     "expenses_buddy": Row(own=COORDINATOR, kwargs=buddy_kw, variants=NESTED),
     "expenses_system": Row(own=COORDINATOR, kwargs=buddy_kw, variants=NESTED),
     "expenses_elsewhere": Row(own=COORDINATOR, kwargs=buddy_kw, variants=NESTED),

@@ -54,7 +54,7 @@ FORM_DATA = {
     "expenses_account": lambda w: {"iban": "BE68539007547034"},
     "expenses_claim_new": lambda w: ef.figures() or {"amount": "12.00", "activity": "Vorming"},
     "expenses_claim_correct": lambda w: {"amount": "5.00", "note": "Parking vergeten"},
-    # Approving changes rows, it adds none: the claim is made here, after the page.
+    # Approving changes rows and adds none; the page's claim comes with its address.
     "expenses_review": lambda w: {"claims": [str(ef.own_claim(w).code)], "decision": "approve"},
     "expenses_elsewhere": lambda w: {"organisation": "Sportclub", "amount": "100.00"},
     "expenses_payer": lambda w: {"payer_name": "Buddywerking vzw", "iban": "BE71096123456769"},
