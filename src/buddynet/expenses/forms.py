@@ -95,6 +95,7 @@ class DecideForm(forms.Form):
         max_length=500,
         required=False,
         help_text=_("Needed when you return claims; the buddy reads it."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
     def __init__(self, *args, claims=(), **kwargs):
