@@ -206,7 +206,7 @@ def main() -> None:
     print(f"| {'case':<50} | median ms |   max ms | x reference |")
     print(f"|{'-' * 52}|----------:|---------:|------------:|")
     reference = None
-    for name, median, worst, result in results:
+    for name, median, worst, _result in results:
         if name.startswith("reference"):
             reference = median
         factor = median / reference if reference else 1.0
