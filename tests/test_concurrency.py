@@ -42,6 +42,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from tests.conftest import World, build_world
+from tests.expenses import race as expenses_race
 from tests.test_access_matrix import ENDPOINTS, PAGES, all_url_names
 
 pytestmark = [
@@ -115,6 +116,7 @@ SETUP: dict[str, Callable[[World], None]] = {
     "matching_introduction_plan": _proposal_approved,
     "trajectory_agreement": _agreement_written,
     "trajectory_status": _trajectory_active,
+    **expenses_race.SETUP,
 }
 
 # Values a person would type or choose where the page offers no default.
@@ -141,6 +143,7 @@ FORM_DATA: dict[str, Callable[[object], dict]] = {
     "training_session": lambda w: {"buddies": [w.buddy.pk]},
     # One answer in each questionnaire the measurement can ask (the form ignores the rest).
     "impact_enter": lambda w: {"djg11_3": "ja", "djg6_3": "ja", "who5_1": "3"},
+    **expenses_race.FORM_DATA,
 }
 
 

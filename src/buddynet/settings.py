@@ -117,6 +117,7 @@ BUDDYNET_FEATURE_APPS = (
     "trajectories",
     "followup",
     "impact",
+    "expenses",
 )
 
 INSTALLED_APPS = [

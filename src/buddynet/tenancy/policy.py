@@ -48,6 +48,11 @@ SIGNALS_HANDLE = "signals.handle"
 # buddy and a professional never see them.
 IMPACT_MANAGE = "impact.manage"
 IMPACT_VIEW_OUTCOMES = "impact.view_outcomes"
+# Expenses: a buddy files their own claims; coordinators approve, pay and keep the named
+# list and the insurance; a network coordinator sees only totals.
+EXPENSES_CLAIM = "expenses.claim"
+EXPENSES_MANAGE = "expenses.manage"
+EXPENSES_VIEW_TOTALS = "expenses.view_totals"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -57,7 +62,9 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Network coordinators see every project of their network at a glance, in
     # aggregates: never a participant's or a buddy's identity.
-    Role.NETWORK_COORDINATOR: frozenset({PROJECT_VIEW, NETWORK_VIEW_AGGREGATES}),
+    Role.NETWORK_COORDINATOR: frozenset(
+        {PROJECT_VIEW, NETWORK_VIEW_AGGREGATES, EXPENSES_VIEW_TOTALS}
+    ),
     Role.PROJECT_COORDINATOR: frozenset(
         {
             PROJECT_VIEW,
@@ -82,6 +89,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             SIGNALS_HANDLE,
             IMPACT_MANAGE,
             IMPACT_VIEW_OUTCOMES,
+            EXPENSES_MANAGE,
+            EXPENSES_VIEW_TOTALS,
         }
     ),
     Role.PROFESSIONAL: frozenset(
@@ -103,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             TRAJECTORIES_VIEW_OWN,
             JOURNAL_WRITE,
             SIGNALS_RAISE,
+            EXPENSES_CLAIM,
         }
     ),
     Role.PARTICIPANT: frozenset(

@@ -1,0 +1,199 @@
+"""The pages: a buddy files claims (a refusal is a 400 with its reason and what was
+typed), repeats one; the coordinator approves in bulk, pays, downloads the files and the
+named list; the rates page adds the next quarter; insurance with an incident's history."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django_scopes import scopes_disabled
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from buddynet.expenses import services
+from buddynet.expenses.models import Claim, KilometreRate
+from tests.expenses import factories as ef
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, w, **kwargs):
+    return reverse(name, kwargs={"project": w.project.code, **kwargs})
+
+
+@pytest.fixture
+def buddy_client(world, client_for):
+    with scopes_disabled():
+        services.payee_account_set(
+            buddy=world.buddy, holder="Bram Buddyman", iban="BE68539007547034", by=None
+        )
+    client = client_for(world.buddy_user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    return client
+
+
+def test_a_buddy_files_a_km_claim_with_the_suggested_distance(world, buddy_client):
+    page = buddy_client.get(url("expenses_claim_new", world))
+    assert page.status_code == 200
+    assert b'id="expense-town-points"' in page.content and b"Gent" in page.content
+    response = buddy_client.post(
+        url("expenses_claim_new", world),
+        {
+            "on": "2026-03-02",
+            "kind": "km_car",
+            "activity": "Bezoek",
+            "from_town": "Gent",
+            "to_town": "Aalst",
+            "kilometres": "",
+        },
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        claim = Claim.objects.get(buddy=world.buddy)
+    # Gent-Aalst is about 24 km in a straight line; the suggestion adds the road factor.
+    assert Decimal(25) < claim.kilometres < Decimal(40)
+    assert claim.amount == (claim.kilometres * Decimal("0.4326")).quantize(Decimal("0.01"))
+
+
+def test_a_claim_over_the_ceiling_is_a_400_with_its_reason_and_what_was_typed(world, buddy_client):
+    response = buddy_client.post(
+        url("expenses_claim_new", world),
+        {"on": "2026-03-02", "kind": "flat_day", "amount": "44.03", "activity": "Uitstap"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "over the daily ceiling of €44.02" in body and "taxable" in body
+    assert 'value="44.03"' in body and 'value="Uitstap"' in body
+
+
+def test_a_real_cost_with_a_receipt_and_repeating_a_claim(world, buddy_client):
+    with scopes_disabled():
+        services.system_set(
+            buddy=world.buddy, year=2026, system="real", raised_ceiling=False, by=None
+        )
+    response = buddy_client.post(
+        url("expenses_claim_new", world),
+        {
+            "on": "2026-03-02",
+            "kind": "other",
+            "amount": "12.50",
+            "activity": "Museum",
+            "receipt": ef.receipt("bon.jpg", b"\xff\xd8\xff\xe0" + b"0" * 50),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    with scopes_disabled():
+        claim = Claim.objects.get(buddy=world.buddy)
+    receipt = buddy_client.get(url("expenses_receipt", world, code=claim.code))
+    assert receipt.status_code == 200 and receipt["Content-Type"] == "image/jpeg"
+    # A real cost needs a new receipt each time: repeating it says so.
+    buddy_client.post(url("expenses_claim_repeat", world, code=claim.code))
+    with scopes_disabled():
+        assert Claim.objects.filter(buddy=world.buddy).count() == 1
+        visit = ef.km(world.buddy, date(2026, 3, 3), "12.0")
+    again = buddy_client.post(url("expenses_claim_repeat", world, code=visit.code))
+    assert again.status_code == 302
+    with scopes_disabled():
+        repeated = Claim.objects.filter(buddy=world.buddy, kind="km_car").order_by("pk")
+        assert [c.kilometres for c in repeated] == [Decimal("12.0")] * 2
+    mine = buddy_client.get(url("expenses_mine", world) + "?year=2026")
+    assert mine.status_code == 200 and "€12.50" in mine.content.decode()
+
+
+def test_the_coordinator_approves_in_bulk_pays_and_downloads(world, client_for):
+    with scopes_disabled():
+        b = ef.buddy(world.project, first_name="Anke", last_name="Vos")
+        claims = [ef.flat(b, date(2026, 3, d), "20.00") for d in (2, 9, 16)]
+    coord = client_for(world.coord)
+    coord.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    review = coord.get(url("expenses_review", world))
+    assert review.status_code == 200 and "Anke Vos" in review.content.decode()
+    # Returning needs a reason: 400, nothing changed.
+    bad = coord.post(
+        url("expenses_review", world),
+        {"claims": [str(claims[0].code)], "decision": "return", "reason": ""},
+    )
+    assert bad.status_code == 400
+    ok = coord.post(
+        url("expenses_review", world),
+        {"claims": [str(c.code) for c in claims], "decision": "approve", "reason": ""},
+    )
+    assert ok.status_code == 302
+    coord.post(
+        url("expenses_payer", world),
+        {"payer_name": "Buddywerking vzw", "iban": "BE71 0961 2345 6769", "bic": ""},
+    )
+    made = coord.post(url("expenses_batches", world), {"execution_date": "2026-12-02"})
+    assert made.status_code == 302
+    with scopes_disabled():
+        batch = services.PaymentBatch.objects.get(project=world.project)
+    assert batch.total == Decimal("60.00")
+    sepa = coord.get(url("expenses_batch_file", world, code=batch.code, kind="xml"))
+    assert sepa.status_code == 200 and b"<CtrlSum>60.00</CtrlSum>" in sepa.content
+    csv = coord.get(url("expenses_batch_file", world, code=batch.code, kind="csv"))
+    assert csv.content.decode("utf-8-sig").count("Anke Vos") == 3
+    named = coord.get(url("expenses_named_list_file", world, year=2026, kind="xlsx"))
+    rows = list(load_workbook(io.BytesIO(named.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["Anke Vos"] * 3
+    pdf = coord.get(url("expenses_named_list_file", world, year=2026, kind="pdf"))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Anke Vos" in text and "60.00" in text
+    page = coord.get(url("expenses_named_list", world) + "?year=2026")
+    assert "Anke Vos" in page.content.decode()
+
+
+def test_the_buddys_yearly_statement(world, client_for):
+    with scopes_disabled():
+        ef.payer(world.project)
+        services.payee_account_set(
+            buddy=world.buddy, holder="Bram", iban="BE68539007547034", by=None
+        )
+        c = ef.flat(world.buddy, date(2026, 4, 1), "33.00")
+        services.claims_decide(project=world.project, codes=[c.code], approve=True, by=None)
+        services.batch_make(project=world.project, by=None, execution_date=date(2026, 4, 5))
+    response = client_for(world.buddy_user).get(url("expenses_statement", world, year=2026))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Bram Buddyman" in text and re.search(r"33[.,]00", text)
+
+
+def test_the_rates_page_adds_the_next_quarter(world, client_for):
+    coord = client_for(world.coord)
+    response = coord.post(
+        url("expenses_km_rate_add", world),
+        {"vehicle": "car", "valid_from": "2026-04-01", "per_km": "0.4412", "source": "FOD"},
+    )
+    assert response.status_code == 302
+    assert KilometreRate.objects.filter(valid_from=date(2026, 4, 1)).exists()
+    again = coord.post(
+        url("expenses_km_rate_add", world),
+        {"vehicle": "car", "valid_from": "2026-04-01", "per_km": "0.45", "source": ""},
+    )
+    assert again.status_code == 400
+    assert (
+        len(re.findall(r"0[.,]4412", coord.get(url("expenses_rates", world)).content.decode())) == 1
+    )
+
+
+def test_an_incident_with_its_history(world, client_for):
+    incident = ef.incident(world)
+    coord = client_for(world.coord)
+    response = coord.post(
+        url("expenses_incident", world, code=incident.code),
+        {"status": "declared", "insurer_reference": "SCH-2026-77", "note": "Gemaild"},
+    )
+    assert response.status_code == 302
+    page = coord.get(url("expenses_incident", world, code=incident.code)).content.decode()
+    assert "SCH-2026-77" in page and "Gemaild" in page
+
+
+def test_the_network_coordinator_sees_only_totals(world, client_for):
+    with scopes_disabled():
+        ef.flat(world.buddy, date(2026, 3, 2), "20.00")
+    page = client_for(world.netco).get(url("expenses_totals", world) + "?year=2026")
+    body = page.content.decode()
+    assert page.status_code == 200 and re.search(r"€20[.,]00", body) and "Buddyman" not in body
