@@ -148,6 +148,10 @@ def main() -> None:
         project_pairs = Measurement.objects.filter(
             project=project, moment="baseline", completed_at__isnull=False
         ).count()
+        waiting = Participant.objects.filter(project=project, status="waiting")
+        late_page = max(1, waiting.count() // 50)  # the last full page of the waiting list
+        in_line = waiting.exclude(waiting_reason="paused").order_by("pk")
+        someone_waiting = in_line.values_list("code", flat=True)[in_line.count() // 2]
 
     def client_for(email: str) -> Client:
         client = Client()
@@ -189,12 +193,30 @@ def main() -> None:
         ("buddy list, page 1", lambda: coord.get(f"/p/{project.code}/buddies/")),
         ("waiting list, page 1", lambda: coord.get(f"/p/{project.code}/waiting-list/")),
         (
+            f"waiting list, page {late_page}",
+            lambda: coord.get(f"/p/{project.code}/waiting-list/?page={late_page}"),
+        ),
+        (
             "waiting list, contacts due",
             lambda: coord.get(f"/p/{project.code}/waiting-list/?due=1"),
         ),
         (
             "API waiting list, page 1",
             lambda: coord.get(f"/api/v1/projects/{project.code}/waiting-list"),
+        ),
+        (
+            f"API waiting list, page {late_page}",
+            lambda: coord.get(f"/api/v1/projects/{project.code}/waiting-list?page={late_page}"),
+        ),
+        (
+            "ranking buddies for a participant",
+            lambda: coord.get(f"/p/{project.code}/matching/participants/{someone_waiting}/"),
+        ),
+        (
+            "API ranking buddies",
+            lambda: coord.get(
+                f"/api/v1/projects/{project.code}/matching/participants/{someone_waiting}/buddies"
+            ),
         ),
         ("network coordinator dashboard /", lambda: netco.get("/")),
         ("network overview", lambda: netco.get(f"/network/{network.code}/")),

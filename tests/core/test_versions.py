@@ -205,3 +205,18 @@ def test_reading_versions_is_one_query(two):
         found = versions.current([a.pk, b.pk])
     assert len(ctx.captured_queries) == 1
     assert found[a.pk][0] == str(a.code)
+
+
+def test_a_new_name_moves_the_projects_of_the_user_only(two):
+    """Cached panels show names (who is responsible, who referred): a user's new name
+    moves the versions of the projects they have a role in; a log-in (``last_login``
+    only) moves nothing."""
+    a, b = two
+    user = f.member(a, "project_coordinator")
+    before_a, before_b = version(a), version(b)
+    user.save(update_fields=["last_login"])
+    assert (version(a), version(b)) == (before_a, before_b)
+    user.first_name = "Anders"
+    user.save()
+    assert version(a) > before_a
+    assert version(b) == before_b

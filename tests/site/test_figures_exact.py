@@ -96,7 +96,14 @@ class Scene:
     def pages(self) -> dict[str, object]:
         w = self.w
         out: dict[str, object] = {}
-        for who, user in (("coordinator", w.coord), ("network coordinator", w.netco)):
+        for who, user in (
+            ("coordinator", w.coord),
+            ("network coordinator", w.netco),
+            # Their own panels and a referrer's referrals are cached too.
+            ("professional", w.prof),
+            ("buddy", w.buddy_user),
+            ("participant", w.participant_user),
+        ):
             out[f"{who}'s dashboard"] = self._html(self.client_for(user).get(reverse("dashboard")))
         client = self.client_for(w.netco)
         page = client.get(reverse("network_detail", kwargs={"network": w.network.code}))
@@ -487,3 +494,10 @@ def test_a_warm_dashboard_reads_no_person(scene, django_assert_max_num_queries):
             ).status_code
             == 200
         )
+    professional = scene.client_for(scene.w.prof)
+    professional.get(reverse("dashboard"))
+    with django_assert_max_num_queries(12) as warm:
+        assert professional.get(reverse("dashboard")).status_code == 200
+    sql = " ".join(q["sql"] for q in warm.captured_queries)
+    for table in ("participants_participant", "trajectories_trajectory", "followup_followup"):
+        assert f'FROM "{table}"' not in sql, table

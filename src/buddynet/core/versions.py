@@ -24,6 +24,7 @@ How it stays exact, on PostgreSQL under concurrency and on SQLite:
 
 What counts as a change: saving or deleting any record with a ``project`` key
 (``connect``, at start-up, for every such model but the audit log), the project itself,
+a change to a user's name (for the projects they have a role in),
 and the queryset writes that send no signals: ``update``, ``bulk_create`` and
 ``bulk_update`` of ``ProjectRecordQuerySet`` (the scoped manager of
 ``core.models.ProjectRow``, which ``ProjectOwnedModel`` and ``HistoryStep`` extend). Every
@@ -40,11 +41,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import OuterRef, Sum
 from django.db.models.signals import post_delete, post_save
 
+from . import bulk
 from .queries import per_row
 
 logger = logging.getLogger(__name__)
@@ -101,7 +104,10 @@ class ProjectRecordQuerySet(models.QuerySet):
         for obj in objs:  # a row whose project is its parent's takes it (core.models)
             if take_project := getattr(obj, "take_project", None):
                 take_project()
-        created = super().bulk_create(objs, *args, **kwargs)
+        if bulk.copying() and not args and set(kwargs) <= {"batch_size"}:
+            created = bulk.copy_create(self.model, objs)  # a large load (the demo seed)
+        else:
+            created = super().bulk_create(objs, *args, **kwargs)
         changed(self.model, {obj.project_id for obj in created})
         return created
 
@@ -139,10 +145,30 @@ def _project_saved(sender, instance, **kwargs) -> None:
     changed(sender, [instance.pk])
 
 
+# What of a user shows on the cached panels of the projects they have a role in.
+USER_SHOWN = frozenset({"first_name", "last_name", "email"})
+
+
+def _user_saved(sender, instance, created: bool = False, update_fields=None, **kwargs) -> None:
+    """A user's name shows on cached panels (who is responsible, who referred): a change
+    to it moves the versions of the projects the user has a role in, so those panels
+    show the new name from the next request on. A save of other fields only (a log-in
+    saves ``last_login``) moves nothing."""
+    if created or (update_fields is not None and not USER_SHOWN & set(update_fields)):
+        return
+    Membership = _model("tenancy", "Membership")
+    bump(
+        Membership.objects.filter(user=instance, project__isnull=False).values_list(
+            "project_id", flat=True
+        )
+    )
+
+
 def connect() -> None:
     """Connect the receivers (``CoreConfig.ready``): every model with a ``project`` key,
     except the audit log (reads write it), the change rows themselves and the memberships
-    (roles are part of what a cached panel is keyed by, not a project's data)."""
+    (roles are part of what a cached panel is keyed by, not a project's data); and the
+    users, whose names the panels show (``_user_saved``)."""
     for model in apps.get_models():
         label = model._meta.label
         if label == "tenancy.Project":
@@ -150,6 +176,7 @@ def connect() -> None:
         elif label not in NOT_PROJECT_DATA and _project_key(model):
             post_save.connect(_saved, sender=model, dispatch_uid=f"versions.save.{label}")
             post_delete.connect(_saved, sender=model, dispatch_uid=f"versions.delete.{label}")
+    post_save.connect(_user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="versions.user")
 
 
 # --- Moving and reading versions --------------------------------------------------------

@@ -13,6 +13,7 @@ from buddynet.tenancy.access import access_for_user
 from . import clock, selectors
 
 PANEL_LIMIT = 10
+PERSONAL_LIMIT = 50
 
 
 def coordinator_panel(*, project_ids, user) -> dict | None:
@@ -34,9 +35,12 @@ def coordinator_panel(*, project_ids, user) -> dict | None:
 
 
 def personal_panels(*, user, access) -> list[dict]:
+    # A buddy or participant has one or two; a professional can be part of hundreds
+    # (1,671 in the 100,000-participant demo: two seconds to show): the first fifty,
+    # as the trajectories' own panel (their full list is on each project's pages).
     trajectories = [
         t
-        for t in selectors.trajectories_own(user=user)
+        for t in selectors.trajectories_own(user=user, limit=PERSONAL_LIMIT)
         if access.has(policy.SIGNALS_RAISE, t.project_id)
     ]
     if not trajectories:

@@ -58,12 +58,15 @@ def trajectory_get_for_user(*, access: Access, user, project, code) -> Trajector
     return trajectory
 
 
-def trajectories_own(*, user, statuses=OPEN_TRAJECTORY) -> list[Trajectory]:
-    """The trajectories a buddy, participant or professional is part of."""
+def trajectories_own(
+    *, user, statuses=OPEN_TRAJECTORY, limit: int | None = None
+) -> list[Trajectory]:
+    """The trajectories a buddy, participant or professional is part of (the first
+    ``limit`` of them, the longest running first)."""
     return list(
         _trajectory_related(
             Trajectory.objects.filter(party_filter(user), status__in=statuses)
-        ).order_by("started_on", "pk")
+        ).order_by("started_on", "pk")[:limit]
     )
 
 

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 
 from buddynet.core.api import LazyPage, PersonOut
 from buddynet.core.forms import date_bounds
+from buddynet.core.queries import IdsFirst
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
 from buddynet.tenancy.api import Here, ProjectRouter
@@ -186,7 +187,7 @@ def waiting_list(here: Here, reason: str | None = None, q: str | None = None):
         return [_waiting_out(row) for row in rows]
 
     # Rows (places, estimates) are built only for the page being answered, together.
-    return LazyPage(shown, build_page=build_page)
+    return LazyPage(IdsFirst(shown), build_page=build_page)
 
 
 @router.write("/referrals", {201: ParticipantCreatedOut}, policy.PARTICIPANTS_REFER)

@@ -292,6 +292,32 @@ def _before(key: LineKey, *, inclusive: bool) -> Q:
     return before
 
 
+def _from(key: LineKey) -> Q:
+    """The people at or after the one at ``key`` in ``priority_order`` (the complement
+    of ``_before(key, inclusive=False)``, spelled out so that a NULL waiting date never
+    drops a row): again one range of ``participant_waiting_line``."""
+    rank, since, pk = key
+    nulls_largest = connection.features.nulls_order_largest
+    if since is None:
+        same_rank = Q(waiting_since__isnull=True, pk__gte=pk)
+        if not nulls_largest:  # every dated person of the same urgency comes after
+            same_rank |= Q(waiting_since__isnull=False)
+        return Q(urgency_rank__gt=rank) | (Q(urgency_rank=rank) & same_rank)
+    quote = connection.ops.quote_name
+    table = quote(Participant._meta.db_table)
+    columns = ", ".join(f"{table}.{quote(c)}" for c in ("urgency_rank", "waiting_since", "id"))
+    after = Q(
+        RawSQL(  # noqa: S611 — quoted column names; the values are parameters
+            f"({columns}) >= (%s, %s, %s)",
+            (rank, connection.ops.adapt_datefield_value(since), pk),
+            output_field=BooleanField(),
+        )
+    )
+    if nulls_largest:  # NULL sorts last: the undated of the same urgency come after
+        after |= Q(urgency_rank=rank, waiting_since__isnull=True)
+    return after
+
+
 def _place(*, project_id, key: LineKey) -> int:
     """1 + the number of people in line ahead of ``key``: one count, which an
     index-only scan of ``participant_waiting_line`` answers."""
@@ -343,11 +369,13 @@ class WaitingPlaces:
         if not keys:
             return {}
         first = _place(project_id=self.project_id, key=keys[0])
-        # The line up to the page's last person in line, skipping who is ahead of its
-        # first: the index's entries from the first to the last, in order.
+        # The line from the page's first person in line to its last: the index's
+        # entries between the two keys, in order (no OFFSET: nothing ahead is read).
         stretch = priority_order(
-            _in_line(project_id=self.project_id).filter(_before(keys[-1], inclusive=True))
-        ).values_list("pk", flat=True)[first - 1 :]
+            _in_line(project_id=self.project_id)
+            .filter(_from(keys[0]))
+            .filter(_before(keys[-1], inclusive=True))
+        ).values_list("pk", flat=True)
         return {pk: first + offset for offset, pk in enumerate(stretch)}
 
 
@@ -453,7 +481,9 @@ def waiting_list(
 
     Returns (queryset for paging, ``WaitingPlaces``, match count). Places count only the
     people actively in line (not paused) and are computed for the page shown only
-    (``waiting_rows``); ``len(places)`` is the number in line.
+    (``waiting_rows``); ``len(places)`` is the number in line. Page the queryset ids
+    first (``core.queries.IdsFirst``): the ids of a later page come from the index
+    ``participant_waiting_line`` alone.
     """
     today = today or timezone.localdate()
     shown = priority_order(on_waiting_list(Participant.objects.filter(project=project)))

@@ -22,6 +22,7 @@ from django_scopes import scope
 
 from buddynet.core.errors import ServiceError
 from buddynet.core.formviews import form_add_service_error
+from buddynet.core.queries import IdsFirst
 from buddynet.core.ratelimit import over_limit, refund
 from buddynet.core.selectors import history_for_object
 from buddynet.tenancy import policy
@@ -338,7 +339,7 @@ class WaitingListView(ProjectPermissionMixin, TemplateView):
         )
         if self.request.GET.get("due"):
             shown = shown.filter(next_contact_due__lte=timezone.localdate())
-        page = Paginator(shown, 50).get_page(self.request.GET.get("page"))
+        page = Paginator(IdsFirst(shown), 50).get_page(self.request.GET.get("page"))
         context.update(
             page_obj=page,
             rows=selectors.waiting_rows(

@@ -8,7 +8,9 @@ buddy row and still shows every change from the next request on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -42,6 +44,38 @@ def _app_panels(*, project_ids, user, access: Access, known: versions.Versions) 
     }
     panels = versions.for_projects(computes, project_ids, parts=parts, known=known)
     return [panel for panel in panels.values() if panel is not None]
+
+
+def _personal(*, user, access: Access) -> dict[str, list]:
+    """What a buddy, participant or professional has to do themselves (every app's
+    ``personal_panels``) and, for a referrer, the people they referred. These read the
+    user's records in their projects only (and the date), so they are cached like the
+    coordinator panels, under the data versions of the user's projects, the user, their
+    roles, the language and the date: a professional in two busy projects is part of
+    thousands of records, read once per change instead of on every visit."""
+
+    def panels() -> list[dict]:
+        # buddynet.<app>.dashboard.personal_panels(user=..., access=...) returns a list
+        # of dicts with "template" (rendered with "panel" in its context).
+        return [
+            panel
+            for _app, module in feature_modules("dashboard")
+            if hasattr(module, "personal_panels")
+            for panel in module.personal_panels(user=user, access=access)
+        ]
+
+    computes: dict[str, Callable[[], Any]] = {"personal:panels": panels}
+    if Role.PROFESSIONAL in access.roles:
+        computes["personal:referrals"] = partial(
+            participant_selectors.participants_referred_by, user=user
+        )
+    project_ids = sorted(access.project_ids)
+    if not project_ids:  # nothing a version could tell has changed: not cached
+        return {name: compute() for name, compute in computes.items()}
+    roles = tuple((pid, tuple(sorted(access.roles_in(pid)))) for pid in project_ids)
+    today = (clock.today(), timezone.localdate())
+    parts = (user.pk, roles, access.is_superuser, get_language(), today)
+    return versions.for_projects(computes, project_ids, parts=parts)
 
 
 def build(*, access: Access, user) -> dict:
@@ -91,8 +125,9 @@ def build(*, access: Access, user) -> dict:
             )
         context["sections"].append("network")
 
+    personal = _personal(user=user, access=access)
     if Role.PROFESSIONAL in roles:
-        context["referrals"] = participant_selectors.participants_referred_by(user=user)
+        context["referrals"] = personal["personal:referrals"]
         context["referral_projects"] = list(
             Project.objects.filter(pk__in=access.projects_with(policy.PARTICIPANTS_VIEW_REFERRED))
         )
@@ -115,13 +150,6 @@ def build(*, access: Access, user) -> dict:
         context["participant_profiles"] = participant_selectors.participants_own(user=user)
         context["sections"].append("participant")
 
-    # Apps add what a buddy, participant or professional has to do themselves:
-    # buddynet.<app>.dashboard.personal_panels(user=..., access=...) returns a list of
-    # dicts with "template" (rendered with "panel" in its context).
-    context["personal_panels"] = [
-        panel
-        for _app, module in feature_modules("dashboard")
-        if hasattr(module, "personal_panels")
-        for panel in module.personal_panels(user=user, access=access)
-    ]
+    # Apps add what a buddy, participant or professional has to do themselves.
+    context["personal_panels"] = personal["personal:panels"]
     return context

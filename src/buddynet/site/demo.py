@@ -22,6 +22,7 @@ from django_scopes import scopes_disabled
 from faker import Faker
 
 from buddynet.accounts.models import User
+from buddynet.core.bulk import bulk_load
 from buddynet.core.geo import Municipality, municipalities
 from buddynet.core.models import AuditEntry
 from buddynet.core.plugins import feature_modules
@@ -269,7 +270,7 @@ def seed_demo(
     rng = random.Random(seed)
     names = _NamePool(seed)
 
-    with transaction.atomic():
+    with transaction.atomic(), bulk_load():
         _bulk_load_settings()
         network = Network.objects.create(
             name=NETWORK_NAME,
