@@ -76,7 +76,7 @@ def run_execute(
         claimed = runs.filter(pk=run_id, status=status.QUEUED).update(
             status=status.RUNNING, started_at=timezone.now(), phase=phase, progress=1
         )
-        run = runs.select_related(*related).get(pk=run_id)
+        run = (runs.select_related(*related) if related else runs.all()).get(pk=run_id)
         if not claimed:
             return run
         try:
