@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
+from buddynet.tenancy.runs import RunProgressMixin
 
 from . import reports
 from .forms import PeriodForm
@@ -77,17 +78,17 @@ class ReportRunView(RunMixin, TemplateView):
         return context
 
 
-class ReportRunProgressView(RunMixin, TemplateView):
+class ReportRunProgressView(RunMixin, RunProgressMixin, TemplateView):
     """The progress fragment the run page polls (htmx); once finished, htmx is told to
     load the run's page (with the downloads)."""
 
     template_name = "impact/_report_progress.html"
 
-    def get(self, request, *args, **kwargs):
-        response = self.render_to_response(self.get_context_data(run=self.run))
-        if self.run.finished:
-            response["HX-Redirect"] = run_url(self.project, self.run)
-        return response
+    def get_run(self):
+        return self.run
+
+    def get_run_url(self, run) -> str:
+        return run_url(self.project, run)
 
 
 class ReportRunFileView(RunMixin, View):

@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 from huey.contrib.djhuey import db_task
 
+from buddynet.tenancy import runs
 from buddynet.tenancy.models import Project
 
 from . import exports, selectors
@@ -103,8 +103,8 @@ def report_run_start(
     if date_from > date_to:
         raise ImpactError(_("The start of the period is after its end."), field="date_from")
     language = (language or translation.get_language() or "nl")[:10]
-    with transaction.atomic(), scopes_disabled():
-        Project.objects.select_for_update().get(pk=project.pk)
+
+    def under_way() -> ReportRun | None:
         now = timezone.now()
         recent = now - timedelta(seconds=REPEAT_SECONDS)
         same = (
@@ -121,6 +121,9 @@ def report_run_start(
         for existing in same[:5]:
             if not existing.finished or existing.created_at >= recent:
                 return existing
+        return None
+
+    def create() -> ReportRun:
         run = ReportRun.objects.create(
             project=project,
             date_from=date_from,
@@ -133,8 +136,11 @@ def report_run_start(
             user=by,
             data={"from": str(date_from), "to": str(date_to)},
         )
-        transaction.on_commit(lambda: report_build(run.pk))
-    return run
+        return run
+
+    return runs.run_queue(
+        project_ids=[project.pk], under_way=under_way, create=create, task=report_build
+    )
 
 
 @db_task()
@@ -146,46 +152,42 @@ def report_build(run_id: int) -> None:
 def report_run_execute(run_id: int) -> ReportRun:
     """Make a queued report: claim it (a run is made once), build both files with
     ``build_files`` writing the progress on the run, keep them in the storage. A failure
-    is recorded on the run and shown to the coordinator."""
-    with scopes_disabled():
-        claimed = ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
-            status=ReportRun.Status.RUNNING, started_at=timezone.now(), phase="figures", progress=1
+    is recorded on the run and shown to the coordinator (``tenancy.runs``)."""
+    return runs.run_execute(
+        ReportRun,
+        run_id,
+        phase="figures",
+        work=_make_report,
+        log=log,
+        what="Funder report",
+        related=("project__organisation",),
+    )
+
+
+def _make_report(run: ReportRun) -> None:
+    def progress(phase: str, percent: int) -> None:
+        runs.run_progress(ReportRun, run.pk, phase, percent)
+
+    with translation.override(run.language):
+        files = build_files(
+            project=run.project,
+            date_from=run.date_from,
+            date_to=run.date_to,
+            progress=progress,
         )
-        run = ReportRun.objects.select_related("project__organisation").get(pk=run_id)
-        if not claimed:
-            return run
-
-        def progress(phase: str, percent: int) -> None:
-            ReportRun.objects.filter(pk=run_id).update(phase=phase, progress=percent)
-
-        try:
-            with translation.override(run.language):
-                files = build_files(
-                    project=run.project,
-                    date_from=run.date_from,
-                    date_to=run.date_to,
-                    progress=progress,
-                )
-            progress("saving", 95)
-            for kind, body in files.items():
-                getattr(run, kind).save(
-                    file_name(run.date_from, run.date_to, kind), ContentFile(body), save=False
-                )
-            ReportRun.objects.filter(pk=run_id).update(
-                pdf=run.pdf.name,
-                xlsx=run.xlsx.name,
-                status=ReportRun.Status.DONE,
-                phase="done",
-                progress=100,
-                finished_at=timezone.now(),
-            )
-        except Exception as exc:  # recorded on the run, shown on its page
-            log.exception("Funder report %s failed", run_id)
-            ReportRun.objects.filter(pk=run_id).update(
-                status=ReportRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-            )
-        run.refresh_from_db()
-    return run
+    progress("saving", 95)
+    for kind, body in files.items():
+        getattr(run, kind).save(
+            file_name(run.date_from, run.date_to, kind), ContentFile(body), save=False
+        )
+    ReportRun.objects.filter(pk=run.pk).update(
+        pdf=run.pdf.name,
+        xlsx=run.xlsx.name,
+        status=ReportRun.Status.DONE,
+        phase="done",
+        progress=100,
+        finished_at=timezone.now(),
+    )
 
 
 # --- Queued runs: reads -------------------------------------------------------------

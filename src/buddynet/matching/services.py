@@ -36,6 +36,7 @@ from buddynet.core.forms import date_bounds
 from buddynet.participants import consent
 from buddynet.participants.models import Participant
 from buddynet.participants.services import consent_given
+from buddynet.tenancy import runs
 from buddynet.tenancy.models import Project
 from buddynet.trajectories.services import TrajectoryError, trajectory_start
 from buddynet.volunteers.models import Buddy
@@ -504,8 +505,8 @@ def run_start(*, project: Project, scope: str, by) -> ProposalRun:
     if scope not in ProposalRun.Scope.values:
         raise MatchingError(_("Unknown scope."), field="scope")
     project_ids = run_projects(project=project, scope=scope)
-    with transaction.atomic(), scopes_disabled():
-        list(Project.objects.select_for_update().filter(pk__in=project_ids).order_by("pk"))
+
+    def under_way() -> ProposalRun | None:
         recent = timezone.now() - timedelta(seconds=RUN_STALE_SECONDS)
         busy = ProposalRun.objects.filter(
             status__in=(ProposalRun.Status.QUEUED, ProposalRun.Status.RUNNING),
@@ -520,6 +521,9 @@ def run_start(*, project: Project, scope: str, by) -> ProposalRun:
                     _("A global proposal is already running. Wait for its result."),
                     "run_in_progress",
                 )
+        return None
+
+    def create() -> ProposalRun:
         run = ProposalRun.objects.create(
             project=project,
             network_id=project.organisation.network_id,
@@ -530,8 +534,11 @@ def run_start(*, project: Project, scope: str, by) -> ProposalRun:
         run.log_action(
             "matching.run.started", user=by, data={"scope": scope, "projects": len(project_ids)}
         )
-        transaction.on_commit(lambda: _enqueue(run.pk))
-    return run
+        return run
+
+    return runs.run_queue(
+        project_ids=project_ids, under_way=under_way, create=create, task=_enqueue
+    )
 
 
 def _enqueue(run_id: int) -> None:
@@ -558,7 +565,7 @@ class _Progress:
         if value >= self.last + 3 or phase != getattr(self, "phase", None):
             self.last = value
             self.phase = phase
-            ProposalRun.objects.filter(pk=self.run_id).update(phase=phase, progress=value)
+            runs.run_progress(ProposalRun, self.run_id, phase, value)
 
     def engine(self, phase: str, done: int, total: int) -> None:
         # Per project: scoring 10-70 %, solving 70-90 % of its share; saving after.
@@ -575,25 +582,9 @@ def run_execute(run_id: int) -> ProposalRun:
     """Compute a queued run: build the pools, propose per project (a pair never crosses a
     project), store the pairs as pending proposals (older pending run proposals of these
     projects are superseded), and record the figures. A failure is recorded on the run."""
-    with scopes_disabled():
-        claimed = ProposalRun.objects.filter(pk=run_id, status=ProposalRun.Status.QUEUED).update(
-            status=ProposalRun.Status.RUNNING,
-            started_at=timezone.now(),
-            phase="loading",
-            progress=1,
-        )
-        run = ProposalRun.objects.get(pk=run_id)
-        if not claimed:
-            return run
-        try:
-            _run(run)
-        except Exception as exc:  # recorded on the run, shown to the coordinator
-            log.exception("Proposal run %s failed", run_id)
-            ProposalRun.objects.filter(pk=run_id).update(
-                status=ProposalRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-            )
-        run.refresh_from_db()
-    return run
+    return runs.run_execute(
+        ProposalRun, run_id, phase="loading", work=_run, log=log, what="Proposal run"
+    )
 
 
 def _run(run: ProposalRun) -> None:

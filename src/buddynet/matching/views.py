@@ -27,6 +27,7 @@ from buddynet.core.http import safe_next_url
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
+from buddynet.tenancy.runs import RunProgressMixin
 from buddynet.volunteers.selectors import buddy_get_for_user
 
 from . import adapters, forms, selectors, services
@@ -324,20 +325,14 @@ class RunView(RunMixin, TemplateView):
         return context
 
 
-class RunProgressView(RunMixin, TemplateView):
+class RunProgressView(RunMixin, RunProgressMixin, TemplateView):
     """The progress fragment the run page polls (htmx); when the run is finished, htmx is
     told to load the page with the result."""
 
     template_name = "matching/_run_progress.html"
 
-    def get(self, request, *args, **kwargs):
-        run = self.get_run()
-        response = self.render_to_response(self.get_context_data(run=run))
-        if run.finished:
-            response["HX-Redirect"] = reverse(
-                "matching_run", kwargs={"project": self.project.code, "code": run.code}
-            )
-        return response
+    def get_run_url(self, run) -> str:
+        return reverse("matching_run", kwargs={"project": self.project.code, "code": run.code})
 
 
 # --- Proposals --------------------------------------------------------------------------------
