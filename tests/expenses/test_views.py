@@ -197,3 +197,31 @@ def test_the_network_coordinator_sees_only_totals(world, client_for):
     page = client_for(world.netco).get(url("expenses_totals", world) + "?year=2026")
     body = page.content.decode()
     assert page.status_code == 200 and re.search(r"€20[.,]00", body) and "Buddyman" not in body
+
+
+def test_the_note_and_the_agreement_name_the_policies_in_force(world):
+    """The information note and the agreement read the insurance from the volunteer
+    terms; saving a policy brings those in step (the policies are the one list)."""
+    from tests.volunteers.factories import VolunteerTermsFactory
+
+    with scopes_disabled():
+        terms = VolunteerTermsFactory(project=world.project, insurer="Oud", policy_number="1")
+        for cover, insurer, number in (
+            ("accidents", "P&V", "77.001"),
+            ("liability", "Ethias", "45.123.456"),
+        ):
+            services.policy_save(
+                project=world.project,
+                by=None,
+                data={
+                    "cover": cover,
+                    "insurer": insurer,
+                    "number": number,
+                    "details": "",
+                    "starts_on": date(2025, 1, 1),
+                    "ends_on": None,
+                },
+            )
+        terms.refresh_from_db()
+    assert (terms.insurer, terms.policy_number) == ("Ethias", "45.123.456")
+    assert "P&V 77.001" in terms.insurance_cover and "Ethias 45.123.456" in terms.insurance_cover

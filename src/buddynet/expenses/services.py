@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from buddynet.core.errors import Conflict
@@ -593,8 +593,37 @@ def policy_save(*, project, by, data: dict[str, Any], policy: InsurancePolicy | 
         if policy.ends_on and policy.ends_on < policy.starts_on:
             raise ExpenseError(_("The end comes before the start."), field="ends_on")
         policy.save()
+        terms_follow_policies(project)
         policy.log_action("expenses.policy_saved", user=by)
     return policy
+
+
+def terms_follow_policies(project, *, on: date | None = None) -> None:
+    """The information note and the agreement read the insurance from the project's
+    volunteer terms: keep those in step with the policies (the one list), so both
+    documents name the policies in force (the civil liability one first)."""
+    from buddynet.volunteers.models import VolunteerTerms
+
+    on = on or timezone.localdate()
+    terms = VolunteerTerms.objects.select_for_update().filter(project=project).first()
+    in_force = [
+        p
+        for p in InsurancePolicy.objects.filter(project=project, starts_on__lte=on)
+        if p.ends_on is None or p.ends_on >= on
+    ]
+    if terms is None or not in_force:
+        return
+    in_force.sort(key=lambda p: p.cover != InsurancePolicy.Cover.LIABILITY)
+    main = in_force[0]
+    with translation.override("nl"):
+        cover = "; ".join(
+            f"{p.get_cover_display()}: {p.insurer} {p.number}"
+            + (f" ({p.details})" if p.details else "")
+            for p in in_force
+        )
+    terms.insurer, terms.policy_number = main.insurer[:200], main.number[:100]
+    terms.insurance_cover = cover
+    terms.save(update_fields=["insurer", "policy_number", "insurance_cover", "updated_at"])
 
 
 def incident_declare(*, project, by, data: dict[str, Any]) -> Incident:
