@@ -117,6 +117,7 @@ BUDDYNET_FEATURE_APPS = (
     "trajectories",
     "followup",
     "impact",
+    "network",
 )
 
 INSTALLED_APPS = [
@@ -347,6 +348,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Uploaded files (the network library's clips), through the storage API.
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
 
 # --- E-mail: every message goes through the queue, with retries ----------------------
 EMAIL_BACKEND = "buddynet.core.mail.QueuedEmailBackend"

@@ -48,6 +48,11 @@ SIGNALS_HANDLE = "signals.handle"
 # buddy and a professional never see them.
 IMPACT_MANAGE = "impact.manage"
 IMPACT_VIEW_OUTCOMES = "impact.view_outcomes"
+# The learning network's own space (library, playbooks, intervision, questions): decided
+# per network from the roles a user holds in it (``network.selectors.space_for``).
+NETWORK_SPACE_VIEW = "network.space_view"
+NETWORK_CURATE = "network.curate"
+NETWORK_TAKE_PART = "network.take_part"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -57,7 +62,9 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Network coordinators see every project of their network at a glance, in
     # aggregates: never a participant's or a buddy's identity.
-    Role.NETWORK_COORDINATOR: frozenset({PROJECT_VIEW, NETWORK_VIEW_AGGREGATES}),
+    Role.NETWORK_COORDINATOR: frozenset(
+        {PROJECT_VIEW, NETWORK_VIEW_AGGREGATES, NETWORK_SPACE_VIEW, NETWORK_CURATE}
+    ),
     Role.PROJECT_COORDINATOR: frozenset(
         {
             PROJECT_VIEW,
@@ -82,6 +89,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             SIGNALS_HANDLE,
             IMPACT_MANAGE,
             IMPACT_VIEW_OUTCOMES,
+            NETWORK_SPACE_VIEW,
+            NETWORK_TAKE_PART,
         }
     ),
     Role.PROFESSIONAL: frozenset(
@@ -103,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             TRAJECTORIES_VIEW_OWN,
             JOURNAL_WRITE,
             SIGNALS_RAISE,
+            NETWORK_SPACE_VIEW,
         }
     ),
     Role.PARTICIPANT: frozenset(
@@ -111,6 +121,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 assert all(perms <= ALL_PERMISSIONS for perms in ROLE_PERMISSIONS.values())
+
+NETWORK_SPACE_PERMISSIONS = frozenset({NETWORK_SPACE_VIEW, NETWORK_CURATE, NETWORK_TAKE_PART})
 
 COORDINATOR_ROLES = frozenset({Role.PROJECT_COORDINATOR, Role.NETWORK_COORDINATOR})
 
