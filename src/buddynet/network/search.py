@@ -261,8 +261,8 @@ def _fts_search(network, text, buddy_only, limit, theme) -> list[Hit]:
     # Fetch more than the limit when a theme filters afterwards.
     fetch = limit * 5 if theme else limit
     # Only "%s" placeholders are put in; every value is a bound parameter.
-    sql = (  # noqa: S608
-        "SELECT kind, ref_id, bm25(network_search, 0, 0, 0, 0, 10.0, 4.0, 1.0) AS score, "
+    sql = (
+        "SELECT kind, ref_id, bm25(network_search, 0, 0, 0, 0, 10.0, 4.0, 1.0) AS score, "  # noqa: S608
         "snippet(network_search, -1, %s, %s, '…', 24) "
         "FROM network_search WHERE network_search MATCH %s AND network_id = %s "
         f"AND audience IN ({placeholders}) AND kind IN ({kind_marks}) "
