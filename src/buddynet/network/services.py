@@ -272,7 +272,7 @@ def playbook_adopt(
 
 
 def intervision_plan(*, network, by, data: dict) -> Intervision:
-    starts_at: datetime = data["starts_at"]
+    starts_at: datetime = data["starts_at"].replace(second=0, microsecond=0)
     if starts_at < timezone.now():
         raise NetworkError(_("Choose a moment in the future."), field="starts_at")
     if not (data.get("place") or data.get("video_link")):
