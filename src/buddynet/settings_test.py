@@ -7,6 +7,9 @@ compressed manifest) on its own, with a real ``collectstatic``.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from buddynet.settings import *  # noqa: F403
 from buddynet.settings import HUEY, PASSWORD_HASHERS
 
@@ -29,3 +32,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Uploaded files (the network library's clips) in a folder of the test run's own.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="buddynet-test-media-"))

@@ -31,13 +31,18 @@ def smtp(settings):
 
 
 def people(world):
-    return [(world.coord.pk, world.project.pk, False), (world.buddy_user.pk, world.project.pk, True)]
+    return [
+        (world.coord.pk, world.project.pk, False),
+        (world.buddy_user.pk, world.project.pk, True),
+    ]
 
 
 def test_invitations_arrive_with_a_valid_ical(world, smtp, django_capture_on_commit_callbacks):
     session = nf.intervision(world.network, world.netco)
     with django_capture_on_commit_callbacks(execute=True):
-        made = services.intervision_invite(intervision=session, by=world.netco, people=people(world))
+        made = services.intervision_invite(
+            intervision=session, by=world.netco, people=people(world)
+        )
     assert len(made) == 2
     assert sorted(m["To"] for m in smtp.messages) == sorted(
         [world.coord.email, world.buddy_user.email]
@@ -69,7 +74,9 @@ def test_reply(world, client_for):
     session = nf.intervision(world.network, world.netco)
     services.intervision_invite(intervision=session, by=world.netco, people=people(world))
     client = client_for(world.buddy_user)
-    url = reverse("network_intervision_reply", kwargs={"network": world.network.code, "code": session.code})
+    url = reverse(
+        "network_intervision_reply", kwargs={"network": world.network.code, "code": session.code}
+    )
     assert client.post(url, {"answer": "yes"}).status_code == 302
     assert Invitation.objects.get(user=world.buddy_user).answer == "accepted"
     # A buddy sees only the intervisions they are invited to.
@@ -84,38 +91,55 @@ def test_case_names_and_places_are_flagged(world):
     session = nf.intervision(world.network, world.netco)
     text = "Bram ging met zijn buddy naar het OCMW in Antwerpen. Het liep mis."
     flags = services.intervision_case_share(
-        intervision=session, by=world.coord, text=text, project_ids={world.project.pk},
+        intervision=session,
+        by=world.coord,
+        text=text,
+        project_ids={world.project.pk},
         anonymised=False,
     )
     assert "Bram" in flags and "Antwerpen" in flags
     session.refresh_from_db()
     assert session.case_shared_at is None
     clean = "B. ging met zijn buddy naar het OCMW. Het liep mis."
-    assert services.intervision_case_share(
-        intervision=session, by=world.coord, text=clean, project_ids={world.project.pk},
-        anonymised=False,
-    ) == []
+    assert (
+        services.intervision_case_share(
+            intervision=session,
+            by=world.coord,
+            text=clean,
+            project_ids={world.project.pk},
+            anonymised=False,
+        )
+        == []
+    )
     session.refresh_from_db()
     assert session.case_shared_at is not None
 
 
 def test_case_page_shows_flags(world, client_for):
     session = nf.intervision(world.network, world.netco)
-    url = reverse("network_intervision_case", kwargs={"network": world.network.code, "code": session.code})
+    url = reverse(
+        "network_intervision_case", kwargs={"network": world.network.code, "code": session.code}
+    )
     response = client_for(world.coord).post(url, {"case_text": "Pieter woont in Gent."})
     assert response.status_code == 400
     html = response.content.decode()
     assert "<mark>Pieter</mark>" in html and "<mark>Gent</mark>" in html
-    ok = client_for(world.coord).post(url, {"case_text": "Pieter woont in Gent.", "anonymised": "on"})
+    ok = client_for(world.coord).post(
+        url, {"case_text": "Pieter woont in Gent.", "anonymised": "on"}
+    )
     assert ok.status_code == 302
 
 
 def test_attendance_counts_as_supervision(world):
     with scopes_disabled():
         trajectory = ff.trajectory(world)
-        planned = FollowUp.objects.filter(
-            trajectory=trajectory, series="supervision", done_at__isnull=True
-        ).order_by("due_at").first()
+        planned = (
+            FollowUp.objects.filter(
+                trajectory=trajectory, series="supervision", done_at__isnull=True
+            )
+            .order_by("due_at")
+            .first()
+        )
     assert planned is not None
     session = nf.intervision(world.network, world.netco)
     services.intervision_invite(intervision=session, by=world.netco, people=people(world))
@@ -133,6 +157,9 @@ def test_attendance_counts_as_supervision(world):
     assert planned.kind == FollowUp.Kind.INTERVISION
     assert session.title in planned.report
     # Recording again does not record a second supervision.
-    assert services.intervision_attendance(
-        intervision=session, by=world.netco, attended_ids={buddy_invitation.pk}
-    ) == 0
+    assert (
+        services.intervision_attendance(
+            intervision=session, by=world.netco, attended_ids={buddy_invitation.pk}
+        )
+        == 0
+    )
