@@ -7,6 +7,7 @@ compressed manifest) on its own, with a real ``collectstatic``.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -33,5 +34,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Uploaded files (the network library's clips) in a folder of the test run's own.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="buddynet-test-media-"))
+# Uploaded files (the network library's clips) in a folder of the test run's own (made
+# by the storage on the first upload: nothing is written at import).
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"buddynet-test-media-{os.getpid()}"
