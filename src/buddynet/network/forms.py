@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -112,7 +114,7 @@ class InviteForm(forms.Form):
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = {f"{uid}:{pid}": (uid, pid, buddy) for uid, _n, pid, buddy in candidates}
-        self.fields["people"].choices = [
+        cast(forms.MultipleChoiceField, self.fields["people"]).choices = [
             (f"{uid}:{pid}", name) for uid, name, pid, _b in candidates
         ]
 
@@ -144,7 +146,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, invitations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = [
+        cast(forms.MultipleChoiceField, self.fields["attended"]).choices = [
             (str(inv.pk), f"{inv.user.display_name} · {inv.project.name}") for inv in invitations
         ]
 

@@ -43,7 +43,7 @@ def invitation(session, invitation) -> str:
     attendee = vCalAddress(f"mailto:{invitation.user.email}")
     attendee.params["partstat"] = vText("NEEDS-ACTION")
     attendee.params["rsvp"] = vText("TRUE")
-    event.add("attendee", attendee, encode=0)
+    event.add("attendee", attendee, encode=False)
     event.add("sequence", 0)
     calendar.add_component(event)
     return calendar.to_ical().decode()

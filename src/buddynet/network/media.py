@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 
 CHUNK = 64 * 1024
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -55,14 +55,14 @@ def _chunks(handle, first: int, length: int):
         handle.close()
 
 
-def serve(request, name: str, content_type: str) -> HttpResponse:
+def serve(request, name: str, content_type: str) -> HttpResponseBase:
     size = default_storage.size(name)
     wanted = parse_range(request.headers.get("Range", ""), size)
     if wanted == "416":
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        response["Accept-Ranges"] = "bytes"
-        return response
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        refused["Accept-Ranges"] = "bytes"
+        return refused
     first, last = wanted if isinstance(wanted, tuple) else (0, size - 1)
     length = max(last - first + 1, 0)
     handle = default_storage.open(name, "rb")

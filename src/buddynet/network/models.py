@@ -169,7 +169,7 @@ class AdoptedPiece(ProjectOwnedModel):
     now was changed by the project: a later adoption asks before overwriting it."""
 
     project = project_key(on_delete=models.CASCADE, related_name="adopted_pieces")
-    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="adoptions")
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="+")
     piece = models.CharField(max_length=200)
     version_number = models.PositiveIntegerField()
     source_hash = models.CharField(max_length=64)
@@ -186,12 +186,6 @@ class AdoptedPiece(ProjectOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.piece} ← {self.playbook} v{self.version_number}"
-
-    @property
-    def label(self) -> str:
-        from .playbooks import label
-
-        return label(self.piece)
 
 
 class Intervision(BaseModel):

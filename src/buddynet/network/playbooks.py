@@ -19,6 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -135,7 +136,7 @@ def _current(project, piece: str):
     kind, _sep, key = piece.partition(":")
     if kind in SINGLE:
         return SINGLE[kind][0].objects.filter(project_id=project.pk).first()
-    model = LISTS[kind][0]
+    model: Any = LISTS[kind][0]
     rows = model.objects.filter(project_id=project.pk)
     if kind == "task_kind":
         return rows.filter(preset=key).first() or rows.filter(preset="", name=key).first()

@@ -205,7 +205,6 @@ def _pg_search(network, text, buddy_only, limit, theme) -> list[Hit]:
     query = SearchQuery(text, config="dutch", search_type="websearch") | SearchQuery(
         text, config="english", search_type="websearch"
     )
-    options = {"start_sel": START, "stop_sel": STOP, "max_words": 30, "min_words": 10}
     items = (
         LibraryItem.objects.filter(
             network=network, audience__in=audiences_for(buddy_only), search_vector=query
@@ -228,7 +227,10 @@ def _pg_search(network, text, buddy_only, limit, theme) -> list[Hit]:
             ),
             query,
             config="dutch",
-            **options,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=30,
+            min_words=10,
         )
     )
     hits = [Hit("item", i, i.rank, highlighted(i.headline)) for i in items]
@@ -243,7 +245,10 @@ def _pg_search(network, text, buddy_only, limit, theme) -> list[Hit]:
                     Concat("title", Value(" — "), "body", output_field=TextField()),
                     query,
                     config="dutch",
-                    **options,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=30,
+                    min_words=10,
                 )
             )
         )

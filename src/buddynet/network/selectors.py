@@ -147,12 +147,17 @@ def adopted_pieces(*, project) -> list[AdoptedPiece]:
     """What the project took from playbooks, with the source credited."""
     from django_scopes import scopes_disabled
 
+    from .playbooks import label
+
     with scopes_disabled():
-        return list(
+        pieces = list(
             AdoptedPiece.objects.filter(project=project)
             .select_related("playbook", "playbook__source_project")
             .order_by("playbook__title", "piece")
         )
+    for piece in pieces:
+        piece.piece_label = label(piece.piece)  # type: ignore[attr-defined]
+    return pieces
 
 
 # --- intervision ------------------------------------------------------------------------
@@ -195,8 +200,9 @@ def invitable(*, space: Space) -> list[tuple[int, str, int, bool]]:
         .order_by("project__name", "role", "user__email")
     )
     return [
-        (m.user_id, f"{m.user.display_name} · {m.project.name}", m.project_id, m.role == Role.BUDDY)
+        (m.user_id, f"{m.user.display_name} · {m.project.name}", m.project.pk, m.role == Role.BUDDY)
         for m in rows
+        if m.project is not None
     ]
 
 

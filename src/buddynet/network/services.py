@@ -327,9 +327,13 @@ def intervision_invite(
                 )
             )
         locked.log_action("network.intervision_invited", user=by, data={"count": len(made)})
-        for invitation in made:
-            transaction.on_commit(lambda inv=invitation: _mail_invitation(inv))
+        transaction.on_commit(lambda: _mail_invitations(made))
     return made
+
+
+def _mail_invitations(invitations: list[Invitation]) -> None:
+    for invitation in invitations:
+        _mail_invitation(invitation)
 
 
 def _mail_invitation(invitation: Invitation) -> None:
@@ -511,11 +515,13 @@ def question_answer(*, question: Question, project, by, body: str) -> Answer:
         answer.log_action("network.question_answered", user=by)
         asker = locked.asked_by
         if asker is not None and asker.pk != by.pk and asker.is_active:
-            transaction.on_commit(
-                lambda: mail_user(
+
+            def tell_the_asker() -> None:
+                mail_user(
                     asker, "network/email/question_answered", {"question": locked, "answer": answer}
                 )
-            )
+
+            transaction.on_commit(tell_the_asker)
     return answer
 
 

@@ -16,9 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
+from django.views.generic.base import ContextMixin
 
 from buddynet.core.formviews import ServiceFormView, run_action
 from buddynet.tenancy import policy
@@ -49,11 +51,13 @@ def url(name: str, network, **kwargs) -> str:
     return reverse(name, kwargs={"network": network.code, **kwargs})
 
 
-class NetworkSpaceMixin(LoginRequiredMixin):
+class NetworkSpaceMixin(LoginRequiredMixin, ContextMixin):
     """``self.space``: the network in the URL as this user sees it (404 when they have no
     place in it), then ``permission`` (one of them; 403 without)."""
 
     permission: str | tuple[str, ...] = policy.NETWORK_SPACE_VIEW
+    request: Any
+    kwargs: Any
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -184,16 +188,14 @@ class PlaybookView(NetworkSpaceMixin, TemplateView):
         return context
 
 
-class ProjectNetworkMixin:
-    permission = policy.NETWORK_TAKE_PART
-
-    def get_back_url(self):
-        return reverse("network_from_network", kwargs={"project": self.project.code})
+def from_network_url(project) -> str:
+    return reverse("network_from_network", kwargs={"project": project.code})
 
 
-class FromNetworkView(ProjectNetworkMixin, ProjectPermissionMixin, TemplateView):
+class FromNetworkView(ProjectPermissionMixin, TemplateView):
     """What the project took from the network's playbooks, credited; and its own."""
 
+    permission = policy.NETWORK_TAKE_PART
     template_name = "network/from_network.html"
 
     def get_context_data(self, **kwargs):
@@ -206,8 +208,13 @@ class FromNetworkView(ProjectNetworkMixin, ProjectPermissionMixin, TemplateView)
         return context
 
 
-class PublishView(ProjectNetworkMixin, ProjectServiceFormView):
+class PublishView(ProjectServiceFormView):
+    permission = policy.NETWORK_TAKE_PART
     form_class = PublishForm
+
+    def get_back_url(self):
+        return from_network_url(self.project)
+
     title = _("Publish your working method")
     intro = _(
         "Your volunteer terms, agreement template, task kinds, follow-up cadence, training "
@@ -234,11 +241,16 @@ class PublishView(ProjectNetworkMixin, ProjectServiceFormView):
         )
 
 
-class AdoptView(ProjectNetworkMixin, ProjectServiceFormView):
+class AdoptView(ProjectServiceFormView):
     """The preview (what adopting creates, changes, or asks about) and the adoption."""
 
+    permission = policy.NETWORK_TAKE_PART
     template_name = "network/adopt.html"
     submit_label = _("Adopt")
+
+    def get_back_url(self):
+        return from_network_url(self.project)
+
     success_message = _("Adopted. The pieces are yours now; change them as you like.")
 
     @cached_property
@@ -272,14 +284,14 @@ class AdoptView(ProjectNetworkMixin, ProjectServiceFormView):
 
     def perform(self, form):
         if self.playbook.source_project_id == self.project.pk:
-            raise services.NetworkError(_("This is your own playbook."))
+            raise services.NetworkError(gettext("This is your own playbook."))
         services.playbook_adopt(
             project=self.project,
             version=self.version,
             by=self.request.user,
             take_over=form.take_over(),
         )
-        return reverse("network_from_network", kwargs={"project": self.project.code})
+        return from_network_url(self.project)
 
 
 # --- intervision --------------------------------------------------------------------------
@@ -339,7 +351,7 @@ class IntervisionView(IntervisionMixin, TemplateView):
 
 class IntervisionFormView(IntervisionMixin, ServiceFormView):
     template_name = "network/form_page.html"
-    permission = policy.NETWORK_CURATE
+    permission: str | tuple[str, ...] = policy.NETWORK_CURATE
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -390,7 +402,7 @@ class CaseView(IntervisionFormView):
         if flags:
             self.flags = flags
             raise services.NetworkError(
-                _(
+                gettext(
                     "These words may name someone or a place: %(words)s. Change them, or tick "
                     "the box if they name nobody real."
                 )
