@@ -502,7 +502,7 @@ def question_ask(*, network, project, by, data: dict) -> Question:
     return question
 
 
-def question_answer(*, question: Question, project, by, body: str) -> Answer:
+def question_answer(*, question: Question, project, by, body: str, notify: bool = True) -> Answer:
     if not body.strip():
         raise NetworkError(_("Write your answer."), field="body")
     with transaction.atomic():
@@ -514,7 +514,7 @@ def question_answer(*, question: Question, project, by, body: str) -> Answer:
         fulltext.index_question(locked)
         answer.log_action("network.question_answered", user=by)
         asker = locked.asked_by
-        if asker is not None and asker.pk != by.pk and asker.is_active:
+        if notify and asker is not None and asker.pk != by.pk and asker.is_active:
 
             def tell_the_asker() -> None:
                 mail_user(
