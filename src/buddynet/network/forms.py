@@ -52,7 +52,10 @@ class LibraryItemForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200, validators=CLEAN)
     theme = forms.ChoiceField(
-        label=_("Theme"), required=False, choices=[("", _("all themes")), *Theme.choices]
+        label=_("Theme"),
+        required=False,
+        choices=[("", _("all themes")), *Theme.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 
