@@ -234,7 +234,7 @@ def playbook_adopt(
                     project=project, playbook=book, piece=step.piece
                 ).first()
                 write = step.action in ("create", "update") or (
-                    step.action == "conflict" and step.piece in take_over
+                    step.action in ("conflict", "kept") and step.piece in take_over
                 )
                 if write:
                     after = playbooks.write(project, step.piece, step.source)

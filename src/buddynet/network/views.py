@@ -271,7 +271,7 @@ class AdoptView(ProjectServiceFormView):
         return playbooks.plan(project=self.project, playbook=self.playbook, version=self.version)
 
     def get_form(self, data=None, files=None):
-        conflicts = [s for s in self.steps if s.action == "conflict"]
+        conflicts = [s for s in self.steps if s.action in ("conflict", "kept")]
         return AdoptForm(data, conflicts=conflicts)
 
     def get_context_data(self, **kwargs):
