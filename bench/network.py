@@ -221,7 +221,7 @@ def main() -> None:
     questions = [
         Question(
             network=network,
-            project=projects[i % 2],
+            from_project=projects[i % 2],
             title=text(rng, WORDS_NL, 8),
             body=text(rng, WORDS_NL, 40),
             themes=[rng.choice(THEMES)],
@@ -233,7 +233,7 @@ def main() -> None:
     question_ids = list(Question.objects.filter(network=network).values_list("pk", flat=True))
     Answer.objects.bulk_create(
         [
-            Answer(question_id=qid, project=projects[1], body=text(rng, WORDS_NL, 30))
+            Answer(question_id=qid, from_project=projects[1], body=text(rng, WORDS_NL, 30))
             for qid in question_ids
         ],
         batch_size=2000,

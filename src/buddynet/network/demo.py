@@ -205,11 +205,13 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
             created_by=netco,
         )
         for session in (past, coming):
-            Invitation.objects.create(intervision=session, user=coordinator, project=projects[0])
+            Invitation.objects.create(
+                intervision=session, user=coordinator, from_project=projects[0]
+            )
             Invitation.objects.create(
                 intervision=session,
                 user=buddy_user,
-                project=projects[0],
+                from_project=projects[0],
                 as_buddy=True,
                 answer=Invitation.Answer.ACCEPTED,
             )

@@ -150,7 +150,8 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, invitations=(), **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["attended"]).choices = [
-            (str(inv.pk), f"{inv.user.display_name} · {inv.project.name}") for inv in invitations
+            (str(inv.pk), f"{inv.user.display_name} · {inv.from_project.name}")
+            for inv in invitations
         ]
 
 

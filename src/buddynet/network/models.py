@@ -118,8 +118,10 @@ class Playbook(BaseModel):
     """A project's working method, published to its network (draaiboek)."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="playbooks")
+    # A project that is deleted takes its playbook along; what others adopted stays
+    # theirs (only the credit rows go).
     source_project = models.ForeignKey(
-        Project, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+        Project, verbose_name=_("published by"), on_delete=models.CASCADE, related_name="+"
     )
     title = models.CharField(_("title"), max_length=200, validators=CLEAN)
     latest_number = models.PositiveIntegerField(default=0)
@@ -242,7 +244,8 @@ class Invitation(BaseModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intervision_invitations"
     )
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    # The project the person comes from (a network record, not the project's own data).
+    from_project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     as_buddy = models.BooleanField(default=False)
     answer = models.CharField(max_length=10, choices=Answer.choices, default=Answer.PENDING)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -258,14 +261,14 @@ class Invitation(BaseModel):
         return f"{self.user} → {self.intervision}"
 
     def audit_project(self):
-        return self.project
+        return self.from_project
 
 
 class Question(BaseModel):
     """A coordinator's question to the other projects of the network."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="questions")
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    from_project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     asked_by = user_ref(_("asked by"), blank=True)
     title = models.CharField(_("question"), max_length=200, validators=CLEAN)
     body = models.TextField(_("explanation"), blank=True, validators=CLEAN)
@@ -283,12 +286,12 @@ class Question(BaseModel):
         return self.title
 
     def audit_project(self):
-        return self.project
+        return self.from_project
 
 
 class Answer(BaseModel):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    from_project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     by = user_ref(blank=True)
     body = models.TextField(_("answer"), validators=CLEAN)
     helped = models.BooleanField(_("this helped"), default=False)
@@ -300,4 +303,4 @@ class Answer(BaseModel):
         return self.body[:50]
 
     def audit_project(self):
-        return self.project
+        return self.from_project

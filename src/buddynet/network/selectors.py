@@ -180,7 +180,7 @@ def intervision(*, space: Space, user, code) -> Intervision:
 
 
 def invitations(intervision: Intervision) -> list[Invitation]:
-    return list(intervision.invitations.select_related("user", "project").order_by("pk"))
+    return list(intervision.invitations.select_related("user", "from_project").order_by("pk"))
 
 
 def invitable(*, space: Space) -> list[tuple[int, str, int, bool]]:
@@ -212,7 +212,7 @@ def invitable(*, space: Space) -> list[tuple[int, str, int, bool]]:
 def questions(*, space: Space) -> QuerySet[Question]:
     return (
         Question.objects.filter(network=space.network)
-        .select_related("project")
+        .select_related("from_project")
         .defer("search_vector")
     )
 

@@ -322,7 +322,7 @@ def intervision_invite(
                 Invitation.objects.create(
                     intervision=locked,
                     user=users[user_id],
-                    project_id=project_id,
+                    from_project_id=project_id,
                     as_buddy=as_buddy,
                 )
             )
@@ -452,7 +452,7 @@ def _count_as_supervision(invitation: Invitation, *, by, held_on) -> int:
     count = 0
     with scopes_disabled():
         trajectories = Trajectory.objects.filter(
-            project_id=invitation.project_id,
+            project_id=invitation.from_project_id,
             buddy__user_id=invitation.user_id,
             status__in=(Trajectory.Status.STARTING, Trajectory.Status.ACTIVE),
         )
@@ -491,7 +491,7 @@ def question_ask(*, network, project, by, data: dict) -> Question:
     with transaction.atomic():
         question = Question.objects.create(
             network=network,
-            project=project,
+            from_project=project,
             asked_by=by,
             title=data["title"],
             body=data.get("body", ""),
@@ -507,7 +507,9 @@ def question_answer(*, question: Question, project, by, body: str, notify: bool 
         raise NetworkError(_("Write your answer."), field="body")
     with transaction.atomic():
         locked = Question.objects.select_for_update().get(pk=question.pk)
-        answer = Answer.objects.create(question=locked, project=project, by=by, body=body.strip())
+        answer = Answer.objects.create(
+            question=locked, from_project=project, by=by, body=body.strip()
+        )
         locked.answer_count = F("answer_count") + 1
         locked.save(update_fields=["answer_count", "updated_at"])
         locked.refresh_from_db()
