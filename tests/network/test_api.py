@@ -65,3 +65,28 @@ def test_preview_and_adopt(world, client_for):
     )
     assert own.status_code == 400
     assert own.json()["code"] == "own_playbook"
+
+
+def test_question_page_answer_and_helped(
+    world, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    question = nf.question(world.network, world.project, world.coord, title="Hoe lang wachten?")
+    coord_b = f.member(world.sibling, "project_coordinator", email="coordb4@example.be")
+    url = reverse("network_question", kwargs={"network": world.network.code, "code": question.code})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(coord_b).post(url, {"body": "Bij ons drie maanden."})
+    assert response.status_code == 302
+    page = client_for(world.coord).get(url)
+    assert "Bij ons drie maanden." in page.content.decode()
+    assert world.sibling.name in page.content.decode()
+    assert [m.to for m in mailoutbox] == [[world.coord.email]]
+    answer = question.answers.get()
+    helped = reverse(
+        "network_answer_helped",
+        kwargs={"network": world.network.code, "code": question.code, "answer": answer.code},
+    )
+    assert client_for(world.coord).post(helped).status_code == 302
+    answer.refresh_from_db()
+    assert answer.helped

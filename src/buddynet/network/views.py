@@ -530,7 +530,7 @@ class QuestionView(NetworkSpaceMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["question"] = self.question
-        context["answers"] = list(self.question.answers.select_related("project"))
+        context["answers"] = list(self.question.answers.select_related("from_project"))
         return context
 
     def perform(self, form):
