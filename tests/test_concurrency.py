@@ -58,7 +58,15 @@ pytestmark = [
 # bookkeeping, folded now and then).
 NOT_COUNTED = {"core.auditentry", "core.projectchange", "sessions.session"}
 
-ROLE_ORDER = ("project_coordinator", "buddy", "participant", "professional", "anonymous")
+ROLE_ORDER = (
+    "project_coordinator",
+    "buddy",
+    "participant",
+    "professional",
+    # The learning network's curating (library, intervision) is theirs alone.
+    "network_coordinator",
+    "anonymous",
+)
 
 # Forms that are not writes of domain data, with the reason.
 NOT_WRITES = {
@@ -109,6 +117,23 @@ def _trajectory_active(w) -> None:
     )
 
 
+def _intervision_held(w) -> None:
+    """The intervision took place, and the invited buddy has a trajectory whose next
+    supervision it counts as."""
+    from tests.followup.factories import trajectory
+    from tests.network.access_rows import intervision
+    from tests.network.factories import past
+
+    trajectory(w)
+    past(intervision(w, "network"))
+
+
+def _buddy_invitation(w) -> dict:
+    from buddynet.network.models import Invitation
+
+    return {"attended": [Invitation.objects.get(user=w.buddy_user).pk]}
+
+
 SETUP: dict[str, Callable[[World], None]] = {
     "buddy_login": _buddy_without_login,
     "buddy_me_note": _volunteer_terms,
@@ -117,6 +142,7 @@ SETUP: dict[str, Callable[[World], None]] = {
     "trajectory_agreement": _agreement_written,
     "trajectory_status": _trajectory_active,
     **expenses_race.SETUP,
+    "network_intervision_attendance": _intervision_held,
 }
 
 # Values a person would type or choose where the page offers no default.
@@ -144,6 +170,17 @@ FORM_DATA: dict[str, Callable[[object], dict]] = {
     # One answer in each questionnaire the measurement can ask (the form ignores the rest).
     "impact_enter": lambda w: {"djg11_3": "ja", "djg6_3": "ja", "who5_1": "3"},
     **expenses_race.FORM_DATA,
+    # The learning network: what a curator or coordinator types and ticks.
+    "network_item_add": lambda w: {"kind": "article", "themes": ["recruitment"]},
+    "network_intervision_add": lambda w: {
+        "day": (timezone.localdate() + timedelta(days=7)).isoformat(),
+        "time": "18:00",
+        "place": "Gent",
+    },
+    "network_intervision_invite": lambda w: {"people": [f"{w.coord.pk}:{w.project.pk}"]},
+    "network_intervision_case": lambda w: {"case_text": "Een buddy die te veel vroeg."},
+    "network_intervision_attendance": _buddy_invitation,
+    "network_playbook_publish": lambda w: {"guide": "Stap 1: werven."},
 }
 
 

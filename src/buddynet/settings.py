@@ -118,6 +118,7 @@ BUDDYNET_FEATURE_APPS = (
     "followup",
     "impact",
     "expenses",
+    "network",
 )
 
 INSTALLED_APPS = [
@@ -348,9 +349,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-# Files the app makes and keeps (prepared funder reports), through Django's storage API.
-# Never served as static files: a view checks who may download them.
+# Files the app makes and keeps (prepared funder reports, the network library's clips),
+# through Django's storage API. Never served as static files: a view checks who may
+# download them (clips by the network's range handler).
 MEDIA_ROOT = env_str("BUDDYNET_FILES_DIR", str(DATA_DIR / "files"))
+MEDIA_URL = "/media/"
 
 # --- E-mail: every message goes through the queue, with retries ----------------------
 EMAIL_BACKEND = "buddynet.core.mail.QueuedEmailBackend"

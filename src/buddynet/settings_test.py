@@ -7,6 +7,7 @@ compressed manifest) on its own, with a real ``collectstatic``.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -33,5 +34,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Prepared files (funder reports) in a temporary folder, never in the working copy.
-MEDIA_ROOT = str(Path(tempfile.gettempdir()) / "buddynet-test-files")
+# Files the app makes and uploads (funder reports, clips) in a folder of the test run's
+# own (made by the storage on first use: nothing is written at import), so two suites
+# running side by side never share it.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"buddynet-test-media-{os.getpid()}"

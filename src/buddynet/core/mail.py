@@ -39,6 +39,12 @@ def message_to_payload(message: EmailMessage) -> dict[str, Any]:
         "alternatives": [
             [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])
         ],
+        # Text attachments only (an iCalendar invitation); files are never queued.
+        "attachments": [
+            [name, content if isinstance(content, str) else content.decode(), mimetype]
+            for name, content, mimetype in message.attachments
+            if isinstance(content, str | bytes) and name
+        ],
     }
 
 
@@ -56,6 +62,8 @@ def payload_to_message(payload: dict[str, Any], connection=None) -> EmailMultiAl
     )
     for content, mimetype in payload["alternatives"]:
         message.attach_alternative(content, mimetype)
+    for name, content, mimetype in payload.get("attachments", []):
+        message.attach(name, content, mimetype)
     return message
 
 
@@ -78,7 +86,14 @@ class QueuedEmailBackend(BaseEmailBackend):
         return count
 
 
-def mail_user(user, template: str, context: dict[str, Any], *, language: str | None = None) -> None:
+def mail_user(
+    user,
+    template: str,
+    context: dict[str, Any],
+    *,
+    language: str | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
     """One e-mail to `user`, in their own language (or `language`), through the queue: the
     subject from ``<template>_subject.txt`` (white space folded onto one line), the body
     from ``<template>_body.txt``, both rendered with `context` plus ``user`` and
@@ -87,4 +102,12 @@ def mail_user(user, template: str, context: dict[str, Any], *, language: str | N
         context = {"user": user, **context, "site_url": settings.SITE_URL}
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}_body.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    if not attachments:
+        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        return
+    message = EmailMessage(
+        " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email]
+    )
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    message.send()

@@ -53,6 +53,11 @@ IMPACT_VIEW_OUTCOMES = "impact.view_outcomes"
 EXPENSES_CLAIM = "expenses.claim"
 EXPENSES_MANAGE = "expenses.manage"
 EXPENSES_VIEW_TOTALS = "expenses.view_totals"
+# The learning network's own space (library, playbooks, intervision, questions): decided
+# per network from the roles a user holds in it (``network.selectors.space_for``).
+NETWORK_SPACE_VIEW = "network.space_view"
+NETWORK_CURATE = "network.curate"
+NETWORK_TAKE_PART = "network.take_part"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -63,7 +68,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Network coordinators see every project of their network at a glance, in
     # aggregates: never a participant's or a buddy's identity.
     Role.NETWORK_COORDINATOR: frozenset(
-        {PROJECT_VIEW, NETWORK_VIEW_AGGREGATES, EXPENSES_VIEW_TOTALS}
+        {
+            PROJECT_VIEW,
+            NETWORK_VIEW_AGGREGATES,
+            EXPENSES_VIEW_TOTALS,
+            NETWORK_SPACE_VIEW,
+            NETWORK_CURATE,
+        }
     ),
     Role.PROJECT_COORDINATOR: frozenset(
         {
@@ -91,6 +102,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             IMPACT_VIEW_OUTCOMES,
             EXPENSES_MANAGE,
             EXPENSES_VIEW_TOTALS,
+            NETWORK_SPACE_VIEW,
+            NETWORK_TAKE_PART,
         }
     ),
     Role.PROFESSIONAL: frozenset(
@@ -113,6 +126,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             JOURNAL_WRITE,
             SIGNALS_RAISE,
             EXPENSES_CLAIM,
+            NETWORK_SPACE_VIEW,
         }
     ),
     Role.PARTICIPANT: frozenset(
@@ -121,6 +135,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 assert all(perms <= ALL_PERMISSIONS for perms in ROLE_PERMISSIONS.values())
+
+NETWORK_SPACE_PERMISSIONS = frozenset({NETWORK_SPACE_VIEW, NETWORK_CURATE, NETWORK_TAKE_PART})
 
 COORDINATOR_ROLES = frozenset({Role.PROJECT_COORDINATOR, Role.NETWORK_COORDINATOR})
 
