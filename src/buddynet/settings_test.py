@@ -37,4 +37,4 @@ WHITENOISE_USE_FINDERS = True
 # Files the app makes and uploads (funder reports, clips) in a folder of the test run's
 # own (made by the storage on first use: nothing is written at import), so two suites
 # running side by side never share it.
-MEDIA_ROOT = Path(tempfile.gettempdir()) / f"buddynet-test-media-{os.getpid()}"
+MEDIA_ROOT = str(Path(tempfile.gettempdir()) / f"buddynet-test-media-{os.getpid()}")
