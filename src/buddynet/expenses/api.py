@@ -113,6 +113,7 @@ class ExpenseTotalsOut(Schema):
 @router.read("/expenses/claims", list[ExpenseClaimOut], *CLAIMS_ANY, paged=True)
 def expense_claims(here: Here, status: Claim.Status | None = None, year: int | None = None):
     """Expense claims: a buddy's own, or every claim of the project for a coordinator"""
+    _check_year(year)
     claims = selectors.claims_for_user(
         access=here.access,
         user=here.user,
@@ -181,8 +182,7 @@ def expense_batch_make(here: Here, payload: ExpenseBatchIn):
 @router.read("/expenses/named-list/{year}", list[ExpenseNamedListRowOut], policy.EXPENSES_MANAGE)
 def expense_named_list(here: Here, year: int):
     """The organisation's named list of a year: volunteer, date and amount of each allowance"""
-    if not 2000 <= year <= 2100:
-        raise HttpError(400, "year is between 2000 and 2100.")
+    _check_year(year)
     entries = selectors.named_list(access=here.access, project=here.project, year=year)
     return [
         {
@@ -199,8 +199,13 @@ def expense_named_list(here: Here, year: int):
 @router.read("/expenses/totals", ExpenseTotalsOut, policy.EXPENSES_VIEW_TOTALS)
 def expense_totals(here: Here, year: int | None = None):
     """Only totals of the project's allowances in a year (no names)"""
-    if year is not None and not 2000 <= year <= 2100:
-        raise HttpError(400, "year is between 2000 and 2100.")
+    _check_year(year)
     return selectors.totals(
         access=here.access, project=here.project, year=year or clock.today().year
     )
+
+
+def _check_year(year: int | None) -> None:
+    """A year the figures can be about (a typo such as 20266 is a 400, never a 500)."""
+    if year is not None and not 2000 <= year <= 2100:
+        raise HttpError(400, "year is between 2000 and 2100.")
