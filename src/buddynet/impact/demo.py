@@ -49,6 +49,7 @@ def _self_reliance(project, coordinator) -> list[int]:
         )
     return [questionnaire.pk]
 
+
 PER_PROJECT = 40  # measured trajectories per project (the demo stays quick at any scale)
 CONSENT_SHARE = 0.9
 

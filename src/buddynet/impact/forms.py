@@ -61,6 +61,23 @@ def field_name(code: str, number: str) -> str:
     return f"{code}_{number}"
 
 
+class DecimalCommaField(forms.DecimalField):
+    """A number typed with a decimal comma or a decimal point ("7,5" or "7.5"), in a
+    text box that opens the number keyboard on a phone."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        return attrs
+
+
 def own_field(question: OwnQuestion, language: str | None = None) -> forms.Field:
     """The form field of one of the project's own questions: large radio buttons for a
     scale and yes/no, a number box within the bounds, a short line of text."""
@@ -79,16 +96,14 @@ def own_field(question: OwnQuestion, language: str | None = None) -> forms.Field
     if question.kind == kind.YESNO:
         return YesNoField(label=label, yes=_("Yes"), no=_("No"), required=False)
     if question.kind == kind.NUMBER:
-        number = forms.DecimalField(
+        number = DecimalCommaField(
             label=label,
             required=False,
             min_value=question.min_value,
             max_value=question.max_value,
             decimal_places=2,
             max_digits=11,
-            widget=forms.NumberInput(
-                attrs={"inputmode": "decimal", "step": "any", "class": "form-control q-input"}
-            ),
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control q-input"}),
         )
         if question.min_value is not None and question.max_value is not None:
             number.help_text = _("A number from %(low)s to %(high)s.") % {
@@ -250,6 +265,7 @@ class OwnQuestionForm(forms.Form):
         yes=_("Yes, higher is better"),
         no=_("No, lower is better"),
         initial="yes",
+        required=False,
     )
     position = forms.IntegerField(
         label=_("Position in the questionnaire (optional)"),
@@ -268,3 +284,6 @@ class OwnQuestionForm(forms.Form):
             }
             kwargs["initial"]["higher_is_better"] = "yes" if question.higher_is_better else "no"
         super().__init__(*args, **kwargs)
+
+    def clean_higher_is_better(self) -> bool:
+        return self.cleaned_data.get("higher_is_better") is not False  # unanswered: higher

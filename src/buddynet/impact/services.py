@@ -605,6 +605,25 @@ def _set_question(question: OwnQuestion, data: dict) -> None:
     question.full_clean(exclude=["project", "questionnaire"])
 
 
+def _make_room(question: OwnQuestion) -> None:
+    """The questions at or after the question's position move one down (the order of
+    asking only: no answer changes meaning)."""
+    from django.db.models import F
+
+    with scopes_disabled():
+        taken = (
+            OwnQuestion.objects.filter(
+                questionnaire_id=question.questionnaire_id, position=question.position
+            )
+            .exclude(pk=question.pk)
+            .exists()
+        )
+        if taken:
+            OwnQuestion.objects.filter(
+                questionnaire_id=question.questionnaire_id, position__gte=question.position
+            ).exclude(pk=question.pk).update(position=F("position") + 1)
+
+
 def _refuse_same_text(questionnaire: OwnQuestionnaire, question: OwnQuestion) -> None:
     with scopes_disabled():
         same = (
@@ -668,6 +687,7 @@ def own_question_add(
         )
         _set_question(question, data)
         _refuse_same_text(locked, question)
+        _make_room(question)
         with scopes_disabled():
             question.save()
         locked.log_action(
@@ -710,6 +730,7 @@ def own_question_change(*, question: OwnQuestion, data: dict, by, via: str = "we
             )
         _set_question(locked, data)
         _refuse_same_text(locked.questionnaire, locked)
+        _make_room(locked)
         with scopes_disabled():
             locked.save()
         locked.questionnaire.log_action(
