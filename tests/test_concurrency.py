@@ -141,6 +141,9 @@ FORM_DATA: dict[str, Callable[[object], dict]] = {
     "training_session": lambda w: {"buddies": [w.buddy.pk]},
     # One answer in each questionnaire the measurement can ask (the form ignores the rest).
     "impact_enter": lambda w: {"djg11_3": "ja", "djg6_3": "ja", "who5_1": "3"},
+    # A new own questionnaire, a new question of it (a yes/no needs nothing more).
+    "impact_own_create": lambda w: {"name": "Zelfredzaamheid thuis"},
+    "impact_own_question_add": lambda w: {"text_nl": "Had u deze week bezoek?", "kind": "yesno"},
 }
 
 
