@@ -105,11 +105,13 @@ def own_field(question: OwnQuestion, language: str | None = None) -> forms.Field
             max_digits=11,
             widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control q-input"}),
         )
-        if question.min_value is not None and question.max_value is not None:
-            number.help_text = _("A number from %(low)s to %(high)s.") % {
-                "low": f"{question.min_value.normalize():f}",
-                "high": f"{question.max_value.normalize():f}",
-            }
+        low = "…" if question.min_value is None else f"{question.min_value.normalize():f}"
+        high = "…" if question.max_value is None else f"{question.max_value.normalize():f}"
+        if question.min_value is not None or question.max_value is not None:
+            number.help_text = _("A number from %(low)s to %(high)s.") % {"low": low, "high": high}
+            bounds = _("Type a number from %(low)s to %(high)s.") % {"low": low, "high": high}
+            number.error_messages["min_value"] = number.error_messages["max_value"] = bounds
+        number.error_messages["invalid"] = _("Type a number.")
         return number
     return forms.CharField(
         label=label,

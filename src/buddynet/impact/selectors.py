@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
@@ -153,6 +154,8 @@ def own_answer_label(question: OwnQuestion, value, language: str | None = None) 
     if question.kind == OwnQuestion.Kind.SCALE:
         low, high = question.labels(language or get_language())
         return {1: f"1 ({low})", 5: f"5 ({high})"}.get(value, str(value))
+    if question.kind == OwnQuestion.Kind.NUMBER:
+        return formats.number_format(value)
     return str(value)
 
 
