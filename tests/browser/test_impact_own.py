@@ -73,6 +73,8 @@ def test_own_questionnaire_from_definition_to_outcome(
     page.wait_for_url("**/add/")
     page.fill("input[name='text_nl']", "Uren per dag alleen")
     page.check("input[name='kind'][value='number']")
+    # Only the fields a number uses (own-question.js): no scale labels.
+    expect(page.locator("input[name='low_nl']")).to_be_hidden()
     page.fill("input[name='min_value']", "0")
     page.fill("input[name='max_value']", "24")
     page.check("input[name='higher_is_better'][value='no']")
