@@ -87,6 +87,23 @@ report_run_kw = _nested(
 COORDINATOR_POST = statuses(LOGIN, 403, 302, 403, 403, 403)
 
 
+def _own(w, project, by, key):
+    def make(w):
+        return imf.own_questionnaire(project, by, {"text_nl": "Boodschappen doen", **imf.SCALE})
+
+    return w.once(key, make)
+
+
+own_kw = _nested(
+    lambda w: _own(w, w.project, w.coord, "impact_own")[0],
+    lambda w: _own(w, w.other, w.other_coord, "impact_other_own")[0],
+)
+own_question_kw = _nested(
+    lambda w: _own(w, w.project, w.coord, "impact_own")[1][0],
+    lambda w: _own(w, w.other, w.other_coord, "impact_other_own")[1][0],
+)
+
+
 def api(kwargs, **names):
     def make(w, variant):
         values = kwargs(w, variant)
@@ -115,6 +132,15 @@ PAGES = {
     "impact_report_run_progress": Row(own=COORDINATOR_ONLY, kwargs=report_run_kw, variants=NESTED),
     "impact_report_run_pdf": Row(own=COORDINATOR_ONLY, kwargs=report_run_kw, variants=NESTED),
     "impact_report_run_xlsx": Row(own=COORDINATOR_ONLY, kwargs=report_run_kw, variants=NESTED),
+    # The project's own questionnaires.
+    "impact_own_list": Row(own=COORDINATOR_ONLY, kwargs=project_kw),
+    "impact_own_create": Row(own=COORDINATOR_ONLY, kwargs=project_kw),
+    "impact_own": Row(own=COORDINATOR_ONLY, kwargs=own_kw, variants=NESTED),
+    "impact_own_question_add": Row(own=COORDINATOR_ONLY, kwargs=own_kw, variants=NESTED),
+    "impact_own_question_edit": Row(own=COORDINATOR_ONLY, kwargs=own_question_kw, variants=NESTED),
+    "impact_own_question_retire": Row(
+        own=COORDINATOR_ONLY, kwargs=own_question_kw, variants=NESTED
+    ),
     "impact_person": Row(own=COORDINATOR_ONLY, kwargs=trajectory_kw, variants=NESTED),
     "impact_plan_moments": Row(own=COORDINATOR_ONLY, kwargs=trajectory_kw, variants=NESTED),
     "impact_enter": Row(own=COORDINATOR_ONLY, kwargs=measurement_kw, variants=NESTED),

@@ -99,3 +99,61 @@ def report_run(project, by, *, status: str = "done", **fields):
             run.xlsx.save("impact.xlsx", ContentFile(b"PK stand-in"), save=False)
             run.save()
         return run
+
+
+# --- The project's own questionnaires ---------------------------------------------------
+
+SCALE = {
+    "kind": "scale",
+    "low_nl": "lukt niet alleen",
+    "high_nl": "lukt helemaal alleen",
+    "higher_is_better": True,
+}
+
+
+def own_questionnaire(project, by, *questions: dict, name: str = "Zelfredzaamheid"):
+    """An own questionnaire with ``questions`` (the service's data, ``text_nl`` and
+    ``kind`` at least); returns ``(questionnaire, [questions])``."""
+    with scopes_disabled():
+        questionnaire = services.own_questionnaire_create(project=project, name=name, by=by)
+        made = [
+            services.own_question_add(questionnaire=questionnaire, data=data, by=by)
+            for data in questions
+        ]
+    return questionnaire, made
+
+
+def ask_own(trajectory, questionnaire, moment: str) -> Measurement:
+    """The trajectory's measurement at ``moment``, asking ``questionnaire`` too."""
+    found = measurement(trajectory, moment)
+    with scopes_disabled():
+        Measurement.objects.filter(pk=found.pk).update(own_questionnaires=[questionnaire.pk])
+        found.refresh_from_db()
+    return found
+
+
+def enter_own(trajectory, moment: str, questionnaire, own: dict, *, by):
+    """Fill in a moment (built-ins at fixed answers) with ``own`` (question pk → answer)."""
+    found = ask_own(trajectory, questionnaire, moment)
+    with scopes_disabled():
+        return services.answers_enter(
+            measurement=found,
+            answers={"who5": who5(3), "djg6": DJG6_SOME},
+            entered_by="coordinator",
+            by=by,
+            own=own,
+        )
+
+
+def own_pairs(project, by, questionnaire, pairs: list[tuple[dict, dict]]):
+    """One person per ``(start answers, closure answers)``, measured at both moments."""
+    trajectories = []
+    for i, (before, after) in enumerate(pairs):
+        with scopes_disabled():
+            buddy = f.BuddyFactory(project=project, first_name=f"OB{i}")
+            participant = f.ParticipantFactory(project=project, first_name=f"OP{i}")
+        t = start(buddy, participant, by, started_on=clock.today() - timedelta(days=200))
+        enter_own(t, "baseline", questionnaire, before, by=by)
+        enter_own(t, "closure", questionnaire, after, by=by)
+        trajectories.append(t)
+    return trajectories

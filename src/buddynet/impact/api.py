@@ -11,6 +11,7 @@ import uuid
 from datetime import date
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Schema, Status
 from pydantic import Field
 
@@ -84,6 +85,14 @@ class ImpactResponseOut(Schema):
     scores: dict[str, int | str | bool | None]
 
 
+class ImpactOwnAnswerOut(Schema):
+    question: uuid.UUID
+    questionnaire: str
+    text: str
+    kind: str
+    value: int | float | bool | str
+
+
 class ImpactMeasurementOut(Schema):
     code: uuid.UUID
     moment: str
@@ -91,6 +100,7 @@ class ImpactMeasurementOut(Schema):
     completed_on: date | None
     entered_by: str
     responses: list[ImpactResponseOut]
+    own_answers: list[ImpactOwnAnswerOut]
 
 
 def _measurement_out(m: Measurement) -> dict:
@@ -103,6 +113,18 @@ def _measurement_out(m: Measurement) -> dict:
         "responses": [
             {"instrument": r.instrument, "answers": r.answers, "scores": r.scores}
             for r in m.responses.all()
+        ]
+        if not m.excluded_at
+        else [],
+        "own_answers": [
+            {
+                "question": a.question.code,
+                "questionnaire": a.question.questionnaire.name,
+                "text": a.question.text_nl,
+                "kind": a.question.kind,
+                "value": a.value,
+            }
+            for a in selectors.own_answers_of(m)
         ]
         if not m.excluded_at
         else [],
@@ -125,6 +147,11 @@ class ImpactAnswersIn(Schema):
     answers: dict[str, dict[str, str | int | None]] = Field(
         description='Per questionnaire ("djg6", "djg11", "who5") the answers per item number.'
     )
+    own: dict[uuid.UUID, str | int | float | bool | None] = Field(
+        default_factory=dict,
+        description="The project's own questions the moment asks: per question code its "
+        "answer (scale 1-5, true/false, a number, a short text; null = left open).",
+    )
 
 
 @router.write(
@@ -135,12 +162,21 @@ class ImpactAnswersIn(Schema):
 def impact_answers_enter(here: Here, measurement: uuid.UUID, body: ImpactAnswersIn):
     """Enter a measurement's answers from an interview"""
     found = selectors.measurement_get(project=here.project, code=measurement)
+    asked = {q.code: q.pk for q in services.own_questions_of(found)}
+    unknown = [str(code) for code in body.own if code not in asked]
+    if unknown:
+        raise services.ImpactError(
+            _("This measurement does not ask these questions: %(codes)s.")
+            % {"codes": ", ".join(unknown)},
+            field="own",
+        )
     done = services.answers_enter(
         measurement=found,
         answers={k: {str(i): v for i, v in a.items()} for k, a in body.answers.items()},
         entered_by=Measurement.EnteredBy.COORDINATOR,
         by=here.user,
         via="api",
+        own={asked[code]: value for code, value in body.own.items()},
     )
     return Status(201, _measurement_out(done))
 
@@ -177,10 +213,27 @@ class ProcessFigureOut(Schema):
     unit: str
 
 
+class ImpactOwnOutcomeOut(Schema):
+    questionnaire: str
+    question: uuid.UUID
+    text: str
+    kind: str = Field(description='"scale", "number" or "yesno" (short texts are never counted)')
+    n: int = Field(description="People measured twice who answered at both moments")
+    suppressed: bool = Field(description="Fewer than 5 people: not to be shown outside")
+    paired: ImpactPairedOut | None = Field(  # type: ignore[valid-type]
+        description="Scale and number: the paired change (as the instruments)"
+    )
+    share_yes_before: float | None = Field(description="Yes/no: share yes at the start")
+    share_yes_after: float | None = Field(description="Yes/no: share yes later")
+
+
 class ImpactOutcomesOut(Schema):
     date_from: date
     date_to: date
     outcomes: list[ImpactOutcomeOut]
+    own: list[ImpactOwnOutcomeOut] = Field(
+        description="The project's own questionnaires (not in the network's comparison)"
+    )
     process: dict[str, int | float | None]
     process_figures: list[ProcessFigureOut]
 
@@ -208,6 +261,21 @@ def impact_outcomes(here: Here, date_from: date | None = None, date_to: date | N
                 "network_high": o.network["high"],
             }
             for o in figures["outcomes"]
+        ],
+        "own": [
+            {
+                "questionnaire": q["name"],
+                "question": row.question.code,
+                "text": row.text,
+                "kind": row.question.kind,
+                "n": row.n,
+                "suppressed": row.suppressed,
+                "paired": dataclasses.asdict(row.summary) if row.summary else None,
+                "share_yes_before": row.yes_before,
+                "share_yes_after": row.yes_after,
+            }
+            for q in figures["own"]
+            for row in q["rows"]
         ],
     }
 

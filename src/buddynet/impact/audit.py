@@ -15,4 +15,8 @@ LABELS = {
     ),
     "impact.report_downloaded": _("downloaded the funder report"),
     "impact.report_requested": _("asked for the funder report to be prepared"),
+    "impact.own_questionnaire_created": _("made a questionnaire of the project's own"),
+    "impact.own_question_added": _("added a question to an own questionnaire"),
+    "impact.own_question_changed": _("changed a question of an own questionnaire"),
+    "impact.own_question_retired": _("stopped asking a question of an own questionnaire"),
 }

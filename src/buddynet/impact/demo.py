@@ -2,7 +2,8 @@
 most participants consent, their start measurement is filled in (some on their phone
 through their link, some in an interview), a mid-point after three months, and the
 closure measurement of closed trajectories. Changes are small and noisy, as befriending
-studies find, so the outcome pages show honest uncertainty."""
+studies find, so the outcome pages show honest uncertainty. The first project also asks
+its own "Zelfredzaamheid" questionnaire (four self-reliance domains on a 1-5 scale)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,38 @@ from buddynet.participants import services as participant_services
 from buddynet.trajectories.models import Trajectory
 
 from . import services
-from .models import ImpactPlan, Measurement
+from .models import ImpactPlan, Measurement, OwnQuestion
+
+SELF_RELIANCE = (
+    ("Boodschappen doen", "Doing the shopping"),
+    ("Contact leggen met anderen", "Getting in touch with others"),
+    ("Post en administratie regelen", "Dealing with post and paperwork"),
+    ("De weg vinden naar hulp", "Finding the way to help"),
+)
+
+
+def _self_reliance(project, coordinator) -> list[int]:
+    """The project's "Zelfredzaamheid" questionnaire: four domains on a 1-5 scale."""
+    questionnaire = services.own_questionnaire_create(
+        project=project, name="Zelfredzaamheid", by=coordinator
+    )
+    for text_nl, text_en in SELF_RELIANCE:
+        services.own_question_add(
+            questionnaire=questionnaire,
+            data={
+                "text_nl": text_nl,
+                "text_en": text_en,
+                "kind": OwnQuestion.Kind.SCALE,
+                "low_nl": "lukt niet alleen",
+                "high_nl": "lukt helemaal alleen",
+                "low_en": "not on my own",
+                "high_en": "fully on my own",
+                "higher_is_better": True,
+            },
+            by=coordinator,
+        )
+    return [questionnaire.pk]
+
 
 PER_PROJECT = 40  # measured trajectories per project (the demo stays quick at any scale)
 CONSENT_SHARE = 0.9
@@ -48,16 +80,34 @@ def _answers(rng, person: dict, progress: float) -> dict:
     }
 
 
+def _own(rng, measurement, person, progress) -> dict[int, int]:
+    """Self-reliance answers (1-5): the person's level, a little higher with time."""
+    level = person["wellbeing"] + 0.8 * progress
+    return {
+        q.pk: max(1, min(5, round(rng.gauss(level, 0.8))))
+        for q in services.own_questions_of(measurement)
+    }
+
+
 def _fill(measurement, rng, person, progress, coordinator, on) -> None:
     answers = _answers(rng, person, progress)
+    own = _own(rng, measurement, person, progress)
     if rng.random() < 0.5:
         link, _raw = services.link_create(measurement=measurement, by=coordinator)
         services.answers_enter(
-            measurement=measurement, answers=answers, entered_by="participant", link=link
+            measurement=measurement,
+            answers=answers,
+            entered_by="participant",
+            link=link,
+            own=own,
         )
     else:
         services.answers_enter(
-            measurement=measurement, answers=answers, entered_by="coordinator", by=coordinator
+            measurement=measurement,
+            answers=answers,
+            entered_by="coordinator",
+            by=coordinator,
+            own=own,
         )
     Measurement.objects.filter(pk=measurement.pk).update(completed_on=on)
 
@@ -66,9 +116,15 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
     coordinator = users["coordinator"]
     measured = 0
     with translation.override("nl"), scopes_disabled():
-        for project in projects:
+        for index, project in enumerate(projects):
+            own = _self_reliance(project, coordinator) if index == 0 else []
             ImpactPlan.objects.update_or_create(
-                project=project, defaults={"mid_after_months": 3, "instruments": ["djg6", "who5"]}
+                project=project,
+                defaults={
+                    "mid_after_months": 3,
+                    "instruments": ["djg6", "who5"],
+                    "own_questionnaires": own,
+                },
             )
             trajectories = list(
                 Trajectory.objects.filter(project=project)

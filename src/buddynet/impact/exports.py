@@ -50,6 +50,64 @@ def outcome_row(outcome) -> dict[str, Any]:
     }
 
 
+OWN_HEADINGS = (
+    "questionnaire",
+    "question",
+    "kind",
+    "n",
+    "before_after",
+    "mean_change",
+    "ci",
+    "share_improved",
+)
+
+
+def own_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The project's own questions as a report shows them: scale and number with the
+    paired change, yes/no as the share "yes" before → after; nothing derived from fewer
+    than five people ("< 5"). Short texts never appear."""
+    rows = []
+    for questionnaire in figures.get("own", []):
+        for outcome in questionnaire["rows"]:
+            suppressed = outcome.suppressed
+            row = {
+                "questionnaire": questionnaire["name"],
+                "question": outcome.text,
+                "kind": str(outcome.question.get_kind_display()),
+                "n": stats.cell(outcome.n),
+                "before_after": "",
+                "mean_change": "",
+                "ci": "",
+                "share_improved": "",
+            }
+            if not suppressed and outcome.summary is not None:
+                s = outcome.summary
+                row["before_after"] = f"{fmt(s.mean_before)} → {fmt(s.mean_after)}"
+                row["mean_change"] = fmt(s.mean_change)
+                row["ci"] = f"{fmt(s.ci_low)} to {fmt(s.ci_high)}"
+                row["share_improved"] = fmt((s.share_improved or 0) * 100, 0) + "%"
+            elif not suppressed:
+                before = fmt((outcome.yes_before or 0) * 100, 0)
+                after = fmt((outcome.yes_after or 0) * 100, 0)
+                row["before_after"] = _("yes") + f": {before}% → {after}%"
+            rows.append(row)
+    return rows
+
+
+def _own_headings() -> list[str]:
+    return [
+        _("Questionnaire"),
+        _("Question"),
+        _("Kind of answer"),
+        _("People measured twice"),
+        _("Start → later"),
+        _("Mean change"),
+        # xgettext:no-python-format
+        _("95% confidence interval"),
+        _("Share improved"),
+    ]
+
+
 def process_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
     """The process figures as a report shows them (``process.report_cells``)."""
     return [process.report_cells(row) for row in figures["process"].rows]
@@ -65,6 +123,7 @@ def report_pdf(*, project, figures: dict[str, Any]) -> bytes:
             "figures": figures,
             "rows": [outcome_row(o) for o in figures["outcomes"]],
             "process_rows": process_rows(figures),
+            "own_rows": own_rows(figures),
             "min_cell": stats.MIN_CELL,
             "methods": methods_text(),
         },
@@ -128,6 +187,13 @@ def report_xlsx(*, project, figures: dict[str, Any]) -> bytes:
         for change, people in outcome.summary.histogram:
             changes.append([outcome.name, change, people])
 
+    own = own_rows(figures)
+    if own:
+        own_sheet = book.create_sheet(_("Own questionnaires")[:31])
+        own_sheet.append(_own_headings())
+        for row in own:
+            own_sheet.append([row[key] for key in OWN_HEADINGS])
+
     process_sheet = book.create_sheet(_("Process figures")[:31])
     # xgettext:no-python-format
     range_from = _("80% range: from")
@@ -177,6 +243,14 @@ def methods_text() -> list[str]:
             "entries per month "
             'that a trajectory ran in the period; a goal moved towards "alone" when its '
             "level at the end of the period was higher than at its start."
+        ),
+        _(
+            "Own questionnaires: questions the project wrote itself, paired in the same "
+            "way. Scale (1 to 5) and number: the mean change with its 95 percent "
+            "confidence interval; improved = at least one step (scale) or any change "
+            "(number) in the better direction. Yes or no: the share that answered yes at "
+            "the start and later. Short texts are not counted. They are not validated "
+            "instruments and are not compared across the network."
         ),
         _(
             "Sources: de Jong Gierveld & Kamphuis (1985); de Jong Gierveld & van Tilburg "

@@ -47,6 +47,8 @@ class ImpactPlan(ProjectOwnedModel):
     link_valid_days = bounded_number(
         _("a personal link stays valid for (days)"), low=1, high=60, default=14
     )
+    # The project's own questionnaires asked at every moment (``OwnQuestionnaire`` pks).
+    own_questionnaires = models.JSONField(_("own questionnaires"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("impact plan")
@@ -79,6 +81,8 @@ class Measurement(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     moment = models.CharField(_("moment"), max_length=10, choices=Moment.choices)
     due_on = models.DateField(_("planned for"))
     instruments = models.JSONField(_("questionnaires"), default=default_instruments)
+    # The project's own questionnaires this moment asks (``OwnQuestionnaire`` pks).
+    own_questionnaires = models.JSONField(_("own questionnaires"), default=list, blank=True)
     completed_at = models.DateTimeField(_("filled in at"), null=True, blank=True)
     completed_on = models.DateField(_("filled in on"), null=True, blank=True, db_index=True)
     entered_by = models.CharField(
@@ -125,6 +129,104 @@ class Response(ProjectOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.get_instrument_display()}"
+
+
+class OwnQuestionnaire(ProjectOwnedModel):  # type: ignore[django-manager-missing]
+    """A questionnaire a project defines for its own indicators (e.g. self-reliance
+    domains). Its questions are frozen once answered: a question with answers can be
+    retired and a new one added, never edited, so earlier answers keep their meaning."""
+
+    project = project_key(on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("own questionnaire")
+        verbose_name_plural = _("own questionnaires")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="impact_own_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OwnQuestion(ProjectOwnedModel):  # type: ignore[django-manager-missing]
+    """One question of a project's own questionnaire."""
+
+    class Kind(models.TextChoices):
+        SCALE = "scale", _("scale from 1 to 5")
+        YESNO = "yesno", _("yes or no")
+        NUMBER = "number", _("number")
+        TEXT = "text", _("short text")
+
+    project = project_key(on_delete=models.CASCADE)
+    questionnaire = models.ForeignKey(
+        OwnQuestionnaire, on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    text_nl = models.CharField(_("question (Dutch)"), max_length=300)
+    text_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind of answer"), max_length=10, choices=Kind.choices)
+    low_nl = models.CharField(_("what 1 means (Dutch)"), max_length=60, blank=True)
+    high_nl = models.CharField(_("what 5 means (Dutch)"), max_length=60, blank=True)
+    low_en = models.CharField(_("what 1 means (English)"), max_length=60, blank=True)
+    high_en = models.CharField(_("what 5 means (English)"), max_length=60, blank=True)
+    min_value = models.DecimalField(
+        _("lowest number"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("highest number"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    higher_is_better = models.BooleanField(_("a higher answer is better"), default=True)
+    retired_at = models.DateTimeField(_("no longer asked since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("own question")
+        verbose_name_plural = _("own questions")
+        ordering = ["questionnaire", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text_nl
+
+    def text(self, language: str | None) -> str:
+        """The question in the language (Dutch when there is no English)."""
+        if (language or "nl").startswith("en") and self.text_en:
+            return self.text_en
+        return self.text_nl
+
+    def labels(self, language: str | None) -> tuple[str, str]:
+        """What 1 and 5 mean on a scale, in the language (Dutch as the fallback)."""
+        english = (language or "nl").startswith("en")
+        low = (self.low_en if english else "") or self.low_nl
+        high = (self.high_en if english else "") or self.high_nl
+        return low, high
+
+    @property
+    def has_change(self) -> bool:
+        """A scale or a number: the change between two moments means something."""
+        return self.kind in (self.Kind.SCALE, self.Kind.NUMBER)
+
+
+class OwnAnswer(ProjectOwnedModel):
+    """The answer to one own question at one measurement: a whole number 1-5 (scale),
+    true/false (yes/no), a number or a short text."""
+
+    project = project_key(on_delete=models.CASCADE)
+    measurement = models.ForeignKey(
+        Measurement, on_delete=models.CASCADE, related_name="own_answers"
+    )
+    question = models.ForeignKey(OwnQuestion, on_delete=models.PROTECT, related_name="answers")
+    value = models.JSONField(_("answer"))
+
+    class Meta:
+        verbose_name = _("answer to an own question")
+        verbose_name_plural = _("answers to own questions")
+        ordering = ["measurement", "question__position", "pk"]
+        constraints = one_per("measurement", "question", name="impact_one_own_answer_per_question")
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.value}"
 
 
 class MeasurementLink(ProjectOwnedModel):

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
@@ -21,8 +22,8 @@ from buddynet.tenancy.models import Network, Project
 from buddynet.trajectories.models import Trajectory
 
 from . import instruments, process, stats
-from .models import Instrument, Measurement, Response
-from .services import impact_consent_holds, plan_for
+from .models import Instrument, Measurement, OwnAnswer, OwnQuestion, OwnQuestionnaire, Response
+from .services import impact_consent_holds, own_question_answered, plan_for
 
 LATER_MOMENTS = (Measurement.Moment.CLOSURE, Measurement.Moment.MID)  # preferred first
 
@@ -118,6 +119,7 @@ def person_outcome(*, trajectory: Trajectory, viewed_by, via: str = "web") -> di
                 "meaning": change_meaning(code, change),
             }
         )
+    own = _person_own(done, language)
     if done:
         trajectory.log_action(
             "impact.answers_viewed",
@@ -128,8 +130,75 @@ def person_outcome(*, trajectory: Trajectory, viewed_by, via: str = "web") -> di
     return {
         "measurements": measurements,
         "instruments": per_instrument,
+        "own": own,
         "consent": impact_consent_holds(trajectory.participant),
     }
+
+
+def own_answers_of(measurement: Measurement) -> list[OwnAnswer]:
+    """A measurement's answers to the project's own questions, in their order."""
+    with scopes_disabled():
+        return list(
+            OwnAnswer.objects.filter(measurement_id=measurement.pk)
+            .select_related("question__questionnaire")
+            .order_by("question__questionnaire__name", "question__position", "question_id")
+        )
+
+
+def own_answer_label(question: OwnQuestion, value, language: str | None = None) -> str:
+    """An answer to an own question in words ("—" when left open)."""
+    if value is None:
+        return "—"
+    if question.kind == OwnQuestion.Kind.YESNO:
+        return _("yes") if value else _("no")
+    if question.kind == OwnQuestion.Kind.SCALE:
+        low, high = question.labels(language or get_language())
+        return {1: f"1 ({low})", 5: f"5 ({high})"}.get(value, str(value))
+    if question.kind == OwnQuestion.Kind.NUMBER:
+        return formats.number_format(value)
+    return str(value)
+
+
+def _person_own(done: list[Measurement], language: str) -> list[dict[str, Any]]:
+    """Per own questionnaire: its questions by the moments answered, and the change of
+    each scale and number question between the first and the latest answer."""
+    with scopes_disabled():
+        answers = list(
+            OwnAnswer.objects.filter(measurement__in=[m.pk for m in done])
+            .select_related("question__questionnaire")
+            .order_by("question__position", "question_id")
+        )
+    by_questionnaire: dict[int, dict[str, Any]] = {}
+    for answer in answers:
+        question = answer.question
+        entry = by_questionnaire.setdefault(
+            question.questionnaire_id,
+            {"name": question.questionnaire.name, "questions": {}, "values": defaultdict(dict)},
+        )
+        entry["questions"][question.pk] = question
+        entry["values"][question.pk][answer.measurement_id] = answer.value
+    result = []
+    for entry in sorted(by_questionnaire.values(), key=lambda e: e["name"]):
+        answered = {m for values in entry["values"].values() for m in values}
+        columns = [m for m in done if m.pk in answered]
+        rows = []
+        for question in entry["questions"].values():
+            values = [entry["values"][question.pk].get(m.pk) for m in columns]
+            given = [v for v in values if v is not None]
+            change = None
+            if question.has_change and len(given) >= 2:
+                change = round(given[-1] - given[0], 2)
+            rows.append(
+                {
+                    "question": question,
+                    "text": question.text(language),
+                    "answers": [own_answer_label(question, v, language) for v in values],
+                    "change": change,
+                    "better": None if not change else (change > 0) == question.higher_is_better,
+                }
+            )
+        result.append({"name": entry["name"], "columns": columns, "rows": rows})
+    return result
 
 
 def change_meaning(code: str, change: int | None) -> str:
@@ -190,19 +259,10 @@ def _pairs(
             "measurement__completed_on",
             "headline",
         )
-        by_trajectory: dict[tuple[int, str, int], dict[str, tuple]] = defaultdict(dict)
+        by_trajectory: dict[tuple[tuple[int, str], int], dict[str, tuple]] = defaultdict(dict)
         for project_id, code, trajectory_id, moment, on, headline in rows.iterator():
-            by_trajectory[(project_id, code, trajectory_id)][moment] = (on, headline)
-    result: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
-    for (project_id, code, _t), moments in by_trajectory.items():
-        start = moments.get(Measurement.Moment.BASELINE)
-        later = next((moments[m] for m in LATER_MOMENTS if m in moments), None)
-        if start is None or later is None or later[0] is None:
-            continue
-        if not date_from <= later[0] <= date_to:
-            continue
-        result[(project_id, code)].append((start[1], later[1]))
-    return result
+            by_trajectory[((project_id, code), trajectory_id)][moment] = (on, headline)
+    return _later_pairs(by_trajectory, date_from, date_to)
 
 
 def summary_for(code: str, pairs) -> stats.PairedSummary:
@@ -308,6 +368,7 @@ def project_outcomes(*, project: Project, date_from: date, date_to: date) -> dic
         )
     return {
         "outcomes": outcomes,
+        "own": own_outcomes(project=project, date_from=date_from, date_to=date_to),
         "process": process.process_figures(project=project, date_from=date_from, date_to=date_to),
         "date_from": date_from,
         "date_to": date_to,
@@ -353,6 +414,139 @@ def network_comparison(*, network: Network, date_from: date, date_to: date) -> d
             }
         )
     return {"tables": tables, "date_from": date_from, "date_to": date_to}
+
+
+# --- The project's own questionnaires -------------------------------------------------
+
+
+def own_questionnaires(*, project) -> list[OwnQuestionnaire]:
+    """The project's own questionnaires with their questions (each question knows
+    whether it has answers: ``answered``, then it is frozen)."""
+    found = list(OwnQuestionnaire.objects.filter(project=project).prefetch_related("questions"))
+    with scopes_disabled():
+        answered = set(
+            OwnAnswer.objects.filter(question__questionnaire__in=found)
+            .values_list("question_id", flat=True)
+            .distinct()
+        )
+    for questionnaire in found:
+        for question in questionnaire.questions.all():
+            question.answered = question.pk in answered  # type: ignore[attr-defined]
+    return found
+
+
+def own_questionnaires_asking(*, project) -> list[OwnQuestionnaire]:
+    """The project's own questionnaires that still ask a question (a plan may take them)."""
+    return list(
+        OwnQuestionnaire.objects.filter(project=project, questions__retired_at__isnull=True)
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def own_questionnaire_get(*, project, code) -> OwnQuestionnaire:
+    return get_object_or_404(OwnQuestionnaire, project=project, code=code)
+
+
+def own_question_get(*, project, code) -> OwnQuestion:
+    question: OwnQuestion = get_object_or_404(
+        OwnQuestion.objects.select_related("questionnaire"), project=project, code=code
+    )
+    question.answered = own_question_answered(question)  # type: ignore[attr-defined]
+    return question
+
+
+@dataclass
+class OwnOutcome:
+    """The paired figures of one own question: a scale or a number has ``summary``
+    (changes, as the built-in instruments); yes/no has the share "yes" before and after
+    of the same people. A short text is never counted across people."""
+
+    question: OwnQuestion
+    text: str
+    n: int
+    summary: stats.PairedSummary | None = None
+    yes_before: float | None = None
+    yes_after: float | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.n < stats.MIN_CELL
+
+
+def _later_pairs(
+    by_trajectory: dict[Any, dict[str, tuple]], date_from: date, date_to: date
+) -> dict[Any, list[tuple[Any, Any]]]:
+    """Per key: (start value, later value) of each trajectory whose later moment
+    (closure, else mid-point) was filled in within the period."""
+    result: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
+    for (key, _t), moments in by_trajectory.items():
+        start = moments.get(Measurement.Moment.BASELINE)
+        later = next((moments[m] for m in LATER_MOMENTS if m in moments), None)
+        if start is None or later is None or later[0] is None:
+            continue
+        if not date_from <= later[0] <= date_to:
+            continue
+        result[key].append((start[1], later[1]))
+    return result
+
+
+def own_pairs(*, project_id: int, date_from: date, date_to: date):
+    """question pk → [(start answer, later answer)] of the people measured twice (the
+    same pairing as the built-in instruments). One query."""
+    with scopes_disabled():
+        rows = OwnAnswer.objects.filter(
+            project_id=project_id,
+            measurement__completed_at__isnull=False,
+            measurement__excluded_at__isnull=True,
+        ).values_list(
+            "question_id",
+            "measurement__trajectory_id",
+            "measurement__moment",
+            "measurement__completed_on",
+            "value",
+        )
+        by_trajectory: dict[tuple[int, int], dict[str, tuple]] = defaultdict(dict)
+        for question_id, trajectory_id, moment, on, value in rows.iterator():
+            by_trajectory[(question_id, trajectory_id)][moment] = (on, value)
+    return _later_pairs(by_trajectory, date_from, date_to)
+
+
+def own_outcomes(*, project: Project, date_from: date, date_to: date) -> list[dict[str, Any]]:
+    """Per own questionnaire, the figures of its scale, number and yes/no questions
+    (short texts are never aggregated). Project-specific: not in the network's
+    comparison."""
+    language = get_language() or "nl"
+    pairs = own_pairs(project_id=project.pk, date_from=date_from, date_to=date_to)
+    with scopes_disabled():
+        questionnaires = list(
+            OwnQuestionnaire.objects.filter(project_id=project.pk).prefetch_related("questions")
+        )
+    result = []
+    for questionnaire in questionnaires:
+        rows = []
+        for question in questionnaire.questions.all():
+            if question.kind == OwnQuestion.Kind.TEXT:
+                continue
+            given = pairs.get(question.pk, [])
+            if question.retired_at and not given:
+                continue
+            outcome = OwnOutcome(question=question, text=question.text(language), n=len(given))
+            if question.kind == OwnQuestion.Kind.YESNO:
+                if given:
+                    outcome.yes_before = sum(1 for b, _a in given if b) / len(given)
+                    outcome.yes_after = sum(1 for _b, a in given if a) / len(given)
+            else:
+                outcome.summary = stats.paired_summary(
+                    [(float(b), float(a)) for b, a in given],
+                    higher_is_better=question.higher_is_better,
+                    # Scale: at least one step; number: any change in the better direction.
+                    threshold=1 if question.kind == OwnQuestion.Kind.SCALE else 1e-9,
+                )
+            rows.append(outcome)
+        if rows:
+            result.append({"name": questionnaire.name, "code": questionnaire.code, "rows": rows})
+    return result
 
 
 def trajectories_for_impact(*, project) -> list[Trajectory]:

@@ -6,7 +6,11 @@
   SHA-256 of the secret is kept; a new link switches the older ones off.
 - ``answers_enter``: the answers of one measurement, scored by
   :func:`buddynet.impact.instruments.score`, by the participant (link) or a coordinator
-  (interview), saying which.
+  (interview), saying which; with the answers to the project's own questions.
+- ``own_questionnaire_create`` / ``own_question_add`` / ``own_question_change`` /
+  ``own_question_retire``: the project's own questionnaires. A question that has
+  answers is frozen: it can be retired (no longer asked) and a new one added, never
+  edited, so the history keeps its meaning.
 
 Nothing here works without the participant's consent for impact measurement; a
 withdrawal (``consent_effects``) switches the links off, cancels what is planned and
@@ -34,7 +38,16 @@ from buddynet.participants.selectors import consent_holds
 from buddynet.trajectories.models import Trajectory
 
 from . import instruments
-from .models import ImpactPlan, Instrument, Measurement, MeasurementLink, Response
+from .models import (
+    ImpactPlan,
+    Instrument,
+    Measurement,
+    MeasurementLink,
+    OwnAnswer,
+    OwnQuestion,
+    OwnQuestionnaire,
+    Response,
+)
 
 CLOSURE_STATUSES = (Trajectory.Status.CLOSING, Trajectory.Status.CLOSED)
 PLANNING_STATUSES = (
@@ -90,14 +103,21 @@ def impact_plan_update(*, project, by, data: dict) -> ImpactPlan:
             _("Choose the 6-item or the 11-item loneliness scale, not both."),
             field="instruments",
         )
+    own = _own_for_plan(project, data.get("own_questionnaires"))
     with transaction.atomic():
         plan, _created = ImpactPlan.objects.select_for_update().get_or_create(project=project)
         plan.instruments = chosen
+        if own is not None:
+            plan.own_questionnaires = own
         plan.mid_after_months = data.get("mid_after_months", plan.mid_after_months)
         plan.link_valid_days = data.get("link_valid_days", plan.link_valid_days)
         plan.full_clean()
         plan.save()
-        plan.log_action("impact.plan_changed", user=by, data={"instruments": chosen})
+        plan.log_action(
+            "impact.plan_changed",
+            user=by,
+            data={"instruments": chosen, "own_questionnaires": plan.own_questionnaires},
+        )
     return plan
 
 
@@ -216,6 +236,7 @@ def measurements_plan(*, trajectory: Trajectory, by=None, via: str = "web") -> l
                             moment=moment,
                             due_on=due,
                             instruments=list(plan.instruments),
+                            own_questionnaires=list(plan.own_questionnaires),
                         )
                     )
             except IntegrityError:
@@ -333,10 +354,13 @@ def answers_enter(
     by=None,
     link: MeasurementLink | None = None,
     via: str = "web",
+    own: dict[int, Any] | None = None,
 ) -> Measurement:
     """Record the answers of one measurement, per questionnaire it asks, scored as
     published. ``entered_by`` says who filled it in: the participant (through
-    ``link``) or a coordinator from an interview (``by``)."""
+    ``link``) or a coordinator from an interview (``by``). ``own`` maps the pk of each
+    of the project's own questions the moment asks to its answer (``None``: left open;
+    checked by ``own_answer_value``)."""
     if entered_by not in Measurement.EnteredBy.values:
         raise ImpactError(_("Say who gave the answers."), field="entered_by")
     if entered_by == Measurement.EnteredBy.PARTICIPANT and link is None and by is None:
@@ -368,9 +392,15 @@ def answers_enter(
                     headline=instruments.headline(code, result),
                 )
             )
+        own_rows = [
+            OwnAnswer(**_keys_of(locked), question=question, value=value)
+            for question in own_questions_of(locked)
+            if (value := own_answer_value(question, (own or {}).get(question.pk))) is not None
+        ]
         now = timezone.now()
         with scopes_disabled():
             Response.objects.bulk_create(rows)
+            OwnAnswer.objects.bulk_create(own_rows)
             if link is not None:
                 MeasurementLink.objects.filter(pk=link.pk).update(used_at=now, revoked_at=now)
         locked.completed_at = now
@@ -396,7 +426,11 @@ def answers_enter(
             "impact.answers_entered",
             user=by,
             via=via if link is None else "web",
-            data={"entered_by": entered_by, "instruments": list(locked.instruments)},
+            data={
+                "entered_by": entered_by,
+                "instruments": list(locked.instruments),
+                "own_answers": len(own_rows),
+            },
         )
     return locked
 
@@ -430,3 +464,291 @@ def withdraw(*, participant, by, via: str = "web") -> int:
             "impact.consent_withdrawn", user=by, via=via, data={"measurements": len(measurements)}
         )
     return len(measurements)
+
+
+# --- The project's own questionnaires ------------------------------------------------
+
+
+def _own_for_plan(project, given) -> list[int] | None:
+    """The plan's own questionnaires from their codes (``None``: not given, unchanged);
+    only the project's own questionnaires that still ask a question."""
+    if given is None:
+        return None
+    codes = {str(code) for code in given}
+    with scopes_disabled():
+        found = list(
+            OwnQuestionnaire.objects.filter(
+                project_id=project.pk, questions__retired_at__isnull=True
+            )
+            .distinct()
+            .values_list("pk", "code")
+        )
+    chosen = [pk for pk, code in found if str(code) in codes]
+    if len(chosen) != len(codes):
+        raise ImpactError(
+            _("Choose own questionnaires of this project that still ask a question."),
+            field="own_questionnaires",
+        )
+    return sorted(chosen)
+
+
+def own_questions_of(measurement: Measurement) -> list[OwnQuestion]:
+    """The own questions a measurement asks now: those not retired of the project's own
+    questionnaires the moment was planned with, in their order."""
+    if not measurement.own_questionnaires:
+        return []
+    with scopes_disabled():
+        return list(
+            OwnQuestion.objects.filter(
+                project_id=measurement.project_id,
+                questionnaire_id__in=list(measurement.own_questionnaires),
+                retired_at__isnull=True,
+            )
+            .select_related("questionnaire")
+            .order_by("questionnaire__name", "questionnaire_id", "position", "pk")
+        )
+
+
+TEXT_ANSWER_MAX = 200
+
+
+def own_answer_value(question: OwnQuestion, raw: Any) -> Any:
+    """The answer to an own question as it is kept (scale: 1-5, yes/no: true/false, a
+    number within the question's bounds, a short text without control characters), or
+    ``None`` when left open. Anything else raises ``ImpactError`` on the question."""
+    from decimal import Decimal, InvalidOperation
+
+    from buddynet.core.validators import is_forbidden_character
+
+    field = f"own_{question.pk}"
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    kind = OwnQuestion.Kind
+    if question.kind == kind.SCALE:
+        if isinstance(raw, bool) or str(raw).strip() not in {"1", "2", "3", "4", "5"}:
+            raise ImpactError(_("Choose a number from 1 to 5."), field=field)
+        return int(str(raw).strip())
+    if question.kind == kind.YESNO:
+        value = {"true": True, "yes": True, "ja": True, "false": False, "no": False}.get(
+            str(raw).strip().lower(), raw if isinstance(raw, bool) else None
+        )
+        if value is None:
+            raise ImpactError(_("Answer yes or no."), field=field)
+        return value
+    if question.kind == kind.NUMBER:
+        try:
+            number = Decimal(str(raw).strip().replace(",", "."))
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if isinstance(raw, bool) or not number.is_finite():
+            raise ImpactError(_("Type a number."), field=field)
+        low, high = question.min_value, question.max_value
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise ImpactError(
+                _("Type a number from %(low)s to %(high)s.")
+                % {
+                    "low": "…" if low is None else f"{low.normalize():f}",
+                    "high": "…" if high is None else f"{high.normalize():f}",
+                },
+                field=field,
+            )
+        number = number.quantize(Decimal("0.01"))
+        return int(number) if number == number.to_integral_value() else float(number)
+    text = str(raw).strip()
+    if len(text) > TEXT_ANSWER_MAX:
+        raise ImpactError(
+            _("Keep it short: at most %(max)s characters.") % {"max": TEXT_ANSWER_MAX},
+            field=field,
+        )
+    if any(is_forbidden_character(ch) for ch in text):
+        raise ImpactError(_("Remove the invisible control characters."), field=field)
+    return text
+
+
+QUESTION_FIELDS = (
+    "text_nl",
+    "text_en",
+    "kind",
+    "low_nl",
+    "high_nl",
+    "low_en",
+    "high_en",
+    "min_value",
+    "max_value",
+    "higher_is_better",
+)
+
+
+def _set_question(question: OwnQuestion, data: dict) -> None:
+    """Copy the form's fields onto the question; keep only what its kind uses."""
+    for name in QUESTION_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(question, name, value if value is not None or "value" in name else "")
+    if data.get("position"):
+        question.position = data["position"]
+    kind = OwnQuestion.Kind
+    if question.kind != kind.SCALE:
+        question.low_nl = question.high_nl = question.low_en = question.high_en = ""
+    if question.kind != kind.NUMBER:
+        question.min_value = question.max_value = None
+    if question.kind not in (kind.SCALE, kind.NUMBER):
+        question.higher_is_better = True
+    if question.kind == kind.SCALE and not (question.low_nl and question.high_nl):
+        raise ImpactError(_("Say in Dutch what 1 and 5 mean."), field="low_nl")
+    if (
+        question.min_value is not None
+        and question.max_value is not None
+        and question.min_value > question.max_value
+    ):
+        raise ImpactError(_("The lowest number is above the highest."), field="min_value")
+    question.full_clean(exclude=["project", "questionnaire"])
+
+
+def _make_room(question: OwnQuestion) -> None:
+    """The questions at or after the question's position move one down (the order of
+    asking only: no answer changes meaning)."""
+    from django.db.models import F
+
+    with scopes_disabled():
+        taken = (
+            OwnQuestion.objects.filter(
+                questionnaire_id=question.questionnaire_id, position=question.position
+            )
+            .exclude(pk=question.pk)
+            .exists()
+        )
+        if taken:
+            OwnQuestion.objects.filter(
+                questionnaire_id=question.questionnaire_id, position__gte=question.position
+            ).exclude(pk=question.pk).update(position=F("position") + 1)
+
+
+def _refuse_same_text(questionnaire: OwnQuestionnaire, question: OwnQuestion) -> None:
+    with scopes_disabled():
+        same = (
+            OwnQuestion.objects.filter(
+                questionnaire=questionnaire, retired_at__isnull=True, text_nl=question.text_nl
+            )
+            .exclude(pk=question.pk)
+            .exists()
+        )
+    if same:
+        raise ImpactConflict(
+            _("This questionnaire already asks this question."), field="text_nl", code="same"
+        )
+
+
+def own_questionnaire_create(*, project, name: str, by, via: str = "web") -> OwnQuestionnaire:
+    """A new own questionnaire of the project (its questions are added next)."""
+    from buddynet.tenancy.models import Project
+
+    name = (name or "").strip()
+    if not name:
+        raise ImpactError(_("Give the questionnaire a name."), field="name")
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        with scopes_disabled():
+            if OwnQuestionnaire.objects.filter(project_id=project.pk, name=name).exists():
+                raise ImpactConflict(
+                    _("The project already has a questionnaire with this name."),
+                    field="name",
+                    code="same",
+                )
+            questionnaire = OwnQuestionnaire(project=project, name=name)
+            questionnaire.full_clean(exclude=["project"])
+            questionnaire.save()
+        questionnaire.log_action(
+            "impact.own_questionnaire_created", user=by, via=via, data={"name": name}
+        )
+    return questionnaire
+
+
+def _lock_questionnaire(questionnaire: OwnQuestionnaire) -> OwnQuestionnaire:
+    with scopes_disabled():
+        return OwnQuestionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+
+
+def own_question_add(
+    *, questionnaire: OwnQuestionnaire, data: dict, by, via: str = "web"
+) -> OwnQuestion:
+    """Add a question (at the end unless a position is given)."""
+    with transaction.atomic():
+        locked = _lock_questionnaire(questionnaire)
+        with scopes_disabled():
+            last = (
+                OwnQuestion.objects.filter(questionnaire=locked)
+                .order_by("-position")
+                .values_list("position", flat=True)
+                .first()
+            )
+        question = OwnQuestion(
+            project_id=locked.project_id, questionnaire=locked, position=(last or 0) + 1
+        )
+        _set_question(question, data)
+        _refuse_same_text(locked, question)
+        _make_room(question)
+        with scopes_disabled():
+            question.save()
+        locked.log_action(
+            "impact.own_question_added",
+            user=by,
+            via=via,
+            data={"question": str(question.code), "kind": question.kind},
+        )
+    return question
+
+
+def _lock_question(question: OwnQuestion) -> OwnQuestion:
+    with scopes_disabled():
+        return (
+            OwnQuestion.objects.select_for_update(of=("self",))
+            .select_related("questionnaire")
+            .get(pk=question.pk)
+        )
+
+
+def own_question_answered(question: OwnQuestion) -> bool:
+    with scopes_disabled():
+        return OwnAnswer.objects.filter(question_id=question.pk).exists()
+
+
+def own_question_change(*, question: OwnQuestion, data: dict, by, via: str = "web") -> OwnQuestion:
+    """Change a question nobody answered yet. An answered question is frozen: retire it
+    and add a new one, so the earlier answers keep the question they answered."""
+    with transaction.atomic():
+        locked = _lock_question(question)
+        if locked.retired_at:
+            raise ImpactConflict(_("This question is no longer asked."), code="retired")
+        if own_question_answered(locked):
+            raise ImpactConflict(
+                _(
+                    "This question has answers, so it can no longer be changed: retire it "
+                    "and add a new question."
+                ),
+                code="answered",
+            )
+        _set_question(locked, data)
+        _refuse_same_text(locked.questionnaire, locked)
+        _make_room(locked)
+        with scopes_disabled():
+            locked.save()
+        locked.questionnaire.log_action(
+            "impact.own_question_changed", user=by, via=via, data={"question": str(locked.code)}
+        )
+    return locked
+
+
+def own_question_retire(*, question: OwnQuestion, by, via: str = "web") -> OwnQuestion:
+    """The question is no longer asked; its answers stay with it."""
+    with transaction.atomic():
+        locked = _lock_question(question)
+        if locked.retired_at:
+            raise ImpactConflict(_("This question is no longer asked."), code="retired")
+        locked.retired_at = timezone.now()
+        with scopes_disabled():
+            locked.save(update_fields=["retired_at", "updated_at"])
+        locked.questionnaire.log_action(
+            "impact.own_question_retired", user=by, via=via, data={"question": str(locked.code)}
+        )
+    return locked

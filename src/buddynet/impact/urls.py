@@ -9,6 +9,17 @@ project_urlpatterns = routes(
     ("impact/", views.ImpactHomeView, "impact_home"),
     ("impact/plan/", views.PlanView, "impact_plan"),
     ("impact/outcomes/", views.OutcomesView, "impact_outcomes"),
+    # The project's own questionnaires (questions frozen once answered).
+    ("impact/questionnaires/", views.OwnListView, "impact_own_list"),
+    ("impact/questionnaires/new/", views.OwnCreateView, "impact_own_create"),
+    ("impact/questionnaires/<uuid:code>/", views.OwnDetailView, "impact_own"),
+    ("impact/questionnaires/<uuid:code>/add/", views.OwnQuestionAddView, "impact_own_question_add"),
+    ("impact/questions/<uuid:code>/edit/", views.OwnQuestionEditView, "impact_own_question_edit"),
+    (
+        "impact/questions/<uuid:code>/retire/",
+        views.OwnQuestionRetireView,
+        "impact_own_question_retire",
+    ),
     ("impact/outcomes/report.pdf", views.ReportView.as_view(kind="pdf"), "impact_report_pdf"),
     ("impact/outcomes/report.xlsx", views.ReportView.as_view(kind="xlsx"), "impact_report_xlsx"),
     ("impact/trajectories/<uuid:code>/", views.PersonView, "impact_person"),

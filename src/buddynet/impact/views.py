@@ -30,7 +30,7 @@ from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormVi
 from buddynet.tenancy.selectors import network_get_for_user
 
 from . import exports, reports, selectors, services
-from .forms import PeriodForm, PlanForm, QuestionnaireForm
+from .forms import OwnQuestionForm, OwnQuestionnaireForm, PeriodForm, PlanForm, QuestionnaireForm
 from .models import Measurement
 
 
@@ -73,7 +73,10 @@ class PlanView(ManageFormView):
     success_message = gettext_lazy("Saved. New measurements follow this plan.")
 
     def get_form_kwargs(self) -> dict:
-        return {"plan": services.plan_for(self.project)}
+        return {
+            "plan": services.plan_for(self.project),
+            "own": selectors.own_questionnaires_asking(project=self.project),
+        }
 
     def perform(self, form) -> str:
         services.impact_plan_update(
@@ -148,7 +151,10 @@ class EnterAnswersView(MeasurementMixin):
     success_message = gettext_lazy("The answers were saved.")
 
     def get_form_kwargs(self) -> dict:
-        return {"codes": list(self.measurement.instruments)}
+        return {
+            "codes": list(self.measurement.instruments),
+            "own": services.own_questions_of(self.measurement),
+        }
 
     def perform(self, form) -> str:
         services.answers_enter(
@@ -156,6 +162,7 @@ class EnterAnswersView(MeasurementMixin):
             answers=form.answers(),
             entered_by=Measurement.EnteredBy.COORDINATOR,
             by=self.request.user,
+            own=form.own_answers(),
         )
         return self.get_back_url()
 
@@ -226,6 +233,136 @@ class ReportView(ProjectPermissionMixin, TemplateView):
         return response
 
 
+# --- The project's own questionnaires ------------------------------------------------
+
+
+def own_url(project, questionnaire) -> str:
+    return reverse("impact_own", kwargs={"project": project.code, "code": questionnaire.code})
+
+
+class OwnListView(ProjectPermissionMixin, TemplateView):
+    """The project's own questionnaires and their questions."""
+
+    permission = policy.IMPACT_MANAGE
+    template_name = "impact/own_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["questionnaires"] = selectors.own_questionnaires(project=self.project)
+        context["plan"] = services.plan_for(self.project)
+        return context
+
+
+class OwnManageView(ManageFormView):
+    def get_back_url(self) -> str:
+        return reverse("impact_own_list", kwargs={"project": self.project.code})
+
+
+class OwnCreateView(OwnManageView):
+    form_class = OwnQuestionnaireForm
+    title = gettext_lazy("A new questionnaire of your own")
+    intro = gettext_lazy(
+        "For the project's own indicators, such as self-reliance domains. Give it a name; "
+        "you add the questions next."
+    )
+    submit_label = gettext_lazy("Make the questionnaire")
+
+    def perform(self, form) -> str:
+        questionnaire = services.own_questionnaire_create(
+            project=self.project, name=form.cleaned_data["name"], by=self.request.user
+        )
+        return own_url(self.project, questionnaire)
+
+
+class OwnQuestionnaireMixin(OwnManageView):
+    @cached_property
+    def questionnaire(self):
+        return selectors.own_questionnaire_get(project=self.project, code=self.kwargs["code"])
+
+    def get_back_url(self) -> str:
+        return own_url(self.project, self.questionnaire)
+
+
+class OwnDetailView(ProjectPermissionMixin, TemplateView):
+    """One own questionnaire: its questions in order, which are frozen (answered) and
+    which are no longer asked."""
+
+    permission = policy.IMPACT_MANAGE
+    template_name = "impact/own_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = selectors.own_questionnaire_get(project=self.project, code=kwargs["code"])
+        questionnaire = next(
+            q for q in selectors.own_questionnaires(project=self.project) if q.pk == found.pk
+        )
+        context["questionnaire"] = questionnaire
+        context["in_plan"] = questionnaire.pk in (
+            services.plan_for(self.project).own_questionnaires or []
+        )
+        return context
+
+
+class OwnQuestionAddView(OwnQuestionnaireMixin):
+    form_class = OwnQuestionForm
+    template_name = "impact/own_question.html"
+    title = gettext_lazy("Add a question")
+    intro = gettext_lazy(
+        "Write it the way you would ask it: short and plain. Once someone has answered "
+        "it, a question can no longer be changed, only retired."
+    )
+    submit_label = gettext_lazy("Add the question")
+    success_message = gettext_lazy("The question was added.")
+
+    def perform(self, form) -> str:
+        services.own_question_add(
+            questionnaire=self.questionnaire, data=form.cleaned_data, by=self.request.user
+        )
+        return self.get_back_url()
+
+
+class OwnQuestionMixin(OwnManageView):
+    @cached_property
+    def question(self):
+        return selectors.own_question_get(project=self.project, code=self.kwargs["code"])
+
+    def get_back_url(self) -> str:
+        return own_url(self.project, self.question.questionnaire)
+
+
+class OwnQuestionEditView(OwnQuestionMixin):
+    form_class = OwnQuestionForm
+    template_name = "impact/own_question.html"
+    title = gettext_lazy("Change a question")
+    intro = gettext_lazy("Possible as long as nobody has answered the question.")
+    success_message = gettext_lazy("The question was changed.")
+
+    def get_form_kwargs(self) -> dict:
+        return {"question": self.question}
+
+    def perform(self, form) -> str:
+        services.own_question_change(
+            question=self.question, data=form.cleaned_data, by=self.request.user
+        )
+        return self.get_back_url()
+
+
+class OwnQuestionRetireView(OwnQuestionMixin):
+    form_class = forms.Form  # a button: nothing to fill in
+    template_name = "impact/own_question.html"
+    title = gettext_lazy("Stop asking a question")
+    intro = gettext_lazy(
+        "The question is no longer asked from now on. The answers already given stay, "
+        "with the question they answered."
+    )
+    submit_label = gettext_lazy("Stop asking it")
+    success_message = gettext_lazy("The question is no longer asked.")
+
+    def perform(self, form) -> str:
+        services.own_question_retire(question=self.question, by=self.request.user)
+        return self.get_back_url()
+
+
 # --- The participant's own questionnaire (no log-in: the link is the key) ------------
 
 
@@ -236,7 +373,9 @@ def questionnaire(request, token: str):
         return render(request, "impact/questionnaire_closed.html", status=404)
     measurement = link.measurement
     form = QuestionnaireForm(
-        request.POST if request.method == "POST" else None, codes=list(measurement.instruments)
+        request.POST if request.method == "POST" else None,
+        codes=list(measurement.instruments),
+        own=services.own_questions_of(measurement),
     )
     status = 200
     if request.method == "POST":
@@ -247,6 +386,7 @@ def questionnaire(request, token: str):
                     answers=form.answers(),
                     entered_by=Measurement.EnteredBy.PARTICIPANT,
                     link=link,
+                    own=form.own_answers(),
                 )
             except ServiceError as exc:
                 form_add_service_error(form, exc)
