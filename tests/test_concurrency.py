@@ -65,6 +65,8 @@ ROLE_ORDER = (
     "professional",
     # The learning network's curating (library, intervision) is theirs alone.
     "network_coordinator",
+    # The figures of the law (expenses' ceilings and rates) are platform staff's.
+    "superuser",
     "anonymous",
 )
 

@@ -165,3 +165,30 @@ def test_a_buddy_claims_on_a_phone_and_the_coordinator_pays(
     shot(page, screenshot_dir, "insurance")
     events.console_errors = [e for e in events.console_errors if "status of 400" not in e]
     events.assert_clean()
+
+
+def test_platform_staff_add_the_figures_of_the_law(
+    transactional_db, page, login, events, screenshot_dir
+):
+    """The ceilings and kilometre rates are national: a superuser adds them outside any
+    project; a coordinator reads them on the project's page, with no button to add."""
+    world = build_world()
+    ef.figures()
+    login(world.superuser)
+    page.goto("/expenses/rates/")
+    shot(page, screenshot_dir, "platform-rates")
+    page.locator("main a[href='/expenses/rates/km/']").click()
+    page.wait_for_url("**/expenses/rates/km/")
+    page.select_option("#id_vehicle", "car")
+    page.fill("#id_valid_from", "2026-04-01")
+    page.fill("#id_per_km", "0.4412")
+    shot(page, screenshot_dir, "platform-km-rate")
+    submit(page)
+    page.wait_for_url("**/expenses/rates/")
+    expect(page.locator("main")).to_contain_text("0,4412")
+    logout(page)
+    login(world.coord)
+    page.goto(f"/p/{world.project.code}/expenses/rates/")
+    expect(page.locator("main")).to_contain_text("0,4412")
+    expect(page.locator("main a[href='/expenses/rates/km/']")).to_have_count(0)
+    shot(page, screenshot_dir, "rates-coordinator")

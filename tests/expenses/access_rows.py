@@ -23,6 +23,11 @@ BUDDY = statuses(LOGIN, 403, 403, 403, 200, 403)
 BUDDY_OR_COORDINATOR = statuses(LOGIN, 403, 200, 403, 200, 403)
 TOTALS = statuses(LOGIN, 200, 200, 403, 403, 403)
 API_COORDINATOR = statuses(API_401, 403, 200, 403, 403, 403)
+STAFF = statuses(LOGIN, 403, 403, 403, 403, 403, other_coord=403, superuser=200)
+
+
+def no_kw(w, variant):
+    return {}
 
 
 def _nested(own, other):
@@ -98,8 +103,11 @@ PAGES = {
     "expenses_named_list": Row(own=COORDINATOR, kwargs=project_kw),
     "expenses_named_list_file": Row(own=COORDINATOR, kwargs=named_list_kw),
     "expenses_rates": Row(own=COORDINATOR, kwargs=project_kw),
-    "expenses_ceiling_add": Row(own=COORDINATOR, kwargs=project_kw),
-    "expenses_km_rate_add": Row(own=COORDINATOR, kwargs=project_kw),
+    # The figures of the law are national: only platform staff add them, outside any
+    # project (a coordinator reads them on the project's rates page).
+    "expenses_platform_rates": Row(own=STAFF, kwargs=no_kw, variants=("own",)),
+    "expenses_ceiling_add": Row(own=STAFF, kwargs=no_kw, variants=("own",)),
+    "expenses_km_rate_add": Row(own=STAFF, kwargs=no_kw, variants=("own",)),
     "expenses_totals": Row(own=TOTALS, kwargs=project_kw),
     "expenses_insurance": Row(own=COORDINATOR, kwargs=project_kw),
     "expenses_policy_add": Row(own=COORDINATOR, kwargs=project_kw),

@@ -163,17 +163,38 @@ def test_the_buddys_yearly_statement(world, client_for):
 
 def test_the_rates_page_adds_the_next_quarter(world, client_for):
     coord = client_for(world.coord)
-    response = coord.post(
-        url("expenses_km_rate_add", world),
+    # The figures are national: a coordinator reads them but may not add any.
+    assert coord.get(reverse("expenses_km_rate_add")).status_code == 403
+    denied = coord.post(
+        reverse("expenses_km_rate_add"),
+        {"vehicle": "car", "valid_from": "2026-04-01", "per_km": "0.99", "source": "FOD"},
+    )
+    assert denied.status_code == 403
+    page = coord.get(url("expenses_rates", world)).content.decode()
+    assert "0.4326" in page.replace(",", ".") and reverse("expenses_km_rate_add") not in page
+    with pytest.raises(services.NotAllowed):
+        services.km_rate_add(
+            by=world.coord,
+            data={"vehicle": "car", "valid_from": date(2026, 4, 1), "per_km": Decimal("0.5")},
+        )
+    staff = client_for(world.user("superuser"))
+    assert (
+        reverse("expenses_km_rate_add")
+        in staff.get(reverse("expenses_platform_rates")).content.decode()
+    )
+    response = staff.post(
+        reverse("expenses_km_rate_add"),
         {"vehicle": "car", "valid_from": "2026-04-01", "per_km": "0.4412", "source": "FOD"},
     )
     assert response.status_code == 302
     assert KilometreRate.objects.filter(valid_from=date(2026, 4, 1)).exists()
-    again = coord.post(
-        url("expenses_km_rate_add", world),
+    assert response["Location"] == reverse("expenses_platform_rates")
+    again = staff.post(
+        reverse("expenses_km_rate_add"),
         {"vehicle": "car", "valid_from": "2026-04-01", "per_km": "0.45", "source": ""},
     )
     assert again.status_code == 400
+    coord = client_for(world.coord)
     assert (
         len(re.findall(r"0[.,]4412", coord.get(url("expenses_rates", world)).content.decode())) == 1
     )

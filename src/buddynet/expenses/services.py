@@ -19,7 +19,7 @@ from django.db.models import Max, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from buddynet.core.errors import Conflict
+from buddynet.core.errors import Conflict, NotAllowed
 from buddynet.core.models import AuditEntry
 from buddynet.volunteers.models import Buddy
 
@@ -56,7 +56,7 @@ def ceiling_row(on: date) -> AllowanceCeiling:
     row = AllowanceCeiling.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
     if row is None or row.valid_from.year != on.year:
         raise ExpenseError(
-            _("No ceilings are known for %(year)s yet: a coordinator adds them first.")
+            _("No ceilings are known for %(year)s yet: the platform's staff add them first.")
             % {"year": on.year},
             field="on",
         )
@@ -91,7 +91,9 @@ def km_rate_for(vehicle: str, on: date) -> Decimal:
 
 
 def ceiling_add(*, by, data: dict[str, Any]) -> AllowanceCeiling:
-    """Add the next year's ceilings (never change a year that has them)."""
+    """Add the next year's ceilings (never change a year that has them). Platform staff
+    only: the figures are national, shared by every project."""
+    _platform_staff_only(by)
     with transaction.atomic():
         if AllowanceCeiling.objects.filter(valid_from__year=data["valid_from"].year).exists():
             raise Conflict(
@@ -105,7 +107,9 @@ def ceiling_add(*, by, data: dict[str, Any]) -> AllowanceCeiling:
 
 
 def km_rate_add(*, by, data: dict[str, Any]) -> KilometreRate:
-    """Add the next quarter's kilometre rate for a vehicle (only after the newest one)."""
+    """Add the next quarter's kilometre rate for a vehicle (only after the newest one).
+    Platform staff only, as the ceilings."""
+    _platform_staff_only(by)
     with transaction.atomic():
         newest = (
             KilometreRate.objects.select_for_update()
@@ -121,6 +125,12 @@ def km_rate_add(*, by, data: dict[str, Any]) -> KilometreRate:
         row = KilometreRate.objects.create(added_by=by, **data)
     _audit_reference("expenses.km_rate_added", row, by, str(row))
     return row
+
+
+def _platform_staff_only(by) -> None:
+    """``by`` None is the system (a data migration, a seed); a person must be staff."""
+    if by is not None and not by.is_superuser:
+        raise NotAllowed(_("Only the platform's staff add the figures of the law."))
 
 
 def _audit_reference(action: str, row, by, text: str) -> None:

@@ -1,5 +1,6 @@
 """URLs of the expenses app: project pages under /p/<project>/expenses/ and
-/p/<project>/insurance/."""
+/p/<project>/insurance/;
+the platform staff's rates pages at the root."""
 
 from buddynet.core.routes import routes
 
@@ -31,11 +32,16 @@ project_urlpatterns = routes(
         "expenses_named_list_file",
     ),
     ("expenses/rates/", views.RatesView, "expenses_rates"),
-    ("expenses/rates/year/", views.CeilingAddView, "expenses_ceiling_add"),
-    ("expenses/rates/km/", views.KmRateAddView, "expenses_km_rate_add"),
     ("expenses/totals/", views.TotalsView, "expenses_totals"),
     ("insurance/", views.InsuranceView, "expenses_insurance"),
     ("insurance/policies/new/", views.PolicyAddView, "expenses_policy_add"),
     ("insurance/incidents/new/", views.IncidentAddView, "expenses_incident_add"),
     ("insurance/incidents/<uuid:code>/", views.IncidentView, "expenses_incident"),
+)
+
+# The figures of the law are national: platform staff add them outside any project.
+urlpatterns = routes(
+    ("expenses/rates/", views.PlatformRatesView, "expenses_platform_rates"),
+    ("expenses/rates/year/", views.CeilingAddView, "expenses_ceiling_add"),
+    ("expenses/rates/km/", views.KmRateAddView, "expenses_km_rate_add"),
 )

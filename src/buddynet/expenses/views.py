@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from buddynet.core.formviews import run_action
+from buddynet.core.formviews import ServiceFormView, run_action
 from buddynet.core.models import AuditEntry
 from buddynet.core.pdf import render_pdf
 from buddynet.tenancy import policy
@@ -491,6 +493,9 @@ class NamedListFileView(ManageMixin, View):
 
 
 class RatesView(ManageMixin, TemplateView):
+    """The figures of the law, to read: a coordinator sees what the claims are checked
+    against. Adding them is for platform staff (``PlatformRatesView``)."""
+
     template_name = "expenses/rates.html"
 
     def get_context_data(self, **kwargs):
@@ -499,14 +504,36 @@ class RatesView(ManageMixin, TemplateView):
         return context
 
 
-class CeilingAddView(ManageMixin, ProjectServiceFormView):
+class PlatformStaffMixin(LoginRequiredMixin):
+    """The ceilings and kilometre rates are national and shared by every project: only
+    platform staff (superusers) add them, outside any project; anyone else gets 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PlatformRatesView(PlatformStaffMixin, TemplateView):
+    template_name = "expenses/platform_rates.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.rates())
+        return context
+
+
+class CeilingAddView(PlatformStaffMixin, ServiceFormView):
     form_class = forms.CeilingForm
+    template_name = "expenses/platform_form.html"
     title = gettext_lazy("Add the ceilings of a new year")
     intro = gettext_lazy("The figures of the law for the volunteer allowance, from 1 January on.")
     success_message = gettext_lazy("The ceilings were added.")
 
     def get_back_url(self) -> str:
-        return _url("expenses_rates", self.project)
+        return reverse("expenses_platform_rates")
 
     def perform(self, form) -> str:
         services.ceiling_add(by=self.request.user, data=form.cleaned_data)
