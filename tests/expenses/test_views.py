@@ -246,3 +246,53 @@ def test_the_note_and_the_agreement_name_the_policies_in_force(world):
         terms.refresh_from_db()
     assert (terms.insurer, terms.policy_number) == ("Ethias", "45.123.456")
     assert "P&V 77.001" in terms.insurance_cover and "Ethias 45.123.456" in terms.insurance_cover
+
+
+def test_a_boundary_signal_is_declared_to_the_insurer_from_its_page(world, client_for):
+    """Issue 14: an incident "from a boundary signal". The signal's page (followup, a
+    lower app) offers the declaration to the coordinator, never to the buddy who raised
+    it; the form comes filled in from the signal; the incident keeps the signal's code and
+    links back; the signal's page then leads to the incident instead."""
+    from tests.followup import factories as ff
+
+    signal = ff.signal(world)
+    ef.incident(world)  # the project has a policy now
+    signal_url = reverse(
+        "signal_detail", kwargs={"project": world.project.code, "code": signal.code}
+    )
+    coord = client_for(world.coord)
+    page = coord.get(signal_url).content.decode()
+    declare = url("expenses_incident_add", world) + f"?signal={signal.code}"
+    assert declare in page
+
+    form = coord.get(declare)
+    assert form.status_code == 200
+    assert form.context["form"].initial["what"] == signal.description
+    with scopes_disabled():
+        policy = services.InsurancePolicy.objects.filter(project=world.project).first()
+    done = coord.post(
+        declare,
+        {
+            "policy": policy.pk,
+            "happened_on": form.context["form"].initial["happened_on"].isoformat(),
+            "who": form.context["form"].initial["who"],
+            "what": signal.description,
+            "insurer_reference": "",
+        },
+    )
+    assert done.status_code == 302
+    with scopes_disabled():
+        incident = services.Incident.objects.get(signal_code=signal.code)
+    assert signal_url in coord.get(done["Location"]).content.decode()
+    assert (
+        url("expenses_incident", world, code=incident.code)
+        in coord.get(signal_url).content.decode()
+    )
+    # A code the coordinator may not read (another project's signal) is a 404.
+    other = ff.other_signal(world)
+    assert (
+        coord.get(url("expenses_incident_add", world) + f"?signal={other.code}").status_code == 404
+    )
+    assert coord.get(url("expenses_incident_add", world) + "?signal=nonsense").status_code == 404
+    # The buddy who raised the signal is not offered the declaration.
+    assert declare not in client_for(world.buddy_user).get(signal_url).content.decode()

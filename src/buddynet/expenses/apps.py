@@ -7,3 +7,4 @@ class ExpensesConfig(FeatureAppConfig):
     name = "buddynet.expenses"
     label = "expenses"
     verbose_name = _("Expenses and insurance")
+    registers = ("signal_links",)

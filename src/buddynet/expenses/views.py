@@ -8,6 +8,7 @@ with everything typed kept, 400).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -23,9 +24,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from buddynet.core.clock import local_date
 from buddynet.core.formviews import ServiceFormView, run_action
 from buddynet.core.models import AuditEntry
 from buddynet.core.pdf import render_pdf
+from buddynet.followup import selectors as signal_selectors
+from buddynet.followup.models import Signal
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 
@@ -603,10 +607,41 @@ class IncidentAddView(PolicyAddView):
     def get_form_kwargs(self) -> dict:
         return {"policies": InsurancePolicy.objects.filter(project=self.project)}
 
-    def perform(self, form) -> str:
-        incident = services.incident_declare(
-            project=self.project, by=self.request.user, data=form.cleaned_data
+    @cached_property
+    def signal(self) -> Signal | None:
+        """The boundary signal this incident comes from (``?signal=<code>``), as the
+        coordinator may read it; a code they may not read is a 404."""
+        code = self.request.GET.get("signal")
+        if not code:
+            return None
+        try:
+            uuid.UUID(code)
+        except ValueError as exc:
+            raise Http404 from exc
+        return signal_selectors.signal_get_for_user(
+            access=self.access,
+            user=self.request.user,
+            project=self.project,
+            code=code,
+            viewed_by=self.reader,
         )
+
+    def get_initial(self) -> dict:
+        signal = self.signal
+        if signal is None:
+            return {}
+        trajectory = signal.trajectory
+        return {
+            "happened_on": local_date(signal.created_at),
+            "who": f"{trajectory.buddy.full_name}, {trajectory.participant.full_name}",
+            "what": signal.description,
+        }
+
+    def perform(self, form) -> str:
+        data = dict(form.cleaned_data)
+        if self.signal is not None:
+            data["signal_code"] = self.signal.code
+        incident = services.incident_declare(project=self.project, by=self.request.user, data=data)
         return _url("expenses_incident", self.project, code=incident.code)
 
 
@@ -637,6 +672,11 @@ class IncidentView(ManageMixin, ProjectServiceFormView):
         context = super().get_context_data(**kwargs)
         context["incident"] = self.incident
         context["steps"] = self.incident.steps.select_related("by")
+        if self.incident.signal_code:
+            context["signal_url"] = reverse(
+                "signal_detail",
+                kwargs={"project": self.project.code, "code": self.incident.signal_code},
+            )
         return context
 
     def perform(self, form) -> str:

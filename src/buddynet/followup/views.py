@@ -27,7 +27,7 @@ from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormVi
 from buddynet.trajectories.models import Trajectory
 from buddynet.trajectories.selectors import pair_name_for
 
-from . import clock, forms, ical, selectors, series, services
+from . import clock, forms, ical, selectors, series, services, signal_actions
 from .models import CalendarFeed, Closure, ExitConversation, Signal
 
 SIGNALS_ANY = (policy.SIGNALS_RAISE, policy.SIGNALS_HANDLE)
@@ -289,6 +289,12 @@ class SignalDetailView(ProjectServiceFormView):
             is_handler=handler,
             trajectory_url=trajectory_url(signal.trajectory),
             pair_name=pair_label(signal.trajectory, user=self.request.user, coordinator=handler),
+            # What higher apps offer on a signal (e.g. declaring it to the insurer).
+            actions=signal_actions.actions_for(
+                signal=signal, request=self.request, project=self.project
+            )
+            if handler
+            else [],
         )
         return context
 
