@@ -88,7 +88,7 @@ def test_a_buddy_claims_on_a_phone_and_the_coordinator_pays(
     assert sideways(page) <= 0
     page.fill("#id_kilometres", "31.5")
     submit(page)
-    expect(page.locator(".alert-success")).to_contain_text("€13.63")
+    expect(page.locator(".alert-success")).to_contain_text("€13,63")
 
     # A real cost: a bus ticket with a photo of it.
     page.goto(base + "claims/new/")
@@ -100,7 +100,7 @@ def test_a_buddy_claims_on_a_phone_and_the_coordinator_pays(
         "#id_receipt", {"name": "ticket.png", "mimeType": "image/png", "buffer": ef.PNG}
     )
     submit(page)
-    expect(page.locator(".alert-success")).to_contain_text("€4.20")
+    expect(page.locator(".alert-success")).to_contain_text("€4,20")
 
     # Over the daily ceiling of 2026: refused, with the reason, and what was typed kept.
     page.goto(base + "claims/new/")
@@ -109,7 +109,7 @@ def test_a_buddy_claims_on_a_phone_and_the_coordinator_pays(
     page.fill("#id_activity", "Uitstap naar zee")
     submit(page)
     error = page.locator("main .invalid-feedback, main .errorlist, main .text-danger").first
-    expect(error).to_contain_text("dagplafond van €44.02")
+    expect(error).to_contain_text("dagplafond van €44,02")
     expect(error).to_contain_text("belastbaar")
     expect(page.locator("#id_amount")).to_have_value("44.03")
     shot(page, screenshot_dir, "claim-refused-390")
@@ -134,7 +134,7 @@ def test_a_buddy_claims_on_a_phone_and_the_coordinator_pays(
 
     page.goto(base + "payments/")
     submit(page)
-    expect(page.locator(".alert-success")).to_contain_text("€17.83")
+    expect(page.locator(".alert-success")).to_contain_text("€17,83")
     shot(page, screenshot_dir, "payments")
     with page.expect_download() as info:
         page.locator("main a[href$='payment.xml']").first.click()

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from buddynet.core.errors import ServiceError
@@ -36,9 +37,15 @@ class ExpenseError(ServiceError):
     """A broken expense rule."""
 
 
+def amount_text(amount: Decimal) -> str:
+    """An amount as the reader's language writes it: 1.760,83 in Dutch, 1,760.83 in
+    English (the same separators as the numbers around it on the page)."""
+    return number_format(amount, 2, force_grouping=True)
+
+
 def euro(amount: Decimal) -> str:
-    """€1,760.83 (the figure as the law writes it, the same in both languages here)."""
-    return f"€{amount:,.2f}"
+    """€1.760,83 in Dutch, €1,760.83 in English."""
+    return f"€{amount_text(amount)}"
 
 
 def money(value: Decimal) -> Decimal:

@@ -33,7 +33,7 @@ from buddynet.followup.models import Signal
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 
-from . import distance, forms, payments, selectors, services
+from . import distance, forms, payments, rules, selectors, services
 from .models import Claim, Incident, InsurancePolicy
 
 
@@ -131,7 +131,7 @@ class ClaimCreateView(BuddyMixin, ProjectServiceFormView):
         messages.success(
             self.request,
             _("Your claim of €%(amount)s was sent for approval.")
-            % {"amount": f"{filed.claim.amount:.2f}"},
+            % {"amount": rules.amount_text(filed.claim.amount)},
         )
         for warning in filed.warnings:
             messages.warning(self.request, warning)
@@ -150,7 +150,7 @@ class ClaimRepeatView(BuddyMixin, View):
             return " ".join(
                 [
                     _("The claim was made again for today: €%(amount)s.")
-                    % {"amount": f"{filed.claim.amount:.2f}"},
+                    % {"amount": rules.amount_text(filed.claim.amount)},
                     *filed.warnings,
                 ]
             )
@@ -403,7 +403,11 @@ class BatchListView(ManageMixin, ProjectServiceFormView):
         messages.success(
             self.request,
             _("Payment %(number)s was made: %(count)s claims, €%(total)s.")
-            % {"number": batch.number, "count": batch.claim_count, "total": f"{batch.total:.2f}"},
+            % {
+                "number": batch.number,
+                "count": batch.claim_count,
+                "total": rules.amount_text(batch.total),
+            },
         )
         return _url("expenses_batches", self.project)
 
