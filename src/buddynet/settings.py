@@ -355,6 +355,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = env_str("BUDDYNET_FILES_DIR", str(DATA_DIR / "files"))
 MEDIA_URL = "/media/"
 
+# --- Backups (`buddynet backup` / `restore`, core/backup.py) -------------------------
+# A daily backup runs in the queue when BUDDYNET_BACKUP_DAILY is on, keeping the newest
+# BUDDYNET_BACKUP_KEEP archives; BUDDYNET_BACKUP_KEY (read where it is used, never kept
+# in settings) encrypts them.
+BUDDYNET_BACKUP_DIR = env_str("BUDDYNET_BACKUP_DIR", str(DATA_DIR / "backups"))
+BUDDYNET_BACKUP_DAILY = env_bool("BUDDYNET_BACKUP_DAILY", False)
+BUDDYNET_BACKUP_KEEP = env_int("BUDDYNET_BACKUP_KEEP", 14)
+
 # --- E-mail: every message goes through the queue, with retries ----------------------
 EMAIL_BACKEND = "buddynet.core.mail.QueuedEmailBackend"
 BUDDYNET_DELIVERY_EMAIL_BACKEND = env_str(
