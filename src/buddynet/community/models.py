@@ -43,9 +43,7 @@ class Service(BaseModel):
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="services")
     name = models.CharField(_("name of the service"), max_length=200, validators=CLEAN)
-    organisation = models.CharField(
-        _("organisation"), max_length=200, blank=True, validators=CLEAN
-    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True, validators=CLEAN)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     offer = models.TextField(_("what they offer"), blank=True, validators=CLEAN)
     topics = models.JSONField(_("needs they help with"), default=list, blank=True)

@@ -13,7 +13,6 @@ from django.http import Http404
 from django_scopes import scopes_disabled
 
 from buddynet.core import clock
-from buddynet.tenancy.access import Access
 from buddynet.trajectories.models import Trajectory
 
 from . import search

@@ -23,11 +23,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from buddynet.core import clock, geo
+from buddynet.core import clock, geo, versions
 from buddynet.core.choices import LANGUAGES
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.core.models import AuditEntry
-from buddynet.matching.vocabulary import HELP_TOPICS
+from buddynet.matching.vocabulary import EXPERIENCE_KINDS, HELP_TOPICS
 from buddynet.participants import consent
 from buddynet.participants import services as participant_services
 from buddynet.participants.models import (
@@ -45,6 +45,9 @@ from .models import Handover, HandoverLink, HandoverStep, Service, Transfer
 from .sharing import SHAREABLE
 
 LINK_VALID_DAYS = 30
+# The needs a service helps with: matching's help topics and the life situations
+# (poverty, single parents, mental health, ...), the same codes and words.
+NEEDS = {**HELP_TOPICS, **EXPERIENCE_KINDS}
 LANGUAGE_CODES = {code for code, _label in LANGUAGES}
 
 
@@ -102,7 +105,7 @@ def municipalities_from_text(text: str) -> list[str]:
 
 def _clean_service_data(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = {key: data[key] for key in SERVICE_FIELDS if key in data}
-    unknown = set(cleaned.get("topics", ())) - set(HELP_TOPICS)
+    unknown = set(cleaned.get("topics", ())) - set(NEEDS)
     if unknown:
         raise CommunityError(
             _("Unknown need: %(need)s.") % {"need": ", ".join(sorted(unknown))}, field="topics"
@@ -117,7 +120,9 @@ def _clean_service_data(data: dict[str, Any]) -> dict[str, Any]:
     if any(geo.by_nis(code) is None for code in towns):
         raise CommunityError(_("Unknown municipality."), field="municipalities")
     if "municipalities" in cleaned and not towns:
-        raise CommunityError(_("Name at least one town the service serves."), field="municipalities")
+        raise CommunityError(
+            _("Name at least one town the service serves."), field="municipalities"
+        )
     for key in ("topics", "languages", "municipalities"):
         if key in cleaned:
             cleaned[key] = sorted(set(cleaned[key]))
@@ -150,7 +155,7 @@ def service_save(
             setattr(service, key, value)
         service.checked_on = clock.today()
         try:
-            service.full_clean()
+            service.full_clean(exclude=["created_by"], validate_unique=False)
         except ValidationError as exc:
             raise CommunityError.from_validation_error(exc) from exc
         try:
@@ -212,9 +217,7 @@ def map_import(
             key = (data["name"].casefold(), data.get("organisation", "").casefold())
             service = existing.get(key)
             with transaction.atomic():
-                saved = service_save(
-                    network=network, by=by, data=data, service=service, via=via
-                )
+                saved = service_save(network=network, by=by, data=data, service=service, via=via)
                 if row.get("checked_on"):
                     checked = _date(row["checked_on"])
                     Service.objects.filter(pk=saved.pk).update(checked_on=checked)
@@ -237,9 +240,15 @@ def map_import(
     return report
 
 
-_KINDS = {choice.value: choice.value for choice in Service.Kind} | {
-    str(choice.label).casefold(): choice.value for choice in Service.Kind
-}
+def _words(pairs) -> dict[str, str]:
+    """Code → code, and each label in Dutch and in English → code (case folded)."""
+    found: dict[str, str] = {}
+    for code, label in pairs:
+        found[str(code).casefold()] = code
+        for language in ("nl", "en"):
+            with translation.override(language):
+                found[str(label).casefold()] = code
+    return found
 
 
 def _split(value) -> list[str]:
@@ -263,28 +272,22 @@ def row_to_data(row: dict[str, Any]) -> dict[str, Any]:
     name = str(row.get("name") or "").strip()
     if not name:
         raise CommunityError(_("The name is missing."))
-    kind = _KINDS.get(str(row.get("kind") or "other").strip().casefold())
+    kind = _words(Service.Kind.choices).get(str(row.get("kind") or "other").strip().casefold())
     if kind is None:
         raise CommunityError(_("Unknown kind: %(kind)s.") % {"kind": row.get("kind")})
-    topic_words = {code: code for code in HELP_TOPICS} | {
-        str(label).casefold(): code for code, (label, _w) in HELP_TOPICS.items()
-    }
+    topic_words = _words((code, label) for code, (label, _w) in NEEDS.items())
     topics = []
     for word in _split(row.get("topics")):
         code = topic_words.get(word.casefold())
         if code is None:
             raise CommunityError(_("Unknown need: %(need)s.") % {"need": word})
         topics.append(code)
-    language_words = {code: code for code in LANGUAGE_CODES} | {
-        str(label).casefold(): code for code, label in LANGUAGES
-    }
+    language_words = _words(LANGUAGES)
     languages = []
     for word in _split(row.get("languages")):
         code = language_words.get(word.casefold())
         if code is None:
-            raise CommunityError(
-                _("Unknown language: %(language)s.") % {"language": word}
-            )
+            raise CommunityError(_("Unknown language: %(language)s.") % {"language": word})
         languages.append(code)
     return {
         "name": name,
@@ -500,7 +503,9 @@ def handover_answer(
         now = timezone.now()
         if action == "decline":
             if not reason.strip():
-                raise CommunityError(_("Say why, so the coordinator can look further."), field="reason")
+                raise CommunityError(
+                    _("Say why, so the coordinator can look further."), field="reason"
+                )
             handover.status = Handover.Status.DECLINED
             handover.decline_reason = reason.strip()
             handover.answered_at = now
@@ -570,7 +575,9 @@ def handover_set_status(
                 _("A hand-over that is %(status)s cannot become %(next)s.")
                 % {
                     "status": locked.get_status_display(),
-                    "next": Handover.Status(status).label if status in Handover.Status.values else status,
+                    "next": Handover.Status(status).label
+                    if status in Handover.Status.values
+                    else status,
                 },
                 code="wrong_status",
                 field="status",
@@ -675,6 +682,8 @@ def transfer_offer(
             waiting_since=locked.waiting_since,
             created_by=by,
         )
+        # The receiving project's dashboard shows the offer: move its data version.
+        versions.bump([to_project.pk])
         transfer.log_action(
             "community.transfer_offered", user=by, data={"to": str(to_project.code)}, via=via
         )
@@ -771,7 +780,9 @@ def transfer_decide(
                 code="decided",
             )
         if not accept and not reason.strip():
-            raise CommunityError(_("Say why, so the other project can look further."), field="reason")
+            raise CommunityError(
+                _("Say why, so the other project can look further."), field="reason"
+            )
         old = _lock_participant(locked.participant)
         if accept:
             if old.status != Participant.Status.WAITING:
@@ -801,6 +812,7 @@ def transfer_decide(
         locked.decided_by = by
         locked.decided_at = timezone.now()
         locked.save()
+        versions.bump([locked.to_project_id])
     return locked
 
 
@@ -815,6 +827,7 @@ def transfer_withdraw(*, transfer: Transfer, by, via: str = "web") -> Transfer:
         locked.decided_by = by
         locked.decided_at = timezone.now()
         locked.save()
+        versions.bump([locked.to_project_id])
         locked.log_action("community.transfer_withdrawn", user=by, via=via)
     return locked
 

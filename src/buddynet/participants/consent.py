@@ -137,8 +137,7 @@ PURPOSES: tuple[Purpose, ...] = (
             "hand-over while you are in the project."
         ),
         shared_with=_(
-            "The contact person of the service you chose, and the coordinators of "
-            "this project."
+            "The contact person of the service you chose, and the coordinators of this project."
         ),
         legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_(
