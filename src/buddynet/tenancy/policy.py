@@ -58,6 +58,12 @@ EXPENSES_VIEW_TOTALS = "expenses.view_totals"
 NETWORK_SPACE_VIEW = "network.space_view"
 NETWORK_CURATE = "network.curate"
 NETWORK_TAKE_PART = "network.take_part"
+# The community around a family: the network's social map (read and kept by the
+# coordinators of its projects), warm hand-overs to services on it and transfers
+# between the network's projects (a project's coordinators).
+COMMUNITY_MAP_VIEW = "community.map_view"
+COMMUNITY_MAP_EDIT = "community.map_edit"
+COMMUNITY_HANDOVER = "community.handover"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -74,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             EXPENSES_VIEW_TOTALS,
             NETWORK_SPACE_VIEW,
             NETWORK_CURATE,
+            COMMUNITY_MAP_VIEW,
+            COMMUNITY_MAP_EDIT,
         }
     ),
     Role.PROJECT_COORDINATOR: frozenset(
@@ -104,6 +112,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             EXPENSES_VIEW_TOTALS,
             NETWORK_SPACE_VIEW,
             NETWORK_TAKE_PART,
+            COMMUNITY_MAP_VIEW,
+            COMMUNITY_MAP_EDIT,
+            COMMUNITY_HANDOVER,
         }
     ),
     Role.PROFESSIONAL: frozenset(
