@@ -105,6 +105,20 @@ class Scene:
             ("participant", w.participant_user),
         ):
             out[f"{who}'s dashboard"] = self._html(self.client_for(user).get(reverse("dashboard")))
+        # The ranking of buddies for a waiting participant, page and API: kept under the
+        # project's version (whatever the participant's status has become by then).
+        coordinator = self.client_for(w.coord)
+        person = self.waiting[0].code
+        out["ranking page"] = self._html(
+            coordinator.get(
+                reverse("matching_rank_buddies", kwargs={"project": w.project.code, "code": person})
+            )
+        )
+        ranking = coordinator.get(
+            f"/api/v1/projects/{w.project.code}/matching/participants/{person}/buddies"
+        )
+        assert ranking.status_code == 200
+        out["ranking API"] = ranking.json()
         client = self.client_for(w.netco)
         page = client.get(reverse("network_detail", kwargs={"network": w.network.code}))
         out["network overview"] = self._html(page)
