@@ -58,9 +58,12 @@ def participant_get_for_user(*, access: Access, user, project, code) -> Particip
     """The same 404 for 'does not exist', 'other project' and 'not referred by you'."""
     try:
         code = uuid.UUID(str(code))
-        return participant_list_for_user(access=access, user=user, project=project).get(code=code)
+        found = participant_list_for_user(access=access, user=user, project=project).get(code=code)
     except (Participant.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("No such participant.") from exc
+    if isinstance(project, Project):
+        found.project = project  # the same row: its audit entry and pages need not read it
+    return found
 
 
 # --- One file, as this viewer may see it ----------------------------------------------
