@@ -349,6 +349,25 @@ STORAGES = {
         )
     },
 }
+# Uploads on an S3-compatible object store (MinIO, Ceph, Scaleway, AWS, ...) when
+# BUDDYNET_S3_BUCKET is set, so several application servers share them; every file is
+# still read through a view that checks access (no public or signed URLs are handed out).
+S3_BUCKET = os.environ.get("BUDDYNET_S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("BUDDYNET_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("BUDDYNET_S3_REGION") or None,
+            "access_key": os.environ.get("BUDDYNET_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("BUDDYNET_S3_SECRET_KEY") or None,
+            "location": env_str("BUDDYNET_S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 # Files the app makes and keeps (prepared funder reports, the network library's clips),
 # through Django's storage API. Never served as static files: a view checks who may
