@@ -58,6 +58,11 @@ EXPENSES_VIEW_TOTALS = "expenses.view_totals"
 NETWORK_SPACE_VIEW = "network.space_view"
 NETWORK_CURATE = "network.curate"
 NETWORK_TAKE_PART = "network.take_part"
+# Messages inside buddynet (contact): a party writes in their own conversations; a
+# coordinator keeps the project's conversations with buddies and participants and its
+# messaging rules. Which conversation a person may read is decided in the selectors.
+CONTACT_USE = "contact.use"
+CONTACT_COORDINATE = "contact.coordinate"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -104,6 +109,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             EXPENSES_VIEW_TOTALS,
             NETWORK_SPACE_VIEW,
             NETWORK_TAKE_PART,
+            CONTACT_USE,
+            CONTACT_COORDINATE,
         }
     ),
     Role.PROFESSIONAL: frozenset(
@@ -127,10 +134,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             SIGNALS_RAISE,
             EXPENSES_CLAIM,
             NETWORK_SPACE_VIEW,
+            CONTACT_USE,
         }
     ),
     Role.PARTICIPANT: frozenset(
-        {PROJECT_VIEW, SELF_VIEW_PARTICIPANT, MATCHING_ANSWER, TRAJECTORIES_VIEW_OWN, SIGNALS_RAISE}
+        {
+            PROJECT_VIEW,
+            SELF_VIEW_PARTICIPANT,
+            MATCHING_ANSWER,
+            TRAJECTORIES_VIEW_OWN,
+            SIGNALS_RAISE,
+            CONTACT_USE,
+        }
     ),
 }
 
