@@ -2,7 +2,7 @@
 
 A conversation is read by its own people (and, on the coordinators' side, by any
 coordinator of *its* project); everyone else — a coordinator of another project too —
-gets a 404, as for a conversation that does not exist. A buddy–participant
+gets a 404, as for a conversation that does not exist. A buddy-participant
 conversation is not read by the coordinators unless the project's rules say so (the
 default: no). The personal pages (messages, notifications) are everyone's own.
 """

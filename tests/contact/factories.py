@@ -4,12 +4,11 @@
   (their trajectory, the participant agreed to messages);
 - ``coordination(w)``: the buddy persona's conversation with project A's coordinators;
 - ``other_coordination(w)``: the other buddy's conversation with project B's coordinator;
-- ``other_pair(w)``: a buddy–participant conversation in project B (made directly: B's
+- ``other_pair(w)``: a buddy-participant conversation in project B (made directly: B's
   people have no logins).
 """
 
 from __future__ import annotations
-
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
@@ -132,5 +131,3 @@ def other_photo_message(w) -> Message:
         )
 
     return w.once("contact_other_photo", make)
-
-

@@ -99,7 +99,7 @@ def _message_out(line: selectors.Line) -> dict:
 
 @router.read("/messages/conversations", list[ContactConversationOut], *ANY)
 def contact_conversations(here: Here):
-    """Your conversations in this project (a coordinator: also the project's conversations with buddies and participants)"""
+    """Your conversations in this project (a coordinator: also the project's with its people)"""
     rows = [r for r in selectors.inbox(user=here.user, access=here.access)]
     if here.access.has(policy.CONTACT_COORDINATE, here.project):
         seen = {r.conversation.pk for r in rows}

@@ -85,7 +85,11 @@ class NotificationForm(forms.Form):
                 label=kind.label, choices=Channel.choices, initial=kind.default
             )
         # The kinds first, then the quiet hours and the number.
-        order = [f"kind_{key}" for key in notify.KINDS] + ["quiet_from", "quiet_until", "sms_number"]
+        order = [f"kind_{key}" for key in notify.KINDS] + [
+            "quiet_from",
+            "quiet_until",
+            "sms_number",
+        ]
         self.order_fields(order)
 
     def channels(self) -> dict[str, str]:

@@ -135,9 +135,7 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["conversation", "user"], name="member_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="member_once")]
         indexes = [models.Index(fields=["user", "-last_message_at"], name="member_inbox")]
 
     def __str__(self) -> str:

@@ -61,9 +61,7 @@ INTERVISION = register_kind("intervision", _("An invitation to an intervision"))
 
 def choices_of(user) -> dict[str, str]:
     """Every kind → the person's channel (their choice, or the kind's default)."""
-    chosen = dict(
-        NotificationChoice.objects.filter(user=user).values_list("kind", "channel")
-    )
+    chosen = dict(NotificationChoice.objects.filter(user=user).values_list("kind", "channel"))
     return {key: chosen.get(key, kind.default) for key, kind in KINDS.items()}
 
 
@@ -192,5 +190,3 @@ def send_digests(*, now: datetime | None = None) -> int:
             mail_user(user, "contact/email/digest", {"rows": rows, "count": len(rows)})
             sent += 1
     return sent
-
-

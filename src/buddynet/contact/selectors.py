@@ -5,7 +5,7 @@ people and the reader's roles:
   writes in it while they keep their role in its project;
 - on the coordinators' side of a buddy's or participant's conversation, any coordinator
   of *its* project (``contact.coordinate`` there) reads and writes;
-- a buddy–participant conversation is read by the project's coordinators only when the
+- a buddy-participant conversation is read by the project's coordinators only when the
   project's rules say so (``ContactSettings.coordinators_read_pairs``); the conversation
   says so to both, and every such reading is audited.
 
@@ -71,9 +71,9 @@ def seat_for(*, access, user, code) -> Seat:
             and rules_for(conversation.project).coordinators_read_pairs
         )
         coordinates = project_id is not None and access.has(policy.CONTACT_COORDINATE, project_id)
-    if seat is not None and seat.part != Member.Part.COORDINATOR:
-        if project_id is None or access.has(policy.CONTACT_USE, project_id):
-            return Seat(conversation, seat.part, reads_pairs)
+    party = seat is not None and seat.part != Member.Part.COORDINATOR
+    if party and (project_id is None or access.has(policy.CONTACT_USE, project_id)):
+        return Seat(conversation, seat.part, reads_pairs)
     if coordinates and conversation.kind in (
         Conversation.Kind.BUDDY_COORDINATOR,
         Conversation.Kind.PARTICIPANT_COORDINATOR,
@@ -110,9 +110,7 @@ def author_names(conversation: Conversation, members: list[Member]) -> dict[int,
         if member.part == Member.Part.BUDDY and buddy is not None:
             names[member.user_id] = _("%(name)s (buddy)") % {"name": _first_name(buddy)}
         elif member.part == Member.Part.PARTICIPANT and participant is not None:
-            names[member.user_id] = _("%(name)s (participant)") % {
-                "name": _first_name(participant)
-            }
+            names[member.user_id] = _("%(name)s (participant)") % {"name": _first_name(participant)}
         elif member.part == Member.Part.COORDINATOR:
             names[member.user_id] = _("%(name)s (coordinator)") % {
                 "name": member.user.first_name or _("a coordinator")
@@ -274,9 +272,9 @@ def startable(*, user, access) -> list[Startable]:
         for t in trajectories:
             as_buddy = t.buddy.user_id == user.pk
             other = t.participant if as_buddy else t.buddy
-            title = (
-                _("%(name)s, your participant") if as_buddy else _("%(name)s, your buddy")
-            ) % {"name": other.first_name}
+            title = (_("%(name)s, your participant") if as_buddy else _("%(name)s, your buddy")) % {
+                "name": other.first_name
+            }
             found.append(
                 Startable(
                     Conversation.Kind.PAIR,
@@ -309,9 +307,7 @@ def startable(*, user, access) -> list[Startable]:
                     participant.project.name,
                 )
             )
-        for invitation in Invitation.objects.filter(user=user).select_related("intervision")[
-            :10
-        ]:
+        for invitation in Invitation.objects.filter(user=user).select_related("intervision")[:10]:
             found.append(
                 Startable(
                     Conversation.Kind.INTERVISION,
@@ -357,9 +353,7 @@ def project_conversations(*, access, project) -> list[Row]:
     if rules_for(project).coordinators_read_pairs:
         kinds.append(Conversation.Kind.PAIR)
     latest = (
-        Message.objects.filter(conversation=OuterRef("pk"))
-        .order_by("-pk")
-        .values("created_at")[:1]
+        Message.objects.filter(conversation=OuterRef("pk")).order_by("-pk").values("created_at")[:1]
     )
     with scopes_disabled():
         conversations = list(
@@ -367,9 +361,7 @@ def project_conversations(*, access, project) -> list[Row]:
             .annotate(last=Subquery(latest))
             .order_by(Coalesce("last", "created_at").desc(), "-pk")[:200]
         )
-    return [
-        Row(c, *title_for(c, Member.Part.COORDINATOR), 0, c.last) for c in conversations
-    ]
+    return [Row(c, *title_for(c, Member.Part.COORDINATOR), 0, c.last) for c in conversations]
 
 
 def message_for_user(*, access, user, code) -> tuple[Message, Seat]:

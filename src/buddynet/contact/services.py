@@ -66,9 +66,7 @@ def rules_update(
     *, project, by, pair_messages: bool, coordinators_read_pairs: bool, via: str = "web"
 ) -> ContactSettings:
     with transaction.atomic(), scopes_disabled():
-        rules, _created = ContactSettings.objects.select_for_update().get_or_create(
-            project=project
-        )
+        rules, _created = ContactSettings.objects.select_for_update().get_or_create(project=project)
         changed = {
             name: value
             for name, value in (
@@ -219,9 +217,7 @@ def check_upload(upload) -> dict[str, Any]:
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][-200:]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in UPLOAD_TYPES:
-        raise ContactError(
-            _("Send a photo (JPG or PNG) or a document (PDF)."), field="attachment"
-        )
+        raise ContactError(_("Send a photo (JPG or PNG) or a document (PDF)."), field="attachment")
     kind, content_type, magics = UPLOAD_TYPES[extension]
     limit = PHOTO_MAX_BYTES if kind == Message.Attachment.PHOTO else DOCUMENT_MAX_BYTES
     if upload.size > limit:
@@ -262,9 +258,13 @@ def _recipients(conversation: Conversation, author) -> list:
         Conversation.Kind.BUDDY_COORDINATOR,
         Conversation.Kind.PARTICIPANT_COORDINATOR,
     )
-    if coordinator_side and not any(s.part == Member.Part.COORDINATOR for s in seats):
-        if not conversation.members.filter(user=author, part=Member.Part.COORDINATOR).exists():
-            users += [u for u in project_coordinators(conversation.project_id) if u.pk != author.pk]
+    no_coordinator_yet = not any(s.part == Member.Part.COORDINATOR for s in seats)
+    if (
+        coordinator_side
+        and no_coordinator_yet
+        and not conversation.members.filter(user=author, part=Member.Part.COORDINATOR).exists()
+    ):
+        users += [u for u in project_coordinators(conversation.project_id) if u.pk != author.pk]
     return users
 
 
@@ -423,19 +423,21 @@ def notification_choices_set(
     if any(value not in Channel.values for value in channels.values()):
         raise ContactError(_("Choose how you want to hear about it."))
     if (quiet_from is None) != (quiet_until is None):
-        raise ContactError(_("Give both the start and the end of your quiet hours."), field="quiet_until")
+        raise ContactError(
+            _("Give both the start and the end of your quiet hours."), field="quiet_until"
+        )
     number = sms.normalise_number(sms_number) if sms_number.strip() else ""
     if sms_number.strip() and not number:
         raise ContactError(_("This is not a mobile number."), field="sms_number")
     if Channel.SMS in channels.values() and not number:
-        raise ContactError(
-            _("Give your mobile number to get text messages."), field="sms_number"
-        )
+        raise ContactError(_("Give your mobile number to get text messages."), field="sms_number")
     with transaction.atomic():
-        profile, _created = NotificationProfile.objects.select_for_update().get_or_create(
-            user=user
+        profile, _created = NotificationProfile.objects.select_for_update().get_or_create(user=user)
+        profile.quiet_from, profile.quiet_until, profile.sms_number = (
+            quiet_from,
+            quiet_until,
+            number,
         )
-        profile.quiet_from, profile.quiet_until, profile.sms_number = quiet_from, quiet_until, number
         profile.save()
         for kind, channel in channels.items():
             NotificationChoice.objects.update_or_create(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -44,12 +44,11 @@ class InboxView(PersonalMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         rows = selectors.inbox(user=user, access=self.access)
-        started = {
-            (row.conversation.kind, str(self._target(row.conversation))) for row in rows
-        }
+        started = {(row.conversation.kind, str(self._target(row.conversation))) for row in rows}
         context["rows"] = rows
         context["startable"] = [
-            s for s in selectors.startable(user=user, access=self.access)
+            s
+            for s in selectors.startable(user=user, access=self.access)
             if (s.kind, s.target) not in started
         ]
         context["unread_notifications"] = selectors.unread_notifications(user=user)

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from buddynet.accounts.services import user_meets_2fa_requirement
+from buddynet.core import notices
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.core.forms import date_bounds
-from buddynet.core import notices
 from buddynet.core.idempotency import save_unless_repeated
 from buddynet.core.mail import mail_user
 from buddynet.matching.services import MatchingError, pair_exclude

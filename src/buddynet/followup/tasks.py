@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django_scopes import scopes_disabled
 from django.urls import reverse
+from django_scopes import scopes_disabled
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
