@@ -138,7 +138,7 @@ def test_coordinators_read_a_pair_only_where_the_rules_say_so_and_it_says_so(wor
 def test_pair_needs_the_projects_rules_and_the_participants_consent(world):
     trajectory = ff.trajectory(world)
     access = access_for_user(world.buddy_user)
-    with pytest.raises(services.ContactError, match="agreed"):
+    with pytest.raises(services.ContactError, match="akkoord"):
         services.conversation_open(
             access=access, user=world.buddy_user, kind="pair", target=trajectory
         )
@@ -146,7 +146,7 @@ def test_pair_needs_the_projects_rules_and_the_participants_consent(world):
     services.rules_update(
         project=world.project, by=world.coord, pair_messages=False, coordinators_read_pairs=False
     )
-    with pytest.raises(services.ContactError, match="does not use"):
+    with pytest.raises(services.ContactError, match="gebruikt geen"):
         services.conversation_open(
             access=access, user=world.buddy_user, kind="pair", target=trajectory
         )

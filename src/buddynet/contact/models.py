@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddynet.core.models import BaseModel, ProjectOwnedModel, project_key, user_ref
 from buddynet.core.validators import no_control_characters
+from buddynet.core.versions import ProjectRecordManager
 
 CLEAN = [no_control_characters]
 
@@ -83,6 +84,10 @@ class Conversation(BaseModel):
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_reason = models.CharField(_("why it closed"), max_length=200, blank=True)
+
+    # Not scoped (an intervision's conversation has no project; who may read one is the
+    # selectors' rule), but its writes move the project's data version like any record.
+    objects = ProjectRecordManager()
 
     class Meta:
         verbose_name = _("conversation")
