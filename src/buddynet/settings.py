@@ -120,6 +120,7 @@ BUDDYNET_FEATURE_APPS = (
     "expenses",
     "network",
     "community",
+    "contact",
 )
 
 INSTALLED_APPS = [
@@ -399,6 +400,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("BUDDYNET_FROM_EMAIL", "buddynet <noreply@buddynet.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Text messages (SMS): an adapter, no provider's SDK (contact/sms.py) ---------------
+# "console" (the log), "file" (one file per message in BUDDYNET_SMS_FILE_DIR) or "http"
+# (a generic gateway: POST JSON {"to", "from", "text"} to BUDDYNET_SMS_URL with the
+# token as a Bearer header).
+BUDDYNET_SMS_BACKEND = env_str("BUDDYNET_SMS_BACKEND", "console")
+BUDDYNET_SMS_URL = os.environ.get("BUDDYNET_SMS_URL", "")
+BUDDYNET_SMS_TOKEN = os.environ.get("BUDDYNET_SMS_TOKEN", "")
+BUDDYNET_SMS_SENDER = os.environ.get("BUDDYNET_SMS_SENDER", "buddynet")
+BUDDYNET_SMS_FILE_DIR = env_str("BUDDYNET_SMS_FILE_DIR", str(DATA_DIR / "sms"))
+BUDDYNET_SMS_TIMEOUT = env_int("BUDDYNET_SMS_TIMEOUT", 10)
 
 # --- Task queue (Huey): embedded SQLite by default, Redis when REDIS_URL is set ------
 if REDIS_URL:

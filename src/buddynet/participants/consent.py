@@ -19,6 +19,7 @@ SPECIAL_CATEGORY = "special_category"
 IMPACT = "impact_measurement"
 HANDOVER = "warm_handover"
 TRANSFER = "project_transfer"
+MESSAGES = "messages_with_buddy"
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,28 @@ PURPOSES: tuple[Purpose, ...] = (
         legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_("An offer to another project that is not yet answered is taken back."),
         stops_in=("community",),
+    ),
+    Purpose(
+        key=MESSAGES,
+        title=_("Messages with your buddy in buddynet"),
+        what=_(
+            "The messages, photos and documents you and your buddy send each other in "
+            "buddynet, and when they were read."
+        ),
+        why=_(
+            "So you and your buddy can make appointments without giving each other your "
+            "phone number or e-mail address."
+        ),
+        retention=_("While your time with the buddy lasts and one year after."),
+        shared_with=_(
+            "Your buddy. The coordinators only if the project's rules say so; the "
+            "conversation then tells you so."
+        ),
+        legal_basis=_("Your consent (GDPR article 6.1.a)"),
+        if_withdrawn=_(
+            "The conversation with your buddy closes at once: nobody can write in it any more."
+        ),
+        stops_in=("contact",),
     ),
 )
 

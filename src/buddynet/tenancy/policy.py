@@ -64,6 +64,11 @@ NETWORK_TAKE_PART = "network.take_part"
 COMMUNITY_MAP_VIEW = "community.map_view"
 COMMUNITY_MAP_EDIT = "community.map_edit"
 COMMUNITY_HANDOVER = "community.handover"
+# Messages inside buddynet (contact): a party writes in their own conversations; a
+# coordinator keeps the project's conversations with buddies and participants and its
+# messaging rules. Which conversation a person may read is decided in the selectors.
+CONTACT_USE = "contact.use"
+CONTACT_COORDINATE = "contact.coordinate"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -115,6 +120,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             COMMUNITY_MAP_VIEW,
             COMMUNITY_MAP_EDIT,
             COMMUNITY_HANDOVER,
+            CONTACT_USE,
+            CONTACT_COORDINATE,
         }
     ),
     Role.PROFESSIONAL: frozenset(
@@ -138,10 +145,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             SIGNALS_RAISE,
             EXPENSES_CLAIM,
             NETWORK_SPACE_VIEW,
+            CONTACT_USE,
         }
     ),
     Role.PARTICIPANT: frozenset(
-        {PROJECT_VIEW, SELF_VIEW_PARTICIPANT, MATCHING_ANSWER, TRAJECTORIES_VIEW_OWN, SIGNALS_RAISE}
+        {
+            PROJECT_VIEW,
+            SELF_VIEW_PARTICIPANT,
+            MATCHING_ANSWER,
+            TRAJECTORIES_VIEW_OWN,
+            SIGNALS_RAISE,
+            CONTACT_USE,
+        }
     ),
 }
 
