@@ -119,6 +119,7 @@ BUDDYNET_FEATURE_APPS = (
     "impact",
     "expenses",
     "network",
+    "plans",
 )
 
 INSTALLED_APPS = [

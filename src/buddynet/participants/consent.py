@@ -17,6 +17,7 @@ KEEP_IN_TOUCH = "keep_in_touch"
 SHARE_WITH_REFERRER = "share_with_referrer"
 SPECIAL_CATEGORY = "special_category"
 IMPACT = "impact_measurement"
+FAMILY_PLAN = "family_plan"
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,29 @@ PURPOSES: tuple[Purpose, ...] = (
             "your answers are left out of every figure."
         ),
         stops_in=("impact",),
+    ),
+    Purpose(
+        key=FAMILY_PLAN,
+        title=_("One family, one plan"),
+        what=_(
+            "Your family's plan: what goes well, what worries you, your goals in your own "
+            "words, who does what and by when, and the talks about the plan."
+        ),
+        why=_(
+            "So your family, your buddy and the people who help you work from one plan, "
+            "and everyone knows who does what."
+        ),
+        retention=_("While the plan runs and two years after. Then it is removed."),
+        shared_with=_(
+            "The coordinators of this project. Your buddy and other helpers only see the "
+            "parts of the plan you allow each of them."
+        ),
+        legal_basis=_("Your consent (GDPR article 6.1.a)"),
+        if_withdrawn=_(
+            "Your helpers no longer see the plan, at once. Nobody changes it any more. "
+            "You can still read it yourself."
+        ),
+        stops_in=("plans",),
     ),
 )
 

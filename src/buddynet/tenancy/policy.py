@@ -58,6 +58,11 @@ EXPENSES_VIEW_TOTALS = "expenses.view_totals"
 NETWORK_SPACE_VIEW = "network.space_view"
 NETWORK_CURATE = "network.curate"
 NETWORK_TAKE_PART = "network.take_part"
+# One family, one plan: coordinators make and keep the plans; the family, the buddy and
+# the professionals take part in the plans that concern them, in the sections the
+# family's consent allows them (decided in ``plans.selectors``).
+PLANS_MANAGE = "plans.manage"
+PLANS_TAKE_PART = "plans.take_part"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -104,6 +109,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             EXPENSES_VIEW_TOTALS,
             NETWORK_SPACE_VIEW,
             NETWORK_TAKE_PART,
+            PLANS_MANAGE,
         }
     ),
     Role.PROFESSIONAL: frozenset(
@@ -113,6 +119,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             PARTICIPANTS_REFER,
             TRAJECTORIES_VIEW_OWN,
             SIGNALS_RAISE,
+            PLANS_TAKE_PART,
         }
     ),
     Role.BUDDY: frozenset(
@@ -127,10 +134,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             SIGNALS_RAISE,
             EXPENSES_CLAIM,
             NETWORK_SPACE_VIEW,
+            PLANS_TAKE_PART,
         }
     ),
     Role.PARTICIPANT: frozenset(
-        {PROJECT_VIEW, SELF_VIEW_PARTICIPANT, MATCHING_ANSWER, TRAJECTORIES_VIEW_OWN, SIGNALS_RAISE}
+        {
+            PROJECT_VIEW,
+            SELF_VIEW_PARTICIPANT,
+            MATCHING_ANSWER,
+            TRAJECTORIES_VIEW_OWN,
+            SIGNALS_RAISE,
+            PLANS_TAKE_PART,
+        }
     ),
 }
 
