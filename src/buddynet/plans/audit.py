@@ -12,6 +12,8 @@ LABELS = {
     "plans.fed": _("copied the buddy's goal or journal note into a family plan"),
     "plans.action_added": _("added an action to a family plan"),
     "plans.action_updated": _("updated an action of a family plan"),
+    "plans.action_done": _("marked an action of a family plan done"),
+    "plans.action_dropped": _("marked an action of a family plan no longer needed"),
     "plans.reviewed": _("recorded a talk about a family plan"),
     "plans.shared": _("let a helper see parts of a family plan"),
     "plans.share_ended": _("stopped a helper's access to a family plan"),

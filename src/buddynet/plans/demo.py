@@ -88,6 +88,7 @@ def _plan(participant, *, coordinator, today, with_buddy: bool, coordinator_kind
     if not participant.household_members.exists():
         HouseholdMember.objects.create(
             participant=participant,
+            project=participant.project,
             first_name="Yasmine",
             relation="child",
             birth_year=today.year - 11,

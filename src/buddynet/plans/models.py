@@ -245,6 +245,8 @@ class PlanChange(HistoryStep):
         FED = "fed", _("added from the buddy's journal or goals")
         ACTION_ADDED = "action_added", _("added an action")
         ACTION_UPDATED = "action_updated", _("updated an action")
+        ACTION_DONE = "action_done", _("marked an action done")
+        ACTION_DROPPED = "action_dropped", _("marked an action no longer needed")
         REVIEWED = "reviewed", _("recorded a talk about the plan")
         SHARED = "shared", _("allowed a helper to see the plan")
         SHARE_ENDED = "share_ended", _("stopped a helper's access")

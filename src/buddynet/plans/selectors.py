@@ -143,7 +143,12 @@ def contents(sight: PlanSight) -> dict:
         if sight.words:
             kinds |= {PlanChange.Kind.ENTRY_ADDED, PlanChange.Kind.FED}
         if sight.actions:
-            kinds |= {PlanChange.Kind.ACTION_ADDED, PlanChange.Kind.ACTION_UPDATED}
+            kinds |= {
+                PlanChange.Kind.ACTION_ADDED,
+                PlanChange.Kind.ACTION_UPDATED,
+                PlanChange.Kind.ACTION_DONE,
+                PlanChange.Kind.ACTION_DROPPED,
+            }
         if sight.reviews:
             kinds.add(PlanChange.Kind.REVIEWED)
         changes = changes.filter(kind__in=kinds)

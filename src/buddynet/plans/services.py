@@ -165,7 +165,7 @@ def entry_add(
             plan,
             PlanChange.Kind.ENTRY_ADDED,
             by=by,
-            detail=f"{entry.get_kind_display()}: {entry.text}",
+            detail=entry.text,
             via=via,
         )
     return entry
@@ -223,7 +223,7 @@ def plan_feed(
             plan,
             PlanChange.Kind.FED,
             by=by,
-            detail=f"{entry.get_kind_display()}: {entry.text}",
+            detail=entry.text,
             via=via,
         )
     return entry
@@ -265,6 +265,12 @@ def action_add(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web") 
     return action
 
 
+UPDATE_STEP = {
+    PlanAction.Status.DONE: PlanChange.Kind.ACTION_DONE,
+    PlanAction.Status.DROPPED: PlanChange.Kind.ACTION_DROPPED,
+}
+
+
 def action_update(
     *, action: PlanAction, by, status: str, due_on: date | None, via: str = "web"
 ) -> PlanAction:
@@ -279,9 +285,9 @@ def action_update(
         action.save()
         _step(
             action.plan,
-            PlanChange.Kind.ACTION_UPDATED,
+            UPDATE_STEP.get(status, PlanChange.Kind.ACTION_UPDATED),
             by=by,
-            detail=f"{action.what}: {action.get_status_display()}",
+            detail=action.what,
             via=via,
         )
     return action
@@ -365,7 +371,7 @@ def share_set(
             plan,
             PlanChange.Kind.SHARED,
             by=by,
-            detail=f"{share.role}: {', '.join(share.section_labels())}",
+            detail=share.role,
             via=via,
         )
     return share
