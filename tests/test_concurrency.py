@@ -44,6 +44,7 @@ from django_scopes import scopes_disabled
 from tests.conftest import World, build_world
 from tests.contact import race as contact_race
 from tests.expenses import race as expenses_race
+from tests.plans import race as plans_race
 from tests.test_access_matrix import ENDPOINTS, PAGES, all_url_names
 
 pytestmark = [
@@ -147,6 +148,7 @@ SETUP: dict[str, Callable[[World], None]] = {
     **expenses_race.SETUP,
     **contact_race.SETUP,
     "network_intervision_attendance": _intervision_held,
+    **plans_race.SETUP,
 }
 
 # Values a person would type or choose where the page offers no default.
@@ -189,6 +191,7 @@ FORM_DATA: dict[str, Callable[[object], dict]] = {
     # A new own questionnaire, a new question of it (a yes/no needs nothing more).
     "impact_own_create": lambda w: {"name": "Zelfredzaamheid thuis"},
     "impact_own_question_add": lambda w: {"text_nl": "Had u deze week bezoek?", "kind": "yesno"},
+    **plans_race.FORM_DATA,
 }
 
 

@@ -121,6 +121,7 @@ BUDDYNET_FEATURE_APPS = (
     "network",
     "community",
     "contact",
+    "plans",
 )
 
 INSTALLED_APPS = [

@@ -20,6 +20,7 @@ IMPACT = "impact_measurement"
 HANDOVER = "warm_handover"
 TRANSFER = "project_transfer"
 MESSAGES = "messages_with_buddy"
+FAMILY_PLAN = "family_plan"
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,29 @@ PURPOSES: tuple[Purpose, ...] = (
             "The conversation with your buddy closes at once: nobody can write in it any more."
         ),
         stops_in=("contact",),
+    ),
+    Purpose(
+        key=FAMILY_PLAN,
+        title=_("One family, one plan"),
+        what=_(
+            "Your family's plan: what goes well, what worries you, your goals in your own "
+            "words, who does what and by when, and the talks about the plan."
+        ),
+        why=_(
+            "So your family, your buddy and the people who help you work from one plan, "
+            "and everyone knows who does what."
+        ),
+        retention=_("While the plan runs and two years after. Then it is removed."),
+        shared_with=_(
+            "The coordinators of this project. Your buddy and other helpers only see the "
+            "parts of the plan you allow each of them."
+        ),
+        legal_basis=_("Your consent (GDPR article 6.1.a)"),
+        if_withdrawn=_(
+            "Your helpers no longer see the plan, at once. Nobody changes it any more. "
+            "You can still read it yourself."
+        ),
+        stops_in=("plans",),
     ),
 )
 

@@ -69,6 +69,11 @@ COMMUNITY_HANDOVER = "community.handover"
 # messaging rules. Which conversation a person may read is decided in the selectors.
 CONTACT_USE = "contact.use"
 CONTACT_COORDINATE = "contact.coordinate"
+# One family, one plan: coordinators make and keep the plans; the family, the buddy and
+# the professionals take part in the plans that concern them, in the sections the
+# family's consent allows them (decided in ``plans.selectors``).
+PLANS_MANAGE = "plans.manage"
+PLANS_TAKE_PART = "plans.take_part"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -122,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             COMMUNITY_HANDOVER,
             CONTACT_USE,
             CONTACT_COORDINATE,
+            PLANS_MANAGE,
         }
     ),
     Role.PROFESSIONAL: frozenset(
@@ -131,6 +137,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             PARTICIPANTS_REFER,
             TRAJECTORIES_VIEW_OWN,
             SIGNALS_RAISE,
+            PLANS_TAKE_PART,
         }
     ),
     Role.BUDDY: frozenset(
@@ -146,6 +153,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             EXPENSES_CLAIM,
             NETWORK_SPACE_VIEW,
             CONTACT_USE,
+            PLANS_TAKE_PART,
         }
     ),
     Role.PARTICIPANT: frozenset(
@@ -156,6 +164,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             TRAJECTORIES_VIEW_OWN,
             SIGNALS_RAISE,
             CONTACT_USE,
+            PLANS_TAKE_PART,
         }
     ),
 }
