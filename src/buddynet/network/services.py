@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -629,8 +630,11 @@ def answer_digests(*, now: datetime | None = None) -> int:
             for answer in answers:
                 questions.setdefault(answer.question_id, (answer.question, []))[1].append(answer)
             transaction.on_commit(
-                lambda asker=asker, found=list(questions.values()): mail_user(
-                    asker, "network/email/answer_digest", {"questions": found}
+                partial(
+                    mail_user,
+                    asker,
+                    "network/email/answer_digest",
+                    {"questions": list(questions.values())},
                 )
             )
             sent += 1
