@@ -62,7 +62,12 @@ def past(session: Intervision, days: int = 1) -> Intervision:
 
 
 def question(network, project, by, **data) -> Question:
-    values = {"title": "Hoe houden jullie de wachtlijst warm?", "body": "", "themes": []}
+    values = {
+        "title": "Hoe houden jullie de wachtlijst warm?",
+        "body": "",
+        "themes": [],
+        "notify": "each",
+    }
     values.update(data)
     with scopes_disabled():
         return services.question_ask(network=network, project=project, by=by, data=values)
