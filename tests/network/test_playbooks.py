@@ -192,3 +192,40 @@ def test_pages_publish_preview_adopt(world, client_for):
         {},
     )
     assert own.status_code == 400
+
+
+def test_adoption_writes_through_each_apps_service(world):
+    """Each piece is written by its own app's service: validated, locked and audited as
+    if the project had saved it on its own settings page; the source's own facts
+    (insurer, policy number, contact) are never copied."""
+    from buddynet.core.models import AuditEntry
+
+    version = publish(world)
+    services.playbook_adopt(project=world.sibling, version=version, by=world.coord)
+    with scopes_disabled():
+        actions = set(
+            AuditEntry.objects.filter(project_id=world.sibling.pk).values_list("action", flat=True)
+        )
+    assert {
+        "project.volunteer_terms_created",
+        "agreement_template.saved",
+        "followup.cadence_changed",
+        "training.module_created",
+        "task_kind.created",
+    } <= actions
+    with scopes_disabled():
+        terms = VolunteerTerms.objects.get(project=world.sibling)
+        assert (terms.insurer, terms.policy_number, terms.contact_person) == ("", "", "")
+        assert terms.discretion == "Wat je hoort, blijft bij jou."
+        # A later version's module change goes through the module's update service.
+        TrainingModule.objects.filter(project=world.project).update(hours=4)
+    second = services.playbook_publish(
+        project=world.project, by=world.coord, title="Draaiboek", guide="Stap 1"
+    )
+    outcome = services.playbook_adopt(project=world.sibling, version=second, by=world.coord)
+    assert "training_module:Basisvorming budget" in outcome["updated"]
+    with scopes_disabled():
+        assert TrainingModule.objects.get(project=world.sibling).hours == 4
+        assert AuditEntry.objects.filter(
+            project_id=world.sibling.pk, action="training.module_changed"
+        ).exists()

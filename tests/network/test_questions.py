@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_each_answer_mails_the_asker(world, django_capture_on_commit_callbacks):
     question = nf.question(world.network, world.project, world.coord)
     with django_capture_on_commit_callbacks(execute=True):
-        services.question_answer(question=question, project=world.sibling, by=world.netco, body="Ja")
+        services.question_answer(
+            question=question, project=world.sibling, by=world.netco, body="Ja"
+        )
     assert [m.to for m in mail.outbox] == [[world.coord.email]]
 
 
@@ -50,9 +52,11 @@ def test_the_daily_digest(world, django_capture_on_commit_callbacks):
         services.question_answer(question=first, project=world.sibling, by=world.netco, body="A2")
         assert tasks.answer_digests.call_local() is None
     assert len(mail.outbox) == 2 and "A2" in mail.outbox[1].body and "A1" not in mail.outbox[1].body
-    assert not Answer.objects.filter(question__notify="digest", digested_at=None).exclude(
-        by=world.coord
-    ).exists()
+    assert (
+        not Answer.objects.filter(question__notify="digest", digested_at=None)
+        .exclude(by=world.coord)
+        .exists()
+    )
 
 
 def test_dutch_digest_and_choice_on_the_form(world, client_for, django_capture_on_commit_callbacks):

@@ -244,7 +244,7 @@ def playbook_adopt(
                     step.action in ("conflict", "kept") and step.piece in take_over
                 )
                 if write:
-                    after = playbooks.write(project, step.piece, step.source)
+                    after = playbooks.write(project, step.piece, step.source, by=by)
                     copy_hash = playbooks.digest(after)
                     outcome["created" if step.action == "create" else "updated"].append(step.piece)
                 elif step.action == "same":
