@@ -183,6 +183,7 @@ FORM_DATA: dict[str, Callable[[object], dict]] = {
     "network_intervision_case": lambda w: {"case_text": "Een buddy die te veel vroeg."},
     "network_intervision_attendance": _buddy_invitation,
     "network_playbook_publish": lambda w: {"guide": "Stap 1: werven."},
+    "network_project_start": lambda w: {"organisation": w.project.organisation.pk},
     "network_event_add": lambda w: {
         "day": (timezone.localdate() + timedelta(days=14)).isoformat(),
         "time": "09:30",

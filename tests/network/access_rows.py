@@ -195,6 +195,7 @@ PAGES = {
         method="post",
         data=lambda w: {},
     ),
+    "network_project_start": Row(own=CURATE, kwargs=network_kw),
     "network_calendar": Row(own=SPACE, kwargs=network_kw),
     "network_event_add": Row(own=CURATE, kwargs=network_kw),
     "network_event": Row(own=SPACE, kwargs=nested(event), variants=NESTED),

@@ -229,3 +229,44 @@ def test_adoption_writes_through_each_apps_service(world):
         assert AuditEntry.objects.filter(
             project_id=world.sibling.pk, action="training.module_changed"
         ).exists()
+
+
+def test_a_new_project_starts_from_a_playbook(world, client_for):
+    from buddynet.core.models import AuditEntry
+    from buddynet.tenancy.models import Project
+
+    version = publish(world)
+    client = client_for(world.netco)
+    page = reverse("network_project_start", kwargs={"network": world.network.code})
+    assert (
+        str(version.playbook.code)
+        in client.get(page + f"?playbook={version.playbook.code}").content.decode()
+    )
+    data = {
+        "organisation": world.project.organisation.pk,
+        "name": "Buddywerking Lier",
+        "target_group": "Eenzame ouderen",
+        "playbook": version.playbook.pk,
+    }
+    # A name left out: 400, what was typed is kept.
+    bad = client.post(page, {**data, "name": ""})
+    assert bad.status_code == 400 and "Eenzame ouderen" in bad.content.decode()
+    assert client.post(page, data).status_code == 302
+    new = Project.objects.get(name="Buddywerking Lier")
+    assert new.organisation.network_id == world.network.pk
+    with scopes_disabled():
+        pieces = set(AdoptedPiece.objects.filter(project=new).values_list("piece", flat=True))
+        assert {"volunteer_terms", "followup_cadence", "training_module:Basisvorming budget"} <= (
+            pieces
+        )
+        assert Cadence.objects.get(project=new).contact_every_days == 21
+        assert AuditEntry.objects.filter(project_id=new.pk, action="project.created").exists()
+    # An organisation of another network is refused.
+    with pytest.raises(services.NetworkError):
+        services.project_start(
+            network=world.network,
+            by=world.netco,
+            organisation=world.other.organisation,
+            data={"name": "X", "target_group": "Y"},
+            playbook=None,
+        )

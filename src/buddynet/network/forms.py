@@ -236,3 +236,28 @@ class NetworkSettingsForm(forms.Form):
     def __init__(self, *args, modules=None, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["module"]).queryset = modules
+
+
+class ProjectStartForm(forms.Form):
+    """A new project of one of the network's organisations, started from a playbook."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    name = forms.CharField(label=_("Name of the project"), max_length=200, validators=CLEAN)
+    target_group = forms.CharField(label=_("Target group"), max_length=200, validators=CLEAN)
+    town = forms.CharField(label=_("Town"), max_length=100, required=False, validators=CLEAN)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    playbook = forms.ModelChoiceField(
+        label=_("Start from a playbook"),
+        queryset=None,
+        required=False,
+        empty_label=_("— start empty —"),
+        help_text=_(
+            "Tip for starters: playbooks already exist! The project starts with that "
+            "project's terms, agreement, training and follow-up, credited to it."
+        ),
+    )
+
+    def __init__(self, *args, organisations=None, playbooks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["playbook"]).queryset = playbooks

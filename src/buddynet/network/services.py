@@ -275,6 +275,36 @@ def playbook_adopt(
     return outcome
 
 
+def project_start(*, network, by, organisation, data: dict, playbook: Playbook | None) -> Project:
+    """Set up a new project of one of the network's organisations and, when a playbook is
+    chosen, adopt its latest version right away, in one transaction (the project starts
+    with the other project's working method, credited to it, and changes it as it likes)."""
+    from buddynet.tenancy.services import project_create
+
+    if organisation.network_id != network.pk:
+        raise NetworkError(_("Choose an organisation of this network."), field="organisation")
+    if playbook is not None and playbook.network_id != network.pk:
+        raise NetworkError(_("This playbook is not in your network."), field="playbook")
+    version = playbook.versions.order_by("-number").first() if playbook else None
+    with transaction.atomic():
+        # One set-up at a time per organisation: a double click finds the first project.
+        type(organisation).objects.select_for_update().filter(pk=organisation.pk).first()
+        name = (data.get("name") or "").strip()
+        if Project.objects.filter(organisation=organisation, name__iexact=name).exists():
+            raise NetworkConflict(
+                _("This organisation already has a project of that name."), field="name"
+            )
+        project = project_create(organisation=organisation, user=by, data=data)
+        if version is not None:
+            playbook_adopt(project=project, version=version, by=by)
+        project.log_action(
+            "network.project_started",
+            user=by,
+            data={"playbook": str(playbook.code) if playbook else ""},
+        )
+    return project
+
+
 # --- intervision --------------------------------------------------------------------------
 
 

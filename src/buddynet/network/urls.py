@@ -43,6 +43,7 @@ urlpatterns = [
         views.HelpedView.as_view(),
         name="network_answer_helped",
     ),
+    path(N + "projects/start/", views.ProjectStartView.as_view(), name="network_project_start"),
     path(N + "calendar/", views.CalendarView.as_view(), name="network_calendar"),
     path(N + "calendar/plan/", views.EventAddView.as_view(), name="network_event_add"),
     path(EVENT, views.EventView.as_view(), name="network_event"),

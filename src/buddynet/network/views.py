@@ -42,6 +42,7 @@ from .forms import (
     LibraryItemForm,
     NetworkSettingsForm,
     NewsForm,
+    ProjectStartForm,
     PublishForm,
     QuestionForm,
     RegisterForm,
@@ -782,3 +783,48 @@ class NetworkSettingsView(ProjectServiceFormView):
             project=self.project, by=self.request.user, module=form.cleaned_data["module"]
         )
         return from_network_url(self.project)
+
+
+class ProjectStartView(NetworkFormView):
+    """A network coordinator sets up a new project, optionally from a playbook."""
+
+    permission = policy.NETWORK_CURATE
+    form_class = ProjectStartForm
+    title = _("Start a new project")
+    intro = _(
+        "The new project belongs to one of the network's organisations. Choose a playbook "
+        "to start from another project's working method: it is adopted right away, and the "
+        "new project can change it as it likes."
+    )
+    submit_label = _("Start the project")
+    success_message = _("The project is set up.")
+
+    def get_back_url(self):
+        return url("network_playbooks", self.network)
+
+    def get_form_kwargs(self):
+        return {
+            "organisations": self.network.organisations.order_by("name"),
+            "playbooks": selectors.playbooks(network=self.network).filter(latest_number__gt=0),
+        }
+
+    def get_initial(self):
+        try:
+            chosen = selectors.playbook(
+                network=self.network, code=self.request.GET.get("playbook", "")
+            )
+        except Http404:
+            return {}
+        return {"playbook": chosen}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        organisation, playbook = data.pop("organisation"), data.pop("playbook")
+        project = services.project_start(
+            network=self.network,
+            by=self.request.user,
+            organisation=organisation,
+            data=data,
+            playbook=playbook,
+        )
+        return reverse("project_detail", kwargs={"project": project.code})
