@@ -195,7 +195,9 @@ class EventForm(forms.Form):
         initial=30,
         help_text=_("Who registers after that joins the waiting list."),
     )
-    audience = forms.ChoiceField(label=_("For whom"), choices=Audience.choices)
+    audience = forms.ChoiceField(
+        label=_("For whom"), choices=Audience.choices, initial=Audience.BOTH
+    )
 
 
 class RegisterForm(forms.Form):
@@ -219,7 +221,9 @@ class RegisterForm(forms.Form):
 class NewsForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, validators=CLEAN)
     body = long_text(_("Text"), rows=6, max_length=20000, validators=CLEAN)
-    audience = forms.ChoiceField(label=_("For whom"), choices=Audience.choices)
+    audience = forms.ChoiceField(
+        label=_("For whom"), choices=Audience.choices, initial=Audience.BOTH
+    )
 
 
 class NetworkSettingsForm(forms.Form):
