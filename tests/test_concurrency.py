@@ -188,6 +188,12 @@ FORM_DATA: dict[str, Callable[[object], dict]] = {
     "network_intervision_case": lambda w: {"case_text": "Een buddy die te veel vroeg."},
     "network_intervision_attendance": _buddy_invitation,
     "network_playbook_publish": lambda w: {"guide": "Stap 1: werven."},
+    "network_project_start": lambda w: {"organisation": w.project.organisation.pk},
+    "network_event_add": lambda w: {
+        "day": (timezone.localdate() + timedelta(days=14)).isoformat(),
+        "time": "09:30",
+        "place": "Brussel",
+    },
     # A new own questionnaire, a new question of it (a yes/no needs nothing more).
     "impact_own_create": lambda w: {"name": "Zelfredzaamheid thuis"},
     "impact_own_question_add": lambda w: {"text_nl": "Had u deze week bezoek?", "kind": "yesno"},

@@ -241,3 +241,84 @@ def test_learning_network(page, login, screenshot_dir, tmp_path, smtp, settings)
     expect(panel).to_contain_text("Intervisie grenzen")
     shot(page, screenshot_dir, "buddy-followup")
     assert LibraryItem.objects.filter(network=network).count() == 1
+
+
+def test_calendar_registration(page, login, screenshot_dir, smtp):
+    """The network coordinator puts a study morning with one place in the calendar and
+    posts news; the coordinator registers (an e-mail with a valid iCal arrives), the
+    buddy joins the waiting list; the coordinator cancels and the buddy gets the place;
+    the organiser's list shows it; the news and the event show on the buddy's dashboard.
+    A new project is started from a playbook."""
+    from buddynet.network.models import Registration
+
+    world = build_world()
+    network = world.network
+    login(world.netco)
+    page.goto(reverse("network_event_add", kwargs={"network": network.code}))
+    page.select_option("#id_kind", "study_morning")
+    page.fill("#id_title", "Studievoormiddag eenzaamheid")
+    page.fill("#id_day", (timezone.localdate() + timedelta(days=10)).isoformat())
+    page.fill("#id_time", "09:30")
+    page.fill("#id_place", "Brussel, Vlaams Huis")
+    page.fill("#id_capacity", "1")
+    shot(page, screenshot_dir, "event-add")
+    submit(page)
+    page.goto(reverse("network_news_add", kwargs={"network": network.code}))
+    page.fill("#id_title", "Nieuwe kennisclips")
+    page.fill("#id_body", "Drie nieuwe clips over diversiteit staan in de bibliotheek.")
+    submit(page)
+    logout(page)
+
+    login(world.coord)
+    page.goto(reverse("network_calendar", kwargs={"network": network.code}))
+    expect(page.locator("#news")).to_contain_text("Nieuwe kennisclips")
+    shot(page, screenshot_dir, "calendar")
+    page.get_by_role("link", name="Studievoormiddag eenzaamheid").click()
+    submit(page, "main form[action$='/register/']")
+    expect(page.locator("#my-registration")).to_have_text(nl("registered"))
+    shot(page, screenshot_dir, "event-registered")
+    message = next(m for m in smtp.messages if m["To"] == world.coord.email)
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    assert str(calendar.walk("VEVENT")[0]["summary"]) == "Studievoormiddag eenzaamheid"
+    logout(page)
+
+    login(world.buddy_user)
+    page.goto(reverse("dashboard"))
+    expect(page.locator("#panel-news")).to_contain_text("Nieuwe kennisclips")
+    page.locator("#panel-events a").first.click()
+    expect(page.get_by_role("button", name=nl("Join the waiting list"))).to_be_visible()
+    submit(page, "main form[action$='/register/']")
+    expect(page.locator("#my-registration")).to_have_text(nl("on the waiting list"))
+    logout(page)
+
+    login(world.coord)
+    event = Registration.objects.get(user=world.coord).event
+    page.goto(reverse("network_event_cancel", kwargs={"network": network.code, "code": event.code}))
+    submit(page)
+    assert Registration.objects.get(user=world.buddy_user).status == "registered"
+    logout(page)
+
+    login(world.netco)
+    page.goto(
+        reverse("network_event_registrations", kwargs={"network": network.code, "code": event.code})
+    )
+    rows = page.locator("#registrations tbody tr")
+    expect(rows.first).to_contain_text(world.buddy_user.display_name)
+    expect(rows.nth(1)).to_contain_text(nl("cancelled"))
+    shot(page, screenshot_dir, "registrations")
+
+    # A new project starts from project A's playbook.
+    from buddynet.network import services
+
+    working_method(world.project)
+    services.playbook_publish(project=world.project, by=world.coord, title="Draaiboek A", guide="1")
+    page.goto(reverse("network_playbooks", kwargs={"network": network.code}))
+    page.get_by_role("link", name=nl("Start a new project")).click()
+    page.fill("#id_name", "Buddywerking Lier")
+    page.fill("#id_target_group", "Eenzame ouderen")
+    page.select_option("#id_organisation", str(world.project.organisation.pk))
+    page.select_option("#id_playbook", label="Draaiboek A")
+    shot(page, screenshot_dir, "project-start")
+    submit(page)
+    expect(page.locator("h1")).to_contain_text("Buddywerking Lier")

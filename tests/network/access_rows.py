@@ -93,6 +93,41 @@ def question(w, network_attr):
     return w.once(f"network_question_{network_attr}", make)
 
 
+def event(w, network_attr):
+    """An event nobody registered for yet."""
+
+    def make(w):
+        by = w.netco if network_attr == "network" else w.other_coord
+        return nf.event(getattr(w, network_attr), by)
+
+    return w.once(f"network_event_{network_attr}", make)
+
+
+def registered_event(w, network_attr):
+    """An event the coordinator and the buddy of project A registered for (in network
+    B: its coordinator)."""
+
+    def make(w):
+        if network_attr == "network":
+            found = nf.event(w.network, w.netco, title="Netwerkdag")
+            services.event_register(event=found, by=w.coord, project=w.project)
+            services.event_register(event=found, by=w.buddy_user, project=w.project)
+        else:
+            found = nf.event(w.other_network, w.other_coord, title="Netwerkdag B")
+            services.event_register(event=found, by=w.other_coord, project=w.other)
+        return found
+
+    return w.once(f"network_registered_event_{network_attr}", make)
+
+
+def news(w, network_attr):
+    def make(w):
+        by = w.netco if network_attr == "network" else w.other_coord
+        return nf.news(getattr(w, network_attr), by)
+
+    return w.once(f"network_news_{network_attr}", make)
+
+
 def nested(make, name="code", project=False):
     """(own) network A + its object; (other) network B + its object; (mixed) network A
     + network B's object. With ``project``: the project instead of the network."""
@@ -160,6 +195,26 @@ PAGES = {
         method="post",
         data=lambda w: {},
     ),
+    "network_project_start": Row(own=CURATE, kwargs=network_kw),
+    "network_calendar": Row(own=SPACE, kwargs=network_kw),
+    "network_event_add": Row(own=CURATE, kwargs=network_kw),
+    "network_event": Row(own=SPACE, kwargs=nested(event), variants=NESTED),
+    # Registering is for the people of the network's projects (the curator has none).
+    "network_event_register": Row(
+        own=statuses(LOGIN, 403, 200, 404, 200, 404), kwargs=nested(event), variants=NESTED
+    ),
+    # Cancelling: only someone with a registration finds the page.
+    "network_event_cancel": Row(
+        own=statuses(LOGIN, 404, 200, 404, 200, 404),
+        kwargs=nested(registered_event),
+        variants=NESTED,
+    ),
+    "network_event_registrations": Row(
+        own=CURATE, kwargs=nested(registered_event), variants=NESTED
+    ),
+    "network_news_add": Row(own=CURATE, kwargs=network_kw),
+    "network_news": Row(own=SPACE, kwargs=nested(news), variants=NESTED),
+    "network_settings": Row(own=PROJECT_COORDINATOR, kwargs=project_kw),
     "network_from_network": Row(own=PROJECT_COORDINATOR, kwargs=project_kw),
     "network_playbook_publish": Row(own=PROJECT_COORDINATOR, kwargs=project_kw),
     "network_playbook_adopt": Row(

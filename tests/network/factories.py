@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from buddynet.network import services
-from buddynet.network.models import Intervision, LibraryItem, Question
+from buddynet.network.models import Event, Intervision, LibraryItem, NewsItem, Question
 
 # A tiny "MP4": the ftyp box is what the upload check looks at.
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 8
@@ -62,7 +62,37 @@ def past(session: Intervision, days: int = 1) -> Intervision:
 
 
 def question(network, project, by, **data) -> Question:
-    values = {"title": "Hoe houden jullie de wachtlijst warm?", "body": "", "themes": []}
+    values = {
+        "title": "Hoe houden jullie de wachtlijst warm?",
+        "body": "",
+        "themes": [],
+        "notify": "each",
+    }
     values.update(data)
     with scopes_disabled():
         return services.question_ask(network=network, project=project, by=by, data=values)
+
+
+def event(network, by, *, days: int = 14, **data) -> Event:
+    values = {
+        "kind": "study_morning",
+        "title": "Studievoormiddag eenzaamheid",
+        "description": "Met getuigenissen van buddy's.",
+        "starts_at": timezone.now() + timedelta(days=days),
+        "minutes": 180,
+        "place": "Brussel, Vlaams Huis",
+        "capacity": 30,
+        "audience": "both",
+    }
+    values.update(data)
+    return services.event_plan(network=network, by=by, data=values)
+
+
+def news(network, by, **data) -> NewsItem:
+    values = {
+        "title": "Nieuwe subsidieronde",
+        "body": "De oproep opent in maart.",
+        "audience": "both",
+    }
+    values.update(data)
+    return services.news_post(network=network, by=by, data=values)

@@ -164,3 +164,48 @@ def test_attendance_counts_as_supervision(world):
         )
         == 0
     )
+
+
+def test_attendance_counts_as_training_where_the_project_says_so(world, client_for):
+    from buddynet.volunteers.models import TrainingRecord
+    from tests.volunteers.factories import TrainingModuleFactory
+
+    with scopes_disabled():
+        module = TrainingModuleFactory(project=world.project, title="Intervisie")
+        other_module = TrainingModuleFactory(project=world.other, title="Elders")
+    # The setting through the project's page (a module of another project is refused).
+    client = client_for(world.coord)
+    page = reverse("network_settings", kwargs={"project": world.project.code})
+    assert client.post(page, {"module": other_module.pk}).status_code == 400
+    assert client.post(page, {"module": module.pk}).status_code == 302
+    with pytest.raises(services.NetworkError):
+        services.network_settings_save(project=world.project, by=world.coord, module=other_module)
+    session = nf.intervision(world.network, world.netco)
+    services.intervision_invite(intervision=session, by=world.netco, people=people(world))
+    nf.past(session)
+    buddy_invitation = Invitation.objects.get(user=world.buddy_user)
+    for _time in range(2):  # recording twice gives one training record
+        services.intervision_attendance(
+            intervision=session, by=world.netco, attended_ids={buddy_invitation.pk}
+        )
+    with scopes_disabled():
+        records = list(TrainingRecord.objects.filter(buddy=world.buddy, module=module))
+    assert len(records) == 1
+    from buddynet.core import clock
+
+    assert records[0].completed_on == clock.local_date(session.starts_at)
+
+
+def test_no_training_without_the_setting(world):
+    from buddynet.volunteers.models import TrainingRecord
+
+    session = nf.intervision(world.network, world.netco)
+    services.intervision_invite(intervision=session, by=world.netco, people=people(world))
+    nf.past(session)
+    services.intervision_attendance(
+        intervision=session,
+        by=world.netco,
+        attended_ids={Invitation.objects.get(user=world.buddy_user).pk},
+    )
+    with scopes_disabled():
+        assert not TrainingRecord.objects.filter(buddy=world.buddy).exists()

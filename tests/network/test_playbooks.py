@@ -192,3 +192,81 @@ def test_pages_publish_preview_adopt(world, client_for):
         {},
     )
     assert own.status_code == 400
+
+
+def test_adoption_writes_through_each_apps_service(world):
+    """Each piece is written by its own app's service: validated, locked and audited as
+    if the project had saved it on its own settings page; the source's own facts
+    (insurer, policy number, contact) are never copied."""
+    from buddynet.core.models import AuditEntry
+
+    version = publish(world)
+    services.playbook_adopt(project=world.sibling, version=version, by=world.coord)
+    with scopes_disabled():
+        actions = set(
+            AuditEntry.objects.filter(project_id=world.sibling.pk).values_list("action", flat=True)
+        )
+    assert {
+        "project.volunteer_terms_created",
+        "agreement_template.saved",
+        "followup.cadence_changed",
+        "training.module_created",
+        "task_kind.created",
+    } <= actions
+    with scopes_disabled():
+        terms = VolunteerTerms.objects.get(project=world.sibling)
+        assert (terms.insurer, terms.policy_number, terms.contact_person) == ("", "", "")
+        assert terms.discretion == "Wat je hoort, blijft bij jou."
+        # A later version's module change goes through the module's update service.
+        TrainingModule.objects.filter(project=world.project).update(hours=4)
+    second = services.playbook_publish(
+        project=world.project, by=world.coord, title="Draaiboek", guide="Stap 1"
+    )
+    outcome = services.playbook_adopt(project=world.sibling, version=second, by=world.coord)
+    assert "training_module:Basisvorming budget" in outcome["updated"]
+    with scopes_disabled():
+        assert TrainingModule.objects.get(project=world.sibling).hours == 4
+        assert AuditEntry.objects.filter(
+            project_id=world.sibling.pk, action="training.module_changed"
+        ).exists()
+
+
+def test_a_new_project_starts_from_a_playbook(world, client_for):
+    from buddynet.core.models import AuditEntry
+    from buddynet.tenancy.models import Project
+
+    version = publish(world)
+    client = client_for(world.netco)
+    page = reverse("network_project_start", kwargs={"network": world.network.code})
+    assert (
+        str(version.playbook.code)
+        in client.get(page + f"?playbook={version.playbook.code}").content.decode()
+    )
+    data = {
+        "organisation": world.project.organisation.pk,
+        "name": "Buddywerking Lier",
+        "target_group": "Eenzame ouderen",
+        "playbook": version.playbook.pk,
+    }
+    # A name left out: 400, what was typed is kept.
+    bad = client.post(page, {**data, "name": ""})
+    assert bad.status_code == 400 and "Eenzame ouderen" in bad.content.decode()
+    assert client.post(page, data).status_code == 302
+    new = Project.objects.get(name="Buddywerking Lier")
+    assert new.organisation.network_id == world.network.pk
+    with scopes_disabled():
+        pieces = set(AdoptedPiece.objects.filter(project=new).values_list("piece", flat=True))
+        assert {"volunteer_terms", "followup_cadence", "training_module:Basisvorming budget"} <= (
+            pieces
+        )
+        assert Cadence.objects.get(project=new).contact_every_days == 21
+        assert AuditEntry.objects.filter(project_id=new.pk, action="project.created").exists()
+    # An organisation of another network is refused.
+    with pytest.raises(services.NetworkError):
+        services.project_start(
+            network=world.network,
+            by=world.netco,
+            organisation=world.other.organisation,
+            data={"name": "X", "target_group": "Y"},
+            playbook=None,
+        )

@@ -18,6 +18,7 @@ LABELS = {
     "account.api_token.revoked": _("revoked an API token"),
     "account.email.changed": _("changed the e-mail address"),
     "project.changed": _("changed the project settings"),
+    "project.created": _("set up a new project"),
     "demo.seeded": _("loaded the demo data"),
     "buddy.viewed": _("opened the file"),
 }

@@ -17,4 +17,11 @@ LABELS = {
     "network.question_asked": _("asked the network a question"),
     "network.question_answered": _("answered a question in the network"),
     "network.answer_helped": _("marked an answer as helpful"),
+    "network.settings_changed": _("changed whether intervision counts as training"),
+    "network.event_planned": _("put an event in the network's calendar"),
+    "network.event_registered": _("registered for an event of the network"),
+    "network.event_cancelled": _("cancelled a registration for an event of the network"),
+    "network.event_promoted": _("gave a place that came free to the first person waiting"),
+    "network.news_posted": _("posted news to the network"),
+    "network.project_started": _("started a new project in the network"),
 }

@@ -1,12 +1,17 @@
 """The network's panel on the dashboard: the learning networks a person has a place in,
-with the intervisions they are invited to that are still to come."""
+with the intervisions they are invited to that are still to come, the coming events of
+the network's calendar and its latest news.
+
+The panel is cached under the versions of the person's projects (``site.dashboard``):
+the network's services move those versions when an event, a registration or a news item
+changes (``services._network_changed``)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from .models import Invitation
-from .selectors import spaces_of
+from .models import Invitation, Registration
+from .selectors import events, news, space_for, spaces_of
 
 # The invitations are network records, not a project's (no project version moves with
 # them), and an intervision leaves the panel when it starts: computed on every visit
@@ -33,4 +38,25 @@ def personal_panels(*, user, access) -> list[dict]:
         .select_related("intervision", "intervision__network")
         .order_by("intervision__starts_at")[:5]
     )
-    return [{"template": "network/_personal_panel.html", "networks": networks, "coming": coming}]
+    upcoming, latest = [], []
+    for network in networks:
+        space = space_for(access=access, code=network.code)
+        upcoming += list(events(space=space).select_related("network")[:3])
+        latest += list(news(space=space).select_related("network")[:3])
+    upcoming.sort(key=lambda e: e.starts_at)
+    latest.sort(key=lambda n: n.created_at, reverse=True)
+    mine = dict(
+        Registration.objects.filter(user=user, event__in=upcoming)
+        .exclude(status=Registration.Status.CANCELLED)
+        .values_list("event_id", "status")
+    )
+    labels = dict(Registration.Status.choices)
+    return [
+        {
+            "template": "network/_personal_panel.html",
+            "networks": networks,
+            "coming": coming,
+            "events": [(e, labels.get(mine.get(e.pk), "")) for e in upcoming[:3]],
+            "news": latest[:3],
+        }
+    ]

@@ -1,8 +1,10 @@
 """Demo data of the learning network (called by seed-demo after the other apps): a
 library with the seed's knowledge clips (as links with a transcript), articles and
 templates in Dutch and English; two playbooks (one adopted by a third project); a past
-intervision with attendance (the demo buddy's supervision counts it) and a coming one;
-questions with answers. No e-mail is sent."""
+intervision with attendance (the demo buddy's supervision counts it, and in the first
+project it counts as training too) and a coming one; questions with answers; the
+network's calendar (a study morning, a training, a network meeting; one full with a
+waiting list) and news. No e-mail is sent."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from django_scopes import scopes_disabled
 from buddynet.tenancy.models import Membership, Role
 
 from . import services
-from .models import Intervision, Invitation
+from .models import Intervision, Invitation, Registration
 
 LIBRARY = [
     (
@@ -215,6 +217,11 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 as_buddy=True,
                 answer=Invitation.Answer.ACCEPTED,
             )
+        from buddynet.volunteers.models import TrainingModule
+
+        module = TrainingModule.objects.filter(project=projects[0]).order_by("pk").first()
+        if module is not None:
+            services.network_settings_save(project=projects[0], by=coordinator, module=module)
         services.intervision_attendance(
             intervision=past,
             by=netco,
@@ -238,4 +245,140 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 )
                 if number == 0:
                     services.answer_helped(answer=answer, by=coordinator)
-    progress(f"learning network: {len(LIBRARY)} library items, 2 playbooks, 2 intervisions")
+        _calendar(network, projects, netco, coordinator, buddy_user)
+    progress(
+        f"learning network: {len(LIBRARY)} library items, 2 playbooks, 2 intervisions, "
+        f"{len(EVENTS)} events, {len(NEWS)} news items"
+    )
+
+
+EVENTS = [
+    # (kind, title, days ahead, hour, place, capacity, audience, description)
+    (
+        "study_morning",
+        "Studievoormiddag: eenzaamheid doorbreken",
+        10,
+        9,
+        "Brussel, Vlaams Huis van de Vrijwilliger",
+        60,
+        "both",
+        "Onderzoekers en buddy's over wat werkt tegen eenzaamheid. Met koffie en broodjes.",
+    ),
+    (
+        "training",
+        "Vorming: grenzen aangeven als buddy",
+        24,
+        19,
+        "Gent, Wijkcentrum De Nieuwe Vaart",
+        2,
+        "both",
+        "Een avond oefenen met situaties uit de praktijk, voor buddy's en coördinatoren.",
+    ),
+    (
+        "meeting",
+        "Netwerkoverleg coördinatoren",
+        38,
+        13,
+        "",
+        25,
+        "coordinators",
+        "Stand van zaken, subsidies en de draaiboeken van de projecten.",
+    ),
+    (
+        "intervision_day",
+        "Intervisiedag voor coördinatoren",
+        52,
+        10,
+        "Mechelen, Lamot",
+        20,
+        "coordinators",
+        "Een dag intervisie volgens de incidentmethode, in kleine groepen.",
+    ),
+]
+
+NEWS = [
+    (
+        "Nieuwe kennisclips over diversiteit",
+        "In de bibliotheek staan drie nieuwe clips over vrijwilligers met een "
+        "migratieachtergrond. Handig voor je volgende wervingsronde.",
+        "both",
+    ),
+    (
+        "Tip voor starters: er bestaan al draaiboeken!",
+        "Start je een nieuw project? Neem een draaiboek over van een ander project en pas het "
+        "aan: vrijwilligersnota, overeenkomst, vorming en opvolging staan er klaar.",
+        "coordinators",
+    ),
+    (
+        "Oproep: vertel je verhaal als buddy",
+        "Voor de studievoormiddag zoeken we buddy's die willen vertellen wat ze leerden.",
+        "buddies",
+    ),
+]
+
+
+def _calendar(network, projects, netco, coordinator, buddy_user) -> None:
+    """The calendar's events and the news (registrations written as rows: no e-mail)."""
+    from buddynet.followup.clock import at
+
+    base = timezone.localdate()
+    made = []
+    for kind, title, days, hour, place, capacity, audience, description in EVENTS:
+        made.append(
+            services.event_plan(
+                network=network,
+                by=netco,
+                data={
+                    "kind": kind,
+                    "title": title,
+                    "description": description,
+                    "starts_at": at(base + timedelta(days=days), hour, 0),
+                    "minutes": 180,
+                    "place": place,
+                    "video_link": "" if place else "https://meet.example.org/netwerk",
+                    "capacity": capacity,
+                    "audience": audience,
+                },
+            )
+        )
+    now = timezone.now()
+    study, training = made[0], made[1]
+    Registration.objects.create(
+        event=study,
+        user=coordinator,
+        from_project=projects[0],
+        status=Registration.Status.REGISTERED,
+        asked_at=now - timedelta(days=3),
+    )
+    # The training is full: its places are taken by people of the other projects (or the
+    # demo coordinator), and the demo buddy waits.
+    taking = [
+        (m.user, m.project)
+        for m in Membership.objects.filter(
+            project__in=projects[1:],
+            role__in=[Role.BUDDY, Role.PROJECT_COORDINATOR],
+            is_active=True,
+        )
+        .exclude(user__in=[coordinator, buddy_user])
+        .select_related("user", "project")[:2]
+    ] or [(coordinator, projects[0])]
+    for number, (user, project) in enumerate(taking):
+        Registration.objects.create(
+            event=training,
+            user=user,
+            from_project=project,
+            status=Registration.Status.REGISTERED,
+            asked_at=now - timedelta(days=5 - number),
+        )
+    type(training).objects.filter(pk=training.pk).update(capacity=len(taking))
+    Registration.objects.create(
+        event=training,
+        user=buddy_user,
+        from_project=projects[0],
+        status=Registration.Status.WAITING,
+        asked_at=now - timedelta(days=1),
+    )
+    for title, body, audience in NEWS:
+        services.news_post(
+            network=network, by=netco, data={"title": title, "body": body, "audience": audience}
+        )

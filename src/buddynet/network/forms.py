@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core.forms import BoundedDateField, YesNoField, choice_list, long_text
 from buddynet.core.validators import no_control_characters
 
-from .models import Audience, Intervision, Language, LibraryItem, Theme
+from .models import Audience, Event, Intervision, Language, LibraryItem, Question, Theme
 
 CLEAN = [no_control_characters]
 
@@ -163,7 +163,105 @@ class QuestionForm(forms.Form):
     title = forms.CharField(label=_("Your question"), max_length=200, validators=CLEAN)
     body = long_text(_("Explanation"), rows=4, required=False, max_length=5000, validators=CLEAN)
     themes = choice_list(_("Themes"), Theme.choices)
+    notify = forms.ChoiceField(
+        label=_("Tell me about answers by"),
+        choices=Question.Notify.choices,
+        initial=Question.Notify.EACH,
+        widget=forms.RadioSelect,
+    )
 
 
 class AnswerForm(forms.Form):
     body = long_text(_("Your answer"), rows=4, max_length=5000, validators=CLEAN)
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of event"), choices=Event.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=CLEAN)
+    description = long_text(
+        _("What to expect"), rows=4, required=False, max_length=5000, validators=CLEAN
+    )
+    day = BoundedDateField(label=_("Day"), years_back=0, years_ahead=2)
+    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=30, max_value=600, initial=180
+    )
+    place = forms.CharField(label=_("Place"), required=False, max_length=200, validators=CLEAN)
+    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    capacity = forms.IntegerField(
+        label=_("Number of places"),
+        min_value=1,
+        max_value=500,
+        initial=30,
+        help_text=_("Who registers after that joins the waiting list."),
+    )
+    audience = forms.ChoiceField(
+        label=_("For whom"), choices=Audience.choices, initial=Audience.BOTH
+    )
+
+
+class RegisterForm(forms.Form):
+    """The project someone comes from (asked only when they have more than one)."""
+
+    project = forms.ChoiceField(label=_("I come from"))
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.projects = {str(p.code): p for p in projects}
+        field = cast(forms.ChoiceField, self.fields["project"])
+        field.choices = [(code, p.name) for code, p in self.projects.items()]
+        if len(self.projects) == 1:
+            field.initial = next(iter(self.projects))
+            field.widget = forms.HiddenInput()
+
+    def chosen_project(self):
+        return self.projects[self.cleaned_data["project"]]
+
+
+class NewsForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, validators=CLEAN)
+    body = long_text(_("Text"), rows=6, max_length=20000, validators=CLEAN)
+    audience = forms.ChoiceField(
+        label=_("For whom"), choices=Audience.choices, initial=Audience.BOTH
+    )
+
+
+class NetworkSettingsForm(forms.Form):
+    module = forms.ModelChoiceField(
+        label=_("An intervision of the network counts as this training"),
+        queryset=None,
+        required=False,
+        empty_label=_("— intervision does not count as training —"),
+        help_text=_(
+            "A buddy who attends an intervision completes this training module on that day."
+        ),
+    )
+
+    def __init__(self, *args, modules=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["module"]).queryset = modules
+
+
+class ProjectStartForm(forms.Form):
+    """A new project of one of the network's organisations, started from a playbook."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    name = forms.CharField(label=_("Name of the project"), max_length=200, validators=CLEAN)
+    target_group = forms.CharField(label=_("Target group"), max_length=200, validators=CLEAN)
+    town = forms.CharField(label=_("Town"), max_length=100, required=False, validators=CLEAN)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    playbook = forms.ModelChoiceField(
+        label=_("Start from a playbook"),
+        queryset=None,
+        required=False,
+        empty_label=_("— start empty —"),
+        help_text=_(
+            "Tip for starters: playbooks already exist! The project starts with that "
+            "project's terms, agreement, training and follow-up, credited to it."
+        ),
+    )
+
+    def __init__(self, *args, organisations=None, playbooks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["playbook"]).queryset = playbooks

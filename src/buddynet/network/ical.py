@@ -1,4 +1,5 @@
-"""The iCalendar invitation to an intervision (RFC 5545/5546, METHOD:REQUEST), built
+"""The iCalendar invitations of the network (RFC 5545/5546): to an intervision and to a
+calendar event (METHOD:REQUEST; METHOD:CANCEL when a registration is cancelled), built
 with the ``icalendar`` library like the follow-up's feed: text escaped, lines folded,
 the Europe/Brussels VTIMEZONE written out."""
 
@@ -14,36 +15,81 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from buddynet.core import clock
 from buddynet.followup.ical import vtimezone
 
-PRODID = "-//buddynet//intervision//NL"
+PRODID = "-//buddynet//network//NL"
 
 
-def invitation(session, invitation) -> str:
-    start = clock.local(session.starts_at)
+def _calendar(
+    *,
+    uid: str,
+    starts_at,
+    minutes: int,
+    title: str,
+    location: str,
+    path: str,
+    network,
+    email: str,
+    cancel: bool = False,
+) -> str:
+    start = clock.local(starts_at)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", "CANCEL" if cancel else "REQUEST")
     calendar.add_component(vtimezone(start.year, start.year + 1))
     event = Event()
-    event.add("uid", f"intervision-{session.code}@buddynet")
+    event.add("uid", uid)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=session.minutes))
-    event.add("summary", session.title)
-    event.add("location", session.place or session.video_link)
-    url = settings.SITE_URL + reverse(
-        "network_intervision",
-        kwargs={"network": session.network.code, "code": session.code},
-    )
+    event.add("dtend", start + timedelta(minutes=minutes))
+    event.add("summary", title)
+    event.add("location", location)
+    url = settings.SITE_URL + path
     event.add("url", url)
     event.add("description", url)
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].strip('> ')}")
-    organizer.params["cn"] = vText(session.network.name)
+    organizer.params["cn"] = vText(network.name)
     event["organizer"] = organizer
-    attendee = vCalAddress(f"mailto:{invitation.user.email}")
-    attendee.params["partstat"] = vText("NEEDS-ACTION")
-    attendee.params["rsvp"] = vText("TRUE")
+    attendee = vCalAddress(f"mailto:{email}")
+    attendee.params["partstat"] = vText("DECLINED" if cancel else "NEEDS-ACTION")
+    attendee.params["rsvp"] = vText("FALSE" if cancel else "TRUE")
     event.add("attendee", attendee, encode=False)
-    event.add("sequence", 0)
+    # A cancellation must carry a higher sequence than the request it cancels.
+    event.add("sequence", 1 if cancel else 0)
+    if cancel:
+        event.add("status", "CANCELLED")
     calendar.add_component(event)
     return calendar.to_ical().decode()
+
+
+def invitation(session, invitation) -> str:
+    """The invitation to an intervision."""
+    return _calendar(
+        uid=f"intervision-{session.code}@buddynet",
+        starts_at=session.starts_at,
+        minutes=session.minutes,
+        title=session.title,
+        location=session.place or session.video_link,
+        path=reverse(
+            "network_intervision", kwargs={"network": session.network.code, "code": session.code}
+        ),
+        network=session.network,
+        email=invitation.user.email,
+    )
+
+
+def event_invitation(event, registration, *, cancel: bool = False) -> str:
+    """A registered person's calendar entry for an event (or its cancellation). The UID
+    is per registration and the moment it was asked, so registering again after a
+    cancellation is a new entry."""
+    asked = int(registration.asked_at.timestamp())
+    return _calendar(
+        uid=f"event-{event.code}-{registration.code}-{asked}@buddynet",
+        starts_at=event.starts_at,
+        minutes=event.minutes,
+        title=event.title,
+        location=event.place or event.video_link,
+        path=reverse("network_event", kwargs={"network": event.network.code, "code": event.code}),
+        network=event.network,
+        email=registration.user.email,
+        cancel=cancel,
+    )

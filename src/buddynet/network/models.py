@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core.models import BaseModel, ProjectOwnedModel, bounded_number, project_key, user_ref
 from buddynet.core.validators import no_control_characters
 from buddynet.tenancy.models import Network, Project
+from buddynet.volunteers.models import TrainingModule
 
 CLEAN = [no_control_characters]
 
@@ -264,8 +265,126 @@ class Invitation(BaseModel):
         return self.from_project
 
 
+class NetworkSettings(ProjectOwnedModel):
+    """What a project decides about its part in the network: whether a buddy's
+    intervision counts as training (and as which of its training modules)."""
+
+    project = project_key(on_delete=models.CASCADE, one_to_one=True, related_name="+")
+    intervision_module = models.ForeignKey(
+        TrainingModule,
+        verbose_name=_("an intervision counts as this training"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "A buddy who attends an intervision of the network completes this module on that "
+            "day. Leave empty if intervision does not count as training."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("network settings")
+        verbose_name_plural = _("network settings")
+
+
+class Event(BaseModel):
+    """A date in the network's calendar (a training, an intervision day, a network meeting,
+    a study morning) that people of its projects register for, up to its capacity; after
+    that, they join the waiting list."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("training")
+        INTERVISION_DAY = "intervision_day", _("intervision day")
+        MEETING = "meeting", _("network meeting")
+        STUDY_MORNING = "study_morning", _("study morning")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200, validators=CLEAN)
+    description = models.TextField(_("description"), blank=True, validators=CLEAN)
+    starts_at = models.DateTimeField(_("starts"))
+    minutes = bounded_number(_("duration (minutes)"), low=30, high=600, default=180)
+    place = models.CharField(_("place"), max_length=200, blank=True, validators=CLEAN)
+    video_link = models.URLField(_("video link"), blank=True)
+    capacity = bounded_number(_("places"), low=1, high=500, default=30)
+    audience = models.CharField(
+        _("for whom"), max_length=20, choices=Audience.choices, default=Audience.BOTH
+    )
+    organiser = user_ref(_("organiser"), blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["network", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_project(self):
+        return None
+
+
+class Registration(BaseModel):
+    """One person's registration for an event, from one project of the network. The
+    waiting list is in the order people asked (``asked_at``)."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        WAITING = "waiting", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    from_project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    asked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="registration_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.event}"
+
+    def audit_project(self):
+        return self.from_project
+
+
+class NewsItem(BaseModel):
+    """News a network coordinator posts to the network's projects."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="news")
+    title = models.CharField(_("title"), max_length=200, validators=CLEAN)
+    body = models.TextField(_("text"), validators=CLEAN)
+    audience = models.CharField(
+        _("for whom"), max_length=20, choices=Audience.choices, default=Audience.BOTH
+    )
+    posted_by = user_ref(_("posted by"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")
+        indexes = [models.Index(fields=["network", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_project(self):
+        return None
+
+
 class Question(BaseModel):
     """A coordinator's question to the other projects of the network."""
+
+    class Notify(models.TextChoices):
+        EACH = "each", _("an e-mail for each answer")
+        DIGEST = "digest", _("one e-mail a day with the new answers")
+        NONE = "none", _("no e-mail")
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="questions")
     from_project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
@@ -274,6 +393,9 @@ class Question(BaseModel):
     body = models.TextField(_("explanation"), blank=True, validators=CLEAN)
     themes = models.JSONField(_("themes"), default=list)
     answer_count = models.PositiveIntegerField(default=0)
+    notify = models.CharField(
+        _("tell me about answers"), max_length=10, choices=Notify.choices, default=Notify.EACH
+    )
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -295,6 +417,8 @@ class Answer(BaseModel):
     by = user_ref(blank=True)
     body = models.TextField(_("answer"), validators=CLEAN)
     helped = models.BooleanField(_("this helped"), default=False)
+    # When the answer went out in the asker's daily digest (null: not yet, or not asked).
+    digested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -176,20 +176,60 @@ def plan(*, project, playbook, version) -> list[Step]:
     return steps
 
 
-def write(project, piece: str, values: dict) -> dict:
-    """Write ``values`` into the project's own record for ``piece`` (made if missing);
-    return the record's values after."""
+def write(project, piece: str, values: dict, *, by) -> dict:
+    """Write ``values`` into the project's own record for ``piece`` through the owning
+    app's service (which validates, locks and audits like the project's own settings
+    pages); return the record's values after."""
+    from buddynet.followup import services as followup_services
+    from buddynet.impact import services as impact_services
+    from buddynet.matching import services as matching_services
+    from buddynet.trajectories import services as trajectory_services
+    from buddynet.volunteers import services as volunteer_services
+
     kind = piece.partition(":")[0]
+    data = dict(values)
     with scopes_disabled():
-        obj = _current(project, piece)
-        if obj is None:
-            model = (SINGLE.get(kind) or LISTS[kind])[0]
-            obj = model(project=project)
-        for name, value in values.items():
-            setattr(obj, name, value)
-        obj.save()
-        obj.refresh_from_db()
-        return values_of(obj, _fields(piece))
+        if kind == "volunteer_terms":
+            volunteer_services.terms_adopt(project=project, user=by, data=data)
+        elif kind == "agreement_template":
+            trajectory_services.agreement_template_save(project=project, by=by, data=data)
+        elif kind == "followup_cadence":
+            followup_services.cadence_update(project=project, by=by, data=data)
+        elif kind == "matching_weights":
+            matching_services.settings_update(project=project, data=data, by=by)
+        elif kind == "impact_plan":
+            impact_services.impact_plan_update(project=project, by=by, data=data)
+        elif kind == "task_kind":
+            _write_task_kind(project, data, by=by)
+        elif kind == "training_module":
+            data["hours"] = Decimal(str(data["hours"]))
+            mine = _current(project, piece)
+            if mine is None:
+                volunteer_services.training_module_create(project=project, user=by, data=data)
+            else:
+                volunteer_services.training_module_update(module=mine, user=by, data=data)
+        else:  # pragma: no cover - plan() only yields the pieces above
+            raise ValueError(piece)
+    after = mine_now(project, piece)
+    assert after is not None
+    return after
+
+
+def _write_task_kind(project, values: dict, *, by) -> None:
+    from buddynet.trajectories import services as trajectory_services
+
+    belongs_to = values["belongs_to"]
+    if values.get("preset"):
+        preset = TaskKind(project=project, preset=values["preset"])
+        trajectory_services.task_kind_save(
+            project=project, by=by, belongs_to=belongs_to, kind=preset
+        )
+        return
+    kind = trajectory_services.task_kind_save(
+        project=project, by=by, name=values["name"], belongs_to=belongs_to
+    )
+    if kind.belongs_to != belongs_to:  # an existing kind of that name: whose task it is
+        trajectory_services.task_kind_save(project=project, by=by, belongs_to=belongs_to, kind=kind)
 
 
 def mine_now(project, piece: str) -> dict | None:

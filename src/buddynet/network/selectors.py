@@ -22,12 +22,17 @@ from buddynet.tenancy.models import Network, Project, Role
 from . import search as fulltext
 from .models import (
     AdoptedPiece,
+    Audience,
+    Event,
     Intervision,
     Invitation,
     LibraryItem,
+    NetworkSettings,
+    NewsItem,
     Playbook,
     PlaybookVersion,
     Question,
+    Registration,
 )
 
 
@@ -222,3 +227,84 @@ def question(*, space: Space, code) -> Question:
         return questions(space=space).get(code=code)
     except (Question.DoesNotExist, ValidationError, ValueError) as exc:
         raise Http404("No such question.") from exc
+
+
+# --- the calendar and news --------------------------------------------------------------
+
+
+def _audiences(space: Space) -> list[str]:
+    """Buddies read what is meant for buddies; coordinators and curators everything."""
+    return fulltext.audiences_for(space.buddy_only)
+
+
+def events(*, space: Space, upcoming: bool = True) -> QuerySet[Event]:
+    from django.utils import timezone
+
+    items = Event.objects.filter(network=space.network, audience__in=_audiences(space))
+    if upcoming:
+        return items.filter(starts_at__gte=timezone.now()).order_by("starts_at", "pk")
+    return items.filter(starts_at__lt=timezone.now()).order_by("-starts_at", "-pk")
+
+
+def event(*, space: Space, code) -> Event:
+    try:
+        return Event.objects.filter(network=space.network, audience__in=_audiences(space)).get(
+            code=code
+        )
+    except (Event.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such event.") from exc
+
+
+def event_counts(event: Event) -> dict[str, int]:
+    counts = {s: 0 for s in Registration.Status.values}
+    for status in event.registrations.values_list("status", flat=True):
+        counts[status] += 1
+    counts["free"] = max(event.capacity - counts[Registration.Status.REGISTERED], 0)
+    return counts
+
+
+def my_registration(*, event: Event, user) -> Registration | None:
+    return Registration.objects.filter(event=event, user=user).first()
+
+
+def registrations(event: Event) -> list[Registration]:
+    """The organiser's list: who comes, then who waits (in the order they asked), then who
+    cancelled. Names and projects only."""
+    order = {
+        Registration.Status.REGISTERED: 0,
+        Registration.Status.WAITING: 1,
+        Registration.Status.CANCELLED: 2,
+    }
+    rows = list(event.registrations.select_related("user", "from_project"))
+    return sorted(rows, key=lambda r: (order[r.status], r.asked_at, r.pk))
+
+
+def registering_projects(*, space: Space, access: Access, event: Event) -> list[Project]:
+    """The user's projects in the network from which they may register for the event."""
+    wanted = {
+        Audience.BOTH: {Role.PROJECT_COORDINATOR, Role.BUDDY},
+        Audience.BUDDIES: {Role.BUDDY},
+        Audience.COORDINATORS: {Role.PROJECT_COORDINATOR},
+    }[event.audience]
+    ids = [pid for pid in space.project_ids if access.roles_in(pid) & wanted]
+    return list(Project.objects.filter(pk__in=ids).order_by("name"))
+
+
+def news(*, space: Space) -> QuerySet[NewsItem]:
+    return NewsItem.objects.filter(network=space.network, audience__in=_audiences(space))
+
+
+def news_item(*, space: Space, code) -> NewsItem:
+    try:
+        return news(space=space).get(code=code)
+    except (NewsItem.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such news.") from exc
+
+
+def network_settings(project) -> NetworkSettings:
+    """The project's network settings, or the defaults (unsaved)."""
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        found = NetworkSettings.objects.filter(project_id=project.pk).first()
+    return found or NetworkSettings(project=project)

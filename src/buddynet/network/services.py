@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -19,28 +20,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from buddynet.core import clock, geo
+from buddynet.core import clock, geo, versions
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.core.mail import mail_user
 from buddynet.core.models import AuditEntry
 from buddynet.followup.models import FollowUp
 from buddynet.followup.services import FollowupError, followup_record
 from buddynet.participants.models import Participant
-from buddynet.tenancy.models import Project
+from buddynet.tenancy.models import Membership, Project, Role
 from buddynet.trajectories.models import Trajectory
-from buddynet.volunteers.models import Buddy
+from buddynet.volunteers import services as volunteer_services
+from buddynet.volunteers.models import Buddy, TrainingModule
 
 from . import ical, playbooks
 from . import search as fulltext
 from .models import (
     AdoptedPiece,
     Answer,
+    Audience,
+    Event,
     Intervision,
     Invitation,
     LibraryItem,
+    NetworkSettings,
+    NewsItem,
     Playbook,
     PlaybookVersion,
     Question,
+    Registration,
     Theme,
 )
 
@@ -237,7 +244,7 @@ def playbook_adopt(
                     step.action in ("conflict", "kept") and step.piece in take_over
                 )
                 if write:
-                    after = playbooks.write(project, step.piece, step.source)
+                    after = playbooks.write(project, step.piece, step.source, by=by)
                     copy_hash = playbooks.digest(after)
                     outcome["created" if step.action == "create" else "updated"].append(step.piece)
                 elif step.action == "same":
@@ -266,6 +273,36 @@ def playbook_adopt(
             data={"version": version.number, **{k: len(v) for k, v in outcome.items()}},
         )
     return outcome
+
+
+def project_start(*, network, by, organisation, data: dict, playbook: Playbook | None) -> Project:
+    """Set up a new project of one of the network's organisations and, when a playbook is
+    chosen, adopt its latest version right away, in one transaction (the project starts
+    with the other project's working method, credited to it, and changes it as it likes)."""
+    from buddynet.tenancy.services import project_create
+
+    if organisation.network_id != network.pk:
+        raise NetworkError(_("Choose an organisation of this network."), field="organisation")
+    if playbook is not None and playbook.network_id != network.pk:
+        raise NetworkError(_("This playbook is not in your network."), field="playbook")
+    version = playbook.versions.order_by("-number").first() if playbook else None
+    with transaction.atomic():
+        # One set-up at a time per organisation: a double click finds the first project.
+        type(organisation).objects.select_for_update().filter(pk=organisation.pk).first()
+        name = (data.get("name") or "").strip()
+        if Project.objects.filter(organisation=organisation, name__iexact=name).exists():
+            raise NetworkConflict(
+                _("This organisation already has a project of that name."), field="name"
+            )
+        project = project_create(organisation=organisation, user=by, data=data)
+        if version is not None:
+            playbook_adopt(project=project, version=version, by=by)
+        project.log_action(
+            "network.project_started",
+            user=by,
+            data={"playbook": str(playbook.code) if playbook else ""},
+        )
+    return project
 
 
 # --- intervision --------------------------------------------------------------------------
@@ -327,6 +364,7 @@ def intervision_invite(
                 )
             )
         locked.log_action("network.intervision_invited", user=by, data={"count": len(made)})
+        versions.bump({p[1] for p in fresh})  # the invited see it on their dashboard
         transaction.on_commit(lambda: _mail_invitations(made))
     return made
 
@@ -427,7 +465,7 @@ def intervision_attendance(*, intervision: Intervision, by, attended_ids: set[in
     held_on = clock.local_date(intervision.starts_at)
     if held_on > clock.today():
         raise NetworkError(_("Record attendance after the intervision took place."))
-    recorded = 0
+    recorded = trained = 0
     with transaction.atomic():
         locked = Intervision.objects.select_for_update().get(pk=intervision.pk)
         first_time = locked.attendance_recorded_at is None
@@ -438,14 +476,60 @@ def intervision_attendance(*, intervision: Intervision, by, attended_ids: set[in
                 invitation.save(update_fields=["attended", "updated_at"])
             if came and invitation.as_buddy and first_time:
                 recorded += _count_as_supervision(invitation, by=by, held_on=held_on)
+            if came and invitation.as_buddy:
+                # Idempotent: the same module on the same day gives the record made before.
+                trained += _count_as_training(invitation, by=by, held_on=held_on)
         locked.attendance_recorded_at = timezone.now()
         locked.save(update_fields=["attendance_recorded_at", "updated_at"])
         locked.log_action(
             "network.intervision_attended",
             user=by,
-            data={"attended": len(attended_ids), "followups": recorded},
+            data={"attended": len(attended_ids), "followups": recorded, "training": trained},
         )
     return recorded
+
+
+def _count_as_training(invitation: Invitation, *, by, held_on) -> int:
+    """Where the buddy's project says so, the intervision completes its chosen training
+    module on the day it was held (a training record, through the volunteers' service)."""
+    with scopes_disabled():
+        chosen = (
+            NetworkSettings.objects.filter(project_id=invitation.from_project_id)
+            .select_related("intervision_module")
+            .first()
+        )
+        module = chosen.intervision_module if chosen else None
+        if module is None:
+            return 0
+        count = 0
+        for buddy in Buddy.objects.filter(
+            project_id=invitation.from_project_id, user_id=invitation.user_id
+        ):
+            volunteer_services.training_complete(buddy=buddy, module=module, user=by, on=held_on)
+            count += 1
+    return count
+
+
+def network_settings_save(
+    *, project: Project, by, module: TrainingModule | None
+) -> NetworkSettings:
+    """Whether (and as which training module) an intervision counts as training for the
+    project's buddies."""
+    if module is not None and module.project_id != project.pk:
+        raise NetworkError(_("Choose a training module of this project."), field="module")
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        with scopes_disabled():
+            chosen, _created = NetworkSettings.objects.get_or_create(project=project)
+        if chosen.intervision_module_id != (module.pk if module else None):
+            chosen.intervision_module = module
+            chosen.save(update_fields=["intervision_module", "updated_at"])
+            chosen.log_action(
+                "network.settings_changed",
+                user=by,
+                data={"intervision_module": module.title if module else ""},
+            )
+    return chosen
 
 
 def _count_as_supervision(invitation: Invitation, *, by, held_on) -> int:
@@ -496,6 +580,7 @@ def question_ask(*, network, project, by, data: dict) -> Question:
             title=data["title"],
             body=data.get("body", ""),
             themes=_clean_themes(data.get("themes")),
+            notify=data.get("notify") or Question.Notify.EACH,
         )
         fulltext.index_question(question)
         question.log_action("network.question_asked", user=by)
@@ -516,7 +601,13 @@ def question_answer(*, question: Question, project, by, body: str, notify: bool 
         fulltext.index_question(locked)
         answer.log_action("network.question_answered", user=by)
         asker = locked.asked_by
-        if notify and asker is not None and asker.pk != by.pk and asker.is_active:
+        if (
+            notify
+            and locked.notify == Question.Notify.EACH
+            and asker is not None
+            and asker.pk != by.pk
+            and asker.is_active
+        ):
 
             def tell_the_asker() -> None:
                 mail_user(
@@ -537,3 +628,212 @@ def answer_helped(*, answer: Answer, by) -> Answer:
             locked.save(update_fields=["helped", "updated_at"])
             locked.log_action("network.answer_helped", user=by)
     return locked
+
+
+def answer_digests(*, now: datetime | None = None) -> int:
+    """The daily digest: every asker who chose it gets one e-mail with the answers to
+    their questions that came in since the last digest (their own answers left out).
+    Each answer goes out once: it is marked in the transaction that finds it, and the
+    e-mail is handed to the queue when that commits. Returns the e-mails sent."""
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        due = list(
+            Answer.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                digested_at__isnull=True,
+                question__notify=Question.Notify.DIGEST,
+                question__asked_by__isnull=False,
+                question__asked_by__is_active=True,
+                created_at__lte=now,
+            )
+            .exclude(by=F("question__asked_by"))
+            .select_related("question", "question__asked_by", "question__network", "from_project")
+            .order_by("question__asked_by_id", "question_id", "created_at", "pk")
+        )
+        per_asker: dict[int, list[Answer]] = {}
+        for answer in due:
+            per_asker.setdefault(answer.question.asked_by_id, []).append(answer)
+        for answers in per_asker.values():
+            asker = answers[0].question.asked_by
+            questions: dict[int, tuple[Question, list[Answer]]] = {}
+            for answer in answers:
+                questions.setdefault(answer.question_id, (answer.question, []))[1].append(answer)
+            transaction.on_commit(
+                partial(
+                    mail_user,
+                    asker,
+                    "network/email/answer_digest",
+                    {"questions": list(questions.values())},
+                )
+            )
+            sent += 1
+        Answer.objects.filter(pk__in=[a.pk for a in due]).update(digested_at=now)
+    return sent
+
+
+# --- the calendar and news -----------------------------------------------------------------
+
+
+def _network_changed(network) -> None:
+    """The dashboard's personal panels (the coming events, the news) are cached under
+    the versions of the reader's projects: move those of the network's projects."""
+    versions.bump(
+        Project.objects.filter(organisation__network=network).values_list("pk", flat=True)
+    )
+
+
+def event_plan(*, network, by, data: dict) -> Event:
+    starts_at: datetime = data["starts_at"].replace(second=0, microsecond=0)
+    if starts_at < timezone.now():
+        raise NetworkError(_("Choose a moment in the future."), field="day")
+    if not (data.get("place") or data.get("video_link")):
+        raise NetworkError(_("Give a place or a video link."), field="place")
+    with transaction.atomic():
+        event = Event.objects.create(
+            network=network,
+            kind=data["kind"],
+            title=data["title"],
+            description=data.get("description", ""),
+            starts_at=starts_at,
+            minutes=data.get("minutes") or 180,
+            place=data.get("place", ""),
+            video_link=data.get("video_link", ""),
+            capacity=data.get("capacity") or 30,
+            audience=data.get("audience") or Audience.BOTH,
+            organiser=by,
+        )
+        event.log_action("network.event_planned", user=by, data={"kind": event.kind})
+        _network_changed(network)
+    return event
+
+
+def _roles_in(user, project: Project) -> set[str]:
+    return set(
+        Membership.objects.filter(
+            user=user,
+            project=project,
+            is_active=True,
+            role__in=[Role.PROJECT_COORDINATOR, Role.BUDDY],
+        ).values_list("role", flat=True)
+    )
+
+
+def _may_attend(event: Event, roles: set[str]) -> bool:
+    if event.audience == Audience.BOTH:
+        return bool(roles)
+    wanted = Role.BUDDY if event.audience == Audience.BUDDIES else Role.PROJECT_COORDINATOR
+    return wanted in roles
+
+
+def event_register(*, event: Event, by, project: Project) -> Registration:
+    """Register ``by`` (from ``project``) for the event: a place while there is one, else
+    the waiting list. Registering again while registered or waiting gives the same
+    registration; after a cancellation, a new place is asked (at the end of the line).
+    A registered person gets an e-mail with the event for their calendar."""
+    if project.organisation.network_id != event.network_id:
+        raise NetworkError(_("This project is not in the event's network."), field="project")
+    if not _may_attend(event, _roles_in(by, project)):
+        raise NetworkError(
+            _("This event is not meant for your role in %(project)s.") % {"project": project.name},
+            status=403,
+        )
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.starts_at <= timezone.now():
+            raise NetworkError(_("This event has already begun."), code="past")
+        mine = Registration.objects.select_for_update().filter(event=locked, user=by).first()
+        if mine is not None and mine.status != Registration.Status.CANCELLED:
+            return mine
+        taken = locked.registrations.filter(status=Registration.Status.REGISTERED).count()
+        status = (
+            Registration.Status.REGISTERED
+            if taken < locked.capacity
+            else Registration.Status.WAITING
+        )
+        if mine is None:
+            mine = Registration.objects.create(
+                event=locked, user=by, from_project=project, status=status, asked_at=timezone.now()
+            )
+        else:
+            mine.status = status
+            mine.from_project = project
+            mine.asked_at = timezone.now()
+            mine.save(update_fields=["status", "from_project", "asked_at", "updated_at"])
+        mine.log_action("network.event_registered", user=by, data={"status": status})
+        _network_changed(locked.network)
+        done = mine
+        transaction.on_commit(lambda: _mail_registration(done))
+    return mine
+
+
+def event_cancel(*, registration: Registration, by) -> Registration:
+    """Cancel one's own registration (or place on the waiting list). A place that comes
+    free goes to the first person waiting, who is told by e-mail with the calendar entry."""
+    if registration.user_id != by.pk:
+        raise NetworkError(_("This registration is not yours."), status=403)
+    with transaction.atomic():
+        locked_event = Event.objects.select_for_update().get(pk=registration.event_id)
+        mine = Registration.objects.select_for_update().get(pk=registration.pk)
+        if mine.status == Registration.Status.CANCELLED:
+            return mine
+        if locked_event.starts_at <= timezone.now():
+            raise NetworkError(_("This event has already begun."), code="past")
+        had_place = mine.status == Registration.Status.REGISTERED
+        mine.status = Registration.Status.CANCELLED
+        mine.save(update_fields=["status", "updated_at"])
+        mine.log_action("network.event_cancelled", user=by)
+        promoted = None
+        if had_place:
+            promoted = (
+                Registration.objects.select_for_update()
+                .filter(event=locked_event, status=Registration.Status.WAITING)
+                .order_by("asked_at", "pk")
+                .first()
+            )
+            if promoted is not None:
+                promoted.status = Registration.Status.REGISTERED
+                promoted.save(update_fields=["status", "updated_at"])
+                promoted.log_action("network.event_promoted", user=by)
+        _network_changed(locked_event.network)
+        cancelled = mine
+
+        def tell() -> None:
+            if had_place:
+                _mail_registration(cancelled, cancel=True)
+            if promoted is not None:
+                _mail_registration(promoted, promoted=True)
+
+        transaction.on_commit(tell)
+    return mine
+
+
+def _mail_registration(
+    registration: Registration, *, cancel: bool = False, promoted: bool = False
+) -> None:
+    event = registration.event
+    context = {"event": event, "registration": registration, "promoted": promoted}
+    if registration.status == Registration.Status.WAITING:
+        mail_user(registration.user, "network/email/event_waiting", context)
+        return
+    attachments = [
+        ("event.ics", ical.event_invitation(event, registration, cancel=cancel), "text/calendar")
+    ]
+    template = "network/email/event_cancelled" if cancel else "network/email/event_registered"
+    mail_user(registration.user, template, context, attachments=attachments)
+
+
+def news_post(*, network, by, data: dict) -> NewsItem:
+    if not (data.get("body") or "").strip():
+        raise NetworkError(_("Write the news."), field="body")
+    with transaction.atomic():
+        item = NewsItem.objects.create(
+            network=network,
+            title=data["title"].strip(),
+            body=data["body"].strip(),
+            audience=data.get("audience") or Audience.BOTH,
+            posted_by=by,
+        )
+        item.log_action("network.news_posted", user=by)
+        _network_changed(network)
+    return item

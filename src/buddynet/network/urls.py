@@ -7,6 +7,7 @@ from . import views
 
 N = "network/<uuid:network>/"
 SESSION = N + "intervision/<uuid:code>/"
+EVENT = N + "calendar/<uuid:code>/"
 
 urlpatterns = [
     path(N + "library/", views.LibraryView.as_view(), name="network_library"),
@@ -42,11 +43,25 @@ urlpatterns = [
         views.HelpedView.as_view(),
         name="network_answer_helped",
     ),
+    path(N + "projects/start/", views.ProjectStartView.as_view(), name="network_project_start"),
+    path(N + "calendar/", views.CalendarView.as_view(), name="network_calendar"),
+    path(N + "calendar/plan/", views.EventAddView.as_view(), name="network_event_add"),
+    path(EVENT, views.EventView.as_view(), name="network_event"),
+    path(EVENT + "register/", views.RegisterView.as_view(), name="network_event_register"),
+    path(EVENT + "cancel/", views.CancelRegistrationView.as_view(), name="network_event_cancel"),
+    path(
+        EVENT + "registrations/",
+        views.RegistrationsView.as_view(),
+        name="network_event_registrations",
+    ),
+    path(N + "news/post/", views.NewsAddView.as_view(), name="network_news_add"),
+    path(N + "news/<uuid:code>/", views.NewsView.as_view(), name="network_news"),
 ]
 
 project_urlpatterns = [
     path("network/", views.FromNetworkView.as_view(), name="network_from_network"),
     path("network/publish/", views.PublishView.as_view(), name="network_playbook_publish"),
+    path("network/settings/", views.NetworkSettingsView.as_view(), name="network_settings"),
     path(
         "network/playbooks/<uuid:code>/adopt/",
         views.AdoptView.as_view(),

@@ -11,11 +11,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -33,16 +36,21 @@ from .forms import (
     AnswerForm,
     AttendanceForm,
     CaseForm,
+    EventForm,
     IntervisionForm,
     InviteForm,
     LibraryItemForm,
+    NetworkSettingsForm,
+    NewsForm,
+    ProjectStartForm,
     PublishForm,
     QuestionForm,
+    RegisterForm,
     ReplyForm,
     ReportForm,
     SearchForm,
 )
-from .models import Answer, Invitation
+from .models import Answer, Invitation, Registration
 
 COORDINATING = (policy.NETWORK_CURATE, policy.NETWORK_TAKE_PART)
 
@@ -557,3 +565,266 @@ class HelpedView(NetworkSpaceMixin, View):
             _("Marked as helpful."),
         )
         return HttpResponseRedirect(url("network_question", self.network, code=question.code))
+
+
+# --- the calendar and news ------------------------------------------------------------------
+
+
+class CalendarView(NetworkSpaceMixin, TemplateView):
+    """The coming events (with the places left and one's own registration) and the news."""
+
+    template_name = "network/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        coming = list(selectors.events(space=self.space)[:50])
+        mine = {
+            r.event_id: r
+            for r in Registration.objects.filter(user=self.request.user, event__in=coming)
+        }
+        context["events"] = [
+            {"event": e, "counts": selectors.event_counts(e), "mine": mine.get(e.pk)}
+            for e in coming
+        ]
+        context["past"] = list(selectors.events(space=self.space, upcoming=False)[:10])
+        context["news"] = list(selectors.news(space=self.space)[:10])
+        return context
+
+
+class EventAddView(NetworkFormView):
+    permission = policy.NETWORK_CURATE
+    form_class = EventForm
+    title = _("Plan an event")
+    intro = _(
+        "A training, an intervision day, a network meeting or a study morning. The "
+        "coordinators and buddies of the network's projects register in the calendar."
+    )
+    submit_label = _("Put in the calendar")
+    success_message = _("The event is in the calendar.")
+
+    def get_back_url(self):
+        return url("network_calendar", self.network)
+
+    def perform(self, form):
+        from buddynet.followup.clock import at
+
+        data = dict(form.cleaned_data)
+        moment = data.pop("time")
+        data["starts_at"] = at(data.pop("day"), moment.hour, moment.minute)
+        event = services.event_plan(network=self.network, by=self.request.user, data=data)
+        return url("network_event", self.network, code=event.code)
+
+
+class EventMixin(NetworkSpaceMixin):
+    @cached_property
+    def event(self):
+        return selectors.event(space=self.space, code=self.kwargs["code"])
+
+    def get_back_url(self):
+        return url("network_event", self.network, code=self.event.code)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["event"] = self.event
+        context["subtitle"] = self.event.title
+        return context
+
+
+class EventView(EventMixin, TemplateView):
+    template_name = "network/event.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        projects = selectors.registering_projects(
+            space=self.space, access=self.access, event=self.event
+        )
+        context["counts"] = selectors.event_counts(self.event)
+        context["mine"] = selectors.my_registration(event=self.event, user=self.request.user)
+        context["register_form"] = RegisterForm(projects=projects) if projects else None
+        context["now"] = timezone.now()
+        return context
+
+
+class RegisterView(EventMixin, ServiceFormView):
+    """Register for an event (the event's page posts here; with more than one project,
+    the person says which they come from)."""
+
+    template_name = "network/form_page.html"
+    form_class = RegisterForm
+    title = _("Register")
+    submit_label = _("Register")
+
+    @cached_property
+    def projects(self):
+        if not self.space.project_ids:  # a curator without a project of their own
+            raise PermissionDenied
+        projects = selectors.registering_projects(
+            space=self.space, access=self.access, event=self.event
+        )
+        if not projects:
+            raise PermissionDenied
+        return projects
+
+    def get_form_kwargs(self):
+        return {"projects": self.projects}
+
+    def perform(self, form):
+        registration = services.event_register(
+            event=self.event, by=self.request.user, project=form.chosen_project()
+        )
+        if registration.status == Registration.Status.WAITING:
+            messages.info(
+                self.request,
+                gettext("The event is full: you are on the waiting list. We will e-mail you."),
+            )
+        else:
+            messages.success(
+                self.request,
+                gettext("You are registered. The e-mail has the event for your calendar."),
+            )
+        return self.get_back_url()
+
+
+class CancelForm(forms.Form):
+    pass
+
+
+class CancelRegistrationView(EventMixin, ServiceFormView):
+    template_name = "network/form_page.html"
+    form_class = CancelForm
+    title = _("Cancel your registration")
+    intro = _("Your place goes to the first person on the waiting list.")
+    submit_label = _("Cancel my registration")
+    success_message = _("Your registration is cancelled.")
+
+    @cached_property
+    def registration(self):
+        return get_object_or_404(
+            Registration,
+            event=self.event,
+            user=self.request.user,
+            status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING],
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.registration  # noqa: B018 (404 when there is nothing to cancel)
+        return super().get(request, *args, **kwargs)
+
+    def perform(self, form):
+        services.event_cancel(registration=self.registration, by=self.request.user)
+        return self.get_back_url()
+
+
+class RegistrationsView(EventMixin, TemplateView):
+    """The organiser's list: who comes, who waits, who cancelled (names and projects)."""
+
+    permission = policy.NETWORK_CURATE
+    template_name = "network/registrations.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["registrations"] = selectors.registrations(self.event)
+        context["counts"] = selectors.event_counts(self.event)
+        return context
+
+
+class NewsAddView(NetworkFormView):
+    permission = policy.NETWORK_CURATE
+    form_class = NewsForm
+    title = _("Post news")
+    intro = _("The news shows in the network's calendar and on the dashboards of its people.")
+    submit_label = _("Post")
+    success_message = _("The news is posted.")
+
+    def get_back_url(self):
+        return url("network_calendar", self.network)
+
+    def perform(self, form):
+        item = services.news_post(
+            network=self.network, by=self.request.user, data=form.cleaned_data
+        )
+        return url("network_news", self.network, code=item.code)
+
+
+class NewsView(NetworkSpaceMixin, TemplateView):
+    template_name = "network/news.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["item"] = selectors.news_item(space=self.space, code=kwargs["code"])
+        return context
+
+
+class NetworkSettingsView(ProjectServiceFormView):
+    """The project's choice: does a network intervision count as training, as which module."""
+
+    permission = policy.NETWORK_TAKE_PART
+    form_class = NetworkSettingsForm
+    title = _("Intervision as training")
+    intro = _(
+        "Choose whether a buddy's intervision in the network counts as training for your "
+        "project. Attendance then also completes the chosen module in the buddy's training."
+    )
+    success_message = _("Saved.")
+
+    def get_back_url(self):
+        return from_network_url(self.project)
+
+    def get_form_kwargs(self):
+        from buddynet.volunteers.models import TrainingModule
+
+        return {"modules": TrainingModule.objects.filter(project=self.project)}
+
+    def get_initial(self):
+        return {"module": selectors.network_settings(self.project).intervision_module}
+
+    def perform(self, form):
+        services.network_settings_save(
+            project=self.project, by=self.request.user, module=form.cleaned_data["module"]
+        )
+        return from_network_url(self.project)
+
+
+class ProjectStartView(NetworkFormView):
+    """A network coordinator sets up a new project, optionally from a playbook."""
+
+    permission = policy.NETWORK_CURATE
+    form_class = ProjectStartForm
+    title = _("Start a new project")
+    intro = _(
+        "The new project belongs to one of the network's organisations. Choose a playbook "
+        "to start from another project's working method: it is adopted right away, and the "
+        "new project can change it as it likes."
+    )
+    submit_label = _("Start the project")
+    success_message = _("The project is set up.")
+
+    def get_back_url(self):
+        return url("network_playbooks", self.network)
+
+    def get_form_kwargs(self):
+        return {
+            "organisations": self.network.organisations.order_by("name"),
+            "playbooks": selectors.playbooks(network=self.network).filter(latest_number__gt=0),
+        }
+
+    def get_initial(self):
+        try:
+            chosen = selectors.playbook(
+                network=self.network, code=self.request.GET.get("playbook", "")
+            )
+        except Http404:
+            return {}
+        return {"playbook": chosen}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        organisation, playbook = data.pop("organisation"), data.pop("playbook")
+        project = services.project_start(
+            network=self.network,
+            by=self.request.user,
+            organisation=organisation,
+            data=data,
+            playbook=playbook,
+        )
+        return reverse("project_detail", kwargs={"project": project.code})

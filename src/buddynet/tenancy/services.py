@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from buddynet.core.errors import ServiceError
 
-from .models import Project
+from .models import Organisation, Project
 
 EDITABLE_FIELDS = (
     "name",
@@ -59,3 +59,24 @@ def project_update(*, project: Project, user, data: dict[str, Any]) -> Project:
             data={name: {"old": str(old), "new": str(new)} for name, (old, new) in changes.items()},
         )
     return locked
+
+
+CREATE_FIELDS = ("name", "target_group", "description", "town", "contact_email", "contact_phone")
+
+
+def project_create(*, organisation: Organisation, user, data: dict[str, Any]) -> Project:
+    """A new project of an organisation, with the good-practice defaults for the rest."""
+    unknown = set(data) - set(CREATE_FIELDS)
+    if unknown:
+        raise TenancyError(
+            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        project = Project(organisation=organisation, **data)
+        try:
+            project.full_clean()
+        except ValidationError as exc:
+            raise TenancyError.from_validation_error(exc) from exc
+        project.save()
+        project.log_action("project.created", user=user, data={"name": project.name})
+    return project

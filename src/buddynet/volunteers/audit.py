@@ -20,6 +20,7 @@ LABELS = {
     "project.volunteer_terms_created": _("wrote the volunteer terms"),
     "project.volunteer_terms_changed": _("changed the volunteer terms"),
     "training.module_created": _("added a training module"),
+    "training.module_changed": _("changed a training module"),
     "training.session_created": _("planned a training session"),
     "vacancy.created": _("published a vacancy"),
     "vacancy.changed": _("changed a vacancy"),

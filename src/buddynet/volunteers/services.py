@@ -575,6 +575,23 @@ def training_module_create(*, project, user, data: dict[str, Any]) -> TrainingMo
     return module
 
 
+def training_module_update(*, module: TrainingModule, user, data: dict[str, Any]) -> TrainingModule:
+    """Change a module's description, hours or rules (e.g. when a project takes over a
+    newer version from a playbook); nothing changed writes nothing."""
+    with transaction.atomic():
+        locked = TrainingModule.objects.select_for_update().get(pk=module.pk)
+        changes = _changes(locked, data, MODULE_FIELDS)
+        if changes:
+            for name, (_old, new) in changes.items():
+                setattr(locked, name, new)
+            _full_clean(locked)
+            locked.save()
+            locked.log_action(
+                "training.module_changed", user=user, data={"fields": sorted(changes)}
+            )
+    return locked
+
+
 def training_session_create(*, project, user, data: dict[str, Any]) -> TrainingSession:
     _check_fields(data, SESSION_FIELDS)
     if data["module"].project_id != project.pk:
@@ -651,6 +668,33 @@ def terms_save(*, project, user, data: dict[str, Any]) -> VolunteerTerms:
             terms.log_action("project.volunteer_terms_created", user=user)
         else:
             changes = _changes(terms, data, TERMS_FIELDS)
+            if changes:
+                _apply(terms, changes, action="project.volunteer_terms_changed", user=user)
+    return terms
+
+
+# The project's own facts in its terms: never taken over from another project.
+TERMS_OWN_FIELDS = ("insurer", "policy_number", "contact_person", "contact_details")
+
+
+def terms_adopt(*, project, user, data: dict[str, Any]) -> VolunteerTerms:
+    """Take over volunteer terms from another project (a playbook): every field but the
+    project's own facts (insurer, policy number, contact), which stay as they are; on new
+    terms they are empty until the project fills them in."""
+    allowed = [f for f in TERMS_FIELDS if f not in TERMS_OWN_FIELDS]
+    _check_fields(data, allowed)
+    with transaction.atomic():
+        terms = VolunteerTerms.objects.select_for_update().filter(project=project).first()
+        if terms is None:
+            terms = VolunteerTerms(project=project, **data)
+            try:
+                terms.full_clean(exclude=[*TERMS_OWN_FIELDS, "project"])
+            except ValidationError as exc:
+                raise BuddyError.from_validation_error(exc) from exc
+            terms.save()
+            terms.log_action("project.volunteer_terms_created", user=user)
+        else:
+            changes = _changes(terms, data, allowed)
             if changes:
                 _apply(terms, changes, action="project.volunteer_terms_changed", user=user)
     return terms
