@@ -78,7 +78,9 @@ def main() -> None:
             Buddy(project=project, first_name=f"B{i}", last_name="Bench")
             for i in range(args.conversations)
         )
-        mine = Buddy.objects.create(project=project, user=buddy_user, first_name="Bram", last_name="B")
+        mine = Buddy.objects.create(
+            project=project, user=buddy_user, first_name="Bram", last_name="B"
+        )
         conversations = Conversation.objects.bulk_create(
             Conversation(kind="buddy_coordinator", project=project, buddy=b) for b in buddies
         )
