@@ -42,7 +42,11 @@ BUDDY_COORDINATOR = [
 ]
 PARTICIPANT_COORDINATOR = [
     ("p", "Goeiedag, hoe lang moet ik nog wachten op een buddy?"),
-    ("c", "Dag {p}, je staat goed op de lijst. We bellen je deze maand nog om te vertellen hoe het staat."),
+    (
+        "c",
+        "Dag {p}, je staat goed op de lijst. We bellen je deze maand nog om te vertellen "
+        "hoe het staat.",
+    ),
     ("p", "Dank u wel."),
 ]
 
