@@ -120,6 +120,7 @@ BUDDYNET_FEATURE_APPS = (
     "expenses",
     "network",
     "community",
+    "imports",
 )
 
 INSTALLED_APPS = [

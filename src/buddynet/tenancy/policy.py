@@ -64,6 +64,8 @@ NETWORK_TAKE_PART = "network.take_part"
 COMMUNITY_MAP_VIEW = "community.map_view"
 COMMUNITY_MAP_EDIT = "community.map_edit"
 COMMUNITY_HANDOVER = "community.handover"
+# Importing buddies and participants from a spreadsheet: the project's coordinators.
+IMPORTS_RUN = "imports.run"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -115,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             COMMUNITY_MAP_VIEW,
             COMMUNITY_MAP_EDIT,
             COMMUNITY_HANDOVER,
+            IMPORTS_RUN,
         }
     ),
     Role.PROFESSIONAL: frozenset(
