@@ -79,7 +79,7 @@ def test_the_upload_is_checked(settings):
             (SimpleUploadedFile("lijst.pdf", b"%PDF-1.4"), "CSV"),
             (SimpleUploadedFile("lijst.xlsx", b"not a zip at all"), "Excel"),
             (SimpleUploadedFile("lijst.xlsx", b"PK\x03\x04broken"), "Excel"),
-            (csv_file("Voornaam;Achternaam\n"), "rows"),
+            (csv_file("Voornaam;Achternaam\n"), "rijen"),
         ]:
             with pytest.raises(services.ImportsError) as caught:
                 services.import_upload(project=w.project, kind="buddies", upload=bad, by=w.coord)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import Kind
@@ -28,7 +29,7 @@ class ColumnsForm(forms.Form):
         choices = [("", _("(not in the file)")), *((h, h) for h in run.headers if h)]
         for column in COLUMNS[run.kind]:
             self.fields[column.name] = forms.ChoiceField(
-                label=column.label,
+                label=capfirst(column.label),
                 choices=choices,
                 required=column.required,
                 initial=run.mapping.get(column.name, ""),

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -236,7 +237,7 @@ def _checker(kind: str) -> Callable[[Column, str, RowPlan], Any]:
     today = clock.today()
 
     def check(column: Column, text: str, row: RowPlan) -> Any:
-        label = str(column.label)
+        label = capfirst(str(column.label))
         if column.kind == "email":
             try:
                 validate_email(text)
@@ -321,7 +322,7 @@ def make_plan(
             text = texts[column.name]
             if not text:
                 if column.required:
-                    row.refuse(_("%(column)s is empty.") % {"column": str(column.label)})
+                    row.refuse(_("%(column)s is empty.") % {"column": capfirst(str(column.label))})
                 continue
             if column.kind == "date":
                 try:
@@ -329,20 +330,23 @@ def make_plan(
                 except (ValueError, OverflowError):
                     row.refuse(
                         _("%(column)s: “%(value)s” is not a date (write 31/12/2025).")
-                        % {"column": str(column.label), "value": text}
+                        % {"column": capfirst(str(column.label)), "value": text}
                     )
                     continue
                 if when > today or when.year < 1990:
                     row.refuse(
                         _("%(column)s: %(value)s is not a date in the past.")
-                        % {"column": str(column.label), "value": when.strftime("%d/%m/%Y")}
+                        % {
+                            "column": capfirst(str(column.label)),
+                            "value": when.strftime("%d/%m/%Y"),
+                        }
                     )
                     continue
                 row.dates[column.name] = when
                 continue
             row.data[column.name] = check(column, text, row)
         for required in (c for c in COLUMNS[kind] if c.required and c not in columns):
-            row.refuse(_("%(column)s is empty.") % {"column": str(required.label)})
+            row.refuse(_("%(column)s is empty.") % {"column": capfirst(str(required.label))})
         email = row.data.get("email", "")
         if kind == Kind.PARTICIPANTS and not email and not row.data.get("phone"):
             row.refuse(_("Give a phone number or an e-mail address."))
