@@ -122,6 +122,7 @@ BUDDYNET_FEATURE_APPS = (
     "community",
     "contact",
     "plans",
+    "imports",
 )
 
 INSTALLED_APPS = [

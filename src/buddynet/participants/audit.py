@@ -9,6 +9,8 @@ LABELS = {
     "participant.intake.viewed": _("opened the intake"),
     "participant.consent.viewed": _("opened the consent decisions"),
     "participant.referred": _("referred"),
+    "participant.imported": _("imported from a spreadsheet"),
+    "participant.import_changed": _("changed by an import from a spreadsheet"),
     "participant.self_registered": _("signed up on the public page"),
     "participant.intake.saved": _("saved the intake"),
     "participant.consent.given": _("recorded consent"),

@@ -487,3 +487,68 @@ def participant_withdraw(
         participant.save()
         participant.log_action("participant.withdrawn", user=by, data={"reason": reason})
     return participant
+
+
+# --- Import from a spreadsheet (called by the imports app, one row at a time) ----------
+
+IMPORT_FIELDS = (
+    *CONTACT_FIELDS,
+    "birth_year",
+    "languages",
+    "help_request",
+    "urgency",
+)
+IMPORT_CONSENT_NOTE = "recorded in the previous system; imported from a spreadsheet"
+
+
+def participant_import(
+    *,
+    project,
+    by,
+    data: dict[str, Any],
+    existing: Participant | None = None,
+    referred_on: date | None = None,
+    waiting_since: date | None = None,
+) -> tuple[Participant, str]:
+    """One spreadsheet row: a new file (added by the coordinator, referred on the
+    original date; on the waiting list since ``waiting_since`` when given, so they keep
+    their place, with the support consent the previous system recorded), or the changes
+    to ``existing``. Gives the file and "created", "updated" or "unchanged"; the audit
+    log gets field names, never values. Call inside the import's transaction."""
+    data = {k: v for k, v in data.items() if k in IMPORT_FIELDS}
+    if existing is None:
+        participant = Participant(
+            project=project,
+            source=Participant.Source.COORDINATOR,
+            status=Participant.Status.REFERRED,
+            referred_on=referred_on or waiting_since or _today(),
+        )
+        _apply(participant, data, IMPORT_FIELDS)
+        _require_contact({"phone": participant.phone, "email": participant.email})
+        if waiting_since is not None:
+            participant.status = Participant.Status.WAITING
+            participant.waiting_since = waiting_since
+        _full_clean(participant)
+        participant.save()
+        participant.log_action("participant.imported", user=by, data={"fields": sorted(data)})
+        if waiting_since is not None:
+            _record_consent(
+                participant, consent.SUPPORT, given=True, by=by, note=IMPORT_CONSENT_NOTE
+            )
+        return participant, "created"
+    participant = _locked(existing)
+    changed = _apply(participant, data, IMPORT_FIELDS)
+    if (
+        waiting_since is not None
+        and participant.status == Participant.Status.WAITING
+        and participant.waiting_since != waiting_since
+    ):
+        participant.waiting_since = waiting_since
+        changed.append("waiting_since")
+    if not changed:
+        return participant, "unchanged"
+    _require_contact({"phone": participant.phone, "email": participant.email})
+    _full_clean(participant)
+    participant.save()
+    participant.log_action("participant.import_changed", user=by, data={"fields": changed})
+    return participant, "updated"

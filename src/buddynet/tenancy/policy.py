@@ -74,6 +74,8 @@ CONTACT_COORDINATE = "contact.coordinate"
 # family's consent allows them (decided in ``plans.selectors``).
 PLANS_MANAGE = "plans.manage"
 PLANS_TAKE_PART = "plans.take_part"
+# Importing buddies and participants from a spreadsheet: the project's coordinators.
+IMPORTS_RUN = "imports.run"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -128,6 +130,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CONTACT_USE,
             CONTACT_COORDINATE,
             PLANS_MANAGE,
+            IMPORTS_RUN,
         }
     ),
     Role.PROFESSIONAL: frozenset(

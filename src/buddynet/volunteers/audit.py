@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 LABELS = {
     "buddy.applied": _("applied as a buddy"),
+    "buddy.imported": _("imported from a spreadsheet"),
+    "buddy.import_changed": _("changed by an import from a spreadsheet"),
     "buddy.attachment_downloaded": _("downloaded the CV or letter"),
     "buddy.decision_recorded": _("recorded the mutual decision"),
     "buddy.information_note_downloaded": _("downloaded the information note"),

@@ -837,3 +837,64 @@ def note_sign(
             data={"hash": note.document_hash, "on_coordinator_device": on_device_of is not None},
         )
     return note
+
+
+# --- Import from a spreadsheet (called by the imports app, one row at a time) ----------
+
+IMPORT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "birth_year",
+    "languages",
+    "capacity",
+)
+
+
+def buddy_import(
+    *,
+    project,
+    by,
+    data: dict[str, Any],
+    existing: Buddy | None = None,
+    applied_on: date | None = None,
+) -> tuple[Buddy, str]:
+    """One spreadsheet row: a new buddy (applied on the original date, at the start of
+    the pipeline: screening and training are recorded here, not copied), or the changes
+    to ``existing``. Gives the buddy and "created", "updated" or "unchanged"; the audit
+    log gets field names, never values. Call inside the import's transaction."""
+    data = {k: v for k, v in data.items() if k in IMPORT_FIELDS}
+    if data.get("email"):
+        data["email"] = data["email"].strip().lower()
+    if data.get("postcode"):
+        data.update(place_from_postcode(data["postcode"]))
+    if existing is None:
+        today = timezone.localdate()
+        buddy = Buddy(
+            project=project,
+            applied_on=applied_on or today,
+            status=S.APPLIED,
+            status_changed_on=today,
+            **data,
+        )
+        _full_clean(buddy)
+        buddy.save()
+        PipelineStep.objects.create(
+            project=project, buddy=buddy, to_status=S.APPLIED, note="import", by=by
+        )
+        buddy.log_action("buddy.imported", user=by, data={"fields": sorted(data)})
+        return buddy, "created"
+    buddy = Buddy.objects.select_for_update().get(pk=existing.pk)
+    if applied_on is not None:
+        data["applied_on"] = applied_on
+    changed = [name for name, value in data.items() if getattr(buddy, name) != value]
+    if not changed:
+        return buddy, "unchanged"
+    for name in changed:
+        setattr(buddy, name, data[name])
+    _full_clean(buddy)
+    buddy.save()
+    buddy.log_action("buddy.import_changed", user=by, data={"fields": changed})
+    return buddy, "updated"

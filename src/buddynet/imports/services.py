@@ -1,0 +1,241 @@
+"""Writes of the imports app: the upload (type, size, readable), the column mapping
+(remembered per project), and the commit in the queue: all-or-nothing, through the
+participants' and volunteers' own services (each person's own audit entry), with the
+run's progress (``tenancy.runs``)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
+from huey.contrib.djhuey import db_task
+
+from buddynet.core.errors import Conflict, ServiceError
+from buddynet.participants import services as participant_services
+from buddynet.participants.models import Participant
+from buddynet.tenancy import runs
+from buddynet.tenancy.models import Project
+from buddynet.volunteers import services as buddy_services
+from buddynet.volunteers.models import Buddy
+
+from . import reading
+from .models import ImportMapping, ImportRun, Kind
+from .plan import COLUMNS, CREATE, REFUSED, UNCHANGED, UPDATE, Plan, guess, make_plan
+
+log = logging.getLogger(__name__)
+
+
+class ImportsError(ServiceError):
+    """A rule about imports was broken; the message is safe to show."""
+
+
+def import_upload(*, project: Project, kind: str, upload, by) -> ImportRun:
+    """Keep an uploaded spreadsheet (checked: size, type by name and first bytes, a
+    header row) as a new import, not imported yet."""
+    if kind not in Kind.values:
+        raise ImportsError(_("Choose what the file holds."), field="kind")
+    if upload.size > reading.MAX_BYTES:
+        raise ImportsError(
+            _("The file is larger than %(mb)s MB.") % {"mb": reading.MAX_BYTES // 2**20},
+            field="file",
+        )
+    body = upload.read()
+    try:
+        file_kind = reading.kind_of(upload.name, body[:8])
+        headers, rows = reading.read(body, file_kind)
+    except reading.SheetError as exc:
+        raise ImportsError(str(exc), field="file") from exc
+    if not rows:
+        raise ImportsError(_("The file has no rows under its header."), field="file")
+    with transaction.atomic():
+        run = ImportRun(
+            project=project,
+            kind=kind,
+            file_name=upload.name[-200:],
+            file_kind=file_kind,
+            sha256=hashlib.sha256(body).hexdigest(),
+            headers=headers,
+            rows=len(rows),
+            requested_by=by,
+        )
+        remembered = ImportMapping.objects.filter(project=project, kind=kind).first()
+        run.mapping = guess(kind, headers, remembered.columns if remembered else None)
+        run.file.save(f"source.{file_kind}", ContentFile(body), save=False)
+        run.save()
+        run.log_action(
+            "imports.uploaded", user=by, data={"kind": kind, "rows": len(rows), "file": file_kind}
+        )
+    return run
+
+
+def import_map(*, run: ImportRun, columns: dict[str, str], by) -> ImportRun:
+    """Keep the chosen columns on the import and as the project's mapping for next time."""
+    wanted = {c.name for c in COLUMNS[run.kind]}
+    columns = {k: v for k, v in columns.items() if k in wanted and v in run.headers}
+    missing = [str(c.label) for c in COLUMNS[run.kind] if c.required and c.name not in columns]
+    if missing:
+        raise ImportsError(_("Choose the column of: %(fields)s.") % {"fields": ", ".join(missing)})
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != ImportRun.Status.DRAFT:
+            raise Conflict(_("This file has been imported already; upload it again."))
+        if locked.mapping != columns:
+            locked.mapping = columns
+            locked.save(update_fields=["mapping", "updated_at"])
+            locked.log_action("imports.mapped", user=by, data={"columns": sorted(columns)})
+        ImportMapping.objects.update_or_create(
+            project=run.project, kind=run.kind, defaults={"columns": columns, "changed_by": by}
+        )
+    return locked
+
+
+def _sheet(run: ImportRun) -> tuple[list[str], list[tuple[int, list]]]:
+    with run.file.open("rb") as handle:
+        body = handle.read()
+    return reading.read(body, run.file_kind)
+
+
+def import_plan(*, run: ImportRun) -> Plan:
+    """The dry run: what each row would do now (nothing written)."""
+    headers, rows = _sheet(run)
+    return make_plan(
+        kind=run.kind, project=run.project, headers=headers, rows=rows, mapping=run.mapping
+    )
+
+
+def import_commit_start(*, run: ImportRun, by) -> ImportRun:
+    """Queue the commit of a mapped import; pressing it again gives the run under way."""
+
+    def under_way() -> ImportRun | None:
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        return None if locked.status == ImportRun.Status.DRAFT else locked
+
+    def create() -> ImportRun:
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.QUEUED, phase="queued", progress=0
+        )
+        run.refresh_from_db()
+        run.log_action("imports.commit_asked", user=by)
+        return run
+
+    return runs.run_queue(
+        project_ids=[run.project_id], under_way=under_way, create=create, task=import_commit
+    )
+
+
+@db_task()
+def import_commit(run_id: int) -> None:
+    """The queue's job: commit a queued import (``import_run_execute``)."""
+    import_run_execute(run_id)
+
+
+def import_run_execute(run_id: int) -> ImportRun:
+    return runs.run_execute(
+        ImportRun,
+        run_id,
+        phase="reading",
+        work=_commit,
+        log=log,
+        what="Import",
+        related=("project", "requested_by"),
+    )
+
+
+class RowRefused(Exception):
+    """A row the dry run passed broke a rule at the commit: nothing is written."""
+
+
+def _commit(run: ImportRun) -> None:
+    """All or nothing: under the project's lock the plan is made again and every row it
+    creates or updates goes through the app's own service in one transaction."""
+    project, by = run.project, run.requested_by
+
+    def progress(phase: str, percent: int) -> None:
+        runs.run_progress(ImportRun, run.pk, phase, percent)
+
+    headers, rows = _sheet(run)
+    progress("checking", 5)
+    try:
+        with transaction.atomic():
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            plan = make_plan(
+                kind=run.kind, project=project, headers=headers, rows=rows, mapping=run.mapping
+            )
+            todo = [row for row in plan.rows if row.action in (CREATE, UPDATE)]
+            model: Any = Participant if run.kind == Kind.PARTICIPANTS else Buddy
+            existing = model.objects.in_bulk([r.existing_id for r in todo if r.existing_id])
+            step = max(1, len(todo) // 50)
+            for done, row in enumerate(todo, start=1):
+                try:
+                    _write(run.kind, project, by, row, existing.get(row.existing_id))
+                except ServiceError as exc:
+                    raise RowRefused(
+                        _("Row %(row)s: %(reason)s") % {"row": row.number, "reason": exc.message}
+                    ) from exc
+                if done % step == 0:
+                    progress("writing", 10 + 85 * done // len(todo))
+            counts = plan.counts
+            run.log_action(
+                "imports.committed",
+                user=by,
+                data={k: counts[k] for k in (CREATE, UPDATE, UNCHANGED, REFUSED)},
+            )
+    except RowRefused as exc:
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        return
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.DONE,
+        phase="done",
+        progress=100,
+        created=counts[CREATE],
+        updated=counts[UPDATE],
+        unchanged=counts[UNCHANGED],
+        refused=counts[REFUSED],
+        finished_at=timezone.now(),
+    )
+
+
+def _write(kind: str, project, by, row, existing) -> None:
+    if kind == Kind.PARTICIPANTS:
+        participant_services.participant_import(
+            project=project,
+            by=by,
+            data=row.data,
+            existing=existing,
+            referred_on=row.dates.get("referred_on"),
+            waiting_since=row.dates.get("waiting_since"),
+        )
+    else:
+        buddy_services.buddy_import(
+            project=project,
+            by=by,
+            data=row.data,
+            existing=existing,
+            applied_on=row.dates.get("applied_on"),
+        )
+
+
+# --- Reads ----------------------------------------------------------------------------
+
+
+def import_run_get(*, project: Project, code) -> ImportRun:
+    """An import of this project (another project's gives 404)."""
+    return get_object_or_404(
+        ImportRun.objects.select_related("requested_by", "project"), project=project, code=code
+    )
+
+
+def import_runs_recent(*, project: Project, limit: int = 10) -> list[ImportRun]:
+    with scopes_disabled():
+        return list(
+            ImportRun.objects.filter(project=project).select_related("requested_by")[:limit]
+        )
