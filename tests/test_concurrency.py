@@ -42,6 +42,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from tests.conftest import World, build_world
+from tests.community import race as community_race
 from tests.expenses import race as expenses_race
 from tests.test_access_matrix import ENDPOINTS, PAGES, all_url_names
 
@@ -186,6 +187,7 @@ FORM_DATA: dict[str, Callable[[object], dict]] = {
     # A new own questionnaire, a new question of it (a yes/no needs nothing more).
     "impact_own_create": lambda w: {"name": "Zelfredzaamheid thuis"},
     "impact_own_question_add": lambda w: {"text_nl": "Had u deze week bezoek?", "kind": "yesno"},
+    **community_race.FORM_DATA,
 }
 
 
@@ -459,7 +461,13 @@ def _patterns(patterns):
 
 
 # Function views that take a POST (class-based views are found by their ``post``).
-FUNCTION_FORMS = {"public_signup", "calendar_settings", "api_tokens", "api_token_revoke"}
+FUNCTION_FORMS = {
+    "public_signup",
+    "calendar_settings",
+    "api_tokens",
+    "api_token_revoke",
+    "community_answer",
+}
 
 
 def form_names() -> list[str]:
