@@ -42,6 +42,9 @@ class Row:
     # For writes: a valid JSON body (API) or form data (pages), made from the world.
     data: Callable | None = None
     json: bool = False
+    # Variants with statuses of their own (a link-only page's expired or used link):
+    # variant name -> status per role.
+    by_variant: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def statuses(anon, netco, coord, prof, buddy, part, other_coord=None, superuser=None):
@@ -219,6 +222,8 @@ ALLOWED = {200, 201, 204, 302}
 
 
 def expected(row: Row, role: str, variant: str) -> int:
+    if variant in row.by_variant:
+        return row.by_variant[variant][role]
     own = row.own[role]
     if variant == "own" or role == A:
         return own

@@ -41,6 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from tests.community import race as community_race
 from tests.conftest import World, build_world
 from tests.contact import race as contact_race
 from tests.expenses import race as expenses_race
@@ -198,6 +199,7 @@ FORM_DATA: dict[str, Callable[[object], dict]] = {
     "impact_own_create": lambda w: {"name": "Zelfredzaamheid thuis"},
     "impact_own_question_add": lambda w: {"text_nl": "Had u deze week bezoek?", "kind": "yesno"},
     **plans_race.FORM_DATA,
+    **community_race.FORM_DATA,
 }
 
 
@@ -471,7 +473,13 @@ def _patterns(patterns):
 
 
 # Function views that take a POST (class-based views are found by their ``post``).
-FUNCTION_FORMS = {"public_signup", "calendar_settings", "api_tokens", "api_token_revoke"}
+FUNCTION_FORMS = {
+    "public_signup",
+    "calendar_settings",
+    "api_tokens",
+    "api_token_revoke",
+    "community_answer",
+}
 
 
 def form_names() -> list[str]:

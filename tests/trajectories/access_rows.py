@@ -49,6 +49,7 @@ PAGES: dict[str, Row] = {
     "trajectory_agreement": Row(own=PARTIES, kwargs=trajectory_kw, variants=NESTED),
     "trajectory_agreement_edit": Row(own=COORD_ONLY, kwargs=trajectory_kw, variants=NESTED),
     "trajectory_status": Row(own=COORD_ONLY, kwargs=trajectory_kw, variants=NESTED),
+    "trajectory_moment": Row(own=COORD_ONLY, kwargs=trajectory_kw, variants=NESTED),
     "trajectory_agreement_pdf": Row(own=PARTIES, kwargs=version_kw, variants=NESTED),
     "trajectory_goals": Row(own=PARTIES, kwargs=trajectory_kw, variants=NESTED),
     "trajectory_tasks": Row(own=PARTIES, kwargs=trajectory_kw, variants=NESTED),

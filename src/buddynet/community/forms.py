@@ -138,29 +138,50 @@ IMPORT_COLUMNS = (
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (CSV or XLSX)"),
+        required=False,
         help_text=_("One service per row; the first row names the columns."),
+    )
+    pasted = forms.CharField(
+        label=_("Or paste the rows"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Copied from a spreadsheet, the row with the column names first."),
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         name = upload.name.lower()
-        content = upload.read()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a CSV or an XLSX file."))
         try:
-            if name.endswith(".xlsx"):
-                rows = _xlsx_rows(content)
-            elif name.endswith(".csv"):
-                rows = _csv_rows(content)
-            else:
-                raise forms.ValidationError(_("Upload a CSV or an XLSX file."))
-        except forms.ValidationError:
-            raise
+            content = upload.read()
+            return _xlsx_rows(content) if name.endswith(".xlsx") else _csv_rows(content)
         except Exception as exc:  # a broken file of any kind: say so, never a 500
             raise forms.ValidationError(_("This file cannot be read.")) from exc
-        if "name" not in (rows[0][1] if rows else {}):
+
+    def clean(self):
+        data = super().clean()
+        if "file" in self.errors:
+            return data
+        rows = data.get("file")
+        if rows is None and data.get("pasted", "").strip():
+            try:
+                rows = _csv_rows(data["pasted"].encode())
+            except Exception as exc:  # noqa: BLE001 - unreadable text: say so
+                raise forms.ValidationError(_("These rows cannot be read.")) from exc
+        if rows is None:
+            raise forms.ValidationError(_("Choose a file or paste the rows."))
+        if not rows:
+            raise forms.ValidationError(_("There are no rows to import."))
+        if "name" not in rows[0][1]:
             raise forms.ValidationError(_("The first row must name the columns, with 'name'."))
-        return rows
+        data["rows"] = rows
+        return data
 
 
 def _rows(header, lines):
@@ -175,8 +196,10 @@ def _rows(header, lines):
 
 def _csv_rows(content: bytes):
     text = content.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;\t")
-    reader = csv.reader(io.StringIO(text), dialect)
+    first = text.split("\n", 1)[0]
+    delimiter = max("\t;,", key=first.count)
+    dialect = csv.excel_tab if delimiter == "\t" else csv.excel
+    reader = csv.reader(io.StringIO(text), dialect, delimiter=delimiter)
     header = next(reader, [])
     return _rows(header, reader) if header else []
 

@@ -453,6 +453,14 @@ def handover_new_link(*, handover: Handover, by, via: str = "web") -> str:
             raise CommunityConflict(_("This hand-over has ended."), code="ended")
         if not consent_holds(locked.participant, consent.HANDOVER):
             raise CommunityError(_("The person withdrew their consent."), code="no_consent")
+        with scopes_disabled():
+            just_made = HandoverLink.objects.filter(
+                handover=locked, created_at__gte=timezone.now() - timedelta(seconds=15)
+            ).exists()
+        if just_made:
+            raise CommunityConflict(
+                _("A new link was made a moment ago; it is on the page."), code="just_made"
+            )
         raw = _new_link(locked, by=by)
         locked.log_action("community.handover_link_made", user=by, via=via)
     return raw

@@ -217,7 +217,7 @@ class ImportView(ProjectServiceFormView):
         report = services.map_import(
             network=self.project.organisation.network,
             by=self.request.user,
-            rows=form.cleaned_data["file"],
+            rows=form.cleaned_data["rows"],
         )
         return self.render_to_response(
             self.get_context_data(form=forms.ImportForm(), report=report)
