@@ -119,7 +119,7 @@ def main() -> None:
     from buddynet.accounts.models import User
     from buddynet.core import clock
     from buddynet.impact import reports
-    from buddynet.impact import selectors as impact_selectors
+    from buddynet.impact.periods import period
     from buddynet.impact.models import Measurement
     from buddynet.participants.models import Participant
     from buddynet.site import demo
@@ -174,8 +174,8 @@ def main() -> None:
     def funder_report():
         # What the queued job does (``reports.report_run_execute`` minus the storage).
         with translation.override("nl"), scopes_disabled():
-            start, end = impact_selectors.default_period()
-            reports.build_files(project=project, date_from=start, date_to=end)
+            default = period()
+            reports.build_files(project=project, date_from=default.start, date_to=default.end)
 
     cases = [
         ("reference: /healthz (middleware floor)", lambda: coord.get("/healthz")),

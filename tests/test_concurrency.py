@@ -42,6 +42,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from tests.conftest import World, build_world
+from tests.contact import race as contact_race
 from tests.expenses import race as expenses_race
 from tests.plans import race as plans_race
 from tests.test_access_matrix import ENDPOINTS, PAGES, all_url_names
@@ -145,6 +146,7 @@ SETUP: dict[str, Callable[[World], None]] = {
     "trajectory_agreement": _agreement_written,
     "trajectory_status": _trajectory_active,
     **expenses_race.SETUP,
+    **contact_race.SETUP,
     "network_intervision_attendance": _intervision_held,
     **plans_race.SETUP,
 }
@@ -174,6 +176,7 @@ FORM_DATA: dict[str, Callable[[object], dict]] = {
     # One answer in each questionnaire the measurement can ask (the form ignores the rest).
     "impact_enter": lambda w: {"djg11_3": "ja", "djg6_3": "ja", "who5_1": "3"},
     **expenses_race.FORM_DATA,
+    **contact_race.FORM_DATA,
     # The learning network: what a curator or coordinator types and ticks.
     "network_item_add": lambda w: {"kind": "article", "themes": ["recruitment"]},
     "network_intervision_add": lambda w: {

@@ -119,6 +119,8 @@ BUDDYNET_FEATURE_APPS = (
     "impact",
     "expenses",
     "network",
+    "community",
+    "contact",
     "plans",
 )
 
@@ -349,12 +351,39 @@ STORAGES = {
         )
     },
 }
+# Uploads on an S3-compatible object store (MinIO, Ceph, Scaleway, AWS, ...) when
+# BUDDYNET_S3_BUCKET is set, so several application servers share them; every file is
+# still read through a view that checks access (no public or signed URLs are handed out).
+S3_BUCKET = os.environ.get("BUDDYNET_S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("BUDDYNET_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("BUDDYNET_S3_REGION") or None,
+            "access_key": os.environ.get("BUDDYNET_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("BUDDYNET_S3_SECRET_KEY") or None,
+            "location": env_str("BUDDYNET_S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 # Files the app makes and keeps (prepared funder reports, the network library's clips),
 # through Django's storage API. Never served as static files: a view checks who may
 # download them (clips by the network's range handler).
 MEDIA_ROOT = env_str("BUDDYNET_FILES_DIR", str(DATA_DIR / "files"))
 MEDIA_URL = "/media/"
+
+# --- Backups (`buddynet backup` / `restore`, core/backup.py) -------------------------
+# A daily backup runs in the queue when BUDDYNET_BACKUP_DAILY is on, keeping the newest
+# BUDDYNET_BACKUP_KEEP archives; BUDDYNET_BACKUP_KEY (read where it is used, never kept
+# in settings) encrypts them.
+BUDDYNET_BACKUP_DIR = env_str("BUDDYNET_BACKUP_DIR", str(DATA_DIR / "backups"))
+BUDDYNET_BACKUP_DAILY = env_bool("BUDDYNET_BACKUP_DAILY", False)
+BUDDYNET_BACKUP_KEEP = env_int("BUDDYNET_BACKUP_KEEP", 14)
 
 # --- E-mail: every message goes through the queue, with retries ----------------------
 EMAIL_BACKEND = "buddynet.core.mail.QueuedEmailBackend"
@@ -372,6 +401,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("BUDDYNET_FROM_EMAIL", "buddynet <noreply@buddynet.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Text messages (SMS): an adapter, no provider's SDK (contact/sms.py) ---------------
+# "console" (the log), "file" (one file per message in BUDDYNET_SMS_FILE_DIR) or "http"
+# (a generic gateway: POST JSON {"to", "from", "text"} to BUDDYNET_SMS_URL with the
+# token as a Bearer header).
+BUDDYNET_SMS_BACKEND = env_str("BUDDYNET_SMS_BACKEND", "console")
+BUDDYNET_SMS_URL = os.environ.get("BUDDYNET_SMS_URL", "")
+BUDDYNET_SMS_TOKEN = os.environ.get("BUDDYNET_SMS_TOKEN", "")
+BUDDYNET_SMS_SENDER = os.environ.get("BUDDYNET_SMS_SENDER", "buddynet")
+BUDDYNET_SMS_FILE_DIR = env_str("BUDDYNET_SMS_FILE_DIR", str(DATA_DIR / "sms"))
+BUDDYNET_SMS_TIMEOUT = env_int("BUDDYNET_SMS_TIMEOUT", 10)
 
 # --- Task queue (Huey): embedded SQLite by default, Redis when REDIS_URL is set ------
 if REDIS_URL:

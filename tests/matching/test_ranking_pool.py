@@ -106,7 +106,9 @@ def plain(ranking) -> list:
 
 
 def fresh(scene) -> list:
+    """The ranking computed from nothing kept: no pool, no cached ranking."""
     adapters._KEPT.clear()
+    cache.clear()
     return plain(scene.ranking())
 
 
@@ -244,6 +246,7 @@ def test_the_participants_own_changes_show_with_a_kept_pool(scene):
 
 def test_a_warm_ranking_reads_only_the_buddies_it_shows(scene):
     scene.ranking()
+    cache.clear()  # the ranking itself computed again, from the kept pool
     with CaptureQueriesContext(connection) as ctx:
         ranking = scene.ranking()
     shown = {r.person.pk for r in (*ranking.rows, *ranking.near)}
@@ -251,7 +254,8 @@ def test_a_warm_ranking_reads_only_the_buddies_it_shows(scene):
     assert len(buddy_reads) == 1
     assert '"volunteers_buddy"."id" IN' in buddy_reads[0]
     assert len(shown) <= 15
-    assert len(ctx.captured_queries) <= 15
+    # (besides the cache's own, when the cache is the database: a miss stores the ranking)
+    assert len([q for q in ctx.captured_queries if "buddynet_cache" not in q["sql"]]) <= 15
 
 
 def test_the_buddies_own_vocabulary_ranks_as_the_shared_one():

@@ -105,6 +105,20 @@ class Scene:
             ("participant", w.participant_user),
         ):
             out[f"{who}'s dashboard"] = self._html(self.client_for(user).get(reverse("dashboard")))
+        # The ranking of buddies for a waiting participant, page and API: kept under the
+        # project's version (whatever the participant's status has become by then).
+        coordinator = self.client_for(w.coord)
+        person = self.waiting[0].code
+        out["ranking page"] = self._html(
+            coordinator.get(
+                reverse("matching_rank_buddies", kwargs={"project": w.project.code, "code": person})
+            )
+        )
+        ranking = coordinator.get(
+            f"/api/v1/projects/{w.project.code}/matching/participants/{person}/buddies"
+        )
+        assert ranking.status_code == 200
+        out["ranking API"] = ranking.json()
         client = self.client_for(w.netco)
         page = client.get(reverse("network_detail", kwargs={"network": w.network.code}))
         out["network overview"] = self._html(page)
@@ -501,3 +515,23 @@ def test_a_warm_dashboard_reads_no_person(scene, django_assert_max_num_queries):
     sql = " ".join(q["sql"] for q in warm.captured_queries)
     for table in ("participants_participant", "trajectories_trajectory", "followup_followup"):
         assert f'FROM "{table}"' not in sql, table
+
+
+def test_a_new_invitation_shows_on_the_next_visit(scene):
+    """The network's personal panel is not kept with the others: an invitation is a
+    network record (no project's version moves with it)."""
+    from buddynet.network import services as network
+    from tests.network import factories as nf
+
+    client = scene.client_for(scene.w.buddy_user)
+    before = client.get(reverse("dashboard")).content.decode()
+    client.get(reverse("dashboard"))  # the other panels kept
+    with scopes_disabled():
+        session = nf.intervision(scene.w.network, scene.w.netco, title="Intervisie nieuw")
+        network.intervision_invite(
+            intervision=session,
+            by=scene.w.netco,
+            people=[(scene.w.buddy_user.pk, scene.w.project.pk, True)],
+        )
+    assert "Intervisie nieuw" not in before
+    assert "Intervisie nieuw" in client.get(reverse("dashboard")).content.decode()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import geo
+from .validators import no_control_characters
 
 
 class FormRenderer(TemplatesSetting):
@@ -65,6 +66,15 @@ def textareas(*names: str, rows: int = 3, **rows_by_name: int) -> dict[str, form
     ``rows`` lines, each of ``rows_by_name`` (``notes=2``) a box of its own height."""
     heights = dict.fromkeys(names, rows) | rows_by_name
     return {name: forms.Textarea(attrs={"rows": height}) for name, height in heights.items()}
+
+
+def short_text(label, *, max_length: int, **kwargs) -> forms.CharField:
+    """A line a person types (a name, a question, what a scale's end means): at most
+    ``max_length`` characters, no control or bidi-override characters; ``required``,
+    ``help_text`` as for any field."""
+    return forms.CharField(
+        label=label, max_length=max_length, validators=[no_control_characters], **kwargs
+    )
 
 
 def long_text(label, *, rows: int = 3, **kwargs) -> forms.CharField:

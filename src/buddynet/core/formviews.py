@@ -11,7 +11,9 @@ error message.
 Project pages combine it with ``tenancy.mixins.ProjectPermissionMixin``
 (``ProjectServiceFormView`` there). The shared template ``forms/form_page.html``
 renders ``title``, ``intro``, ``back_url``/``back_label``, the form and
-``submit_label``; a page with more to show extends it.
+``submit_label``; a page with more to show extends it. It sits in the layout named by
+``form_layout`` (a project's page by default; ``"network/base.html"`` in a network's
+space, ``"expenses/platform_base.html"`` for the platform's staff).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class ServiceFormView(TemplateView):
 
     form_class: Any = None
     template_name = "forms/form_page.html"
+    form_layout: str | None = None  # the page around the form; None: the project's
     title: Any = ""
     intro: Any = ""
     submit_label: Any = _("Save")
@@ -93,6 +96,8 @@ class ServiceFormView(TemplateView):
         context.setdefault("intro", self.intro)
         context.setdefault("submit_label", self.submit_label)
         context.setdefault("back_url", self.get_back_url())
+        if self.form_layout:
+            context.setdefault("form_layout", self.form_layout)
         return context
 
     def post(self, request, *args, **kwargs):

@@ -45,35 +45,29 @@ def _claims_for(buddy, trajectory, *, rng, start: date, today: date, car_rate, b
     home, away = rng.sample(TOWNS, 2)
     km = Decimal(rng.randrange(40, 180)) / 10
     while day <= today:
-        status = Claim.Status.APPROVED if day < today - timedelta(days=30) else "submitted"
+        # A weekly visit: the flat day, and sometimes the journey there and back.
+        visit = {
+            "project": buddy.project,
+            "buddy": buddy,
+            "trajectory": trajectory,
+            "on": day,
+            "status": Claim.Status.APPROVED if day < today - timedelta(days=30) else "submitted",
+        }
         rows.append(
-            Claim(
-                project=buddy.project,
-                buddy=buddy,
-                trajectory=trajectory,
-                on=day,
-                kind=Claim.Kind.FLAT_DAY,
-                amount=amount,
-                status=status,
-                note="Wekelijks bezoek",
-            )
+            Claim(**visit, kind=Claim.Kind.FLAT_DAY, amount=amount, note="Wekelijks bezoek")
         )
         if rng.random() < 0.3:
             bike = rng.random() < 0.4
             rate = bike_rate if bike else car_rate
             rows.append(
                 Claim(
-                    project=buddy.project,
-                    buddy=buddy,
-                    trajectory=trajectory,
-                    on=day,
+                    **visit,
                     kind=Claim.Kind.KM_BICYCLE if bike else Claim.Kind.KM_CAR,
                     kilometres=km * 2,
                     km_rate=rate,
                     amount=(km * 2 * rate).quantize(Decimal("0.01")),
                     from_town=home,
                     to_town=away,
-                    status=status,
                 )
             )
         day += timedelta(days=7)

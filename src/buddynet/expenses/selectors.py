@@ -14,6 +14,7 @@ from django.http import Http404
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 from buddynet.volunteers.models import Buddy
+from buddynet.volunteers.selectors import buddy_own_get
 
 from . import rules, services
 from .models import (
@@ -30,13 +31,11 @@ from .models import (
 
 
 def own_buddy(*, access: Access, project, user) -> Buddy:
-    """The caller's own buddy record in this project (404 when they have none)."""
-    if not access.has(policy.EXPENSES_CLAIM, project):
-        raise PermissionDenied
-    buddy = Buddy.objects.filter(project=project, user=user).first()
-    if buddy is None:
-        raise Http404("You have no buddy profile in this project.")
-    return buddy
+    """The caller's own buddy record in this project, when they may claim (404 when they
+    have none)."""
+    return buddy_own_get(
+        access=access, project=project, user=user, permission=policy.EXPENSES_CLAIM
+    )
 
 
 def claims_for_user(

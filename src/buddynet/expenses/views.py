@@ -535,7 +535,7 @@ class PlatformRatesView(PlatformStaffMixin, TemplateView):
 
 class CeilingAddView(PlatformStaffMixin, ServiceFormView):
     form_class = forms.CeilingForm
-    template_name = "expenses/platform_form.html"
+    form_layout = "expenses/platform_base.html"
     title = gettext_lazy("Add the ceilings of a new year")
     intro = gettext_lazy("The figures of the law for the volunteer allowance, from 1 January on.")
     success_message = gettext_lazy("The ceilings were added.")

@@ -37,14 +37,7 @@ def planned_on_field(label, **kwargs) -> BoundedDateField:
 class CadenceForm(forms.ModelForm):
     class Meta:
         model = Cadence
-        fields = (
-            "first_month_contacts",
-            "contact_every_days",
-            "supervision_every_days",
-            "review_every_days",
-            "inactivity_alert_days",
-            "due_hour",
-        )
+        fields = Cadence.SETTING_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

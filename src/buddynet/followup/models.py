@@ -71,6 +71,16 @@ class Cadence(ProjectOwnedModel):
         help_text=_("The hour a planned conversation gets in the calendar, Belgian time."),
     )
 
+    # What a coordinator sets (the cadence form; a playbook copies them).
+    SETTING_FIELDS = (
+        "first_month_contacts",
+        "contact_every_days",
+        "supervision_every_days",
+        "review_every_days",
+        "inactivity_alert_days",
+        "due_hour",
+    )
+
     class Meta:
         verbose_name = _("follow-up cadence")
         verbose_name_plural = _("follow-up cadences")

@@ -15,11 +15,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from buddynet.accounts.services import user_meets_2fa_requirement
+from buddynet.core import notices
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.core.forms import date_bounds
 from buddynet.core.idempotency import save_unless_repeated
@@ -426,8 +428,16 @@ def _mail_coordinators_about(signal: Signal) -> None:
     """No names and no description in the e-mail: only that there is a signal, how
     serious, and the link (mail boxes are not the place for sensitive details)."""
     project = signal.project
-    for user in project_coordinators(signal.project_id):
+    coordinators = project_coordinators(signal.project_id)
+    for user in coordinators:
         mail_user(user, "followup/email/signal", {"signal": signal, "project": project})
+    # Also in their notifications (in buddynet, or by SMS as they chose).
+    notices.emit(
+        "signal",
+        users=coordinators,
+        about=project.name,
+        link=reverse("signal_detail", kwargs={"project": project.code, "code": signal.code}),
+    )
 
 
 # A second identical signal by the same person within this time is the same signal

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.urls import reverse
 from django_scopes import scopes_disabled
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from buddynet.core import notices
 from buddynet.core.mail import mail_user
 from buddynet.tenancy.models import Membership, Role
 
@@ -49,6 +51,7 @@ def send_due_reminders(today=None) -> int:
     for user, items in per_user.values():
         count = sum(len(rows) for _project, rows in items)
         mail_user(user, "followup/email/due", {"items": items, "count": count})
+        notices.emit("followup_due", users=[user], link=reverse("dashboard"))
         sent += 1
     return sent
 

@@ -92,23 +92,12 @@ def _own(rng, measurement, person, progress) -> dict[int, int]:
 def _fill(measurement, rng, person, progress, coordinator, on) -> None:
     answers = _answers(rng, person, progress)
     own = _own(rng, measurement, person, progress)
-    if rng.random() < 0.5:
+    if rng.random() < 0.5:  # the participant through their link, or in an interview
         link, _raw = services.link_create(measurement=measurement, by=coordinator)
-        services.answers_enter(
-            measurement=measurement,
-            answers=answers,
-            entered_by="participant",
-            link=link,
-            own=own,
-        )
+        entered: dict = {"entered_by": "participant", "link": link}
     else:
-        services.answers_enter(
-            measurement=measurement,
-            answers=answers,
-            entered_by="coordinator",
-            by=coordinator,
-            own=own,
-        )
+        entered = {"entered_by": "coordinator", "by": coordinator}
+    services.answers_enter(measurement=measurement, answers=answers, own=own, **entered)
     Measurement.objects.filter(pk=measurement.pk).update(completed_on=on)
 
 

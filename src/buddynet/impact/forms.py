@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.forms import BoundedDateField, YesNoField
+from buddynet.core.forms import BoundedDateField, YesNoField, short_text
 from buddynet.core.validators import no_control_characters
 
 from .models import ImpactPlan, Instrument, OwnQuestion
@@ -201,10 +201,9 @@ class PeriodForm(forms.Form):
 
 
 class OwnQuestionnaireForm(forms.Form):
-    name = forms.CharField(
-        label=_("Name"),
+    name = short_text(
+        _("Name"),
         max_length=100,
-        validators=[no_control_characters],
         help_text=_('For example "Zelfredzaamheid". Participants see it above the questions.'),
     )
 
@@ -212,43 +211,26 @@ class OwnQuestionnaireForm(forms.Form):
 class OwnQuestionForm(forms.Form):
     """One question of an own questionnaire; the fields a kind does not use are ignored."""
 
-    text_nl = forms.CharField(
-        label=_("Question in Dutch"), max_length=300, validators=[no_control_characters]
-    )
-    text_en = forms.CharField(
-        label=_("Question in English (optional)"),
-        max_length=300,
-        required=False,
-        validators=[no_control_characters],
-    )
+    text_nl = short_text(_("Question in Dutch"), max_length=300)
+    text_en = short_text(_("Question in English (optional)"), max_length=300, required=False)
     kind = forms.ChoiceField(
         label=_("Kind of answer"), choices=OwnQuestion.Kind.choices, widget=forms.RadioSelect
     )
-    low_nl = forms.CharField(
-        label=_("Scale: what 1 means (Dutch)"),
+    low_nl = short_text(
+        _("Scale: what 1 means (Dutch)"),
         max_length=60,
         required=False,
-        validators=[no_control_characters],
         help_text=_('For example "lukt niet alleen".'),
     )
-    high_nl = forms.CharField(
-        label=_("Scale: what 5 means (Dutch)"),
+    high_nl = short_text(
+        _("Scale: what 5 means (Dutch)"),
         max_length=60,
         required=False,
-        validators=[no_control_characters],
         help_text=_('For example "lukt helemaal alleen".'),
     )
-    low_en = forms.CharField(
-        label=_("Scale: what 1 means (English, optional)"),
-        max_length=60,
-        required=False,
-        validators=[no_control_characters],
-    )
-    high_en = forms.CharField(
-        label=_("Scale: what 5 means (English, optional)"),
-        max_length=60,
-        required=False,
-        validators=[no_control_characters],
+    low_en = short_text(_("Scale: what 1 means (English, optional)"), max_length=60, required=False)
+    high_en = short_text(
+        _("Scale: what 5 means (English, optional)"), max_length=60, required=False
     )
     min_value = forms.DecimalField(
         label=_("Number: lowest allowed (optional)"),

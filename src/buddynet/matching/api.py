@@ -107,10 +107,14 @@ def rank_buddies(here: Here, participant: uuid.UUID):
     obj = participant_get_for_user(
         access=here.access, user=here.user, project=here.project, code=participant
     )
-    return _ranking_out(
-        selectors.ranking_for_participant(
-            access=here.access, project=here.project, participant=obj, user=here.user, via="api"
-        )
+    return selectors.ranking_for_participant(
+        access=here.access,
+        project=here.project,
+        participant=obj,
+        user=here.user,
+        via="api",
+        present=_ranking_out,  # the output is what is kept
+        present_as="api",
     )
 
 

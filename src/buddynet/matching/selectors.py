@@ -12,16 +12,17 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
-from buddynet.core import geo
+from buddynet.core import clock, geo, versions
 from buddynet.core.choices import LANGUAGES, slot_labels
 from buddynet.core.selectors import search_people
 from buddynet.participants.models import Participant
@@ -207,13 +208,52 @@ def ranking_for_participant(
     via: str = "web",
     k: int = RANK_TOP,
     near: int = RANK_NEAR,
-) -> Ranking:
+    present: Callable[[Ranking], Any] | None = None,
+    present_as: str = "",
+) -> Any:
     """The best buddies for a waiting participant, with reasons, near misses and signals.
-    Showing it is reading the person's file: the "viewed" entry is written here."""
+    Showing it is reading the person's file: the "viewed" entry is written here, on every
+    call.
+
+    The ranking is cached under the project's data version (``core.versions``: every
+    write to the participant, their wishes and household, a buddy, a trajectory, a
+    proposal, a raised hand, an exclusion or the settings moves it), the language, the
+    date and whether the reader sees sensitive criteria: it is computed again after any
+    change it could depend on. ``present`` turns the ranking into what is kept (a page's
+    rendered rows, an API's output), named by ``present_as``; without it the ``Ranking``
+    is returned."""
     require(access, policy.MATCHING_MANAGE, project)
     participant.log_action("participant.viewed", user=user, via=via, data={"part": "ranking"})
+    sensitive = show_sensitive(access, project)
+    shape = present or (lambda ranking: ranking)
     if participant.status != Participant.Status.WAITING:
-        return Ranking([], [], 0, 0, notice=_("Only people on the waiting list are matched."))
+        return shape(
+            Ranking([], [], 0, 0, notice=_("Only people on the waiting list are matched."))
+        )
+
+    def compute():
+        return shape(
+            _rank_buddies(
+                project=project, participant=participant, sensitive=sensitive, k=k, near=near
+            )
+        )
+
+    parts = (
+        participant.pk,
+        sensitive,
+        k,
+        near,
+        get_language(),
+        clock.today(),
+        timezone.localdate(),
+    )
+    name = f"ranking:buddies:{present_as or 'rows'}"
+    return versions.for_projects({name: compute}, [project.pk], parts=parts)[name]
+
+
+def _rank_buddies(
+    *, project, participant: Participant, sensitive: bool, k: int, near: int
+) -> Ranking:
     # The participant as the engine sees them; the buddies from the project's kept pool
     # (built again only after a change it depends on), their files only for the rows shown.
     pools = adapters.build_pools(
@@ -250,7 +290,7 @@ def ranking_for_participant(
         pair,
         pools=pools,
         pending=_pending_for(participant_ids=[p.id]),
-        sensitive=show_sensitive(access, project),
+        sensitive=sensitive,
         notice=notice,
         wishes=_wish_summary(p),
     )

@@ -14,9 +14,13 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
@@ -142,21 +146,46 @@ class SettingsView(ManageFormView):
 # --- Rankings -----------------------------------------------------------------------------
 
 
+# The CSRF input of kept HTML carries this instead of a token; each response puts the
+# reader's own token in its place. Replaced with its quotes: escaped text never has one.
+CSRF_SLOT = 'value="csrf-token-slot"'
+
+
 class RankBuddiesView(ManageMixin, TemplateView):
+    """The ranking's rows are rendered once per project version, language and date (the
+    selector keeps them: ``present``), with the proposal forms' CSRF input left as a slot
+    filled per response."""
+
     template_name = "matching/rank_buddies.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         participant = self.participant(self.kwargs["code"])
+
+        def rows_html(ranking: selectors.Ranking) -> str:
+            return render_to_string(
+                "matching/_rank_buddies_rows.html",
+                {
+                    "project": self.project,
+                    "participant": participant,
+                    "ranking": ranking,
+                    "feelings": forms.FEELING_CHOICES,
+                    "csrf_token": "csrf-token-slot",
+                },
+            )
+
+        html = selectors.ranking_for_participant(
+            access=self.access,
+            project=self.project,
+            participant=participant,
+            user=self.request.user,
+            present=rows_html,
+            present_as="page",
+        )
+        token = escape(get_token(self.request))
         context.update(
             participant=participant,
-            ranking=selectors.ranking_for_participant(
-                access=self.access,
-                project=self.project,
-                participant=participant,
-                user=self.request.user,
-            ),
-            feelings=forms.FEELING_CHOICES,
+            ranking_html=mark_safe(html.replace(CSRF_SLOT, f'value="{token}"')),  # noqa: S308
         )
         return context
 

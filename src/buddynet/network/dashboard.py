@@ -8,6 +8,11 @@ from django.utils import timezone
 from .models import Invitation
 from .selectors import spaces_of
 
+# The invitations are network records, not a project's (no project version moves with
+# them), and an intervision leaves the panel when it starts: computed on every visit
+# (one query), not kept with the other personal panels (``site.dashboard._personal``).
+PERSONAL_PANELS_KEPT = False
+
 
 def coordinator_panel(*, project_ids, user) -> dict | None:
     """The network has no per-project panel (its links are in the project menu)."""

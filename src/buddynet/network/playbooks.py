@@ -37,31 +37,10 @@ from .models import AdoptedPiece
 SINGLE = {
     "volunteer_terms": (
         VolunteerTerms,
-        (
-            "purpose",
-            "insurance_cover",
-            "expense_system",
-            "expense_details",
-            "professional_secrecy",
-            "discretion",
-            "nature_of_work",
-            "requires_record_check",
-            "record_check_valid_months",
-            "privacy_statement",
-        ),
+        tuple(f for f in VolunteerTerms.FIELDS if f not in VolunteerTerms.OWN_PARTICULARS),
     ),
     "agreement_template": (AgreementTemplate, AgreementTemplate.SECTION_FIELDS),
-    "followup_cadence": (
-        Cadence,
-        (
-            "first_month_contacts",
-            "contact_every_days",
-            "supervision_every_days",
-            "review_every_days",
-            "inactivity_alert_days",
-            "due_hour",
-        ),
-    ),
+    "followup_cadence": (Cadence, Cadence.SETTING_FIELDS),
     "matching_weights": (
         MatchingSettings,
         (*MatchingSettings.WEIGHT_FIELDS, "participant_max_km"),

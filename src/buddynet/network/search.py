@@ -201,6 +201,13 @@ def _theme_q(theme: str) -> Q:
     return Q(themes__icontains=f'"{theme}"') if theme else Q()
 
 
+def _headline(text, query) -> SearchHeadline:
+    """The passage of ``text`` that matches, its words between ``START`` and ``STOP``."""
+    return SearchHeadline(
+        text, query, config="dutch", start_sel=START, stop_sel=STOP, max_words=30, min_words=10
+    )
+
+
 def _pg_search(network, text, buddy_only, limit, theme) -> list[Hit]:
     query = SearchQuery(text, config="dutch", search_type="websearch") | SearchQuery(
         text, config="english", search_type="websearch"
@@ -214,7 +221,7 @@ def _pg_search(network, text, buddy_only, limit, theme) -> list[Hit]:
         .order_by("-rank", "-pk")[:limit]
     )
     items = items.annotate(
-        headline=SearchHeadline(
+        headline=_headline(
             Concat(
                 "title",
                 Value(" — "),
@@ -226,11 +233,6 @@ def _pg_search(network, text, buddy_only, limit, theme) -> list[Hit]:
                 output_field=TextField(),
             ),
             query,
-            config="dutch",
-            start_sel=START,
-            stop_sel=STOP,
-            max_words=30,
-            min_words=10,
         )
     )
     hits = [Hit("item", i, i.rank, highlighted(i.headline)) for i in items]
@@ -241,14 +243,8 @@ def _pg_search(network, text, buddy_only, limit, theme) -> list[Hit]:
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-pk")[:limit]
             .annotate(
-                headline=SearchHeadline(
-                    Concat("title", Value(" — "), "body", output_field=TextField()),
-                    query,
-                    config="dutch",
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=30,
-                    min_words=10,
+                headline=_headline(
+                    Concat("title", Value(" — "), "body", output_field=TextField()), query
                 )
             )
         )

@@ -82,7 +82,7 @@ class NetworkSpaceMixin(LoginRequiredMixin, ContextMixin):
 
 
 class NetworkFormView(NetworkSpaceMixin, ServiceFormView):
-    template_name = "network/form_page.html"
+    form_layout = "network/base.html"
 
 
 # --- library ------------------------------------------------------------------------------
@@ -350,7 +350,7 @@ class IntervisionView(IntervisionMixin, TemplateView):
 
 
 class IntervisionFormView(IntervisionMixin, ServiceFormView):
-    template_name = "network/form_page.html"
+    form_layout = "network/base.html"
     permission: str | tuple[str, ...] = policy.NETWORK_CURATE
 
     def get_context_data(self, **kwargs):

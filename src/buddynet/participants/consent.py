@@ -18,6 +18,9 @@ SHARE_WITH_REFERRER = "share_with_referrer"
 SPECIAL_CATEGORY = "special_category"
 IMPACT = "impact_measurement"
 FAMILY_PLAN = "family_plan"
+HANDOVER = "warm_handover"
+TRANSFER = "project_transfer"
+MESSAGES = "messages_with_buddy"
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,74 @@ PURPOSES: tuple[Purpose, ...] = (
             "You can still read it yourself."
         ),
         stops_in=("plans",),
+    ),
+    Purpose(
+        key=HANDOVER,
+        title=_("Passing you on to another service"),
+        what=_(
+            "For each service you agree to, only the details ticked with you, chosen "
+            "from: your first name, your last name, your phone number, your e-mail "
+            "address, your town, the languages you speak, the size of your household, "
+            "your help request, and a short note from the coordinator about what you "
+            "ask. Your buddy's first name when the buddy comes to the first meeting."
+        ),
+        why=_(
+            "So the service (a family coach, the CAW, the OCMW, debt counselling, ...) "
+            "can contact you and meet you together with your buddy and the coordinator."
+        ),
+        retention=_(
+            "The service reads these details through a personal link that stops after "
+            "30 days or when the hand-over ends. The project keeps a note of the "
+            "hand-over while you are in the project."
+        ),
+        shared_with=_(
+            "The contact person of the service you chose, and the coordinators of this project."
+        ),
+        legal_basis=_("Your consent (GDPR article 6.1.a)"),
+        if_withdrawn=_(
+            "The service's link stops working at once and it no longer sees your "
+            "details. The hand-over stops."
+        ),
+        stops_in=("community",),
+    ),
+    Purpose(
+        key=TRANSFER,
+        title=_("Moving to another project of the network"),
+        what=_(
+            "Your file (name, how to reach you, town, languages, help request, intake "
+            "and contact notes) and the date you joined the waiting list."
+        ),
+        why=_(
+            "So another buddy project of the same network can offer you a buddy, "
+            "keeping your place counted from the date you first joined."
+        ),
+        retention=_("Until the other project accepts or declines the offer."),
+        shared_with=_("The coordinators of the other project."),
+        legal_basis=_("Your consent (GDPR article 6.1.a)"),
+        if_withdrawn=_("An offer to another project that is not yet answered is taken back."),
+        stops_in=("community",),
+    ),
+    Purpose(
+        key=MESSAGES,
+        title=_("Messages with your buddy in buddynet"),
+        what=_(
+            "The messages, photos and documents you and your buddy send each other in "
+            "buddynet, and when they were read."
+        ),
+        why=_(
+            "So you and your buddy can make appointments without giving each other your "
+            "phone number or e-mail address."
+        ),
+        retention=_("While your time with the buddy lasts and one year after."),
+        shared_with=_(
+            "Your buddy. The coordinators only if the project's rules say so; the "
+            "conversation then tells you so."
+        ),
+        legal_basis=_("Your consent (GDPR article 6.1.a)"),
+        if_withdrawn=_(
+            "The conversation with your buddy closes at once: nobody can write in it any more."
+        ),
+        stops_in=("contact",),
     ),
 )
 

@@ -58,9 +58,12 @@ def participant_get_for_user(*, access: Access, user, project, code) -> Particip
     """The same 404 for 'does not exist', 'other project' and 'not referred by you'."""
     try:
         code = uuid.UUID(str(code))
-        return participant_list_for_user(access=access, user=user, project=project).get(code=code)
+        found = participant_list_for_user(access=access, user=user, project=project).get(code=code)
     except (Participant.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("No such participant.") from exc
+    if isinstance(project, Project):
+        found.project = project  # the same row: its audit entry and pages need not read it
+    return found
 
 
 # --- One file, as this viewer may see it ----------------------------------------------
@@ -262,6 +265,23 @@ def _sort_key(key: LineKey) -> tuple[int, int, date, int]:
     return (rank, null_side, since or date.min, pk)
 
 
+def _line_compare(op: str, key: LineKey) -> Q:
+    """The row comparison ``(urgency_rank, waiting_since, id) <op> key`` (``key`` with a
+    waiting date), which PostgreSQL answers as one range of ``participant_waiting_line``."""
+    assert op in ("<", "<=", ">=")
+    rank, since, pk = key
+    quote = connection.ops.quote_name
+    table = quote(Participant._meta.db_table)
+    columns = ", ".join(f"{table}.{quote(c)}" for c in ("urgency_rank", "waiting_since", "id"))
+    return Q(
+        RawSQL(  # noqa: S611 — quoted column names and a fixed operator; values are parameters
+            f"({columns}) {op} (%s, %s, %s)",
+            (rank, connection.ops.adapt_datefield_value(since), pk),
+            output_field=BooleanField(),
+        )
+    )
+
+
 def _before(key: LineKey, *, inclusive: bool) -> Q:
     """The people before the one at ``key`` in ``priority_order`` (that person too when
     ``inclusive``): the row comparison ``(urgency_rank, waiting_since, id) < key``, which
@@ -275,18 +295,9 @@ def _before(key: LineKey, *, inclusive: bool) -> Q:
         if nulls_largest:  # every dated person of the same urgency is ahead
             same_rank |= Q(waiting_since__isnull=False)
         return Q(urgency_rank__lt=rank) | (Q(urgency_rank=rank) & same_rank)
-    quote = connection.ops.quote_name
-    table = quote(Participant._meta.db_table)
-    columns = ", ".join(f"{table}.{quote(c)}" for c in ("urgency_rank", "waiting_since", "id"))
     # Row comparison: a NULL date never compares, so those people are never ahead of a
     # dated one of the same urgency, which is right where NULL sorts last.
-    before = Q(
-        RawSQL(  # noqa: S611 — quoted column names; the values are parameters
-            f"({columns}) {'<=' if inclusive else '<'} (%s, %s, %s)",
-            (rank, connection.ops.adapt_datefield_value(since), pk),
-            output_field=BooleanField(),
-        )
-    )
+    before = _line_compare("<=" if inclusive else "<", key)
     if not nulls_largest:  # NULL sorts first: the undated of the same urgency are ahead
         before |= Q(urgency_rank=rank, waiting_since__isnull=True)
     return before
@@ -303,16 +314,7 @@ def _from(key: LineKey) -> Q:
         if not nulls_largest:  # every dated person of the same urgency comes after
             same_rank |= Q(waiting_since__isnull=False)
         return Q(urgency_rank__gt=rank) | (Q(urgency_rank=rank) & same_rank)
-    quote = connection.ops.quote_name
-    table = quote(Participant._meta.db_table)
-    columns = ", ".join(f"{table}.{quote(c)}" for c in ("urgency_rank", "waiting_since", "id"))
-    after = Q(
-        RawSQL(  # noqa: S611 — quoted column names; the values are parameters
-            f"({columns}) >= (%s, %s, %s)",
-            (rank, connection.ops.adapt_datefield_value(since), pk),
-            output_field=BooleanField(),
-        )
-    )
+    after = _line_compare(">=", key)
     if nulls_largest:  # NULL sorts last: the undated of the same urgency come after
         after |= Q(urgency_rank=rank, waiting_since__isnull=True)
     return after

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -46,36 +48,63 @@ def _app_panels(*, project_ids, user, access: Access, known: versions.Versions) 
     return [panel for panel in panels.values() if panel is not None]
 
 
-def _personal(*, user, access: Access) -> dict[str, list]:
+def _personal(*, user, access: Access) -> dict[str, Any]:
     """What a buddy, participant or professional has to do themselves (every app's
-    ``personal_panels``) and, for a referrer, the people they referred. These read the
-    user's records in their projects only (and the date), so they are cached like the
-    coordinator panels, under the data versions of the user's projects, the user, their
-    roles, the language and the date: a professional in two busy projects is part of
-    thousands of records, read once per change instead of on every visit."""
+    ``personal_panels``) and, for a referrer, the people they referred, as rendered HTML.
+    These read the user's records in their projects only (and the date), so they are
+    cached like the coordinator panels, under the data versions of the user's projects,
+    the user, their roles, the language and the date: a professional in two busy projects
+    is part of thousands of records, read and rendered once per change instead of on
+    every visit (kept as HTML: unpickling the rows cost more than rendering them). An app
+    whose panels depend on more than that (``PERSONAL_PANELS_KEPT = False`` in its
+    ``dashboard.py``) has them computed on every visit."""
+    modules = [
+        (app, module)
+        for app, module in feature_modules("dashboard")
+        if hasattr(module, "personal_panels")
+    ]
 
-    def panels() -> list[dict]:
+    def rendered(module) -> list[str]:
         # buddynet.<app>.dashboard.personal_panels(user=..., access=...) returns a list
-        # of dicts with "template" (rendered with "panel" in its context).
+        # of dicts with "template" (rendered with "panel" and "user" in its context).
         return [
-            panel
-            for _app, module in feature_modules("dashboard")
-            if hasattr(module, "personal_panels")
+            render_to_string(panel["template"], {"panel": panel, "user": user})
             for panel in module.personal_panels(user=user, access=access)
         ]
 
-    computes: dict[str, Callable[[], Any]] = {"personal:panels": panels}
-    if Role.PROFESSIONAL in access.roles:
-        computes["personal:referrals"] = partial(
-            participant_selectors.participants_referred_by, user=user
+    def kept_panels() -> dict[str, list[str]]:
+        return {
+            app: rendered(module)
+            for app, module in modules
+            if getattr(module, "PERSONAL_PANELS_KEPT", True)
+        }
+
+    def referrals() -> str:
+        return render_to_string(
+            "core/_referrals.html",
+            {"referrals": participant_selectors.participants_referred_by(user=user)},
         )
+
+    computes: dict[str, Callable[[], Any]] = {"personal:panels:html": kept_panels}
+    if Role.PROFESSIONAL in access.roles:
+        computes["personal:referrals:html"] = referrals
     project_ids = sorted(access.project_ids)
     if not project_ids:  # nothing a version could tell has changed: not cached
-        return {name: compute() for name, compute in computes.items()}
-    roles = tuple((pid, tuple(sorted(access.roles_in(pid)))) for pid in project_ids)
-    today = (clock.today(), timezone.localdate())
-    parts = (user.pk, roles, access.is_superuser, get_language(), today)
-    return versions.for_projects(computes, project_ids, parts=parts)
+        found = {name: compute() for name, compute in computes.items()}
+    else:
+        roles = tuple((pid, tuple(sorted(access.roles_in(pid)))) for pid in project_ids)
+        today = (clock.today(), timezone.localdate())
+        parts = (user.pk, roles, access.is_superuser, get_language(), today)
+        found = versions.for_projects(computes, project_ids, parts=parts)
+    kept = found["personal:panels:html"]
+    found["personal:panels:html"] = [
+        mark_safe(html)  # noqa: S308 (rendered by the templates above)
+        for app, module in modules
+        for html in (kept[app] if app in kept else rendered(module))
+    ]
+    if "personal:referrals:html" in found:
+        found["personal:referrals:html"] = mark_safe(found["personal:referrals:html"])  # noqa: S308
+    return found
 
 
 def build(*, access: Access, user) -> dict:
@@ -127,7 +156,7 @@ def build(*, access: Access, user) -> dict:
 
     personal = _personal(user=user, access=access)
     if Role.PROFESSIONAL in roles:
-        context["referrals"] = personal["personal:referrals"]
+        context["referrals_html"] = personal["personal:referrals:html"]
         context["referral_projects"] = list(
             Project.objects.filter(pk__in=access.projects_with(policy.PARTICIPANTS_VIEW_REFERRED))
         )
@@ -151,5 +180,5 @@ def build(*, access: Access, user) -> dict:
         context["sections"].append("participant")
 
     # Apps add what a buddy, participant or professional has to do themselves.
-    context["personal_panels"] = personal["personal:panels"]
+    context["personal_panels"] = personal["personal:panels:html"]
     return context

@@ -63,6 +63,17 @@ NETWORK_TAKE_PART = "network.take_part"
 # family's consent allows them (decided in ``plans.selectors``).
 PLANS_MANAGE = "plans.manage"
 PLANS_TAKE_PART = "plans.take_part"
+# The community around a family: the network's social map (read and kept by the
+# coordinators of its projects), warm hand-overs to services on it and transfers
+# between the network's projects (a project's coordinators).
+COMMUNITY_MAP_VIEW = "community.map_view"
+COMMUNITY_MAP_EDIT = "community.map_edit"
+COMMUNITY_HANDOVER = "community.handover"
+# Messages inside buddynet (contact): a party writes in their own conversations; a
+# coordinator keeps the project's conversations with buddies and participants and its
+# messaging rules. Which conversation a person may read is decided in the selectors.
+CONTACT_USE = "contact.use"
+CONTACT_COORDINATE = "contact.coordinate"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -79,6 +90,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             EXPENSES_VIEW_TOTALS,
             NETWORK_SPACE_VIEW,
             NETWORK_CURATE,
+            COMMUNITY_MAP_VIEW,
+            COMMUNITY_MAP_EDIT,
         }
     ),
     Role.PROJECT_COORDINATOR: frozenset(
@@ -110,6 +123,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             NETWORK_SPACE_VIEW,
             NETWORK_TAKE_PART,
             PLANS_MANAGE,
+            COMMUNITY_MAP_VIEW,
+            COMMUNITY_MAP_EDIT,
+            COMMUNITY_HANDOVER,
+            CONTACT_USE,
+            CONTACT_COORDINATE,
         }
     ),
     Role.PROFESSIONAL: frozenset(
@@ -135,6 +153,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             EXPENSES_CLAIM,
             NETWORK_SPACE_VIEW,
             PLANS_TAKE_PART,
+            CONTACT_USE,
         }
     ),
     Role.PARTICIPANT: frozenset(
@@ -145,6 +164,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             TRAJECTORIES_VIEW_OWN,
             SIGNALS_RAISE,
             PLANS_TAKE_PART,
+            CONTACT_USE,
         }
     ),
 }

@@ -29,4 +29,5 @@ LABELS = {
     "role_division.viewed": _("looked at the role division"),
     "task_kind.created": _("added a kind of task"),
     "task_kind.changed": _("changed a kind of task"),
+    "trajectory.moment_set": _("recorded the buddy's moment in the help trajectory"),
 }

@@ -240,3 +240,14 @@ class StatusForm(forms.Form):
         ):
             self.add_error("reason", _("Say why the trajectory pauses."))
         return data
+
+
+class MomentForm(forms.Form):
+    """Where the buddy comes in in the person's help trajectory."""
+
+    buddy_moment = forms.ChoiceField(
+        label=_("The buddy ..."),
+        choices=[("", _("not recorded")), *list(Trajectory.BuddyMoment.choices)],
+        widget=forms.RadioSelect,
+        required=False,
+    )

@@ -51,6 +51,15 @@ class Trajectory(ProjectOwnedModel):
         CLOSING = "closing", _("closing")
         CLOSED = "closed", _("closed")
 
+    class BuddyMoment(models.TextChoices):
+        """Where the buddy comes in in the person's help trajectory (the seed's
+        question: at the start, getting it going, or in aftercare)."""
+
+        BRIDGE = "bridge", _("bridges a wait for professional help")
+        ALONGSIDE = "alongside", _("starts alongside professional help")
+        KICKSTART = "kickstart", _("helps professional help get going")
+        AFTERCARE = "aftercare", _("comes in aftercare")
+
     project = project_key(related_name="trajectories")
     buddy, participant = pair_keys("trajectories", on_delete=models.PROTECT, labelled=True)
     project_from = "participant"
@@ -63,6 +72,12 @@ class Trajectory(ProjectOwnedModel):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     # Kept up to date by the journal: the follow-up's inactivity alert reads it.
     last_contact_on = models.DateField(_("last contact logged on"), null=True, blank=True)
+    buddy_moment = models.CharField(
+        _("the buddy's moment in the help"),
+        max_length=20,
+        choices=BuddyMoment.choices,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("trajectory")

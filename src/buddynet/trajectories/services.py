@@ -239,6 +239,20 @@ def trajectory_set_status(
     return trajectory
 
 
+def trajectory_set_moment(*, trajectory: Trajectory, by, moment: str, via: str = "web"):
+    """Record where the buddy comes in in the help trajectory (bridging a wait, alongside,
+    getting it going, aftercare)."""
+    if moment and moment not in Trajectory.BuddyMoment.values:
+        raise TrajectoryError(_("Choose one of the moments."), field="buddy_moment")
+    with transaction.atomic():
+        locked = _lock(trajectory)
+        if locked.buddy_moment != moment:
+            locked.buddy_moment = moment
+            locked.save(update_fields=["buddy_moment", "updated_at"])
+            locked.log_action("trajectory.moment_set", user=by, data={"moment": moment}, via=via)
+    return locked
+
+
 def trajectory_end_for_withdrawn_consent(*, trajectory: Trajectory, by, via: str = "web"):
     """The participant withdrew their consent to support: the trajectory closes at once
     (no exit conversation can be held without it), with the reason in its history."""

@@ -8,6 +8,7 @@ project_urlpatterns = routes(
     ("trajectories/", views.TrajectoryListView, "trajectory_list"),
     ("trajectories/<uuid:code>/", views.TrajectoryDetailView, "trajectory_detail"),
     ("trajectories/<uuid:code>/status/", views.TrajectoryStatusView, "trajectory_status"),
+    ("trajectories/<uuid:code>/moment/", views.TrajectoryMomentView, "trajectory_moment"),
     ("trajectories/<uuid:code>/agreement/", views.AgreementView, "trajectory_agreement"),
     (
         "trajectories/<uuid:code>/agreement/edit/",

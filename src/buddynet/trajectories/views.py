@@ -167,6 +167,32 @@ class TrajectoryManageView(TrajectoryMixin, ProjectServiceFormView):
     permission = policy.TRAJECTORIES_MANAGE
 
 
+class TrajectoryMomentView(TrajectoryManageView):
+    """The buddy's moment in the person's help trajectory."""
+
+    form_class = forms.MomentForm
+    title = gettext_lazy("The buddy's moment in the help")
+    intro = gettext_lazy(
+        "Does the buddy bridge a wait for professional help, start alongside it, help it "
+        "get going, or come in aftercare? Reports and matching use it."
+    )
+    success_message = gettext_lazy("Saved.")
+
+    def get_initial(self):
+        return {"buddy_moment": self.trajectory.buddy_moment}
+
+    def get_back_url(self):
+        return self.trajectory_url()
+
+    def perform(self, form):
+        services.trajectory_set_moment(
+            trajectory=self.trajectory,
+            by=self.request.user,
+            moment=form.cleaned_data["buddy_moment"],
+        )
+        return self.trajectory_url()
+
+
 class TrajectoryStatusView(TrajectoryManageView):
     """The coordinator pauses an active trajectory or resumes a paused one."""
 

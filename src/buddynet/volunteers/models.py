@@ -189,6 +189,26 @@ class VolunteerTerms(ProjectOwnedModel):
         help_text=_("Shown on the public application page; applicants must accept it."),
     )
 
+    # What a coordinator fills in (the terms form), in the form's order ...
+    FIELDS = (
+        "purpose",
+        "insurer",
+        "policy_number",
+        "insurance_cover",
+        "expense_system",
+        "expense_details",
+        "professional_secrecy",
+        "discretion",
+        "nature_of_work",
+        "contact_person",
+        "contact_details",
+        "requires_record_check",
+        "record_check_valid_months",
+        "privacy_statement",
+    )
+    # ... of which these are the project's own, never copied into another project's terms.
+    OWN_PARTICULARS = ("insurer", "policy_number", "contact_person", "contact_details")
+
     class Meta:
         verbose_name = _("volunteer terms")
         verbose_name_plural = _("volunteer terms")

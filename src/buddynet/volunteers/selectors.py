@@ -189,9 +189,13 @@ def pipeline_history(*, buddy: Buddy) -> list[PipelineStep]:
     return list(PipelineStep.objects.filter(buddy=buddy).select_related("by"))
 
 
-def buddy_own_get(*, access: Access, project, user) -> Buddy:
-    """The buddy's own record in this project: never anyone else's."""
-    if not access.has(policy.SELF_VIEW_BUDDY, project):
+def buddy_own_get(
+    *, access: Access, project, user, permission: str = policy.SELF_VIEW_BUDDY
+) -> Buddy:
+    """The buddy's own record in this project: never anyone else's (403 without
+    ``permission``: the buddy's own pages, or another app's, such as claiming expenses;
+    404 when they have none)."""
+    if not access.has(permission, project):
         raise PermissionDenied
     buddy = Buddy.objects.filter(project=project, user=user).first()
     if buddy is None:

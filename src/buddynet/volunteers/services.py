@@ -637,22 +637,7 @@ def training_complete(*, buddy: Buddy, module: TrainingModule, user, on: date) -
 
 # --- Terms and the information note ---------------------------------------------------
 
-TERMS_FIELDS = (
-    "purpose",
-    "insurer",
-    "policy_number",
-    "insurance_cover",
-    "expense_system",
-    "expense_details",
-    "professional_secrecy",
-    "discretion",
-    "nature_of_work",
-    "contact_person",
-    "contact_details",
-    "requires_record_check",
-    "record_check_valid_months",
-    "privacy_statement",
-)
+TERMS_FIELDS = VolunteerTerms.FIELDS
 
 
 def terms_save(*, project, user, data: dict[str, Any]) -> VolunteerTerms:
