@@ -137,7 +137,7 @@ def file_fingerprints(storage: Storage | None = None) -> dict[str, str]:
     for name in _walk(storage):
         digest = hashlib.sha256()
         with storage.open(name, "rb") as handle:
-            for chunk in iter(lambda h=handle: h.read(CHUNK), b""):
+            while chunk := handle.read(CHUNK):
                 digest.update(chunk)
         result[name] = digest.hexdigest()
     return result
@@ -376,7 +376,7 @@ def backup(
         tables=len(tables),
         rows=sum(t["rows"] for t in tables.values()),
         files=len(files),
-        jobs=manifest["jobs"],
+        jobs=len(queue["enqueued"]) + len(queue["scheduled"]),
         encrypted=bool(passphrase),
     )
 

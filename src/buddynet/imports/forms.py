@@ -29,7 +29,7 @@ class ColumnsForm(forms.Form):
         choices = [("", _("(not in the file)")), *((h, h) for h in run.headers if h)]
         for column in COLUMNS[run.kind]:
             self.fields[column.name] = forms.ChoiceField(
-                label=capfirst(column.label),
+                label=capfirst(str(column.label)),
                 choices=choices,
                 required=column.required,
                 initial=run.mapping.get(column.name, ""),
