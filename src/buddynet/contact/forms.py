@@ -30,6 +30,7 @@ class MessageForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not (data.get("body") or "").strip() and not data.get("attachment"):
             self.add_error("body", _("Write a message or add a photo or document."))
         return data
@@ -53,7 +54,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = list(kinds)
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(kinds)
 
 
 class NotificationForm(forms.Form):

@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -28,20 +28,23 @@ from buddynet.core.mail import mail_user
 from . import sms
 from .models import Channel, Notification, NotificationChoice, NotificationProfile
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Kind:
     key: str
-    label: Promise
+    label: StrPromise
     default: str = Channel.IN_APP
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register_kind(key: str, label: Promise, *, default: str = Channel.IN_APP) -> Kind:
+def register_kind(key: str, label: StrPromise, *, default: str = Channel.IN_APP) -> Kind:
     """A kind of event people can choose how to hear about (call at import)."""
     kind = Kind(key=key, label=label, default=default)
     KINDS[key] = kind

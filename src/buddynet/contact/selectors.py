@@ -16,6 +16,7 @@ number or an e-mail address is never handed out.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -73,6 +74,7 @@ def seat_for(*, access, user, code) -> Seat:
         coordinates = project_id is not None and access.has(policy.CONTACT_COORDINATE, project_id)
     party = seat is not None and seat.part != Member.Part.COORDINATOR
     if party and (project_id is None or access.has(policy.CONTACT_USE, project_id)):
+        assert seat is not None  # party implies a seat
         return Seat(conversation, seat.part, reads_pairs)
     if coordinates and conversation.kind in (
         Conversation.Kind.BUDDY_COORDINATOR,
@@ -121,7 +123,11 @@ def author_names(conversation: Conversation, members: list[Member]) -> dict[int,
 
 
 def lines(
-    *, seat: Seat, user, before: str | None = None, after: str | None = None
+    *,
+    seat: Seat,
+    user,
+    before: str | uuid.UUID | None = None,
+    after: str | uuid.UUID | None = None,
 ) -> tuple[list[Line], bool, list[Member]]:
     """The conversation's messages for the reader: the latest page (or the page before
     the message ``before``, or the ones after ``after``), whether there are earlier
@@ -148,7 +154,11 @@ def lines(
         Line(
             message=m,
             mine=m.author_id == user.pk,
-            author_name=names.get(m.author_id, _("someone who left")),
+            author_name=(
+                names.get(m.author_id, _("someone who left"))
+                if m.author_id is not None
+                else _("someone who left")
+            ),
             read=seen is not None and m.created_at <= seen,
         )
         for m in page
@@ -179,6 +189,7 @@ def title_for(conversation: Conversation, part: str) -> tuple[str, str]:
     project = conversation.project.name if conversation.project else ""
     if kind == Conversation.Kind.PAIR:
         trajectory = conversation.trajectory
+        assert trajectory is not None  # a pair's conversation always has its trajectory
         if part == Member.Part.BUDDY:
             return _("%(name)s, your participant") % {
                 "name": trajectory.participant.first_name
@@ -190,10 +201,13 @@ def title_for(conversation: Conversation, part: str) -> tuple[str, str]:
             "participant": trajectory.participant.full_name,
         }, project
     if kind == Conversation.Kind.INTERVISION:
-        return conversation.intervision.title, _("intervision group")
+        intervision = conversation.intervision
+        assert intervision is not None  # an intervision's conversation always has its group
+        return intervision.title, _("intervision group")
     person = conversation.buddy or conversation.participant
     if part in (Member.Part.BUDDY, Member.Part.PARTICIPANT):
         return _("Your coordinators"), project
+    assert person is not None  # a coordinators' conversation is about a buddy or participant
     what = _("buddy") if conversation.buddy_id else _("participant")
     return f"{person.full_name} ({what})", project
 
@@ -326,18 +340,21 @@ def open_target(*, kind: str, code):
     from buddynet.trajectories.models import Trajectory
     from buddynet.volunteers.models import Buddy
 
-    model = {
+    targets: dict[str, type[Trajectory | Buddy | Participant | Intervision]] = {
         Conversation.Kind.PAIR: Trajectory,
         Conversation.Kind.BUDDY_COORDINATOR: Buddy,
         Conversation.Kind.PARTICIPANT_COORDINATOR: Participant,
         Conversation.Kind.INTERVISION: Intervision,
-    }.get(kind)
+    }
+    model = targets.get(kind)
     if model is None:
         raise Http404
     with scopes_disabled():
-        qs = model.objects.all()
-        if model is Trajectory:
-            qs = qs.select_related("buddy", "participant", "project")
+        qs = (
+            Trajectory.objects.all().select_related("buddy", "participant", "project")
+            if model is Trajectory
+            else model.objects.all()
+        )
         found = qs.filter(code=code).first()
     if found is None:
         raise Http404

@@ -8,6 +8,7 @@ Every write is audited in plain words (``audit.py``) without what a message said
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import time, timedelta
 from typing import Any
 
@@ -109,7 +110,7 @@ def pair_refusal(trajectory) -> str | None:
     return None
 
 
-def _open(kind: str, seats: list[tuple[Any, str]], **keys) -> Conversation:
+def _open(kind: str, seats: Sequence[tuple[Any, str]], **keys) -> Conversation:
     """The conversation of ``kind`` for ``keys``, made with its seats if it is new (two
     people opening it at once get the one conversation)."""
     lookup = {"kind": kind, **{k: v for k, v in keys.items() if k != "project"}}
@@ -262,6 +263,7 @@ def _recipients(conversation: Conversation, author) -> list:
     if (
         coordinator_side
         and no_coordinator_yet
+        and conversation.project_id is not None
         and not conversation.members.filter(user=author, part=Member.Part.COORDINATOR).exists()
     ):
         users += [u for u in project_coordinators(conversation.project_id) if u.pk != author.pk]
@@ -363,6 +365,7 @@ def message_report(*, message: Message, by, access, kind: str, via: str = "web")
     if kind not in REPORT_KINDS:
         raise ContactError(_("Choose what happened."), field="kind")
     if message.signal_id is not None:
+        assert message.signal is not None
         return message.signal
     moment = timezone.localtime(message.created_at).strftime("%d/%m/%Y %H:%M")
     quoted = message.body[:1500] or f"[{message.get_attachment_kind_display()}]"
@@ -370,9 +373,12 @@ def message_report(*, message: Message, by, access, kind: str, via: str = "web")
     with transaction.atomic(), scopes_disabled():
         locked = Message.objects.select_for_update().get(pk=message.pk)
         if locked.signal_id is not None:
+            assert locked.signal is not None
             return locked.signal
+        trajectory = conversation.trajectory
+        assert trajectory is not None  # trajectory_id was checked above
         signal = followup_services.signal_raise(
-            trajectory=conversation.trajectory,
+            trajectory=trajectory,
             by=by,
             access=access,
             kind=kind,

@@ -9,9 +9,11 @@ and "not yours"), one service call per write.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -31,6 +33,9 @@ from .models import Conversation
 
 class PersonalMixin(LoginRequiredMixin):
     """A page of one's own, outside a project: the person's access for the selectors."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
 
     @cached_property
     def access(self):
@@ -274,7 +279,7 @@ class NotificationSettingsView(PersonalMixin, ServiceFormView):
     def get_initial(self):
         user = self.request.user
         profile = notify.profile_of(user)
-        initial = {f"kind_{k}": v for k, v in notify.choices_of(user).items()}
+        initial: dict[str, Any] = {f"kind_{k}": v for k, v in notify.choices_of(user).items()}
         initial.update(
             quiet_from=profile.quiet_from,
             quiet_until=profile.quiet_until,

@@ -8,10 +8,15 @@ changes (``services._network_changed``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 
 from .models import Invitation, Registration
 from .selectors import events, news, space_for, spaces_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 # The invitations are network records, not a project's (no project version moves with
 # them), and an intervision leaves the panel when it starts: computed on every visit
@@ -50,7 +55,7 @@ def personal_panels(*, user, access) -> list[dict]:
         .exclude(status=Registration.Status.CANCELLED)
         .values_list("event_id", "status")
     )
-    labels = dict(Registration.Status.choices)
+    labels: dict[str | None, StrPromise] = dict(Registration.Status.choices)
     return [
         {
             "template": "network/_personal_panel.html",

@@ -363,6 +363,7 @@ def _calendar(network, projects, netco, coordinator, buddy_user) -> None:
         .select_related("user", "project")[:2]
     ] or [(coordinator, projects[0])]
     for number, (user, project) in enumerate(taking):
+        assert project is not None  # memberships filtered by project
         Registration.objects.create(
             event=training,
             user=user,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +9,12 @@ from buddynet.core.forms import BoundedDateField, YesNoField, choice_list, long_
 from buddynet.core.validators import no_control_characters
 
 from .models import Audience, Event, Intervision, Language, LibraryItem, Question, Theme
+
+if TYPE_CHECKING:
+    from buddynet.tenancy.models import Organisation
+    from buddynet.volunteers.models import TrainingModule
+
+    from .models import Playbook
 
 CLEAN = [no_control_characters]
 
@@ -227,7 +233,7 @@ class NewsForm(forms.Form):
 
 
 class NetworkSettingsForm(forms.Form):
-    module = forms.ModelChoiceField(
+    module: forms.ModelChoiceField[TrainingModule] = forms.ModelChoiceField(
         label=_("An intervision of the network counts as this training"),
         queryset=None,
         required=False,
@@ -245,12 +251,14 @@ class NetworkSettingsForm(forms.Form):
 class ProjectStartForm(forms.Form):
     """A new project of one of the network's organisations, started from a playbook."""
 
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None
+    )
     name = forms.CharField(label=_("Name of the project"), max_length=200, validators=CLEAN)
     target_group = forms.CharField(label=_("Target group"), max_length=200, validators=CLEAN)
     town = forms.CharField(label=_("Town"), max_length=100, required=False, validators=CLEAN)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
-    playbook = forms.ModelChoiceField(
+    playbook: forms.ModelChoiceField[Playbook] = forms.ModelChoiceField(
         label=_("Start from a playbook"),
         queryset=None,
         required=False,

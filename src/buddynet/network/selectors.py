@@ -270,7 +270,7 @@ def my_registration(*, event: Event, user) -> Registration | None:
 def registrations(event: Event) -> list[Registration]:
     """The organiser's list: who comes, then who waits (in the order they asked), then who
     cancelled. Names and projects only."""
-    order = {
+    order: dict[str, int] = {
         Registration.Status.REGISTERED: 0,
         Registration.Status.WAITING: 1,
         Registration.Status.CANCELLED: 2,
@@ -281,11 +281,12 @@ def registrations(event: Event) -> list[Registration]:
 
 def registering_projects(*, space: Space, access: Access, event: Event) -> list[Project]:
     """The user's projects in the network from which they may register for the event."""
-    wanted = {
+    by_audience: dict[str, set[Role]] = {
         Audience.BOTH: {Role.PROJECT_COORDINATOR, Role.BUDDY},
         Audience.BUDDIES: {Role.BUDDY},
         Audience.COORDINATORS: {Role.PROJECT_COORDINATOR},
-    }[event.audience]
+    }
+    wanted = by_audience[event.audience]
     ids = [pid for pid in space.project_ids if access.roles_in(pid) & wanted]
     return list(Project.objects.filter(pk__in=ids).order_by("name"))
 

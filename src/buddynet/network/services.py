@@ -653,7 +653,9 @@ def answer_digests(*, now: datetime | None = None) -> int:
         )
         per_asker: dict[int, list[Answer]] = {}
         for answer in due:
-            per_asker.setdefault(answer.question.asked_by_id, []).append(answer)
+            asker_id = answer.question.asked_by_id
+            assert asker_id is not None  # filtered on question__asked_by__isnull=False
+            per_asker.setdefault(asker_id, []).append(answer)
         for answers in per_asker.values():
             asker = answers[0].question.asked_by
             questions: dict[int, tuple[Question, list[Answer]]] = {}
