@@ -649,7 +649,7 @@ class RegisterView(EventMixin, ServiceFormView):
     """Register for an event (the event's page posts here; with more than one project,
     the person says which they come from)."""
 
-    template_name = "network/form_page.html"
+    form_layout = "network/base.html"
     form_class = RegisterForm
     title = _("Register")
     submit_label = _("Register")
@@ -690,7 +690,7 @@ class CancelForm(forms.Form):
 
 
 class CancelRegistrationView(EventMixin, ServiceFormView):
-    template_name = "network/form_page.html"
+    form_layout = "network/base.html"
     form_class = CancelForm
     title = _("Cancel your registration")
     intro = _("Your place goes to the first person on the waiting list.")
