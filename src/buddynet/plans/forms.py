@@ -52,6 +52,11 @@ class EntryForm(forms.ModelForm):
 
 class ActionForm(forms.ModelForm):
     household_member = forms.ChoiceField(label=_("Family member"), required=False)
+    service = forms.ChoiceField(
+        label=_("Service on the social map"),
+        required=False,
+        help_text=_("Choose it from the map, or type the organisation below."),
+    )
     due_on = BoundedDateField(label=_("By when"), required=False, years_back=1, years_ahead=3)
 
     class Meta:
@@ -60,6 +65,7 @@ class ActionForm(forms.ModelForm):
             "what",
             "who",
             "household_member",
+            "service",
             "who_name",
             "organisation",
             "contact",
@@ -72,7 +78,7 @@ class ActionForm(forms.ModelForm):
             "contact": _("A phone number or an e-mail address."),
         }
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), services=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.members = {str(m.pk): m for m in members}
         self.fields["household_member"].choices = [("", "—")] + [
@@ -80,9 +86,19 @@ class ActionForm(forms.ModelForm):
         ]
         if not self.members:
             del self.fields["household_member"]
+        self.services = {str(s.code): s for s in services}
+        self.fields["service"].choices = [("", "—")] + [
+            (key, f"{s.name}" + (f" · {s.organisation}" if s.organisation else ""))
+            for key, s in self.services.items()
+        ]
+        if not self.services:
+            del self.fields["service"]
 
     def clean_household_member(self):
         return self.members.get(self.cleaned_data.get("household_member") or "")
+
+    def clean_service(self):
+        return self.services.get(self.cleaned_data.get("service") or "")
 
 
 class ActionUpdateForm(forms.Form):
