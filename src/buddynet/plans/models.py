@@ -38,7 +38,7 @@ class Section(models.TextChoices):
     REVIEWS = "reviews", _("talks about the plan")
 
 
-class FamilyPlan(ProjectOwnedModel):
+class FamilyPlan(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     class CoordinatorKind(models.TextChoices):
         FAMILY = "family", _("the family itself")
         NETWORK = "network", _("someone of the family's own network")

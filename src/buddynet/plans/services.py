@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from buddynet.core import clock
 from buddynet.core.errors import Conflict, ServiceError
@@ -288,7 +288,7 @@ def action_add(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web") 
     return action
 
 
-UPDATE_STEP = {
+UPDATE_STEP: dict[str, str] = {
     PlanAction.Status.DONE: PlanChange.Kind.ACTION_DONE,
     PlanAction.Status.DROPPED: PlanChange.Kind.ACTION_DROPPED,
 }
