@@ -16,6 +16,7 @@ from buddynet.core import clock
 from buddynet.participants.models import HouseholdMember
 from buddynet.plans.models import FamilyPlan
 from buddynet.plans.services import next_review
+from tests.community import factories as cf
 from tests.conftest import build_world
 from tests.plans import factories as pf
 from tests.trajectories.factories import own_trajectory
@@ -75,6 +76,7 @@ def test_a_family_plan_made_read_on_a_phone_and_reviewed(
             relation="child",
         )
         pf.agreed(world.own_participant, world.coord)
+    coach = cf.service(world.network)  # the family coach on the network's social map
     base = f"/p/{world.project.code}/plans/"
     soon = clock.today() + timedelta(days=3)
 
@@ -128,11 +130,13 @@ def test_a_family_plan_made_read_on_a_phone_and_reviewed(
     submit(page)
     expect(page.locator("#id_what")).to_have_value("Afspraak bij de schuldbemiddeling")
     expect(page.locator("main form")).to_contain_text("Geef de naam van wie het doet.")
-    page.fill("#id_who_name", "Sofie")
-    page.fill("#id_organisation", "OCMW Gent")
-    page.fill("#id_contact", "09 266 00 00")
+    # Chosen on the social map: the organisation and the contact come with it.
+    page.select_option("#id_service", str(coach.code))
     submit(page)
-    expect(page.locator("#actions")).to_contain_text("OCMW Gent")
+    actions = page.locator("#actions")
+    expect(actions).to_contain_text("OCMW Gent")
+    expect(actions).to_contain_text("Sofie Claes")
+    expect(actions.get_by_role("link", name="Gezinscoaching Gent")).to_be_visible()
 
     # The family lets the buddy see and update the whole plan.
     page.goto(f"{plan_url}shares/")
@@ -162,8 +166,9 @@ def test_a_family_plan_made_read_on_a_phone_and_reviewed(
         "We koken graag samen.",
         "Elke maandag de post openen",
         "Youssef",
-        "Sofie",
+        "Sofie Claes",
         "OCMW Gent",
+        "Gezinscoaching Gent",
         "Samen naar het loket van de bank",
     ):
         expect(main).to_contain_text(text)

@@ -146,6 +146,30 @@ def test_actions_need_who_does_it(world):
         assert again.status == PlanAction.Status.DONE
 
 
+def test_an_action_links_a_service_on_the_social_map(world):
+    from tests.community import factories as cf
+
+    plan = pf.world_plan(world)
+    coach = cf.service(world.network)
+    elsewhere = cf.service(world.other_network, name="Gezinscoaching Antwerpen")
+    with scopes_disabled():
+        action = services.action_add(
+            plan=plan,
+            by=world.coord,
+            data={"what": "Kennismaken met de coach", "who": "family_coach", "service": coach},
+        )
+        assert action.service == coach
+        assert action.organisation == "OCMW Gent" and action.who_name == "Sofie Claes"
+        assert action.contact == "sofie.claes@example.be"
+        with pytest.raises(PlanError) as caught:
+            services.action_add(
+                plan=plan,
+                by=world.coord,
+                data={"what": "x", "who": "family_coach", "service": elsewhere},
+            )
+        assert caught.value.field == "service"
+
+
 def test_a_review_moves_the_next_talk_on_the_plans_rhythm(world):
     plan = pf.world_plan(world)
     held = clock.today() - timedelta(days=3)
@@ -234,6 +258,7 @@ def test_the_api_reads_only_the_shared_parts_and_writes(world, client_for):
         content_type="application/json",
     )
     assert made.status_code == 201, made.content
+    assert made.json()["service"] is None
     bad = client_for(world.buddy_user).post(
         f"{base}/actions", {"what": "x", "who": "service"}, content_type="application/json"
     )

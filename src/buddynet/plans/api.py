@@ -11,6 +11,7 @@ from datetime import date
 from ninja import Schema, Status
 from pydantic import Field
 
+from buddynet.community import selectors as community_selectors
 from buddynet.tenancy import policy
 from buddynet.tenancy.api import Here, ProjectRouter
 
@@ -38,9 +39,14 @@ class PlanActionOut(Schema):
     who_name: str
     organisation: str
     contact: str
+    service: uuid.UUID | None
     due_on: date | None
     status: str
     done_on: date | None
+
+    @staticmethod
+    def resolve_service(obj) -> uuid.UUID | None:
+        return obj.service.code if obj.service_id else None
 
 
 class PlanReviewOut(Schema):
@@ -74,6 +80,9 @@ class PlanActionIn(Schema):
     who_name: str = Field(default="", max_length=200)
     organisation: str = Field(default="", max_length=200)
     contact: str = Field(default="", max_length=200)
+    service: uuid.UUID | None = Field(
+        default=None, description="a service on the social map of the project's network"
+    )
     due_on: date | None = None
 
 
@@ -149,6 +158,10 @@ def plan_action_add(here: Here, plan: uuid.UUID, payload: PlanActionIn):
     selectors.require_update(sight, Section.ACTIONS)
     data = payload.dict()
     data["who"] = payload.who.value
+    if payload.service is not None:
+        data["service"] = community_selectors.service_get(
+            project=here.project, code=payload.service
+        )
     action = services.action_add(plan=sight.plan, by=here.user, data=data, via="api")
     return Status(201, action)
 

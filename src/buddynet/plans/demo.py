@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.utils import translation
 from django_scopes import scopes_disabled
 
+from buddynet.community.models import Service
 from buddynet.participants import consent
 from buddynet.participants.models import HouseholdMember, Participant
 from buddynet.participants.services import consent_record
@@ -106,7 +107,18 @@ def _plan(participant, *, coordinator, today, with_buddy: bool, coordinator_kind
     )
     for kind, text, whose in WORDS:
         services.entry_add(plan=plan, by=coordinator, kind=kind, text=text, whose_words=whose)
+    coach = (
+        Service.objects.filter(
+            network_id=participant.project.organisation.network_id,
+            kind=Service.Kind.FAMILY_COACH,
+            archived=False,
+        )
+        .order_by("pk")
+        .first()
+    )
     for data in _actions(today, with_buddy=with_buddy):
+        if data["who"] == PlanAction.Who.FAMILY_COACH and coach is not None:
+            data["service"] = coach  # the family coach on the network's social map
         services.action_add(plan=plan, by=coordinator, data=data)
     # A first talk, held a while ago (recorded directly: the service refuses dates it
     # would not accept from a person only in the future).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +54,11 @@ class EntryForm(forms.ModelForm):
 
 class ActionForm(forms.ModelForm):
     household_member = forms.ChoiceField(label=_("Family member"), required=False)
+    service = forms.ChoiceField(
+        label=_("Service on the social map"),
+        required=False,
+        help_text=_("Choose it from the map, or type the organisation below."),
+    )
     due_on = BoundedDateField(label=_("By when"), required=False, years_back=1, years_ahead=3)
 
     class Meta:
@@ -60,6 +67,7 @@ class ActionForm(forms.ModelForm):
             "what",
             "who",
             "household_member",
+            "service",
             "who_name",
             "organisation",
             "contact",
@@ -72,17 +80,27 @@ class ActionForm(forms.ModelForm):
             "contact": _("A phone number or an e-mail address."),
         }
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), services=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.members = {str(m.pk): m for m in members}
-        self.fields["household_member"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["household_member"]).choices = [("", "—")] + [
             (key, f"{m.first_name} ({m.get_relation_display()})") for key, m in self.members.items()
         ]
         if not self.members:
             del self.fields["household_member"]
+        self.services = {str(s.code): s for s in services}
+        cast(forms.ChoiceField, self.fields["service"]).choices = [("", "—")] + [
+            (key, f"{s.name}" + (f" · {s.organisation}" if s.organisation else ""))
+            for key, s in self.services.items()
+        ]
+        if not self.services:
+            del self.fields["service"]
 
     def clean_household_member(self):
         return self.members.get(self.cleaned_data.get("household_member") or "")
+
+    def clean_service(self):
+        return self.services.get(self.cleaned_data.get("service") or "")
 
 
 class ActionUpdateForm(forms.Form):
@@ -127,7 +145,7 @@ class ShareForm(forms.Form):
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.people = {str(user.code): user for user, _kind in people}
-        self.fields["user"].choices = [
+        cast(forms.ChoiceField, self.fields["user"]).choices = [
             (key, user.display_name) for key, user in self.people.items()
         ]
 
@@ -155,7 +173,7 @@ class FeedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.sources = {f"goal:{g.code}": ("goal", g) for g in goals}
         self.sources |= {f"note:{n.code}": ("note", n) for n in notes}
-        self.fields["source"].choices = [
+        cast(forms.ChoiceField, self.fields["source"]).choices = [
             *((f"goal:{g.code}", _("Goal: %(title)s") % {"title": g.title}) for g in goals),
             *(
                 (

@@ -38,7 +38,7 @@ class Section(models.TextChoices):
     REVIEWS = "reviews", _("talks about the plan")
 
 
-class FamilyPlan(ProjectOwnedModel):
+class FamilyPlan(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     class CoordinatorKind(models.TextChoices):
         FAMILY = "family", _("the family itself")
         NETWORK = "network", _("someone of the family's own network")
@@ -159,6 +159,16 @@ class PlanAction(ProjectOwnedModel):
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True, validators=CLEAN)
     contact = models.CharField(_("contact"), max_length=200, blank=True, validators=CLEAN)
+    # A service on the network's social map (``community``); the organisation and contact
+    # above keep their own copy, so the plan still reads well if the map changes.
+    service = models.ForeignKey(
+        "community.Service",
+        verbose_name=_("service on the social map"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     due_on = models.DateField(_("by when"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN

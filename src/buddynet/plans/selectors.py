@@ -131,7 +131,7 @@ def contents(sight: PlanSight) -> dict:
             data["entries"][entry.kind].append(entry)
     if sight.actions:
         data["actions"] = list(
-            PlanAction.objects.filter(plan=plan).select_related("household_member")
+            PlanAction.objects.filter(plan=plan).select_related("household_member", "service")
         )
     if sight.reviews:
         data["reviews"] = list(PlanReview.objects.filter(plan=plan).select_related("recorded_by"))

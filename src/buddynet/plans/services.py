@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from buddynet.core import clock
 from buddynet.core.errors import Conflict, ServiceError
@@ -235,6 +235,19 @@ NEEDS_ORGANISATION = (PlanAction.Who.SERVICE,)
 NEEDS_NAME = (PlanAction.Who.OWN_NETWORK, PlanAction.Who.FAMILY_COACH)
 
 
+def _from_the_map(action: PlanAction) -> None:
+    """An action linked to a service on the social map: the service must be on the map
+    of the plan's network; its organisation and contact fill what was left empty."""
+    service = action.service
+    if service is None:
+        return
+    if service.network_id != action.plan.project.organisation.network_id:
+        raise PlanError(_("Choose a service on your network's social map."), field="service")
+    action.organisation = action.organisation or service.organisation or service.name
+    action.contact = action.contact or service.contact_phone or service.contact_email
+    action.who_name = action.who_name or service.contact_name
+
+
 def _check_action(action: PlanAction) -> None:
     if action.who in NEEDS_ORGANISATION and not action.organisation:
         raise PlanError(_("Give the organisation that does it."), field="organisation")
@@ -247,7 +260,16 @@ def _check_action(action: PlanAction) -> None:
         raise PlanError(_("Choose someone of this family."), field="household_member")
 
 
-ACTION_FIELDS = ("what", "who", "who_name", "household_member", "organisation", "contact", "due_on")
+ACTION_FIELDS = (
+    "what",
+    "who",
+    "who_name",
+    "household_member",
+    "organisation",
+    "contact",
+    "service",
+    "due_on",
+)
 
 
 def action_add(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web") -> PlanAction:
@@ -258,6 +280,7 @@ def action_add(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web") 
         )
         for name in ("what", "who_name", "organisation", "contact"):
             setattr(action, name, (getattr(action, name) or "").strip())
+        _from_the_map(action)
         _check_action(action)
         _clean(action)
         action.save()
@@ -265,7 +288,7 @@ def action_add(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web") 
     return action
 
 
-UPDATE_STEP = {
+UPDATE_STEP: dict[str, str] = {
     PlanAction.Status.DONE: PlanChange.Kind.ACTION_DONE,
     PlanAction.Status.DROPPED: PlanChange.Kind.ACTION_DROPPED,
 }

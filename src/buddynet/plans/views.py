@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from buddynet.community import selectors as community_selectors
 from buddynet.core import clock
 from buddynet.core.formviews import run_action
 from buddynet.core.pdf import render_pdf
@@ -28,6 +29,7 @@ from . import forms, selectors, services
 from .models import PlanEntry, Section
 
 ANYONE = (policy.PLANS_MANAGE, policy.PLANS_TAKE_PART)
+MAP_CHOICES = 300  # services of the social map offered for an action
 
 
 def plan_url(plan, name: str = "plans_detail", **kwargs) -> str:
@@ -207,7 +209,14 @@ class ActionAddView(PlanFormView):
     success_message = _("The action was added.")
 
     def get_form_kwargs(self) -> dict:
-        return {"members": list(self.sight.plan.participant.household_members.all())}
+        return {
+            "members": list(self.sight.plan.participant.household_members.all()),
+            "services": list(
+                community_selectors.map_search(project=self.project).order_by("kind", "name")[
+                    :MAP_CHOICES
+                ]
+            ),
+        }
 
     def perform(self, form) -> str:
         services.action_add(plan=self.sight.plan, by=self.request.user, data=form.cleaned_data)
