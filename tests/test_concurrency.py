@@ -41,8 +41,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from tests.conftest import World, build_world
 from tests.community import race as community_race
+from tests.conftest import World, build_world
 from tests.expenses import race as expenses_race
 from tests.test_access_matrix import ENDPOINTS, PAGES, all_url_names
 

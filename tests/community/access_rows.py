@@ -17,7 +17,6 @@ import itertools
 from datetime import timedelta
 
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
 from buddynet.community import services
 from buddynet.community.models import HandoverLink

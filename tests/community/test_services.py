@@ -156,7 +156,7 @@ def test_a_handover_needs_consent_and_records_it(world):
 
 
 def test_a_double_click_gives_the_same_handover_and_no_new_link(world):
-    handover, raw = _handover(world)
+    handover, _raw = _handover(world)
     again, raw_again = cf.handover(world.participant, handover.service, by=world.coord)
     assert again.pk == handover.pk and raw_again is None
     with scopes_disabled():

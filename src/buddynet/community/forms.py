@@ -172,7 +172,7 @@ class ImportForm(forms.Form):
         if rows is None and data.get("pasted", "").strip():
             try:
                 rows = _csv_rows(data["pasted"].encode())
-            except Exception as exc:  # noqa: BLE001 - unreadable text: say so
+            except Exception as exc:
                 raise forms.ValidationError(_("These rows cannot be read.")) from exc
         if rows is None:
             raise forms.ValidationError(_("Choose a file or paste the rows."))
