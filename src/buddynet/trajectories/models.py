@@ -56,7 +56,7 @@ class Trajectory(ProjectOwnedModel):
         question: at the start, getting it going, or in aftercare)."""
 
         BRIDGE = "bridge", _("bridges a wait for professional help")
-        ALONGSIDE = "alongside", _("starts alongside professional help")
+        ALONGSIDE = "alongside", _("starts at the same time as professional help")
         KICKSTART = "kickstart", _("helps professional help get going")
         AFTERCARE = "aftercare", _("comes in aftercare")
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='trajectory',
             name='buddy_moment',
-            field=models.CharField(blank=True, choices=[('bridge', 'bridges a wait for professional help'), ('alongside', 'starts alongside professional help'), ('kickstart', 'helps professional help get going'), ('aftercare', 'comes in aftercare')], max_length=20, verbose_name="the buddy's moment in the help"),
+            field=models.CharField(blank=True, choices=[('bridge', 'bridges a wait for professional help'), ('alongside', 'starts at the same time as professional help'), ('kickstart', 'helps professional help get going'), ('aftercare', 'comes in aftercare')], max_length=20, verbose_name="the buddy's moment in the help"),
         ),
     ]
