@@ -196,6 +196,7 @@ def _handovers(project, made, by, today) -> None:
         if raw is None or state == "sent":
             continue
         link = services.link_open(handover.code, raw)
+        assert link is not None  # the demo's own link, just made
         if state == "declined":
             services.handover_answer(link=link, action="decline", reason="Geen plaats tot maart.")
             continue

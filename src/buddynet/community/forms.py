@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -46,9 +47,9 @@ class MapSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["need"].choices = ANY + need_choices()
-        self.fields["language"].choices = ANY + list(LANGUAGES)
-        self.fields["kind"].choices = ANY + list(Service.Kind.choices)
+        cast(Any, self.fields["need"]).choices = ANY + need_choices()
+        cast(Any, self.fields["language"]).choices = ANY + list(LANGUAGES)
+        cast(Any, self.fields["kind"]).choices = ANY + list(Service.Kind.choices)
 
     def clean_town(self):
         text = self.cleaned_data.get("town", "").strip()
@@ -166,6 +167,7 @@ class ImportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None
         if "file" in self.errors:
             return data
         rows = data.get("file")
@@ -246,8 +248,8 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, participant, services_qs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services_qs
-        self.fields["shared_fields"].choices = [
+        cast(Any, self.fields["service"]).queryset = services_qs
+        cast(Any, self.fields["shared_fields"]).choices = [
             (key, f"{label}: {field_value(participant, key) or '-'}")
             for key, label in SHAREABLE.items()
         ]
@@ -283,14 +285,14 @@ class HandoverStatusForm(forms.Form):
     def __init__(self, *args, handover: Handover, **kwargs):
         super().__init__(*args, **kwargs)
         nexts = services.NEXT_STATUSES.get(handover.status, ())
-        self.fields["status"].choices = [(handover.status, handover.get_status_display())] + [
-            (s, Handover.Status(s).label) for s in nexts
-        ]
+        cast(Any, self.fields["status"]).choices = [
+            (handover.status, handover.get_status_display())
+        ] + [(s, Handover.Status(s).label) for s in nexts]
         self.fields["status"].initial = handover.status
 
 
 class TransferForm(forms.Form):
-    to_project = forms.ModelChoiceField(
+    to_project: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("To the project"), queryset=None, to_field_name="code"
     )
     note = long_text(_("Why this project"), required=False, max_length=2000, validators=CLEAN)
@@ -300,7 +302,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_project"].queryset = targets
+        cast(Any, self.fields["to_project"]).queryset = targets
 
 
 class TransferDecideForm(forms.Form):

@@ -23,7 +23,7 @@ CLEAN = [no_control_characters]
 REVIEW_AFTER_DAYS = 365
 
 
-class Service(BaseModel):
+class Service(BaseModel):  # type: ignore[django-manager-missing]
     """One organisation's service on a network's social map: what it offers (help
     topics of ``matching.vocabulary``), for whom, in which languages and towns, and
     how to refer someone to it."""
@@ -98,7 +98,7 @@ class ServiceFacet(models.Model):
         return self.facet
 
 
-class Handover(ProjectOwnedModel):
+class Handover(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     """A warm hand-over of a participant to a service on the map, with their consent:
     sent → accepted → first contact → ongoing → ended (or declined by the service, or
     stopped when the consent is withdrawn), followed up on a date."""

@@ -542,7 +542,9 @@ def handover_answer(
                 handover.service_note = note.strip()
             handover.follow_up_on = timezone.localtime(when).date() + timedelta(days=1)
             handover.log_action(
-                "community.handover_date_proposed", data={"at": when.isoformat()}, via="link"
+                "community.handover_date_proposed",
+                data={"at": when.isoformat() if when else None},
+                via="link",
             )
             changed = True
         elif action == "accept" and note.strip():
@@ -554,7 +556,7 @@ def handover_answer(
 
 
 # What a coordinator may record next, from each status.
-NEXT_STATUSES = {
+NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     Handover.Status.SENT: (Handover.Status.ACCEPTED, Handover.Status.ENDED),
     Handover.Status.ACCEPTED: (Handover.Status.FIRST_CONTACT, Handover.Status.ENDED),
     Handover.Status.FIRST_CONTACT: (Handover.Status.ONGOING, Handover.Status.ENDED),

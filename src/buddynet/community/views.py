@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -51,6 +51,7 @@ def town_names(codes) -> list[str]:
 
 
 class MapMixin(ProjectPermissionMixin):
+    request: HttpRequest
     permission = policy.COMMUNITY_MAP_VIEW
 
     @cached_property
@@ -425,7 +426,7 @@ def answer(request, code, token: str):
             handover.log_action("community.handover_opened", via="link")
     with scopes_disabled():
         handover.refresh_from_db()
-        buddy = handover.trajectory.buddy if handover.trajectory_id else None
+        buddy = handover.trajectory.buddy if handover.trajectory is not None else None
         context = {
             "handover": handover,
             "service": handover.service,
