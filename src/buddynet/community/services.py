@@ -147,10 +147,10 @@ def service_save(
                     _("This service is already on the map."), code="exists", field="name"
                 )
             service = Service(network=network, created_by=by)
-            action = "community.service_added"
+            is_new = True
         else:
             service = Service.objects.select_for_update().get(pk=service.pk)
-            action = "community.service_changed"
+            is_new = False
         for key, value in cleaned.items():
             setattr(service, key, value)
         service.checked_on = clock.today()
@@ -166,7 +166,11 @@ def service_save(
                 _("This service is already on the map."), code="exists", field="name"
             ) from exc
         search.sync_facets(service)
-        service.log_action(action, user=by, via=via)
+        service.log_action(
+            "community.service_added" if is_new else "community.service_changed",
+            user=by,
+            via=via,
+        )
     return service
 
 

@@ -30,10 +30,14 @@ def _by(user):
     return user if user is not None and user.is_authenticated else None
 
 
-def _step(plan: FamilyPlan, kind: str, *, by, detail: str = "", via: str = "web") -> None:
-    """One step of the plan's history, and the audit entry (field names, no content)."""
+def _step(
+    plan: FamilyPlan, kind: str, action: str, *, by, detail: str = "", via: str = "web"
+) -> None:
+    """One step of the plan's history, and the audit entry (``plans.<kind>``, written out
+    by each caller so the audit test can read it)."""
+    assert action == f"plans.{kind}", action
     PlanChange.objects.create(plan=plan, kind=kind, by=_by(by), detail=detail[:300])
-    plan.log_action(f"plans.{kind}", user=_by(by), via=via)
+    plan.log_action(action, user=_by(by), via=via)
 
 
 WHO_FIELDS = ["added_by", "recorded_by", "created_by", "user", "household_member"]
@@ -99,7 +103,14 @@ def plan_make(
             plan = FamilyPlan.objects.create(
                 participant=participant, next_review_on=first, created_by=_by(by), **values
             )
-            _step(plan, PlanChange.Kind.MADE, by=by, detail=plan.coordinator_name, via=via)
+            _step(
+                plan,
+                PlanChange.Kind.MADE,
+                "plans.made",
+                by=by,
+                detail=plan.coordinator_name,
+                via=via,
+            )
         else:
             for name, value in values.items():
                 setattr(plan, name, value)
@@ -110,7 +121,7 @@ def plan_make(
             )
             _clean(plan)
             plan.save()
-            _step(plan, PlanChange.Kind.RESTARTED, by=by, via=via)
+            _step(plan, PlanChange.Kind.RESTARTED, "plans.restarted", by=by, via=via)
     return plan
 
 
@@ -127,7 +138,14 @@ def plan_change(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web")
             return plan
         _clean(plan)
         plan.save()
-        _step(plan, PlanChange.Kind.CHANGED, by=by, detail=plan.coordinator_name, via=via)
+        _step(
+            plan,
+            PlanChange.Kind.CHANGED,
+            "plans.changed",
+            by=by,
+            detail=plan.coordinator_name,
+            via=via,
+        )
     return plan
 
 
@@ -141,7 +159,7 @@ def plan_stop(*, participant: Participant, by, via: str = "web") -> None:
     if plan.active:
         plan.status, plan.stopped_on = FamilyPlan.Status.STOPPED, today
         plan.save(update_fields=["status", "stopped_on", "updated_at"])
-        _step(plan, PlanChange.Kind.STOPPED, by=by, via=via)
+        _step(plan, PlanChange.Kind.STOPPED, "plans.stopped", by=by, via=via)
 
 
 # --- Strengths, worries, goals ---------------------------------------------------------
@@ -164,6 +182,7 @@ def entry_add(
         _step(
             plan,
             PlanChange.Kind.ENTRY_ADDED,
+            "plans.entry_added",
             by=by,
             detail=entry.text,
             via=via,
@@ -222,6 +241,7 @@ def plan_feed(
         _step(
             plan,
             PlanChange.Kind.FED,
+            "plans.fed",
             by=by,
             detail=entry.text,
             via=via,
@@ -284,7 +304,14 @@ def action_add(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web") 
         _check_action(action)
         _clean(action)
         action.save()
-        _step(plan, PlanChange.Kind.ACTION_ADDED, by=by, detail=action.what, via=via)
+        _step(
+            plan,
+            PlanChange.Kind.ACTION_ADDED,
+            "plans.action_added",
+            by=by,
+            detail=action.what,
+            via=via,
+        )
     return action
 
 
@@ -309,6 +336,11 @@ def action_update(
         _step(
             action.plan,
             UPDATE_STEP.get(status, PlanChange.Kind.ACTION_UPDATED),
+            "plans.action_done"
+            if status == PlanAction.Status.DONE
+            else "plans.action_dropped"
+            if status == PlanAction.Status.DROPPED
+            else "plans.action_updated",
             by=by,
             detail=action.what,
             via=via,
@@ -345,7 +377,14 @@ def review_record(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web
         review.save()
         plan.next_review_on = upcoming
         plan.save(update_fields=["next_review_on", "updated_at"])
-        _step(plan, PlanChange.Kind.REVIEWED, by=by, detail=f"{held_on:%d/%m/%Y}", via=via)
+        _step(
+            plan,
+            PlanChange.Kind.REVIEWED,
+            "plans.reviewed",
+            by=by,
+            detail=f"{held_on:%d/%m/%Y}",
+            via=via,
+        )
     return review
 
 
@@ -393,6 +432,7 @@ def share_set(
         _step(
             plan,
             PlanChange.Kind.SHARED,
+            "plans.shared",
             by=by,
             detail=share.role,
             via=via,
@@ -407,5 +447,12 @@ def share_end(*, share: PlanShare, by, via: str = "web") -> PlanShare:
             return share
         share.ended_on = clock.today()
         share.save(update_fields=["ended_on", "updated_at"])
-        _step(share.plan, PlanChange.Kind.SHARE_ENDED, by=by, detail=share.role, via=via)
+        _step(
+            share.plan,
+            PlanChange.Kind.SHARE_ENDED,
+            "plans.share_ended",
+            by=by,
+            detail=share.role,
+            via=via,
+        )
     return share
