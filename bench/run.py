@@ -119,8 +119,8 @@ def main() -> None:
     from buddynet.accounts.models import User
     from buddynet.core import clock
     from buddynet.impact import reports
-    from buddynet.impact.periods import period
     from buddynet.impact.models import Measurement
+    from buddynet.impact.periods import period
     from buddynet.participants.models import Participant
     from buddynet.site import demo
     from buddynet.tenancy.models import Network, Project
