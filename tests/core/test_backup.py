@@ -46,7 +46,10 @@ def queue(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def some_data():
+def some_data(tmp_path, settings):
+    # Uploads in a folder of this test's own: other tests' files (messages, clips) stay
+    # out of the count and out of the wipe.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     project = ProjectFactory()
     ParticipantFactory.create_batch(3, project=project)
     BuddyFactory.create_batch(2, project=project)

@@ -209,3 +209,20 @@ def test_the_commit_is_all_or_nothing(monkeypatch, django_capture_on_commit_call
         run.refresh_from_db()
         assert run.status == "failed" and "kapot" in run.error
         assert Participant.objects.filter(project=w.project).count() == before
+
+
+def test_the_columns_of_an_import_under_way_or_done_lead_to_where_it_stands(client):
+    from django.urls import reverse
+
+    from tests.imports.factories import run as mapped_run
+
+    w = build_world()
+    made = mapped_run(w)
+    kwargs = {"project": w.project.code, "code": made.code}
+    client.force_login(w.coord, backend="allauth.account.auth_backends.AuthenticationBackend")
+    assert client.get(reverse("imports_columns", kwargs=kwargs)).status_code == 200
+    with scopes_disabled():
+        ImportRun.objects.filter(pk=made.pk).update(status=ImportRun.Status.DONE)
+    answer = client.get(reverse("imports_columns", kwargs=kwargs))
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("imports_run", kwargs=kwargs)

@@ -74,6 +74,12 @@ class ImportColumnsView(RunMixin, ProjectServiceFormView):
     )
     submit_label = gettext_lazy("Show the dry run")
 
+    def get(self, request, *args, **kwargs):
+        # Columns are chosen once: an import under way or done shows where it stands.
+        if self.run.status != ImportRun.Status.DRAFT:
+            return HttpResponseRedirect(run_url(self.project, self.run))
+        return super().get(request, *args, **kwargs)
+
     def get_form_kwargs(self) -> dict:
         return {"run": self.run}
 

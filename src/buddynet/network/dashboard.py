@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from .models import Invitation, Registration
-from .selectors import events, news, space_for, spaces_of
+from .models import Event, Invitation, NewsItem, Registration
+from .selectors import events, news, space_in, spaces_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -45,9 +45,12 @@ def personal_panels(*, user, access) -> list[dict]:
     )
     upcoming, latest = [], []
     for network in networks:
-        space = space_for(access=access, code=network.code)
-        upcoming += list(events(space=space).select_related("network")[:3])
-        latest += list(news(space=space).select_related("network")[:3])
+        space = space_in(access=access, network=network)
+        # The network is already read: set on each row rather than joined again.
+        for row in (found := [*events(space=space)[:3], *news(space=space)[:3]]):
+            row.network = network
+        upcoming += [row for row in found if isinstance(row, Event)]
+        latest += [row for row in found if isinstance(row, NewsItem)]
     upcoming.sort(key=lambda e: e.starts_at)
     latest.sort(key=lambda n: n.created_at, reverse=True)
     mine = dict(

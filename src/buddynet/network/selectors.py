@@ -58,6 +58,11 @@ def space_for(*, access: Access, code: uuid.UUID | str) -> Space:
         network = Network.objects.get(code=code)
     except (Network.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404("No such network.") from exc
+    return space_in(access=access, network=network)
+
+
+def space_in(*, access: Access, network: Network) -> Space:
+    """The user's place in a network already read (e.g. from ``spaces_of``); 404 if none."""
     roles: set[str] = set()
     if network.pk in access.network_ids:
         roles.add(Role.NETWORK_COORDINATOR)
