@@ -50,6 +50,7 @@ def _field(block: str, name: str) -> str:
     return "".join(ast.literal_eval(f'"{part}"') for part in parts)
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize("catalogue", NL_CATALOGUES, ids=lambda p: str(p.relative_to(SRC)))
 def test_every_dutch_entry_is_translated_and_not_fuzzy(catalogue):
     entries = parse_po(catalogue)
@@ -62,6 +63,7 @@ def test_the_shared_catalogue_is_not_empty():
     assert len(parse_po(NL_PO)) > 150
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize(
     "catalogue",
     [
@@ -79,6 +81,7 @@ def test_compiled_translations_are_up_to_date(catalogue, tmp_path):
     )
 
 
+@pytest.mark.one_database
 def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     copy = tmp_path / "buddynet"
     shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("static", "__pycache__"))
@@ -135,6 +138,7 @@ def _visible_text(body: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", body))
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize(
     "role", ["network_coordinator", "project_coordinator", "professional", "buddy", "participant"]
 )

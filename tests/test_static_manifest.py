@@ -20,6 +20,9 @@ from django.test import Client, override_settings
 import buddynet
 
 SRC = Path(buddynet.__file__).resolve().parent
+# collectstatic and static links: nothing of the database.
+pytestmark = pytest.mark.one_database
+
 PRODUCTION_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -19,7 +19,8 @@ from tests.factories import ParticipantFactory
 from tests.followup import factories as ff
 from tests.volunteers.factories import VacancyFactory
 
-pytestmark = pytest.mark.browser
+# HTML and CSS against axe-core: the same pages on either database.
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

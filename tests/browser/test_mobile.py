@@ -6,6 +6,9 @@ import pytest
 
 from tests.conftest import build_world
 
+# Page widths: the same on either database.
+pytestmark = pytest.mark.one_database
+
 PHONE = {"width": 390, "height": 800}
 
 

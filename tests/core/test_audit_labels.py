@@ -16,11 +16,16 @@ import ast
 import importlib
 from pathlib import Path
 
+import pytest
+
 from buddynet.core.audit_labels import LABELS
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "buddynet"
 WRITERS = {"log_action", "record"}  # obj.log_action(action, ...), AuditEntry.record(action, ...)
+
+# The source read as text: nothing of the database.
+pytestmark = pytest.mark.one_database
 
 
 def _module_name(path: Path) -> str:

@@ -28,6 +28,9 @@ from buddynet.matching.engine import (
 )
 from buddynet.matching.engine.core import Vocabularies, candidate_edges
 
+# The engine alone, in memory: nothing of the database.
+pytestmark = pytest.mark.one_database
+
 YEAR = 2026
 # A handful of neighbouring towns (Gent and around): distances of 0-30 km between them.
 TOWNS = [

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -57,9 +58,9 @@ INTAKE = {"motivation": "m", "expectations": "e", "strengths": "s", "availabilit
 class Scene:
     """The world's project with people at every stage, and the pages to compare."""
 
-    def __init__(self, world, client_for):
+    def __init__(self, world):
         self.w = world
-        self.client_for = client_for
+        self._clients: dict[int, Client] = {}
         self.today = timezone.localdate()
         w = world
         with scopes_disabled():
@@ -90,6 +91,14 @@ class Scene:
             publish(self.waiting[1])  # a help request buddies may raise their hand on
             waiting_participant(w.sibling, first_name="Elders", email="elders@example.be")
             ready_buddy(w.sibling, first_name="Elders")
+
+    def client_for(self, user) -> Client:
+        """A client of each user's own, logged in once (hundreds of pages are read)."""
+        if user.pk not in self._clients:
+            client = Client()
+            client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            self._clients[user.pk] = client
+        return self._clients[user.pk]
 
     # --- The pages -------------------------------------------------------------------
 
@@ -145,9 +154,9 @@ class Scene:
 
 
 @pytest.fixture
-def scene(transactional_db, world, client_for):
+def scene(transactional_db, world):
     cache.clear()
-    return Scene(world, client_for)
+    return Scene(world)
 
 
 def _steps(s: Scene):
