@@ -25,11 +25,8 @@ class DatabaseOperations(operations.DatabaseOperations):
             return super().sql_flush(
                 style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
-        return [
-            "%s %s %s;"
-            % (style.SQL_KEYWORD("DELETE"), style.SQL_KEYWORD("FROM"), self.quote_name(table))
-            for table in tables
-        ]
+        delete = f"{style.SQL_KEYWORD('DELETE')} {style.SQL_KEYWORD('FROM')}"
+        return [f"{delete} {self.quote_name(table)};" for table in tables]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
