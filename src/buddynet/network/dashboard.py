@@ -47,10 +47,14 @@ def personal_panels(*, user, access) -> list[dict]:
     for network in networks:
         space = space_in(access=access, network=network)
         # The network is already read: set on each row rather than joined again.
-        for row in (found := [*events(space=space)[:3], *news(space=space)[:3]]):
-            row.network = network
-        upcoming += [row for row in found if isinstance(row, Event)]
-        latest += [row for row in found if isinstance(row, NewsItem)]
+        coming_here: list[Event] = list(events(space=space)[:3])
+        news_here: list[NewsItem] = list(news(space=space)[:3])
+        for event in coming_here:
+            event.network = network
+        for item in news_here:
+            item.network = network
+        upcoming += coming_here
+        latest += news_here
     upcoming.sort(key=lambda e: e.starts_at)
     latest.sort(key=lambda n: n.created_at, reverse=True)
     mine = dict(
