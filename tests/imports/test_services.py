@@ -261,17 +261,18 @@ def test_the_commit_writes_in_batches_not_row_by_row(
                 CaptureQueriesContext(connection) as queries,
                 django_capture_on_commit_callbacks(execute=True),
             ):
-                services.import_run_execute(
-                    services.import_commit_start(run=run, by=w.coord).pk
-                )
+                services.import_run_execute(services.import_commit_start(run=run, by=w.coord).pk)
             run.refresh_from_db()
             assert (run.status, run.created) == ("done", n)
             counts[n] = len(queries)
         made = Participant.objects.filter(project=w.project, last_name="Test")
         assert made.filter(status="waiting").count() == 120
-        assert ConsentRecord.objects.filter(
-            participant__in=made, purpose="support", given=True
-        ).count() == 120
+        assert (
+            ConsentRecord.objects.filter(
+                participant__in=made, purpose="support", given=True
+            ).count()
+            == 120
+        )
         for action in ("participant.imported", "participant.consent.given"):
             entries = AuditEntry.objects.filter(action=action, project=w.project)
             assert entries.count() == 120
