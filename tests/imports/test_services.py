@@ -138,6 +138,8 @@ def test_dry_run_then_commit_then_the_same_file_again(django_capture_on_commit_c
             "Gent",
         )
         assert AuditEntry.objects.filter(action="buddy.imported").count() == 1
+        assert AuditEntry.objects.get(action="buddy.imported").object_code == ann.code
+        assert list(ann.steps.values_list("to_status", "note")) == [("applied", "import")]
         # Pressing "import" again gives the same run; nothing more is written.
         assert services.import_commit_start(run=run, by=w.coord).pk == run.pk
         assert Buddy.objects.filter(project=w.project).count() == buddies + 1
