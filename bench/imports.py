@@ -26,6 +26,7 @@ from pathlib import Path
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--reference-rows", type=int, default=500)
     args = parser.parse_args()
     os.environ.setdefault("BUDDYNET_DATA_DIR", tempfile.mkdtemp(prefix="buddynet-bench-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "buddynet.settings_test"
@@ -37,12 +38,14 @@ def main() -> None:
     from django.conf import settings
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
     from django_scopes import scopes_disabled
     from openpyxl import Workbook
 
     from buddynet.imports import services
     from buddynet.imports.models import ImportRun
+    from buddynet.participants import services as participant_services
     from buddynet.participants.models import Participant
     from tests import factories as f
 
@@ -120,6 +123,7 @@ def main() -> None:
     assert plan.counts["create"] == args.rows, plan.counts
     progress = []
     real = services.runs.run_progress
+    queries = CaptureQueriesContext(connection)
 
     def watch(model, run_id, phase, percent):
         progress.append(percent)
@@ -127,14 +131,59 @@ def main() -> None:
 
     services.runs.run_progress = watch
     with scopes_disabled():
-        timed(
-            "commit in the queue (all-or-nothing)",
-            lambda: services.import_commit_start(run=run, by=coord),
-        )
+        with queries:
+            timed(
+                "commit in the queue (all-or-nothing)",
+                lambda: services.import_commit_start(run=run, by=coord),
+            )
         run.refresh_from_db()
         assert run.status == ImportRun.Status.DONE, (run.status, run.error)
         made = Participant.objects.filter(project=project, status="waiting").count()
         assert made == args.rows, made
+    # References in the same run, on a project of their own: the row-by-row path the
+    # commit took before (``participant_import`` per row, in one transaction), on a
+    # sample, scaled to the rows; and the floor: the same participants written by one
+    # bare ``bulk_create`` (no checks, no audit, no consent).
+    with scopes_disabled():
+        other = f.ProjectFactory(name="Bench import reference")
+        sample = plan.rows[: args.reference_rows]
+
+        def row_by_row():
+            with transaction.atomic():
+                for row in sample:
+                    participant_services.participant_import(
+                        project=other,
+                        by=coord,
+                        data={**row.data, "email": "ref-" + row.data["email"]},
+                        referred_on=row.dates.get("referred_on"),
+                        waiting_since=row.dates.get("waiting_since"),
+                    )
+
+        started = time.perf_counter()
+        row_by_row()
+        per_row = (time.perf_counter() - started) / len(sample)
+        floor_project = f.ProjectFactory(name="Bench import floor")
+
+        def bare():
+            with transaction.atomic():
+                Participant.objects.bulk_create(
+                    [
+                        Participant(
+                            project=floor_project,
+                            status="waiting",
+                            waiting_since=row.dates.get("waiting_since"),
+                            **{k: v for k, v in row.data.items() if k != "postcode"},
+                            postcode=row.data["postcode"],
+                        )
+                        for row in plan.rows
+                    ],
+                    batch_size=500,
+                )
+
+        started = time.perf_counter()
+        bare()
+        floor = time.perf_counter() - started
+
     again = timed("same file again: upload", upload)
     plan2 = timed("same file again: dry run (all unchanged)", lambda: dry_run(again))
     assert plan2.counts["unchanged"] == args.rows, plan2.counts
@@ -150,6 +199,15 @@ def main() -> None:
         print(f"| {name:<46} | {seconds:7.1f} |")
     total = rows[1][1] + rows[2][1]
     print(f"| {'dry run + commit':<46} | {total:7.1f} |")
+    print(f"| {'reference: commit row by row (before), scaled':<46} | {per_row * args.rows:7.1f} |")
+    print(f"| {'reference: bare bulk_create (floor)':<46} | {floor:7.1f} |")
+    batches = -(-args.rows // services.BATCH)
+    print()
+    print(
+        f"dry run + commit: {args.rows / total:,.0f} rows/s; commit: {len(queries)} queries,"
+        f" {batches} batches of {services.BATCH} ({len(queries) / batches:.1f} per batch);"
+        f" row by row (sample of {len(sample)}): {per_row * 1000:.1f} ms a row"
+    )
 
 
 if __name__ == "__main__":

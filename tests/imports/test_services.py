@@ -138,6 +138,8 @@ def test_dry_run_then_commit_then_the_same_file_again(django_capture_on_commit_c
             "Gent",
         )
         assert AuditEntry.objects.filter(action="buddy.imported").count() == 1
+        assert AuditEntry.objects.get(action="buddy.imported").object_code == ann.code
+        assert list(ann.steps.values_list("to_status", "note")) == [("applied", "import")]
         # Pressing "import" again gives the same run; nothing more is written.
         assert services.import_commit_start(run=run, by=w.coord).pk == run.pk
         assert Buddy.objects.filter(project=w.project).count() == buddies + 1
@@ -192,17 +194,20 @@ def test_the_commit_is_all_or_nothing(monkeypatch, django_capture_on_commit_call
     with scopes_disabled():
         run = _run(w, csv_file(rows), kind="participants")
         before = Participant.objects.filter(project=w.project).count()
-        real = services.participant_services.participant_import
+        # Batches of two: the first batch is written, the second breaks; the first
+        # must go too.
+        monkeypatch.setattr(services, "BATCH", 2)
+        real = services.participant_services.participants_import_new
         calls = []
 
-        def breaks_on_the_fourth(**kwargs):
+        def breaks_in_the_second_batch(**kwargs):
             calls.append(1)
-            if len(calls) == 4:
+            if len(calls) == 2:
                 raise services.ServiceError("kapot")
             return real(**kwargs)
 
         monkeypatch.setattr(
-            services.participant_services, "participant_import", breaks_on_the_fourth
+            services.participant_services, "participants_import_new", breaks_in_the_second_batch
         )
         with django_capture_on_commit_callbacks(execute=True):
             services.import_commit_start(run=run, by=w.coord)
@@ -226,3 +231,57 @@ def test_the_columns_of_an_import_under_way_or_done_lead_to_where_it_stands(clie
     answer = client.get(reverse("imports_columns", kwargs=kwargs))
     assert answer.status_code == 302
     assert answer["Location"] == reverse("imports_run", kwargs=kwargs)
+
+
+def _participants_csv(n: int, start: int = 0) -> SimpleUploadedFile:
+    return csv_file(
+        "Voornaam;Achternaam;E-mail;Postcode;Talen;Wachtlijst sinds\n"
+        + "".join(
+            f"P{i};Test;p{i}@example.be;9000;nl, fr;0{1 + i % 9}/03/2024\n"
+            for i in range(start, start + n)
+        )
+    )
+
+
+def test_the_commit_writes_in_batches_not_row_by_row(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """The commit's queries grow with its batches, not its rows (a few per batch of new
+    people, whatever the batch's size; batches of 10 here, so that SQLite's limit of
+    parameters per statement does not split them), and every person still gets their
+    own audit entries and support consent."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(services, "BATCH", 10)
+    w = build_world()
+    counts = {}
+    with scopes_disabled():
+        for n, start in ((20, 0), (100, 1000)):
+            run = _run(w, _participants_csv(n, start), kind="participants")
+            with (
+                CaptureQueriesContext(connection) as queries,
+                django_capture_on_commit_callbacks(execute=True),
+            ):
+                services.import_run_execute(services.import_commit_start(run=run, by=w.coord).pk)
+            run.refresh_from_db()
+            assert (run.status, run.created) == ("done", n)
+            counts[n] = len(queries)
+        made = Participant.objects.filter(project=w.project, last_name="Test")
+        assert made.filter(status="waiting").count() == 120
+        assert (
+            ConsentRecord.objects.filter(
+                participant__in=made, purpose="support", given=True
+            ).count()
+            == 120
+        )
+        for action in ("participant.imported", "participant.consent.given"):
+            entries = AuditEntry.objects.filter(action=action, project=w.project)
+            assert entries.count() == 120
+            assert set(entries.values_list("object_code", flat=True)) == set(
+                made.values_list("code", flat=True)
+            )
+    # 8 more batches; per batch: the participants, their consents, their audit
+    # entries, and the progress (the run's project, the update).
+    per_batch = (counts[100] - counts[20]) / 8
+    assert per_batch <= 5, counts

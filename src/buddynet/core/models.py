@@ -220,6 +220,23 @@ class AuditEntry(models.Model):
         via: str = "web",
         project=None,
     ) -> AuditEntry:
+        entry = cls.build(action, obj=obj, user=user, data=data, via=via, project=project)
+        entry.save()
+        return entry
+
+    @classmethod
+    def build(
+        cls,
+        action: str,
+        *,
+        obj: models.Model | None = None,
+        user=None,
+        data: dict[str, Any] | None = None,
+        via: str = "web",
+        project=None,
+    ) -> AuditEntry:
+        """The entry ``record`` saves, not saved yet: a bulk write (an import's batch)
+        builds one per record and saves them with ``AuditEntry.unscoped.bulk_create``."""
         if "." not in action:
             raise ValueError("Audit actions are dotted names, e.g. 'participant.viewed'.")
         entry = cls(action=action, data=data or {}, via=via)
@@ -233,7 +250,6 @@ class AuditEntry(models.Model):
             if project is None and hasattr(obj, "audit_project"):
                 project = obj.audit_project()
         entry.project = project
-        entry.save()
         return entry
 
 

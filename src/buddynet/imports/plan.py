@@ -237,7 +237,10 @@ def _checker(kind: str) -> Callable[[Column, str, RowPlan], Any]:
     today = clock.today()
 
     def check(column: Column, text: str, row: RowPlan) -> Any:
-        label = capfirst(str(column.label))
+        # The label is translated only for a refusal (not for each of 10,000 cells).
+        def label() -> str:
+            return capfirst(str(column.label))
+
         if column.kind == "email":
             try:
                 validate_email(text)
@@ -258,7 +261,7 @@ def _checker(kind: str) -> Callable[[Column, str, RowPlan], Any]:
             if not low <= number <= high:
                 row.refuse(
                     _("%(column)s: “%(value)s” is not a number from %(low)s to %(high)s.")
-                    % {"column": label, "value": text, "low": low, "high": high}
+                    % {"column": label(), "value": text, "low": low, "high": high}
                 )
             return number
         if column.kind == "languages":
@@ -280,7 +283,7 @@ def _checker(kind: str) -> Callable[[Column, str, RowPlan], Any]:
         if column.kind == "date":
             return None  # read from the cell itself (see plan)
         if len(text) > 100 and column.name in ("first_name", "last_name"):
-            row.refuse(_("%(column)s is longer than 100 characters.") % {"column": label})
+            row.refuse(_("%(column)s is longer than 100 characters.") % {"column": label()})
         return text
 
     return check
@@ -308,6 +311,7 @@ def make_plan(
     people = _existing(kind, project)
     by_email = {p["email"].casefold(): p for p in people if p["email"]}
     by_key = {_key(p["first_name"], p["last_name"], p["phone"]): p for p in people}
+    labels = {c.name: str(c.label) for c in COLUMNS[kind]}
     seen: dict[str, int] = {}
     plans = []
     for number, cells in rows:
@@ -394,7 +398,6 @@ def make_plan(
         applied = row.dates.get("applied_on")
         if applied and found.get("applied_on") != applied:
             changed.append("applied_on")
-        labels = {c.name: str(c.label) for c in COLUMNS[kind]}
         row.changes = [labels[name] for name in changed]
         row.action = UPDATE if changed else UNCHANGED
     return Plan(plans)

@@ -171,16 +171,28 @@ def _commit(run: ImportRun) -> None:
             todo = [row for row in plan.rows if row.action in (CREATE, UPDATE)]
             model: Any = Participant if run.kind == Kind.PARTICIPANTS else Buddy
             existing = model.objects.in_bulk([r.existing_id for r in todo if r.existing_id])
-            step = max(1, len(todo) // 50)
-            for done, row in enumerate(todo, start=1):
+            # New people go in batches (a few statements each, whatever the batch's
+            # size), in the file's order; changes to people already there one by one.
+            batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+            for done, batch in enumerate(batches, start=1):
+                new = [row for row in batch if row.action == CREATE]
                 try:
-                    _write(run.kind, project, by, row, existing.get(row.existing_id))
-                except ServiceError as exc:
+                    _write_new(run.kind, project, by, new)
+                except _BatchRefused as exc:
                     raise RowRefused(
-                        _("Row %(row)s: %(reason)s") % {"row": row.number, "reason": exc.message}
+                        _("Row %(row)s: %(reason)s") % {"row": exc.row, "reason": exc.message}
                     ) from exc
-                if done % step == 0:
-                    progress("writing", 10 + 85 * done // len(todo))
+                for row in batch:
+                    if row.action != UPDATE:
+                        continue
+                    try:
+                        _write(run.kind, project, by, row, existing.get(row.existing_id))
+                    except ServiceError as exc:
+                        raise RowRefused(
+                            _("Row %(row)s: %(reason)s")
+                            % {"row": row.number, "reason": exc.message}
+                        ) from exc
+                progress("writing", 10 + 85 * done // len(batches))
             counts = plan.counts
             run.log_action(
                 "imports.committed",
@@ -202,6 +214,44 @@ def _commit(run: ImportRun) -> None:
         refused=counts[REFUSED],
         finished_at=timezone.now(),
     )
+
+
+# Rows written per batch (and per progress step) of a commit.
+BATCH = 500
+
+
+class _BatchRefused(Exception):
+    def __init__(self, row: int, message: str) -> None:
+        super().__init__(message)
+        self.row, self.message = row, message
+
+
+def _write_new(kind: str, project, by, rows: list) -> None:
+    """The new people of a batch through the app's own bulk service; a row it refuses
+    is named by finding it (the batch is checked row by row before anything is
+    written, so the first refused row is the one the service stopped at)."""
+    if not rows:
+        return
+    try:
+        if kind == Kind.PARTICIPANTS:
+            participant_services.participants_import_new(
+                project=project,
+                by=by,
+                rows=[
+                    (row.data, row.dates.get("referred_on"), row.dates.get("waiting_since"))
+                    for row in rows
+                ],
+            )
+        else:
+            buddy_services.buddies_import_new(
+                project=project,
+                by=by,
+                rows=[(row.data, row.dates.get("applied_on")) for row in rows],
+            )
+    except ServiceError as exc:
+        row = getattr(exc, "row_index", None)
+        number = rows[row].number if row is not None else rows[0].number
+        raise _BatchRefused(number, exc.message) from exc
 
 
 def _write(kind: str, project, by, row, existing) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from buddynet.core.errors import ServiceError
 from buddynet.core.forms import postcode_problem, town_for
+from buddynet.core.models import AuditEntry
 
 from . import consent, tasks
 from .models import (
@@ -552,3 +553,86 @@ def participant_import(
     participant.save()
     participant.log_action("participant.import_changed", user=by, data={"fields": changed})
     return participant, "updated"
+
+
+def _new_imported(project, data, referred_on, waiting_since) -> Participant:
+    """The new file of one row, checked as ``participant_import`` checks it (not saved)."""
+    participant = Participant(
+        project=project,
+        source=Participant.Source.COORDINATOR,
+        status=Participant.Status.REFERRED,
+        referred_on=referred_on or waiting_since or _today(),
+    )
+    _apply(participant, data, IMPORT_FIELDS)
+    _require_contact({"phone": participant.phone, "email": participant.email})
+    if waiting_since is not None:
+        participant.status = Participant.Status.WAITING
+        participant.waiting_since = waiting_since
+    # No query per row: the code is a fresh random UUID (the database's unique index
+    # still checks it) and the project is the one the import runs in.
+    try:
+        participant.full_clean(exclude=["project"], validate_unique=False)
+    except ValidationError as exc:
+        raise ParticipantError.from_validation_error(exc) from exc
+    return participant
+
+
+def participants_import_new(
+    *, project, by, rows: list[tuple[dict[str, Any], date | None, date | None]]
+) -> list[Participant]:
+    """Many spreadsheet rows of new people at once (``data``, ``referred_on``,
+    ``waiting_since`` each): the same files, audit entries and support consents as
+    ``participant_import`` makes one by one, written a few statements per batch rather
+    than a few per row (``bulk_create``; the project's data version moves once). The
+    first row that breaks a rule raises (its place in ``rows`` as ``row_index``) before
+    anything of the batch is written. Call inside the import's transaction."""
+    made: list[tuple[Participant, list[str], bool]] = []
+    for index, (data, referred_on, waiting_since) in enumerate(rows):
+        data = {k: v for k, v in data.items() if k in IMPORT_FIELDS}
+        try:
+            participant = _new_imported(project, data, referred_on, waiting_since)
+        except ParticipantError as exc:
+            exc.row_index = index  # type: ignore[attr-defined]  # which row (the import)
+            raise
+        made.append((participant, sorted(data), waiting_since is not None))
+    if not made:
+        return []
+    created = Participant.objects.bulk_create([p for p, _fields, _waiting in made])
+    for participant, (_made, _fields, _waiting) in zip(created, made, strict=True):
+        participant._state.adding = False
+    recorded_by = by if by is not None and by.is_authenticated else None
+    ConsentRecord.objects.bulk_create(
+        [
+            ConsentRecord(
+                participant=participant,
+                purpose=consent.SUPPORT,
+                given=True,
+                given_by=ConsentRecord.GivenBy.PARTICIPANT,
+                recorded_by=recorded_by,
+                note=IMPORT_CONSENT_NOTE,
+            )
+            for participant, _fields, waiting in made
+            if waiting
+        ]
+    )
+    entries = []
+    for participant, fields, waiting in made:
+        entries.append(
+            AuditEntry.build(
+                "participant.imported", obj=participant, user=by, data={"fields": fields}
+            )
+        )
+        if waiting:
+            entries.append(
+                AuditEntry.build(
+                    "participant.consent.given",
+                    obj=participant,
+                    user=by,
+                    data={
+                        "purpose": consent.SUPPORT,
+                        "given_by": ConsentRecord.GivenBy.PARTICIPANT,
+                    },
+                )
+            )
+    AuditEntry.unscoped.bulk_create(entries)
+    return [p for p, _fields, _waiting in made]
