@@ -21,6 +21,7 @@ LABELS = {
     "project.created": _("set up a new project"),
     "demo.seeded": _("loaded the demo data"),
     "buddy.viewed": _("opened the file"),
+    "list.exported": _("exported a list"),
 }
 
 

@@ -152,6 +152,12 @@ def followups_list(
     return _rows(qs[:500], today)
 
 
+def followups_export(*, project, today: date | None = None, state: str | None = None):
+    """Every row of the coordinator's list with this filter (an export: no cap)."""
+    today = today or clock.today()
+    return _rows(followups_query(project=project, today=today, state=state), today)
+
+
 def followup_get(*, access: Access, project, code, viewed_by=None, via: str = "web") -> FollowUp:
     """One follow-up of the project (coordinators). A report is about people: with
     ``viewed_by`` the reading is written in the history."""

@@ -16,10 +16,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from buddynet.core.exports import Column, ExportMixin
 from buddynet.core.formviews import run_action
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import access_for_user, get_access
@@ -70,15 +71,40 @@ class TrajectoryMixin(ProjectPermissionMixin):
 # --- Follow-up ------------------------------------------------------------------------
 
 
-class FollowUpListView(ProjectPermissionMixin, TemplateView):
+class FollowUpListView(ProjectPermissionMixin, ExportMixin, TemplateView):
     permission = policy.FOLLOWUP_MANAGE
     template_name = "followup/followup_list.html"
     states = ("overdue", "due", "")
+    export_list = "followups"
+    export_title = gettext_lazy("Follow-up")
+
+    def get_state(self) -> str:
+        state = self.request.GET.get("state", "")
+        return state if state in self.states else ""
+
+    def export_rows(self):
+        return selectors.followups_export(project=self.project, state=self.get_state() or None)
+
+    def export_columns(self) -> list[Column]:
+        def status(row) -> str:
+            if row.state == "overdue":
+                return ngettext(
+                    "%(days)s day overdue", "%(days)s days overdue", row.days_overdue
+                ) % {"days": row.days_overdue}
+            return _("due today") if row.state == "due" else _("planned")
+
+        return [
+            Column(gettext_lazy("When"), lambda r: r.item.due_at),
+            Column(gettext_lazy("Buddy"), lambda r: r.item.trajectory.buddy.full_name),
+            Column(gettext_lazy("Participant"), lambda r: r.item.trajectory.participant.full_name),
+            Column(gettext_lazy("Conversation"), lambda r: r.item.get_kind_display()),
+            Column(gettext_lazy("With"), lambda r: r.item.get_with_whom_display()),
+            Column(gettext_lazy("Status"), status),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        state = self.request.GET.get("state", "")
-        state = state if state in self.states else ""
+        state = self.get_state()
         today = clock.today()
         context.update(
             today=today,
@@ -202,9 +228,32 @@ class FollowUpPlanView(TrajectoryMixin, ManageFormView):
 # --- Boundary signals -----------------------------------------------------------------
 
 
-class SignalListView(ProjectPermissionMixin, TemplateView):
+class SignalListView(ProjectPermissionMixin, ExportMixin, TemplateView):
     permission = SIGNALS_ANY
     template_name = "followup/signal_list.html"
+    # The coordinators' list only: who raised a signal does not export theirs.
+    export_permission = policy.SIGNALS_HANDLE
+    export_list = "signals"
+    export_title = gettext_lazy("Boundary signals")
+
+    def export_rows(self):
+        return selectors.signals_for_user(
+            access=self.access,
+            user=self.request.user,
+            project=self.project,
+            only_open=self.request.GET.get("open") == "1",
+        )
+
+    def export_columns(self) -> list[Column]:
+        return [
+            Column(gettext_lazy("Date"), lambda s: s.created_at),
+            Column(gettext_lazy("Kind"), lambda s: s.get_kind_display()),
+            Column(gettext_lazy("Severity"), lambda s: s.get_severity_display()),
+            Column(gettext_lazy("Stage"), lambda s: s.get_stage_display()),
+            Column(gettext_lazy("Buddy"), lambda s: s.trajectory.buddy.full_name),
+            Column(gettext_lazy("Participant"), lambda s: s.trajectory.participant.full_name),
+            Column(gettext_lazy("Raised by"), lambda s: s.get_raised_as_display()),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

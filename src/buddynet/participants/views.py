@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import ListView, TemplateView
 from django_scopes import scope
 
 from buddynet.core.errors import ServiceError
+from buddynet.core.exports import Column, ExportMixin
 from buddynet.core.formviews import form_add_service_error
 from buddynet.core.queries import IdsFirst
 from buddynet.core.ratelimit import over_limit, refund
@@ -36,16 +37,41 @@ from buddynet.tenancy.models import Project
 from . import consent, forms, panels, selectors, services
 from .models import Participant
 from .selectors import participant_get_for_user, participant_list_for_user
+from .templatetags.waiting import wait_text
 
 VIEW_ANY = (policy.PARTICIPANTS_VIEW, policy.PARTICIPANTS_VIEW_REFERRED)
 
 
-class ParticipantListView(ProjectPermissionMixin, FilteredListMixin, ListView):
+class ParticipantListView(ProjectPermissionMixin, ExportMixin, FilteredListMixin, ListView):
     permission = VIEW_ANY
     template_name = "participants/participant_list.html"
     context_object_name = "participants"
     status_choices = tuple(Participant.Status.choices)
     list_selector = participant_list_for_user
+    export_list = "participants"
+    export_title = gettext_lazy("Participants")
+
+    def export_columns(self) -> list[Column]:
+        # The columns the page shows; a referrer sees the waiting date and the status
+        # only of the people who share them (as on the page).
+        full = self.can(policy.PARTICIPANTS_VIEW)
+
+        def shared(p) -> bool:
+            return full or bool(getattr(p, "shares_with_referrer", False))
+
+        hidden = _("not shared")
+        return [
+            Column(gettext_lazy("Name"), lambda p: p.full_name),
+            Column(gettext_lazy("Postcode"), lambda p: p.postcode),
+            Column(gettext_lazy("Town"), lambda p: p.town),
+            Column(gettext_lazy("Household"), lambda p: p.household_size),
+            Column(gettext_lazy("Urgency"), lambda p: p.get_urgency_display()),
+            Column(
+                gettext_lazy("Waiting since"),
+                lambda p: p.waiting_since if shared(p) else hidden,
+            ),
+            Column(gettext_lazy("Status"), lambda p: p.status_label if shared(p) else hidden),
+        ]
 
 
 class ParticipantMixin(ProjectPermissionMixin):
@@ -324,12 +350,14 @@ class JoinWaitingListView(ParticipantFormPage):
         return self.file_url()
 
 
-class WaitingListView(ProjectPermissionMixin, TemplateView):
+class WaitingListView(ProjectPermissionMixin, ExportMixin, TemplateView):
     permission = policy.PARTICIPANTS_VIEW
     template_name = "participants/waiting_list.html"
+    export_list = "waiting_list"
+    export_title = gettext_lazy("Waiting list")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def filtered(self):
+        """(reason, query, the people shown in order, their places, the matches)."""
         reason = self.request.GET.get("reason") or None
         if reason not in Participant.WaitingReason.values:
             reason = None
@@ -339,6 +367,40 @@ class WaitingListView(ProjectPermissionMixin, TemplateView):
         )
         if self.request.GET.get("due"):
             shown = shown.filter(next_contact_due__lte=timezone.localdate())
+        return reason, query, shown, positions, matches
+
+    def export_rows(self):
+        _reason, _query, shown, positions, matches = self.filtered()
+        return selectors.waiting_rows(
+            shown, project=self.project, positions=positions, matches=matches
+        )
+
+    def export_columns(self) -> list[Column]:
+        def next_contact(row):
+            if row.contact_overdue_days is not None:
+                return ngettext(
+                    "%(days)s day overdue", "%(days)s days overdue", row.contact_overdue_days
+                ) % {"days": row.contact_overdue_days}
+            return row.participant.next_contact_due
+
+        return [
+            Column(gettext_lazy("Place"), lambda r: r.position),
+            Column(gettext_lazy("Name"), lambda r: r.participant.full_name),
+            Column(gettext_lazy("Urgency"), lambda r: r.participant.get_urgency_display()),
+            Column(gettext_lazy("Days waiting"), lambda r: r.days_waiting),
+            Column(gettext_lazy("Estimated wait"), lambda r: wait_text(r.estimate)),
+            Column(gettext_lazy("Next contact"), next_contact),
+            Column(
+                gettext_lazy("Why waiting"), lambda r: r.participant.get_waiting_reason_display()
+            ),
+            Column(
+                gettext_lazy("No contact for too long"), lambda r: _("yes") if r.flagged else ""
+            ),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reason, query, shown, positions, matches = self.filtered()
         page = Paginator(IdsFirst(shown), 50).get_page(self.request.GET.get("page"))
         context.update(
             page_obj=page,

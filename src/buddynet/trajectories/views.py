@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from buddynet.core.dashboard import chart
+from buddynet.core.exports import Column, ExportMixin
 from buddynet.core.formviews import ServiceFormView, run_action
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import (
@@ -32,12 +33,31 @@ VIEW_ANY = (policy.TRAJECTORIES_VIEW, policy.TRAJECTORIES_VIEW_OWN)
 JOURNAL_PREVIEW = 30
 
 
-class TrajectoryListView(ProjectPermissionMixin, FilteredListMixin, ListView):
+class TrajectoryListView(ProjectPermissionMixin, ExportMixin, FilteredListMixin, ListView):
     permission = VIEW_ANY
     template_name = "trajectories/trajectory_list.html"
     context_object_name = "trajectories"
     status_choices = tuple(Trajectory.Status.choices)
     list_selector = selectors.trajectory_list_for_user
+    # The coordinators' list only: a buddy's own trajectories are not exported.
+    export_permission = policy.TRAJECTORIES_VIEW
+    export_list = "trajectories"
+    export_title = gettext_lazy("Trajectories")
+
+    def export_rows(self):
+        trajectories = list(self.get_queryset())
+        selectors.mark_quiet(trajectories)
+        return trajectories
+
+    def export_columns(self) -> list[Column]:
+        return [
+            Column(gettext_lazy("Buddy"), lambda t: t.buddy.full_name),
+            Column(gettext_lazy("Participant"), lambda t: t.participant.full_name),
+            Column(gettext_lazy("Started on"), lambda t: t.started_on),
+            Column(gettext_lazy("Last contact"), lambda t: t.last_contact_on),
+            Column(gettext_lazy("Days quiet"), lambda t: t.days_quiet),
+            Column(gettext_lazy("Status"), lambda t: t.get_status_display()),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

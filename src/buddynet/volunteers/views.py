@@ -17,6 +17,7 @@ from django.views.generic import ListView, TemplateView
 
 from buddynet.core.choices import slot_labels
 from buddynet.core.dashboard import chart
+from buddynet.core.exports import Column, ExportMixin
 from buddynet.core.formviews import ServiceFormView
 from buddynet.core.ratelimit import client_ip
 from buddynet.core.selectors import history_for_object
@@ -36,11 +37,23 @@ DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RATE_LIMIT = 5  # applications per address per hour
 
 
-class BuddyListView(ProjectPermissionMixin, FilteredListMixin, ListView):
+class BuddyListView(ProjectPermissionMixin, ExportMixin, FilteredListMixin, ListView):
     permission = policy.BUDDIES_VIEW
     template_name = "volunteers/buddy_list.html"
     context_object_name = "buddies"
     status_choices = tuple(Buddy.Status.choices)
+    export_list = "buddies"
+    export_title = gettext_lazy("Buddies")
+
+    def export_columns(self) -> list[Column]:
+        # The columns the page shows, no more.
+        return [
+            Column(gettext_lazy("Name"), lambda b: b.full_name),
+            Column(gettext_lazy("Postcode"), lambda b: b.postcode),
+            Column(gettext_lazy("Town"), lambda b: b.town),
+            Column(gettext_lazy("Languages"), lambda b: b.languages),
+            Column(gettext_lazy("Status"), lambda b: b.get_status_display()),
+        ]
 
     def get_queryset(self):
         return selectors.buddy_list_for_user(
