@@ -27,6 +27,7 @@ from buddynet.matching.models import PairExclusion
 from buddynet.participants.models import ContactMoment, HouseholdMember, Offer, Participant
 from buddynet.privacy import services
 from buddynet.privacy.models import Export
+from buddynet.trajectories.services import goal_add
 from buddynet.volunteers.models import Attachment, Buddy, IntakeInterview, Reference
 from tests.community import factories as cf
 from tests.contact import factories as kf
@@ -127,6 +128,9 @@ def rich(world):
             project=p.project, participant=p, buddy=b, reason="other", note="Wonen te ver uiteen"
         )
         trajectory = tf.own_trajectory(w)
+        goal_add(
+            trajectory=trajectory, by=w.coord, title="Zelf de bus nemen naar Gent-Sint-Pieters"
+        )
         imf.give_consent(p, by=w.coord)
         imf.measurement(trajectory, "baseline")
         cf.support(p, by=w.coord)
@@ -175,6 +179,7 @@ VALUES_PARTICIPANT = (
     "Tante Zohra",
     "Zoekt hulp bij de opvoeding.",
     "Zie ik je donderdag aan de bib?",
+    "Zelf de bus nemen naar Gent-Sint-Pieters",
 )
 VALUES_BUDDY = (
     "Ik wil iets teruggeven aan mijn buurt",
@@ -183,6 +188,7 @@ VALUES_BUDDY = (
     "Griet Referentiepersoon",
     "cv-bram.pdf",
     "4.20",
+    "Zelf de bus nemen naar Gent-Sint-Pieters",
 )
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import Trajectory
+from .models import Goal, JournalEntry, Trajectory
 
 WHY = _("To follow up the time a buddy and a participant spend together.")
 
@@ -53,5 +53,50 @@ PARTS = (
             "buddy_moment",
         ),
         left_out={"id": personal.INTERNAL_ID},
+    ),
+    *(
+        Part(
+            model,
+            person=f"trajectory__{person}",
+            why=WHY,
+            purpose="support",
+            fields=fields,
+            left_out={"id": personal.INTERNAL_ID},
+        )
+        for person in ("participant", "buddy")
+        for model, fields in (
+            (
+                JournalEntry,
+                (
+                    "code",
+                    "created_at",
+                    "updated_at",
+                    "project",
+                    "trajectory",
+                    "author",
+                    "on",
+                    "duration_minutes",
+                    "kind",
+                    "note",
+                    "mood",
+                    "visibility",
+                ),
+            ),
+            (
+                Goal,
+                (
+                    "code",
+                    "created_at",
+                    "updated_at",
+                    "project",
+                    "trajectory",
+                    "title",
+                    "description",
+                    "level",
+                    "agreed_on",
+                    "created_by",
+                ),
+            ),
+        )
     ),
 )
