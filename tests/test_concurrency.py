@@ -237,7 +237,11 @@ class Browser:
         opener = urllib.request.build_opener(NoRedirect)
         try:
             response = opener.open(request, timeout=60)
-            status, text, got = response.status, response.read().decode(), response.headers
+            status, text, got = (
+                response.status,
+                response.read().decode(errors="replace"),
+                response.headers,
+            )
         except urllib.error.HTTPError as exc:
             status, text, got = exc.code, exc.read().decode(errors="replace"), exc.headers
         for header in got.get_all("Set-Cookie") or []:

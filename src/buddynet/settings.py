@@ -123,6 +123,7 @@ BUDDYNET_FEATURE_APPS = (
     "community",
     "contact",
     "plans",
+    "privacy",
     "imports",
 )
 

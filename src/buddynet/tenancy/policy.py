@@ -76,6 +76,9 @@ PLANS_MANAGE = "plans.manage"
 PLANS_TAKE_PART = "plans.take_part"
 # Importing buddies and participants from a spreadsheet: the project's coordinators.
 IMPORTS_RUN = "imports.run"
+# The right of access and portability: a complete export of a participant's or a
+# buddy's data, asked for and downloaded (once) by the project's coordinators.
+PRIVACY_EXPORT = "privacy.export"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -131,6 +134,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CONTACT_COORDINATE,
             PLANS_MANAGE,
             IMPORTS_RUN,
+            PRIVACY_EXPORT,
         }
     ),
     Role.PROFESSIONAL: frozenset(

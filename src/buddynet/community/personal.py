@@ -1,0 +1,89 @@
+"""What community keeps about a person, for the right of access (``core.personal``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from buddynet.core import personal
+from buddynet.core.personal import Part
+
+from .models import Handover, Transfer
+
+WHY = _("To hand over to another service or project, with your consent.")
+
+PARTS = (
+    Part(
+        Handover,
+        person="participant",
+        why=WHY,
+        purpose="warm_handover",
+        fields=(
+            "code",
+            "created_at",
+            "updated_at",
+            "project",
+            "participant",
+            "trajectory",
+            "service",
+            "origin",
+            "status",
+            "shared_fields",
+            "message",
+            "joint_introduction",
+            "introduction_at",
+            "service_note",
+            "decline_reason",
+            "outcome",
+            "follow_up_on",
+            "answered_at",
+            "created_by",
+        ),
+        left_out={"id": personal.INTERNAL_ID},
+    ),
+    Part(
+        Transfer,
+        person="participant",
+        why=WHY,
+        purpose="warm_handover",
+        fields=(
+            "code",
+            "created_at",
+            "updated_at",
+            "project",
+            "participant",
+            "to_project",
+            "status",
+            "note",
+            "decline_reason",
+            "waiting_since",
+            "new_participant",
+            "created_by",
+            "decided_by",
+            "decided_at",
+        ),
+        left_out={"id": personal.INTERNAL_ID},
+    ),
+    Part(
+        Transfer,
+        person="new_participant",
+        why=WHY,
+        purpose="warm_handover",
+        fields=(
+            "code",
+            "created_at",
+            "updated_at",
+            "project",
+            "participant",
+            "to_project",
+            "status",
+            "note",
+            "decline_reason",
+            "waiting_since",
+            "new_participant",
+            "created_by",
+            "decided_by",
+            "decided_at",
+        ),
+        left_out={"id": personal.INTERNAL_ID},
+    ),
+)

@@ -1,0 +1,233 @@
+"""What each app keeps about a person (a participant or a buddy), declared by the app
+itself, so the right of access (GDPR art. 15) and portability (art. 20) have one way.
+
+Each feature app that holds personal data has a ``personal.py`` with ``PARTS``: a tuple
+of ``Part`` — one model, the lookup from it to the person, why it is kept, the fields
+given in the export and the fields deliberately left out (with the reason)::
+
+    PARTS = (
+        Part(Claim, person="buddy", why=_("..."),
+             fields=("on", "amount", ...), left_out={"id": personal.INTERNAL_ID}),
+    )
+
+``collect(person)`` finds those modules (``core.plugins.feature_modules``, like Django
+admin's autodiscovery: no app imports another) and gives the person's sections. Every
+field of a model that points at a person must be in ``fields`` or ``left_out`` of a
+part: ``undeclared_fields()`` lists the gaps and a test fails on any.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models.fields.files import FieldFile
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
+
+from .plugins import feature_modules
+
+# Reasons shared by many parts.
+INTERNAL_ID = _("the database's internal number, which says nothing about the person")
+GENERATED = _("worked out from another field that is in the export")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One model's records about a person. ``person`` is the lookup from the model to
+    the person's record (``"participant"``, ``"buddy"``, ``"trajectory__participant"``);
+    ``""`` means the model is the person's own record; a tuple gives lookups any of
+    which reaches the person (a pair's conversation: ``("participant",
+    "trajectory__participant")``). ``files`` maps a binary or file field to the field
+    holding its file name: the file goes into the ZIP beside the data."""
+
+    model: type[models.Model]
+    person: str | tuple[str, ...]
+    why: Promise | str
+    fields: tuple[str, ...]
+    title: Promise | str | None = None  # the model's plural name unless given
+    left_out: Mapping[str, Promise | str] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+    purpose: str = ""  # a consent purpose key (participants' registry), if one covers it
+    since: str = "created_at"
+
+    @property
+    def lookups(self) -> tuple[str, ...]:
+        return (self.person,) if isinstance(self.person, str) else self.person
+
+    def person_model(self) -> type[models.Model]:
+        model = self.model
+        for step in filter(None, self.lookups[0].split("__")):
+            model = model._meta.get_field(step).related_model  # type: ignore[assignment]
+        return model
+
+    def records(self, person: models.Model) -> models.QuerySet:
+        query = models.Q()
+        for lookup in self.lookups:
+            query |= models.Q(**{f"{lookup}__pk" if lookup else "pk": person.pk})
+        manager = self.model._default_manager
+        return manager.filter(query).distinct().order_by("pk")
+
+
+@dataclass
+class Section:
+    """One part's records for one person, ready for the JSON and the PDF."""
+
+    key: str
+    title: str
+    why: str
+    purpose: str
+    since: datetime.datetime | datetime.date | None
+    fields: list[tuple[str, str]]  # (field name, its label)
+    records: list[dict[str, Any]]
+    shown: list[list[tuple[str, str]]]  # per record: (label, value as a person reads it)
+    files: list[tuple[str, bytes]]  # (path in the ZIP, content)
+
+
+def all_parts() -> list[Part]:
+    """Every app's declared parts (apps in ``BUDDYNET_FEATURE_APPS`` order)."""
+    parts: list[Part] = []
+    for _app, module in feature_modules("personal"):
+        parts.extend(getattr(module, "PARTS", ()))
+    return parts
+
+
+def parts_for(person_model: type[models.Model]) -> list[Part]:
+    return [part for part in all_parts() if part.person_model() is person_model]
+
+
+def json_value(value: Any) -> Any:
+    """A field's value as JSON: dates ISO, decimals and codes as text, records as their
+    name (a person's name, a record's kind and opaque code)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, bytes | memoryview):
+        return None
+    if hasattr(value, "name") and hasattr(value, "storage"):  # a FieldFile
+        return value.name or ""
+    return str(value)
+
+
+def _shown(record: models.Model, name: str) -> str:
+    model_field = record._meta.get_field(name)
+    if getattr(model_field, "choices", None):
+        return str(getattr(record, f"get_{name}_display")())
+    value = json_value(getattr(record, name))
+    if value is None or value == "" or value == [] or value == {}:
+        return "-"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def _read(stored: FieldFile) -> bytes:
+    if not stored:
+        return b""
+    try:
+        with stored.open("rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return b""
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
+def section_of(part: Part, person: models.Model) -> Section:
+    model = part.model
+    related = [
+        name
+        for name in part.fields
+        if isinstance(model._meta.get_field(name), models.ForeignKey | models.OneToOneField)
+    ]
+    records, shown, files = [], [], []
+    rows = list(part.records(person).select_related(*related))
+    key = model._meta.label_lower.replace(".", "-")
+    if part.lookups[0]:
+        key += "-" + part.lookups[0].split("__")[-1]
+    for row in rows:
+        data = {name: json_value(getattr(row, name)) for name in part.fields}
+        for binary, name_field in part.files.items():
+            content = getattr(row, binary)
+            if isinstance(content, FieldFile):
+                content = _read(content)
+            if content:
+                name = str(getattr(row, name_field) or binary).replace("/", "_")
+                path = f"files/{key}/{getattr(row, 'code', row.pk)}-{name}"
+                files.append((path, bytes(content)))
+                data[binary] = path
+        records.append(data)
+        shown.append([(_label(model, name), _shown(row, name)) for name in part.fields])
+    dates = [getattr(row, part.since) for row in rows if getattr(row, part.since, None)]
+    return Section(
+        key=key,
+        title=str(part.title or model._meta.verbose_name_plural),
+        why=str(part.why),
+        purpose=part.purpose,
+        since=min(dates) if dates else None,
+        fields=[(name, _label(model, name)) for name in part.fields],
+        records=records,
+        shown=shown,
+        files=files,
+    )
+
+
+def collect(person: models.Model) -> list[Section]:
+    """Everything the apps keep about ``person`` (a participant or a buddy), one section
+    per declared part, across the person's projects."""
+    with scopes_disabled():
+        return [section_of(part, person) for part in parts_for(type(person))]
+
+
+def personal_models(person_models: Iterable[type[models.Model]]) -> list[type[models.Model]]:
+    """The concrete models that are a person's record or point at one (a key)."""
+    from django.apps import apps
+
+    targets = tuple(person_models)
+    found = []
+    for model in apps.get_models():
+        if model._meta.abstract or model._meta.proxy:
+            continue
+        points = any(
+            f.is_relation and f.related_model in targets for f in model._meta.concrete_fields
+        )
+        if model in targets or points:
+            found.append(model)
+    return found
+
+
+def undeclared_fields(
+    person_models: Iterable[type[models.Model]], parts: Iterable[Part] | None = None
+) -> dict[str, list[str]]:
+    """Per model (``app.Model``), the fields no part exports or leaves out with a
+    reason. Empty when every personal field is declared."""
+    parts = list(all_parts() if parts is None else parts)
+    gaps: dict[str, list[str]] = {}
+    for model in personal_models(person_models):
+        declared: set[str] = set()
+        for part in parts:
+            if part.model is model:
+                declared |= set(part.fields) | set(part.left_out) | set(part.files)
+        missing = [f.name for f in model._meta.concrete_fields if f.name not in declared]
+        if missing:
+            gaps[model._meta.label] = missing
+    return gaps

@@ -1,0 +1,94 @@
+"""What expenses keeps about a person, for the right of access (``core.personal``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from buddynet.core import personal
+from buddynet.core.personal import Part
+
+from .models import Claim, ExpenseSystem, OtherAllowance, PayeeAccount
+
+WHY = _(
+    "To pay volunteers' expenses within the limits of the law, and to keep the list "
+    "the law asks for."
+)
+
+PARTS = (
+    Part(
+        ExpenseSystem,
+        person="buddy",
+        why=WHY,
+        fields=(
+            "code",
+            "created_at",
+            "updated_at",
+            "project",
+            "buddy",
+            "year",
+            "system",
+            "raised_ceiling",
+            "chosen_on",
+            "chosen_by",
+        ),
+        left_out={"id": personal.INTERNAL_ID},
+    ),
+    Part(
+        PayeeAccount,
+        person="buddy",
+        why=WHY,
+        fields=("code", "created_at", "updated_at", "project", "buddy", "holder", "iban"),
+        left_out={"id": personal.INTERNAL_ID},
+    ),
+    Part(
+        OtherAllowance,
+        person="buddy",
+        why=WHY,
+        fields=(
+            "code",
+            "created_at",
+            "updated_at",
+            "project",
+            "buddy",
+            "year",
+            "organisation",
+            "amount",
+            "kilometres",
+            "declared_by",
+        ),
+        left_out={"id": personal.INTERNAL_ID},
+    ),
+    Part(
+        Claim,
+        person="buddy",
+        why=WHY,
+        fields=(
+            "code",
+            "created_at",
+            "updated_at",
+            "project",
+            "buddy",
+            "on",
+            "trajectory",
+            "activity",
+            "kind",
+            "amount",
+            "kilometres",
+            "km_rate",
+            "from_town",
+            "to_town",
+            "note",
+            "receipt_name",
+            "receipt_type",
+            "status",
+            "return_reason",
+            "decided_at",
+            "decided_by",
+            "corrects",
+            "batch",
+            "made_by",
+        ),
+        left_out={"id": personal.INTERNAL_ID},
+        files={"receipt": "receipt_name"},
+    ),
+)

@@ -1,0 +1,40 @@
+"""What impact keeps about a person, for the right of access (``core.personal``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from buddynet.core import personal
+from buddynet.core.personal import Part
+
+from .models import Measurement
+
+WHY = _("To measure, with your consent, what the support changes.")
+
+PARTS = (
+    Part(
+        Measurement,
+        person="participant",
+        why=WHY,
+        purpose="impact_measurement",
+        fields=(
+            "code",
+            "created_at",
+            "updated_at",
+            "project",
+            "trajectory",
+            "participant",
+            "moment",
+            "due_on",
+            "instruments",
+            "own_questionnaires",
+            "completed_at",
+            "completed_on",
+            "entered_by",
+            "entered_by_user",
+            "cancelled_at",
+            "excluded_at",
+        ),
+        left_out={"id": personal.INTERNAL_ID},
+    ),
+)

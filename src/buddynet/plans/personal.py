@@ -1,0 +1,37 @@
+"""What plans keeps about a person, for the right of access (``core.personal``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from buddynet.core import personal
+from buddynet.core.personal import Part
+
+from .models import FamilyPlan
+
+WHY = _("To make and follow the family's own plan, with the family's consent.")
+
+PARTS = (
+    Part(
+        FamilyPlan,
+        person="participant",
+        why=WHY,
+        purpose="family_plan",
+        fields=(
+            "code",
+            "created_at",
+            "updated_at",
+            "project",
+            "participant",
+            "coordinator_kind",
+            "coordinator_name",
+            "coordinator_contact",
+            "review_every_months",
+            "next_review_on",
+            "status",
+            "stopped_on",
+            "created_by",
+        ),
+        left_out={"id": personal.INTERNAL_ID},
+    ),
+)

@@ -1,0 +1,17 @@
+"""URLs of the right of access, under /p/<project>/."""
+
+from buddynet.core.routes import routes
+
+from . import views
+
+project_urlpatterns = routes(
+    (
+        "participants/<uuid:code>/export/",
+        views.ParticipantExportStartView,
+        "privacy_export_participant",
+    ),
+    ("buddies/<uuid:code>/export/", views.BuddyExportStartView, "privacy_export_buddy"),
+    ("exports/<uuid:code>/", views.ExportView, "privacy_export"),
+    ("exports/<uuid:code>/progress/", views.ExportProgressView, "privacy_export_progress"),
+    ("exports/<uuid:code>/download/", views.ExportDownloadView, "privacy_export_download"),
+)

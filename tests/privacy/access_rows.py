@@ -1,0 +1,34 @@
+"""Access-matrix rows for the right of access: a project's coordinators only (a network
+coordinator, a professional, a buddy and a participant get 403; another project's
+person or export is 404)."""
+
+from __future__ import annotations
+
+from tests.privacy import factories as pf
+from tests.test_access_matrix import (
+    LOGIN,
+    NESTED,
+    Row,
+    buddy_kw,
+    nested_kw,
+    participant_kw,
+    statuses,
+)
+
+COORDINATOR = statuses(LOGIN, 403, 200, 403, 403, 403)
+POSTED = statuses(LOGIN, 403, 302, 403, 403, 403)
+export_kw = nested_kw(pf.participant_export, lambda w: pf.participant_export(w, other=True))
+
+PAGES = {
+    "privacy_export_participant": Row(
+        own=POSTED, kwargs=participant_kw, variants=NESTED, method="post", data=lambda w: {}
+    ),
+    "privacy_export_buddy": Row(
+        own=POSTED, kwargs=buddy_kw, variants=NESTED, method="post", data=lambda w: {}
+    ),
+    "privacy_export": Row(own=COORDINATOR, kwargs=export_kw, variants=NESTED),
+    "privacy_export_progress": Row(own=COORDINATOR, kwargs=export_kw, variants=NESTED),
+    "privacy_export_download": Row(
+        own=COORDINATOR, kwargs=export_kw, variants=NESTED, method="post", data=lambda w: {}
+    ),
+}
