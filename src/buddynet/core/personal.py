@@ -75,6 +75,14 @@ class Part:
         return manager.filter(query).distinct().order_by("pk")
 
 
+def each_person(
+    model: type[models.Model], persons: tuple[str, ...], **declared
+) -> tuple[Part, ...]:
+    """The same declaration of ``model`` once per key to a person (a proposal belongs
+    to its buddy and to its participant: each sees it in their own export)."""
+    return tuple(Part(model, person=person, **declared) for person in persons)
+
+
 @dataclass
 class Section:
     """One part's records for one person, ready for the JSON and the PDF."""
