@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django_scopes import scopes_disabled
@@ -22,6 +23,9 @@ from buddynet.trajectories.selectors import party_q, quiet_for, trajectories_qui
 
 from . import clock
 from .models import Cadence, Closure, FollowUp, Signal
+
+PAGE = 50  # follow-ups on one page of the coordinator's list
+QUIET_SHOWN = 50  # quiet trajectories under the list (the quietest first)
 
 OPEN_TRAJECTORY = (
     Trajectory.Status.STARTING,
@@ -152,6 +156,17 @@ def followups_list(
     return _rows(qs[:500], today)
 
 
+def followups_page(
+    *, project, page_number, today: date | None = None, state: str | None = None
+) -> tuple[Page, list[FollowUpRow]]:
+    """One page of the coordinator's list (``PAGE`` rows, oldest first) with the rows'
+    state: a count and one page of rows, however many follow-ups the project has."""
+    today = today or clock.today()
+    qs = followups_query(project=project, today=today, state=state)
+    page = Paginator(qs, PAGE).get_page(page_number)
+    return page, _rows(page.object_list, today)
+
+
 def followups_export(*, project, today: date | None = None, state: str | None = None):
     """Every row of the coordinator's list with this filter (an export: no cap)."""
     today = today or clock.today()
@@ -240,7 +255,7 @@ def inactivity_days(project_ids) -> dict[int, int]:
 
 
 def inactive_trajectories(
-    *, project_ids, today: date | None = None, trajectory_ids=None
+    *, project_ids, today: date | None = None, trajectory_ids=None, limit: int = 200
 ) -> list[Trajectory]:
     """The quiet trajectories the follow-up shows (the list, the dashboard): the one
     rule is ``trajectories.selectors.trajectories_quiet``, with the limit from this
@@ -250,7 +265,7 @@ def inactive_trajectories(
     if trajectory_ids is not None:
         qs = qs.filter(pk__in=trajectory_ids)
     quiet = trajectories_quiet(project_ids=project_ids, today=today, qs=_trajectory_related(qs))
-    result = list(quiet[:200])
+    result = list(quiet[:limit])
     for trajectory in result:
         trajectory.days_quiet = (today - trajectory.last_logged).days
     return result

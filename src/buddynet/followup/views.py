@@ -106,11 +106,25 @@ class FollowUpListView(ProjectPermissionMixin, ExportMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         state = self.get_state()
         today = clock.today()
+        page, rows = selectors.followups_page(
+            project=self.project,
+            page_number=self.request.GET.get("page"),
+            today=today,
+            state=state or None,
+        )
+        inactive = selectors.inactive_trajectories(
+            project_ids=[self.project.pk], today=today, limit=selectors.QUIET_SHOWN + 1
+        )
         context.update(
             today=today,
             state=state,
-            rows=selectors.followups_list(project=self.project, today=today, state=state or None),
-            inactive=selectors.inactive_trajectories(project_ids=[self.project.pk], today=today),
+            rows=rows,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            page_params=f"state={state}&" if state else "",
+            inactive=inactive[: selectors.QUIET_SHOWN],
+            more_inactive=len(inactive) > selectors.QUIET_SHOWN,
             open_signals=selectors.signals_for_user(
                 access=self.access, user=self.request.user, project=self.project, only_open=True
             ).count(),
