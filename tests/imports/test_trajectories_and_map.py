@@ -374,3 +374,26 @@ def test_the_pages_of_the_new_kinds_in_dutch_and_english(client, language):
     page = client.get(reverse("imports_columns", kwargs=kwargs)).content.decode()
     assert words[2] in page
     assert client.get(reverse("imports_run", kwargs=kwargs)).status_code == 200
+
+
+def test_the_dry_run_of_pairs_and_services_takes_a_few_queries_whatever_the_rows(
+    django_assert_max_num_queries,
+):
+    w, _people = pairs_world()
+    with scopes_disabled():
+        for n in range(30):
+            f.BuddyFactory(project=w.project, email=f"many{n}@example.be")
+            f.ParticipantFactory(project=w.project, email=f"pmany{n}@example.be")
+        pairs = mapped(
+            w,
+            "Buddy;Deelnemer;Startdatum\n"
+            + "".join(f"many{n}@example.be;pmany{n}@example.be;01/03/2025\n" for n in range(30)),
+            "trajectories",
+        )
+        social = mapped(
+            w, "Naam;Gemeenten\n" + "".join(f"Dienst {n};Gent\n" for n in range(30)), "services"
+        )
+        with django_assert_max_num_queries(8):
+            assert services.import_plan(run=pairs).counts["create"] == 30
+        with django_assert_max_num_queries(3):
+            assert services.import_plan(run=social).counts["create"] == 30
