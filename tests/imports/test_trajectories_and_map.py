@@ -226,9 +226,9 @@ def test_the_trajectory_service_refuses_what_the_dry_run_refuses():
     w, people = pairs_world()
     with scopes_disabled():
         for kwargs, words in [
-            ({"buddy": people["new"], "status": "starting"}, "not ready"),
-            ({"buddy": people["b1"], "status": "active"}, "agreement"),
-            ({"buddy": people["b1"], "status": "closed"}, "paused"),
+            ({"buddy": people["new"], "status": "starting"}, "niet klaar"),
+            ({"buddy": people["b1"], "status": "active"}, "overeenkomst"),
+            ({"buddy": people["b1"], "status": "closed"}, "gepauzeerd"),
         ]:
             with pytest.raises(trajectory_services.TrajectoryError) as caught:
                 trajectory_services.trajectory_import(
