@@ -103,6 +103,13 @@ def municipalities_from_text(text: str) -> list[str]:
     return codes
 
 
+def service_data_check(data: dict[str, Any]) -> dict[str, Any]:
+    """The map's fields of ``data`` checked against the vocabularies (needs, languages,
+    municipalities) and in the form they are kept (sorted codes); a ``CommunityError``
+    says what is wrong. What ``service_save`` saves, for a dry run to compare."""
+    return _clean_service_data(data)
+
+
 def _clean_service_data(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = {key: data[key] for key in SERVICE_FIELDS if key in data}
     unknown = set(cleaned.get("topics", ())) - set(NEEDS)
@@ -197,6 +204,25 @@ def service_archive(*, service: Service, by, via: str = "web") -> Service:
     return locked
 
 
+def service_import(
+    *,
+    network,
+    by,
+    data: dict[str, Any],
+    service: Service | None = None,
+    checked_on: date | None = None,
+    via: str = "web",
+) -> Service:
+    """One spreadsheet row on the map (``service_save``: checked, facets kept in step,
+    audited), dated ``checked_on`` when the row says when it was last checked."""
+    with transaction.atomic():
+        saved = service_save(network=network, by=by, data=data, service=service, via=via)
+        if checked_on is not None and saved.checked_on != checked_on:
+            Service.objects.filter(pk=saved.pk).update(checked_on=checked_on)
+            saved.checked_on = checked_on
+    return saved
+
+
 @dataclass
 class ImportReport:
     added: int = 0
@@ -220,11 +246,10 @@ def map_import(
             data = row_to_data(row)
             key = (data["name"].casefold(), data.get("organisation", "").casefold())
             service = existing.get(key)
-            with transaction.atomic():
-                saved = service_save(network=network, by=by, data=data, service=service, via=via)
-                if row.get("checked_on"):
-                    checked = _date(row["checked_on"])
-                    Service.objects.filter(pk=saved.pk).update(checked_on=checked)
+            checked = _date(row["checked_on"]) if row.get("checked_on") else None
+            saved = service_import(
+                network=network, by=by, data=data, service=service, checked_on=checked, via=via
+            )
             existing[key] = saved
             if service is None:
                 report.added += 1

@@ -15,7 +15,10 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("Spreadsheet (CSV or XLSX)"),
-        help_text=_("One person per row; the first row names the columns. At most %(mb)s MB.")
+        help_text=_(
+            "One person, trajectory or service per row; the first row names the columns. "
+            "At most %(mb)s MB."
+        )
         % {"mb": MAX_BYTES // 2**20},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )

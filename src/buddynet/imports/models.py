@@ -13,6 +13,8 @@ from buddynet.core.models import ProjectOwnedModel, project_key, user_ref
 class Kind(models.TextChoices):
     PARTICIPANTS = "participants", _("participants (and the waiting list)")
     BUDDIES = "buddies", _("buddies")
+    TRAJECTORIES = "trajectories", _("running trajectories (buddy and participant)")
+    SERVICES = "services", _("services on the social map")
 
 
 def import_upload_to(run: ImportRun, filename: str) -> str:

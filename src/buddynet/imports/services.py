@@ -1,12 +1,15 @@
 """Writes of the imports app: the upload (type, size, readable), the column mapping
 (remembered per project), and the commit in the queue: all-or-nothing, through the
-participants' and volunteers' own services (each person's own audit entry), with the
-run's progress (``tenancy.runs``)."""
+owning app's own services (``WRITES``: participants, volunteers, trajectories, the
+community's social map; each record its own audit entry), with the run's progress
+(``tenancy.runs``)."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -17,11 +20,15 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 from huey.contrib.djhuey import db_task
 
+from buddynet.community import services as community_services
+from buddynet.community.models import Service
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.participants import services as participant_services
 from buddynet.participants.models import Participant
 from buddynet.tenancy import runs
 from buddynet.tenancy.models import Project
+from buddynet.trajectories import services as trajectory_services
+from buddynet.trajectories.models import Trajectory
 from buddynet.volunteers import services as buddy_services
 from buddynet.volunteers.models import Buddy
 
@@ -169,15 +176,15 @@ def _commit(run: ImportRun) -> None:
                 kind=run.kind, project=project, headers=headers, rows=rows, mapping=run.mapping
             )
             todo = [row for row in plan.rows if row.action in (CREATE, UPDATE)]
-            model: Any = Participant if run.kind == Kind.PARTICIPANTS else Buddy
-            existing = model.objects.in_bulk([r.existing_id for r in todo if r.existing_id])
+            writes = WRITES[run.kind]
+            existing = writes.model.objects.in_bulk([r.existing_id for r in todo if r.existing_id])
             # New people go in batches (a few statements each, whatever the batch's
             # size), in the file's order; changes to people already there one by one.
             batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
             for done, batch in enumerate(batches, start=1):
                 new = [row for row in batch if row.action == CREATE]
                 try:
-                    _write_new(run.kind, project, by, new)
+                    _write_new(writes, project, by, new)
                 except _BatchRefused as exc:
                     raise RowRefused(
                         _("Row %(row)s: %(reason)s") % {"row": exc.row, "reason": exc.message}
@@ -186,7 +193,7 @@ def _commit(run: ImportRun) -> None:
                     if row.action != UPDATE:
                         continue
                     try:
-                        _write(run.kind, project, by, row, existing.get(row.existing_id))
+                        writes.change(project, by, row, existing.get(row.existing_id))
                     except ServiceError as exc:
                         raise RowRefused(
                             _("Row %(row)s: %(reason)s")
@@ -226,52 +233,115 @@ class _BatchRefused(Exception):
         self.row, self.message = row, message
 
 
-def _write_new(kind: str, project, by, rows: list) -> None:
-    """The new people of a batch through the app's own bulk service; a row it refuses
-    is named by finding it (the batch is checked row by row before anything is
-    written, so the first refused row is the one the service stopped at)."""
+def _write_new(writes: KindWrite, project, by, rows: list) -> None:
+    """The new rows of a batch through the app's own service; a row it refuses is named
+    by finding it (a bulk service checks the batch row by row before it writes, so the
+    first refused row is the one it stopped at)."""
     if not rows:
         return
     try:
-        if kind == Kind.PARTICIPANTS:
-            participant_services.participants_import_new(
-                project=project,
-                by=by,
-                rows=[
-                    (row.data, row.dates.get("referred_on"), row.dates.get("waiting_since"))
-                    for row in rows
-                ],
-            )
-        else:
-            buddy_services.buddies_import_new(
-                project=project,
-                by=by,
-                rows=[(row.data, row.dates.get("applied_on")) for row in rows],
-            )
+        writes.new(project, by, rows)
     except ServiceError as exc:
         row = getattr(exc, "row_index", None)
         number = rows[row].number if row is not None else rows[0].number
         raise _BatchRefused(number, exc.message) from exc
 
 
-def _write(kind: str, project, by, row, existing) -> None:
-    if kind == Kind.PARTICIPANTS:
-        participant_services.participant_import(
-            project=project,
-            by=by,
-            data=row.data,
-            existing=existing,
-            referred_on=row.dates.get("referred_on"),
-            waiting_since=row.dates.get("waiting_since"),
-        )
-    else:
-        buddy_services.buddy_import(
-            project=project,
-            by=by,
-            data=row.data,
-            existing=existing,
-            applied_on=row.dates.get("applied_on"),
-        )
+def _one_by_one(write: Callable[[Any, Any, Any], None]):
+    """A kind without a bulk service: each new row on its own, named when refused."""
+
+    def new(project, by, rows: list) -> None:
+        for index, row in enumerate(rows):
+            try:
+                write(project, by, row)
+            except ServiceError as exc:
+                exc.row_index = index  # type: ignore[attr-defined]
+                raise
+
+    return new
+
+
+def _participants_new(project, by, rows: list) -> None:
+    participant_services.participants_import_new(
+        project=project,
+        by=by,
+        rows=[
+            (row.data, row.dates.get("referred_on"), row.dates.get("waiting_since")) for row in rows
+        ],
+    )
+
+
+def _participant_change(project, by, row, existing) -> None:
+    participant_services.participant_import(
+        project=project,
+        by=by,
+        data=row.data,
+        existing=existing,
+        referred_on=row.dates.get("referred_on"),
+        waiting_since=row.dates.get("waiting_since"),
+    )
+
+
+def _buddies_new(project, by, rows: list) -> None:
+    buddy_services.buddies_import_new(
+        project=project, by=by, rows=[(row.data, row.dates.get("applied_on")) for row in rows]
+    )
+
+
+def _buddy_change(project, by, row, existing) -> None:
+    buddy_services.buddy_import(
+        project=project,
+        by=by,
+        data=row.data,
+        existing=existing,
+        applied_on=row.dates.get("applied_on"),
+    )
+
+
+def _trajectory_new(project, by, row) -> None:
+    trajectory_services.trajectory_import(
+        buddy=Buddy.objects.get(pk=row.data["buddy_id"], project=project),
+        participant=Participant.objects.get(pk=row.data["participant_id"], project=project),
+        by=by,
+        started_on=row.dates["started_on"],
+        status=row.data["status"],
+        agreed_on=row.dates.get("agreed_on"),
+        professional_id=row.data["professional_id"],
+    )
+
+
+def _no_change(project, by, row, existing) -> None:
+    """A kind whose rows are only created or left as they are."""
+    raise ImportsError(_("This row cannot be changed by an import."))
+
+
+def _service_write(project, by, row, existing=None) -> None:
+    community_services.service_import(
+        network=project.organisation.network,
+        by=by,
+        data=row.data,
+        service=existing,
+        checked_on=row.dates.get("checked_on"),
+    )
+
+
+@dataclass(frozen=True)
+class KindWrite:
+    """How a kind's rows are written, beside its plan (``plan.KINDS``): ``new`` takes a
+    batch of rows to create, ``change`` one row and the record it changes (of
+    ``model``); both through the owning app's services."""
+
+    model: Any
+    new: Callable[[Any, Any, list], None]
+    change: Callable[[Any, Any, Any, Any], None]
+
+
+WRITES: dict[str, KindWrite] = {
+    Kind.PARTICIPANTS: KindWrite(Participant, _participants_new, _participant_change),
+    Kind.BUDDIES: KindWrite(Buddy, _buddies_new, _buddy_change),
+    Kind.TRAJECTORIES: KindWrite(Trajectory, _one_by_one(_trajectory_new), _no_change),
+    Kind.SERVICES: KindWrite(Service, _one_by_one(_service_write), _service_write),
+}
 
 
 # --- Reads ----------------------------------------------------------------------------

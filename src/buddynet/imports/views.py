@@ -35,9 +35,11 @@ class ImportStartView(ProjectServiceFormView):
     template_name = "imports/start.html"
     title = gettext_lazy("Import from a spreadsheet")
     intro = gettext_lazy(
-        "Bring in your buddies or participants from a CSV or Excel file. Nothing is written "
-        "before you have seen the dry run and pressed “Import”; people already in the "
-        "project (same e-mail address) are updated, not added twice."
+        "Bring in your buddies, participants, running trajectories or the services of the "
+        "social map from a CSV or Excel file. Nothing is written before you have seen the "
+        "dry run and pressed “Import”; what is already there (the same e-mail address, the "
+        "same pair and start date, the same service name) is updated or left as it is, "
+        "never added twice."
     )
     submit_label = gettext_lazy("Upload and choose the columns")
 

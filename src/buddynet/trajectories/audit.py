@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 LABELS = {
     "trajectory.started": _("started the trajectory"),
+    "trajectory.imported": _("imported the trajectory from a spreadsheet"),
     "trajectory.status_changed": _("changed the status of the trajectory"),
     "trajectory.viewed": _("opened the trajectory"),
     "trajectory.closed_consent_withdrawn": _(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -174,6 +174,98 @@ def trajectory_start(
             "trajectory.started",
             user=by,
             data={"buddy": str(buddy.code), "participant": str(participant.code)},
+        )
+    return trajectory
+
+
+# The statuses a trajectory that was already running elsewhere may be imported in.
+IMPORTABLE_STATUSES = (
+    Trajectory.Status.STARTING,
+    Trajectory.Status.ACTIVE,
+    Trajectory.Status.PAUSED,
+)
+# A buddy in these states may start a trajectory (``trajectory_start`` makes them active).
+MATCHABLE_BUDDY_STATUSES = (Buddy.Status.READY, Buddy.Status.ACTIVE, Buddy.Status.PAUSED)
+
+
+def _at_noon(day: date):
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def trajectory_import(
+    *,
+    buddy: Buddy,
+    participant: Participant,
+    by,
+    started_on: date,
+    status: str = Trajectory.Status.STARTING,
+    agreed_on: date | None = None,
+    professional_id: int | None = None,
+) -> Trajectory:
+    """A trajectory that was running before buddynet (a spreadsheet import), started as
+    a match starts one (``trajectory_start``: the participant leaves the waiting list,
+    matched on the start date; the buddy is accompanying someone; audited). Its history
+    is dated: "starting" on the start date and, with the agreement signed on paper on
+    ``agreed_on``, "active" from that day (then "paused" when it is). The same pair and
+    start date again gives the trajectory already there."""
+    if status not in IMPORTABLE_STATUSES:
+        raise TrajectoryError(_("Only a starting, active or paused trajectory is imported."))
+    if status != Trajectory.Status.STARTING and agreed_on is None:
+        raise TrajectoryError(
+            _("An active or paused trajectory needs the date its agreement was signed.")
+        )
+    if agreed_on is not None and agreed_on < started_on:
+        raise TrajectoryError(_("The agreement cannot be signed before the trajectory started."))
+    with transaction.atomic():
+        Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        same = Trajectory.objects.filter(
+            buddy=buddy, participant=participant, started_on=started_on
+        ).first()
+        if same is not None:
+            return same
+        if Trajectory.objects.filter(
+            buddy=buddy, participant=participant, status__in=OPEN_STATUSES
+        ).exists():
+            raise TrajectoryError(
+                _("The buddy and the participant are already in a trajectory together."),
+                code="open",
+                status=409,
+            )
+        if Buddy.objects.filter(pk=buddy.pk).values_list("status", flat=True).first() not in (
+            MATCHABLE_BUDDY_STATUSES
+        ):
+            raise TrajectoryError(
+                _("The buddy is not ready to be matched."), code="buddy_not_ready", status=409
+            )
+        trajectory = trajectory_start(
+            buddy=buddy, participant=participant, by=by, started_on=started_on
+        )
+        StatusChange.objects.filter(trajectory=trajectory).update(at=_at_noon(started_on))
+        if professional_id and professional_id != trajectory.professional_id:
+            trajectory.professional_id = professional_id
+            trajectory.save(update_fields=["professional", "updated_at"])
+        if agreed_on is not None and status != Trajectory.Status.STARTING:
+            _record_status(
+                trajectory,
+                Trajectory.Status.ACTIVE,
+                by=by,
+                reason=_("The agreement was signed on paper on %(date)s.")
+                % {"date": agreed_on.strftime("%d/%m/%Y")},
+                via="web",
+            )
+            StatusChange.objects.filter(
+                trajectory=trajectory, to_status=Trajectory.Status.ACTIVE
+            ).update(at=_at_noon(agreed_on))
+        if status == Trajectory.Status.PAUSED:
+            _record_status(trajectory, status, by=by, reason=_("Imported as paused."), via="web")
+        trajectory.log_action(
+            "trajectory.imported",
+            user=by,
+            data={
+                "status": status,
+                "started_on": started_on.isoformat(),
+                "agreed_on": agreed_on.isoformat() if agreed_on else None,
+            },
         )
     return trajectory
 
