@@ -371,16 +371,13 @@ def handover_send(
             return open_one, None
         if locked.status == Participant.Status.CLOSED and trajectory is None:
             raise CommunityError(_("This file is closed."), code="closed")
-        if consent_given:
-            participant_services.consent_record(
-                participant=locked, purpose=consent.HANDOVER, given=True, by=by
-            )
-        elif not consent_holds(locked, consent.HANDOVER):
-            raise CommunityError(
-                _("Ask the person's consent to pass them on, and tick it."),
-                code="no_consent",
-                field="consent",
-            )
+        _require_consent(
+            locked,
+            consent.HANDOVER,
+            given_now=consent_given,
+            by=by,
+            ask=_("Ask the person's consent to pass them on, and tick it."),
+        )
         handover = Handover.objects.create(
             project=locked.project,
             participant=locked,
@@ -403,6 +400,17 @@ def handover_send(
         raw = _new_link(handover, by=by)
         transaction.on_commit(lambda: _mail_service(handover, raw))
     return handover, raw
+
+
+def _require_consent(participant: Participant, purpose: str, *, given_now: bool, by, ask) -> None:
+    """The person's consent for ``purpose``: recorded now when the coordinator ticked it,
+    else it must already hold (else ``ask`` on the form's consent box)."""
+    if given_now:
+        participant_services.consent_record(
+            participant=participant, purpose=purpose, given=True, by=by
+        )
+    elif not consent_holds(participant, purpose):
+        raise CommunityError(ask, code="no_consent", field="consent")
 
 
 def _new_link(handover: Handover, *, by) -> str:
@@ -679,16 +687,13 @@ def transfer_offer(
                 _("Only someone on the waiting list can be offered to another project."),
                 code="not_waiting",
             )
-        if consent_given:
-            participant_services.consent_record(
-                participant=locked, purpose=consent.TRANSFER, given=True, by=by
-            )
-        elif not consent_holds(locked, consent.TRANSFER):
-            raise CommunityError(
-                _("Ask the person's consent to move to the other project, and tick it."),
-                code="no_consent",
-                field="consent",
-            )
+        _require_consent(
+            locked,
+            consent.TRANSFER,
+            given_now=consent_given,
+            by=by,
+            ask=_("Ask the person's consent to move to the other project, and tick it."),
+        )
         transfer = Transfer.objects.create(
             participant=locked,
             to_project=to_project,

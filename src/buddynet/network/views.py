@@ -314,14 +314,19 @@ class IntervisionListView(NetworkSpaceMixin, TemplateView):
         return context
 
 
-class IntervisionAddView(NetworkFormView):
+class PlanFormView(NetworkFormView):
+    """Plan something on a day at a time (an intervision, an event): the form's ``day``
+    and ``time`` become one aware ``starts_at`` in Brussels; then the new page."""
+
     permission = policy.NETWORK_CURATE
-    form_class = IntervisionForm
-    title = _("Plan an intervision")
-    submit_label = _("Plan")
+    list_route: str
+    made_route: str
+
+    def plan(self, data: dict[str, Any]):
+        raise NotImplementedError
 
     def get_back_url(self):
-        return url("network_intervisions", self.network)
+        return url(self.list_route, self.network)
 
     def perform(self, form):
         from buddynet.followup.clock import at
@@ -329,8 +334,18 @@ class IntervisionAddView(NetworkFormView):
         data = dict(form.cleaned_data)
         moment = data.pop("time")
         data["starts_at"] = at(data.pop("day"), moment.hour, moment.minute)
-        session = services.intervision_plan(network=self.network, by=self.request.user, data=data)
-        return url("network_intervision", self.network, code=session.code)
+        return url(self.made_route, self.network, code=self.plan(data).code)
+
+
+class IntervisionAddView(PlanFormView):
+    form_class = IntervisionForm
+    title = _("Plan an intervision")
+    submit_label = _("Plan")
+    list_route = "network_intervisions"
+    made_route = "network_intervision"
+
+    def plan(self, data):
+        return services.intervision_plan(network=self.network, by=self.request.user, data=data)
 
 
 class IntervisionMixin(NetworkSpaceMixin):
@@ -591,8 +606,7 @@ class CalendarView(NetworkSpaceMixin, TemplateView):
         return context
 
 
-class EventAddView(NetworkFormView):
-    permission = policy.NETWORK_CURATE
+class EventAddView(PlanFormView):
     form_class = EventForm
     title = _("Plan an event")
     intro = _(
@@ -601,18 +615,11 @@ class EventAddView(NetworkFormView):
     )
     submit_label = _("Put in the calendar")
     success_message = _("The event is in the calendar.")
+    list_route = "network_calendar"
+    made_route = "network_event"
 
-    def get_back_url(self):
-        return url("network_calendar", self.network)
-
-    def perform(self, form):
-        from buddynet.followup.clock import at
-
-        data = dict(form.cleaned_data)
-        moment = data.pop("time")
-        data["starts_at"] = at(data.pop("day"), moment.hour, moment.minute)
-        event = services.event_plan(network=self.network, by=self.request.user, data=data)
-        return url("network_event", self.network, code=event.code)
+    def plan(self, data):
+        return services.event_plan(network=self.network, by=self.request.user, data=data)
 
 
 class EventMixin(NetworkSpaceMixin):

@@ -50,6 +50,16 @@ def _clean(record) -> None:
     record.full_clean(exclude=WHO_FIELDS, validate_constraints=False)
 
 
+def _keep(
+    plan: FamilyPlan, record, kind: str, action: str, *, by, detail: str = "", via: str
+) -> None:
+    """Check and save ``record`` (the plan itself or one of its parts), then write its
+    step of the plan's history and the audit entry (see ``_step``)."""
+    _clean(record)
+    record.save()
+    _step(plan, kind, action, by=by, detail=detail, via=via)
+
+
 def _require_consent(participant: Participant) -> None:
     if not consent_holds(participant, consent.FAMILY_PLAN):
         raise PlanError(
@@ -119,9 +129,7 @@ def plan_make(
                 None,
                 first,
             )
-            _clean(plan)
-            plan.save()
-            _step(plan, PlanChange.Kind.RESTARTED, "plans.restarted", by=by, via=via)
+            _keep(plan, plan, PlanChange.Kind.RESTARTED, "plans.restarted", by=by, via=via)
     return plan
 
 
@@ -136,9 +144,8 @@ def plan_change(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web")
                 changed.append(name)
         if not changed:
             return plan
-        _clean(plan)
-        plan.save()
-        _step(
+        _keep(
+            plan,
             plan,
             PlanChange.Kind.CHANGED,
             "plans.changed",
@@ -177,10 +184,9 @@ def entry_add(
             whose_words=whose_words.strip(),
             added_by=_by(by),
         )
-        _clean(entry)
-        entry.save()
-        _step(
+        _keep(
             plan,
+            entry,
             PlanChange.Kind.ENTRY_ADDED,
             "plans.entry_added",
             by=by,
@@ -302,10 +308,9 @@ def action_add(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web") 
             setattr(action, name, (getattr(action, name) or "").strip())
         _from_the_map(action)
         _check_action(action)
-        _clean(action)
-        action.save()
-        _step(
+        _keep(
             plan,
+            action,
             PlanChange.Kind.ACTION_ADDED,
             "plans.action_added",
             by=by,
@@ -331,10 +336,9 @@ def action_update(
             return action
         action.status, action.due_on = status, due_on
         action.done_on = clock.today() if status == PlanAction.Status.DONE else None
-        _clean(action)
-        action.save()
-        _step(
+        _keep(
             action.plan,
+            action,
             UPDATE_STEP.get(status, PlanChange.Kind.ACTION_UPDATED),
             "plans.action_done"
             if status == PlanAction.Status.DONE
@@ -373,12 +377,11 @@ def review_record(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web
             next_review_on=upcoming,
             recorded_by=_by(by),
         )
-        _clean(review)
-        review.save()
         plan.next_review_on = upcoming
         plan.save(update_fields=["next_review_on", "updated_at"])
-        _step(
+        _keep(
             plan,
+            review,
             PlanChange.Kind.REVIEWED,
             "plans.reviewed",
             by=by,
@@ -427,15 +430,8 @@ def share_set(
             given_on=clock.today(),
             recorded_by=_by(by),
         )
-        _clean(share)
-        share.save()
-        _step(
-            plan,
-            PlanChange.Kind.SHARED,
-            "plans.shared",
-            by=by,
-            detail=share.role,
-            via=via,
+        _keep(
+            plan, share, PlanChange.Kind.SHARED, "plans.shared", by=by, detail=share.role, via=via
         )
     return share
 
