@@ -728,6 +728,16 @@ _NOT_COPIED = {
 }
 
 
+# What moves with the person of their consents, family and keep-warm contacts.
+_CONSENT_COPIED = ("given", "given_by", "representative_name", "note", "recorded_by_id")
+_MEMBER_COPIED = ("first_name", "relation", "birth_year")
+_CONTACT_COPIED = ("contacted_on", "kind", "outcome", "note")
+
+
+def _values(row, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in names}
+
+
 def _copy_file(old: Participant, project: Project) -> Participant:
     new = Participant(project=project)
     for model_field in Participant._meta.concrete_fields:
@@ -747,38 +757,15 @@ def _copy_file(old: Participant, project: Project) -> Participant:
         )
         if latest is not None:
             ConsentRecord.objects.create(
-                participant=new,
-                purpose=purpose,
-                given=latest.given,
-                given_by=latest.given_by,
-                representative_name=latest.representative_name,
-                note=latest.note,
-                recorded_by=latest.recorded_by,
+                participant=new, purpose=purpose, **_values(latest, _CONSENT_COPIED)
             )
     HouseholdMember.objects.bulk_create(
-        [
-            HouseholdMember(
-                participant=new,
-                project=project,
-                first_name=m.first_name,
-                relation=m.relation,
-                birth_year=m.birth_year,
-            )
-            for m in old.household_members.all()
-        ]
+        HouseholdMember(participant=new, project=project, **_values(m, _MEMBER_COPIED))
+        for m in old.household_members.all()
     )
     ContactMoment.objects.bulk_create(
-        [
-            ContactMoment(
-                participant=new,
-                project=project,
-                contacted_on=c.contacted_on,
-                kind=c.kind,
-                outcome=c.outcome,
-                note=c.note,
-            )
-            for c in old.contacts.all()
-        ]
+        ContactMoment(participant=new, project=project, **_values(c, _CONTACT_COPIED))
+        for c in old.contacts.all()
     )
     return new
 

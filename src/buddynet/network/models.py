@@ -14,14 +14,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import (
-    BaseModel,
-    ProjectOwnedModel,
-    bounded_number,
-    optional_key,
-    project_key,
-    user_ref,
-)
+from buddynet.core.models import BaseModel, ProjectOwnedModel, bounded_number, project_key, user_ref
 from buddynet.core.validators import no_control_characters
 from buddynet.tenancy.models import Network, Project
 from buddynet.volunteers.models import TrainingModule
@@ -277,10 +270,13 @@ class NetworkSettings(ProjectOwnedModel):
     intervision counts as training (and as which of its training modules)."""
 
     project = project_key(on_delete=models.CASCADE, one_to_one=True, related_name="+")
-    intervision_module = optional_key(
+    intervision_module = models.ForeignKey(
         TrainingModule,
         verbose_name=_("an intervision counts as this training"),
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_(
             "A buddy who attends an intervision of the network completes this module on that "
             "day. Leave empty if intervision does not count as training."

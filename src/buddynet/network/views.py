@@ -93,6 +93,24 @@ class NetworkFormView(NetworkSpaceMixin, ServiceFormView):
     form_layout = "network/base.html"
 
 
+class AddFormView(NetworkFormView):
+    """Add something to the network (an item, a question, an intervision, an event, a
+    news item): back to the list at ``list_route``; once added, to its own page at
+    ``made_route``."""
+
+    list_route: str
+    made_route: str
+
+    def add(self, form):
+        raise NotImplementedError
+
+    def get_back_url(self):
+        return url(self.list_route, self.network)
+
+    def perform(self, form):
+        return url(self.made_route, self.network, code=self.add(form).code)
+
+
 # --- library ------------------------------------------------------------------------------
 
 
@@ -114,25 +132,23 @@ class LibraryView(NetworkSpaceMixin, TemplateView):
         return context
 
 
-class ItemAddView(NetworkFormView):
+class ItemAddView(AddFormView):
     permission = policy.NETWORK_CURATE
     form_class = LibraryItemForm
     title = _("Add to the library")
     submit_label = _("Add")
     success_message = _("Added to the library.")
+    list_route = "network_library"
+    made_route = "network_item"
 
-    def get_back_url(self):
-        return url("network_library", self.network)
-
-    def perform(self, form):
-        item = services.library_item_add(
+    def add(self, form):
+        return services.library_item_add(
             network=self.network,
             by=self.request.user,
             data=form.cleaned_data,
             file=form.cleaned_data.get("file"),
             captions=form.cleaned_data.get("captions"),
         )
-        return url("network_item", self.network, code=item.code)
 
 
 class ItemView(NetworkSpaceMixin, TemplateView):
@@ -314,27 +330,22 @@ class IntervisionListView(NetworkSpaceMixin, TemplateView):
         return context
 
 
-class PlanFormView(NetworkFormView):
+class PlanFormView(AddFormView):
     """Plan something on a day at a time (an intervision, an event): the form's ``day``
-    and ``time`` become one aware ``starts_at`` in Brussels; then the new page."""
+    and ``time`` become one aware ``starts_at`` in Brussels."""
 
     permission = policy.NETWORK_CURATE
-    list_route: str
-    made_route: str
 
     def plan(self, data: dict[str, Any]):
         raise NotImplementedError
 
-    def get_back_url(self):
-        return url(self.list_route, self.network)
-
-    def perform(self, form):
+    def add(self, form):
         from buddynet.followup.clock import at
 
         data = dict(form.cleaned_data)
         moment = data.pop("time")
         data["starts_at"] = at(data.pop("day"), moment.hour, moment.minute)
-        return url(self.made_route, self.network, code=self.plan(data).code)
+        return self.plan(data)
 
 
 class IntervisionAddView(PlanFormView):
@@ -517,24 +528,22 @@ def _asking_project(view) -> Any:
     raise PermissionDenied
 
 
-class AskView(NetworkFormView):
+class AskView(AddFormView):
     permission = policy.NETWORK_TAKE_PART
     form_class = QuestionForm
     title = _("Ask the network")
     intro = _("The coordinators of the other projects see your question and can answer.")
     submit_label = _("Ask")
+    list_route = "network_questions"
+    made_route = "network_question"
 
-    def get_back_url(self):
-        return url("network_questions", self.network)
-
-    def perform(self, form):
-        question = services.question_ask(
+    def add(self, form):
+        return services.question_ask(
             network=self.network,
             project=_asking_project(self),
             by=self.request.user,
             data=form.cleaned_data,
         )
-        return url("network_question", self.network, code=question.code)
 
 
 class QuestionView(NetworkSpaceMixin, ServiceFormView):
@@ -735,22 +744,20 @@ class RegistrationsView(EventMixin, TemplateView):
         return context
 
 
-class NewsAddView(NetworkFormView):
+class NewsAddView(AddFormView):
     permission = policy.NETWORK_CURATE
     form_class = NewsForm
     title = _("Post news")
     intro = _("The news shows in the network's calendar and on the dashboards of its people.")
     submit_label = _("Post")
     success_message = _("The news is posted.")
+    list_route = "network_calendar"
+    made_route = "network_news"
 
-    def get_back_url(self):
-        return url("network_calendar", self.network)
-
-    def perform(self, form):
-        item = services.news_post(
+    def add(self, form):
+        return services.news_post(
             network=self.network, by=self.request.user, data=form.cleaned_data
         )
-        return url("network_news", self.network, code=item.code)
 
 
 class NewsView(NetworkSpaceMixin, TemplateView):
