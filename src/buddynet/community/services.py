@@ -371,13 +371,7 @@ def handover_send(
             return open_one, None
         if locked.status == Participant.Status.CLOSED and trajectory is None:
             raise CommunityError(_("This file is closed."), code="closed")
-        _require_consent(
-            locked,
-            consent.HANDOVER,
-            given_now=consent_given,
-            by=by,
-            ask=_("Ask the person's consent to pass them on, and tick it."),
-        )
+        _require_consent(locked, consent.HANDOVER, given_now=consent_given, by=by)
         handover = Handover.objects.create(
             project=locked.project,
             participant=locked,
@@ -402,14 +396,20 @@ def handover_send(
     return handover, raw
 
 
-def _require_consent(participant: Participant, purpose: str, *, given_now: bool, by, ask) -> None:
-    """The person's consent for ``purpose``: recorded now when the coordinator ticked it,
-    else it must already hold (else ``ask`` on the form's consent box)."""
+def _require_consent(participant: Participant, purpose: str, *, given_now: bool, by) -> None:
+    """The person's consent to a hand-over or a transfer: recorded now when the
+    coordinator ticked it, else it must already hold (else asked for on the form)."""
     if given_now:
         participant_services.consent_record(
             participant=participant, purpose=purpose, given=True, by=by
         )
     elif not consent_holds(participant, purpose):
+        ask = {
+            consent.HANDOVER: _("Ask the person's consent to pass them on, and tick it."),
+            consent.TRANSFER: _(
+                "Ask the person's consent to move to the other project, and tick it."
+            ),
+        }[purpose]
         raise CommunityError(ask, code="no_consent", field="consent")
 
 
@@ -687,13 +687,7 @@ def transfer_offer(
                 _("Only someone on the waiting list can be offered to another project."),
                 code="not_waiting",
             )
-        _require_consent(
-            locked,
-            consent.TRANSFER,
-            given_now=consent_given,
-            by=by,
-            ask=_("Ask the person's consent to move to the other project, and tick it."),
-        )
+        _require_consent(locked, consent.TRANSFER, given_now=consent_given, by=by)
         transfer = Transfer.objects.create(
             participant=locked,
             to_project=to_project,

@@ -50,13 +50,13 @@ def _clean(record) -> None:
     record.full_clean(exclude=WHO_FIELDS, validate_constraints=False)
 
 
-def _keep(
-    plan: FamilyPlan, record, kind: str, action: str, *, by, detail: str = "", via: str
-) -> None:
+def _keep(plan: FamilyPlan, record, action: str, *, by, detail: str = "", via: str) -> None:
     """Check and save ``record`` (the plan itself or one of its parts), then write its
-    step of the plan's history and the audit entry (see ``_step``)."""
+    step of the plan's history (of the kind the action names: ``plans.<kind>``) and the
+    audit entry (see ``_step``)."""
     _clean(record)
     record.save()
+    kind = PlanChange.Kind(action.removeprefix("plans."))
     _step(plan, kind, action, by=by, detail=detail, via=via)
 
 
@@ -129,7 +129,7 @@ def plan_make(
                 None,
                 first,
             )
-            _keep(plan, plan, PlanChange.Kind.RESTARTED, "plans.restarted", by=by, via=via)
+            _keep(plan, plan, "plans.restarted", by=by, via=via)
     return plan
 
 
@@ -144,15 +144,7 @@ def plan_change(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web")
                 changed.append(name)
         if not changed:
             return plan
-        _keep(
-            plan,
-            plan,
-            PlanChange.Kind.CHANGED,
-            "plans.changed",
-            by=by,
-            detail=plan.coordinator_name,
-            via=via,
-        )
+        _keep(plan, plan, "plans.changed", by=by, detail=plan.coordinator_name, via=via)
     return plan
 
 
@@ -184,15 +176,7 @@ def entry_add(
             whose_words=whose_words.strip(),
             added_by=_by(by),
         )
-        _keep(
-            plan,
-            entry,
-            PlanChange.Kind.ENTRY_ADDED,
-            "plans.entry_added",
-            by=by,
-            detail=entry.text,
-            via=via,
-        )
+        _keep(plan, entry, "plans.entry_added", by=by, detail=entry.text, via=via)
     return entry
 
 
@@ -244,14 +228,7 @@ def plan_feed(
                 entry.save()
         except IntegrityError as exc:
             raise Conflict(_("This is already in the plan."), field="source") from exc
-        _step(
-            plan,
-            PlanChange.Kind.FED,
-            "plans.fed",
-            by=by,
-            detail=entry.text,
-            via=via,
-        )
+        _step(plan, PlanChange.Kind.FED, "plans.fed", by=by, detail=entry.text, via=via)
     return entry
 
 
@@ -308,22 +285,8 @@ def action_add(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web") 
             setattr(action, name, (getattr(action, name) or "").strip())
         _from_the_map(action)
         _check_action(action)
-        _keep(
-            plan,
-            action,
-            PlanChange.Kind.ACTION_ADDED,
-            "plans.action_added",
-            by=by,
-            detail=action.what,
-            via=via,
-        )
+        _keep(plan, action, "plans.action_added", by=by, detail=action.what, via=via)
     return action
-
-
-UPDATE_STEP: dict[str, str] = {
-    PlanAction.Status.DONE: PlanChange.Kind.ACTION_DONE,
-    PlanAction.Status.DROPPED: PlanChange.Kind.ACTION_DROPPED,
-}
 
 
 def action_update(
@@ -339,7 +302,6 @@ def action_update(
         _keep(
             action.plan,
             action,
-            UPDATE_STEP.get(status, PlanChange.Kind.ACTION_UPDATED),
             "plans.action_done"
             if status == PlanAction.Status.DONE
             else "plans.action_dropped"
@@ -379,15 +341,7 @@ def review_record(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web
         )
         plan.next_review_on = upcoming
         plan.save(update_fields=["next_review_on", "updated_at"])
-        _keep(
-            plan,
-            review,
-            PlanChange.Kind.REVIEWED,
-            "plans.reviewed",
-            by=by,
-            detail=f"{held_on:%d/%m/%Y}",
-            via=via,
-        )
+        _keep(plan, review, "plans.reviewed", by=by, detail=f"{held_on:%d/%m/%Y}", via=via)
     return review
 
 
@@ -430,9 +384,7 @@ def share_set(
             given_on=clock.today(),
             recorded_by=_by(by),
         )
-        _keep(
-            plan, share, PlanChange.Kind.SHARED, "plans.shared", by=by, detail=share.role, via=via
-        )
+        _keep(plan, share, "plans.shared", by=by, detail=share.role, via=via)
     return share
 
 
