@@ -335,9 +335,8 @@ class PlanFormView(AddFormView):
     and ``time`` become one aware ``starts_at`` in Brussels."""
 
     permission = policy.NETWORK_CURATE
-
-    def plan(self, data: dict[str, Any]):
-        raise NotImplementedError
+    # The service that plans it: ``(network=, by=, data=)`` with ``starts_at`` in ``data``.
+    planner: Any
 
     def add(self, form):
         from buddynet.followup.clock import at
@@ -345,7 +344,7 @@ class PlanFormView(AddFormView):
         data = dict(form.cleaned_data)
         moment = data.pop("time")
         data["starts_at"] = at(data.pop("day"), moment.hour, moment.minute)
-        return self.plan(data)
+        return self.planner(network=self.network, by=self.request.user, data=data)
 
 
 class IntervisionAddView(PlanFormView):
@@ -354,9 +353,7 @@ class IntervisionAddView(PlanFormView):
     submit_label = _("Plan")
     list_route = "network_intervisions"
     made_route = "network_intervision"
-
-    def plan(self, data):
-        return services.intervision_plan(network=self.network, by=self.request.user, data=data)
+    planner = staticmethod(services.intervision_plan)
 
 
 class IntervisionMixin(NetworkSpaceMixin):
@@ -626,9 +623,7 @@ class EventAddView(PlanFormView):
     success_message = _("The event is in the calendar.")
     list_route = "network_calendar"
     made_route = "network_event"
-
-    def plan(self, data):
-        return services.event_plan(network=self.network, by=self.request.user, data=data)
+    planner = staticmethod(services.event_plan)
 
 
 class EventMixin(NetworkSpaceMixin):
