@@ -118,22 +118,8 @@ class ServiceForm(forms.Form):
 
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
-IMPORT_COLUMNS = (
-    "name",
-    "organisation",
-    "kind",
-    "offer",
-    "topics",
-    "for_whom",
-    "languages",
-    "municipalities",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "how_to_refer",
-    "website",
-    "checked_on",
-)
+# A spreadsheet row: the fields of a service, and the day it was last checked.
+IMPORT_COLUMNS = (*services.SERVICE_FIELDS, "checked_on")
 
 
 class ImportForm(forms.Form):

@@ -13,7 +13,14 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import BaseModel, HistoryStep, ProjectOwnedModel, project_key, user_ref
+from buddynet.core.models import (
+    BaseModel,
+    HistoryStep,
+    ProjectOwnedModel,
+    optional_key,
+    project_key,
+    user_ref,
+)
 from buddynet.core.validators import no_control_characters
 from buddynet.tenancy.models import Network, Project
 
@@ -121,12 +128,8 @@ class Handover(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.CASCADE, related_name="handovers"
     )
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="handovers",
+    trajectory = optional_key(
+        "trajectories.Trajectory", on_delete=models.SET_NULL, related_name="handovers"
     )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="handovers")
     origin = models.CharField(_("from"), max_length=20, choices=Origin.choices)
@@ -227,12 +230,8 @@ class Transfer(ProjectOwnedModel):
     note = models.TextField(_("why this project"), blank=True, validators=CLEAN)
     decline_reason = models.TextField(_("why declined"), blank=True, validators=CLEAN)
     waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
-    new_participant = models.ForeignKey(
-        "participants.Participant",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="transfers_in",
+    new_participant = optional_key(
+        "participants.Participant", on_delete=models.SET_NULL, related_name="transfers_in"
     )
     created_by = user_ref(_("offered by"))
     decided_by = user_ref(_("decided by"))

@@ -396,16 +396,7 @@ def handover_send(
             return open_one, None
         if locked.status == Participant.Status.CLOSED and trajectory is None:
             raise CommunityError(_("This file is closed."), code="closed")
-        if consent_given:
-            participant_services.consent_record(
-                participant=locked, purpose=consent.HANDOVER, given=True, by=by
-            )
-        elif not consent_holds(locked, consent.HANDOVER):
-            raise CommunityError(
-                _("Ask the person's consent to pass them on, and tick it."),
-                code="no_consent",
-                field="consent",
-            )
+        _require_consent(locked, consent.HANDOVER, given_now=consent_given, by=by)
         handover = Handover.objects.create(
             project=locked.project,
             participant=locked,
@@ -428,6 +419,23 @@ def handover_send(
         raw = _new_link(handover, by=by)
         transaction.on_commit(lambda: _mail_service(handover, raw))
     return handover, raw
+
+
+def _require_consent(participant: Participant, purpose: str, *, given_now: bool, by) -> None:
+    """The person's consent to a hand-over or a transfer: recorded now when the
+    coordinator ticked it, else it must already hold (else asked for on the form)."""
+    if given_now:
+        participant_services.consent_record(
+            participant=participant, purpose=purpose, given=True, by=by
+        )
+    elif not consent_holds(participant, purpose):
+        ask = {
+            consent.HANDOVER: _("Ask the person's consent to pass them on, and tick it."),
+            consent.TRANSFER: _(
+                "Ask the person's consent to move to the other project, and tick it."
+            ),
+        }[purpose]
+        raise CommunityError(ask, code="no_consent", field="consent")
 
 
 def _new_link(handover: Handover, *, by) -> str:
@@ -704,16 +712,7 @@ def transfer_offer(
                 _("Only someone on the waiting list can be offered to another project."),
                 code="not_waiting",
             )
-        if consent_given:
-            participant_services.consent_record(
-                participant=locked, purpose=consent.TRANSFER, given=True, by=by
-            )
-        elif not consent_holds(locked, consent.TRANSFER):
-            raise CommunityError(
-                _("Ask the person's consent to move to the other project, and tick it."),
-                code="no_consent",
-                field="consent",
-            )
+        _require_consent(locked, consent.TRANSFER, given_now=consent_given, by=by)
         transfer = Transfer.objects.create(
             participant=locked,
             to_project=to_project,
@@ -748,6 +747,16 @@ _NOT_COPIED = {
 }
 
 
+# What moves with the person of their consents, family and keep-warm contacts.
+_CONSENT_COPIED = ("given", "given_by", "representative_name", "note", "recorded_by_id")
+_MEMBER_COPIED = ("first_name", "relation", "birth_year")
+_CONTACT_COPIED = ("contacted_on", "kind", "outcome", "note")
+
+
+def _values(row, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in names}
+
+
 def _copy_file(old: Participant, project: Project) -> Participant:
     new = Participant(project=project)
     for model_field in Participant._meta.concrete_fields:
@@ -767,38 +776,15 @@ def _copy_file(old: Participant, project: Project) -> Participant:
         )
         if latest is not None:
             ConsentRecord.objects.create(
-                participant=new,
-                purpose=purpose,
-                given=latest.given,
-                given_by=latest.given_by,
-                representative_name=latest.representative_name,
-                note=latest.note,
-                recorded_by=latest.recorded_by,
+                participant=new, purpose=purpose, **_values(latest, _CONSENT_COPIED)
             )
     HouseholdMember.objects.bulk_create(
-        [
-            HouseholdMember(
-                participant=new,
-                project=project,
-                first_name=m.first_name,
-                relation=m.relation,
-                birth_year=m.birth_year,
-            )
-            for m in old.household_members.all()
-        ]
+        HouseholdMember(participant=new, project=project, **_values(m, _MEMBER_COPIED))
+        for m in old.household_members.all()
     )
     ContactMoment.objects.bulk_create(
-        [
-            ContactMoment(
-                participant=new,
-                project=project,
-                contacted_on=c.contacted_on,
-                kind=c.kind,
-                outcome=c.outcome,
-                note=c.note,
-            )
-            for c in old.contacts.all()
-        ]
+        ContactMoment(participant=new, project=project, **_values(c, _CONTACT_COPIED))
+        for c in old.contacts.all()
     )
     return new
 

@@ -231,6 +231,11 @@ class ImportView(ProjectServiceFormView):
 class HandoverMixin(ProjectPermissionMixin):
     permission = policy.COMMUNITY_HANDOVER
 
+    @cached_property
+    def participant(self):
+        """The person the URL's ``code`` names (hand over or offer to another project)."""
+        return participant_get_for_user(**self.object_lookup())
+
 
 class HandoverListView(HandoverMixin, TemplateView):
     template_name = "community/handovers.html"
@@ -255,15 +260,6 @@ class HandoverCreateView(HandoverMixin, ProjectServiceFormView):
     form_class = forms.HandoverForm
     title = gettext_lazy("Hand over to a service")
     submit_label = gettext_lazy("Send the hand-over")
-
-    @cached_property
-    def participant(self):
-        return participant_get_for_user(
-            access=self.access,
-            user=self.request.user,
-            project=self.project,
-            code=self.kwargs["code"],
-        )
 
     @cached_property
     def trajectory(self):
@@ -452,15 +448,6 @@ class TransferCreateView(HandoverMixin, ProjectServiceFormView):
     )
     submit_label = gettext_lazy("Offer")
     success_message = gettext_lazy("The offer is sent to the other project.")
-
-    @cached_property
-    def participant(self):
-        return participant_get_for_user(
-            access=self.access,
-            user=self.request.user,
-            project=self.project,
-            code=self.kwargs["code"],
-        )
 
     def get_form_kwargs(self) -> dict:
         return {"targets": services.transfer_targets(self.project)}

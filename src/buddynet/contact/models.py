@@ -19,7 +19,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import BaseModel, ProjectOwnedModel, project_key, user_ref
+from buddynet.core.models import (
+    BaseModel,
+    ProjectOwnedModel,
+    optional_key,
+    project_key,
+    user_ref,
+)
 from buddynet.core.validators import no_control_characters
 from buddynet.core.versions import ProjectRecordManager
 
@@ -55,33 +61,11 @@ class Conversation(BaseModel):
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     # The project whose coordinators answer for it; empty for an intervision group.
-    project = models.ForeignKey(
-        "tenancy.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="conversations",
-    )
-    buddy = models.ForeignKey(
-        "volunteers.Buddy", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    participant = models.ForeignKey(
-        "participants.Participant",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    intervision = models.ForeignKey(
-        "network.Intervision",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="conversations",
-    )
+    project = optional_key("tenancy.Project")
+    trajectory = optional_key("trajectories.Trajectory", related_name="conversations")
+    buddy = optional_key("volunteers.Buddy")
+    participant = optional_key("participants.Participant")
+    intervision = optional_key("network.Intervision", related_name="conversations")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_reason = models.CharField(_("why it closed"), max_length=200, blank=True)
 
@@ -167,9 +151,7 @@ class Message(BaseModel):
     attachment_type = models.CharField(max_length=100, blank=True)
     attachment_size = models.PositiveIntegerField(default=0)
     # The boundary signal someone raised about this message (followup's ``Signal``).
-    signal = models.ForeignKey(
-        "followup.Signal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    signal = optional_key("followup.Signal", on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("message")

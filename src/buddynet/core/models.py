@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -44,6 +44,15 @@ def user_ref(verbose_name=None, *, blank: bool = False, related_name: str = "+")
         blank=blank,
         on_delete=models.SET_NULL,
         related_name=related_name,
+    )
+
+
+def optional_key(to, *, related_name: str = "+", on_delete=models.CASCADE, **options):
+    """A key to a record this one may also be without (a conversation of a pair has a
+    trajectory, one of an intervision group has none): empty allowed in forms and in the
+    database; gone with that record unless ``on_delete`` says otherwise."""
+    return models.ForeignKey(
+        to, null=True, blank=True, on_delete=on_delete, related_name=related_name, **options
     )
 
 
@@ -178,6 +187,16 @@ class PersonRecord(ProjectOwnedModel):
         return f"{self.first_name} {self.last_name}"
 
 
+class AuditAbout(TypedDict, total=False):
+    """What an audit entry is about (``AuditEntry.build``'s keywords)."""
+
+    obj: models.Model | None
+    user: Any
+    data: dict[str, Any] | None
+    via: str
+    project: Any
+
+
 class AuditEntry(models.Model):
     """Who did what to which record, and when. Append-only."""
 
@@ -191,9 +210,7 @@ class AuditEntry(models.Model):
     content_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL)
     object_id = models.BigIntegerField(null=True)
     object_code = models.UUIDField(null=True, db_index=True)
-    project = models.ForeignKey(
-        "tenancy.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    project = optional_key("tenancy.Project", on_delete=models.SET_NULL)
     data = models.JSONField(default=dict, blank=True)
     via = models.CharField(max_length=10, choices=VIA_CHOICES, default="web")
 
@@ -210,17 +227,9 @@ class AuditEntry(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email or '-'} {self.action}"
 
     @classmethod
-    def record(
-        cls,
-        action: str,
-        *,
-        obj: models.Model | None = None,
-        user=None,
-        data: dict[str, Any] | None = None,
-        via: str = "web",
-        project=None,
-    ) -> AuditEntry:
-        entry = cls.build(action, obj=obj, user=user, data=data, via=via, project=project)
+    def record(cls, action: str, **about: Unpack[AuditAbout]) -> AuditEntry:
+        """Write one entry (the keywords of ``build``)."""
+        entry = cls.build(action, **about)
         entry.save()
         return entry
 

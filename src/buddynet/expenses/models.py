@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import HistoryStep, ProjectOwnedModel, project_key, user_ref
+from buddynet.core.models import HistoryStep, ProjectOwnedModel, optional_key, project_key, user_ref
 from buddynet.trajectories.models import trajectory_key
 from buddynet.volunteers.models import Buddy
 
@@ -218,12 +218,8 @@ class Claim(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     return_reason = models.CharField(_("why it was returned"), max_length=500, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = user_ref(_("decided by"))
-    corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
-    )
-    batch = models.ForeignKey(
-        PaymentBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
-    )
+    corrects = optional_key("self", on_delete=models.PROTECT, related_name="corrections")
+    batch = optional_key(PaymentBatch, on_delete=models.PROTECT, related_name="claims")
     made_by = user_ref(_("made by"))
 
     class Meta:

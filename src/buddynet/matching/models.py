@@ -14,7 +14,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import ProjectOwnedModel, bounded_number, project_key, user_ref
+from buddynet.core.models import (
+    ProjectOwnedModel,
+    bounded_number,
+    optional_key,
+    project_key,
+    user_ref,
+)
 from buddynet.trajectories.models import pair_keys, pair_status_indexes, trajectory_key
 
 from .engine import Weights
@@ -173,9 +179,7 @@ class ProposalRun(ProjectOwnedModel):
         FAILED = "failed", _("failed")
 
     project = project_key(verbose_name=_("started from project"), related_name="proposal_runs")
-    network = models.ForeignKey(
-        "tenancy.Network", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    network = optional_key("tenancy.Network", on_delete=models.PROTECT)
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
     project_ids = models.JSONField(default=list, blank=True)  # the projects covered
     status = models.CharField(
@@ -238,9 +242,7 @@ class Proposal(ProjectOwnedModel):
         SUPERSEDED = "superseded", _("superseded")
         WITHDRAWN = "withdrawn", _("withdrawn: no consent for support")
 
-    run = models.ForeignKey(
-        ProposalRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
-    )
+    run = optional_key(ProposalRun, on_delete=models.SET_NULL, related_name="proposals")
     buddy, participant = pair_keys("proposals", labelled=True)
     score = models.FloatField(_("score"))
     breakdown = models.JSONField(_("reasons"), default=dict, blank=True)

@@ -99,15 +99,26 @@ class AdoptForm(forms.Form):
         }
 
 
-class IntervisionForm(forms.Form):
+def _duration(*, most: int, initial: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=30, max_value=most, initial=initial
+    )
+
+
+class PlannedForm(forms.Form):
+    """What the network plans on a day at a time (an intervision, an event): the title,
+    when and how long, where or the video link. ``PlanFormView`` makes one moment of the
+    day and the time."""
+
     title = forms.CharField(label=_("Title"), max_length=200, validators=CLEAN)
     day = BoundedDateField(label=_("Day"), years_back=0, years_ahead=2)
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), min_value=30, max_value=480, initial=120
-    )
+    minutes = _duration(most=480, initial=120)
     place = forms.CharField(label=_("Place"), required=False, max_length=200, validators=CLEAN)
     video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
+
+class IntervisionForm(PlannedForm):
     max_size = forms.IntegerField(
         label=_("Maximum number of people"), min_value=2, max_value=40, initial=10
     )
@@ -181,19 +192,14 @@ class AnswerForm(forms.Form):
     body = long_text(_("Your answer"), rows=4, max_length=5000, validators=CLEAN)
 
 
-class EventForm(forms.Form):
+class EventForm(PlannedForm):
+    field_order = ["kind", "title", "description"]
+
     kind = forms.ChoiceField(label=_("Kind of event"), choices=Event.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200, validators=CLEAN)
     description = long_text(
         _("What to expect"), rows=4, required=False, max_length=5000, validators=CLEAN
     )
-    day = BoundedDateField(label=_("Day"), years_back=0, years_ahead=2)
-    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), min_value=30, max_value=600, initial=180
-    )
-    place = forms.CharField(label=_("Place"), required=False, max_length=200, validators=CLEAN)
-    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    minutes = _duration(most=600, initial=180)
     capacity = forms.IntegerField(
         label=_("Number of places"),
         min_value=1,

@@ -61,18 +61,28 @@ def _calendar(
     return calendar.to_ical().decode()
 
 
+def _of(planned, *, uid: str, route: str, email: str, cancel: bool = False) -> str:
+    """The calendar entry of something the network plans (an intervision, an event):
+    the same fields on both, its page as the link."""
+    return _calendar(
+        uid=uid,
+        starts_at=planned.starts_at,
+        minutes=planned.minutes,
+        title=planned.title,
+        location=planned.place or planned.video_link,
+        path=reverse(route, kwargs={"network": planned.network.code, "code": planned.code}),
+        network=planned.network,
+        email=email,
+        cancel=cancel,
+    )
+
+
 def invitation(session, invitation) -> str:
     """The invitation to an intervision."""
-    return _calendar(
+    return _of(
+        session,
         uid=f"intervision-{session.code}@buddynet",
-        starts_at=session.starts_at,
-        minutes=session.minutes,
-        title=session.title,
-        location=session.place or session.video_link,
-        path=reverse(
-            "network_intervision", kwargs={"network": session.network.code, "code": session.code}
-        ),
-        network=session.network,
+        route="network_intervision",
         email=invitation.user.email,
     )
 
@@ -82,14 +92,10 @@ def event_invitation(event, registration, *, cancel: bool = False) -> str:
     is per registration and the moment it was asked, so registering again after a
     cancellation is a new entry."""
     asked = int(registration.asked_at.timestamp())
-    return _calendar(
+    return _of(
+        event,
         uid=f"event-{event.code}-{registration.code}-{asked}@buddynet",
-        starts_at=event.starts_at,
-        minutes=event.minutes,
-        title=event.title,
-        location=event.place or event.video_link,
-        path=reverse("network_event", kwargs={"network": event.network.code, "code": event.code}),
-        network=event.network,
+        route="network_event",
         email=registration.user.email,
         cancel=cancel,
     )

@@ -93,6 +93,24 @@ class NetworkFormView(NetworkSpaceMixin, ServiceFormView):
     form_layout = "network/base.html"
 
 
+class AddFormView(NetworkFormView):
+    """Add something to the network (an item, a question, an intervision, an event, a
+    news item): back to the list at ``list_route``; once added, to its own page at
+    ``made_route``."""
+
+    list_route: str
+    made_route: str
+
+    def add(self, form):
+        raise NotImplementedError
+
+    def get_back_url(self):
+        return url(self.list_route, self.network)
+
+    def perform(self, form):
+        return url(self.made_route, self.network, code=self.add(form).code)
+
+
 # --- library ------------------------------------------------------------------------------
 
 
@@ -114,25 +132,23 @@ class LibraryView(NetworkSpaceMixin, TemplateView):
         return context
 
 
-class ItemAddView(NetworkFormView):
+class ItemAddView(AddFormView):
     permission = policy.NETWORK_CURATE
     form_class = LibraryItemForm
     title = _("Add to the library")
     submit_label = _("Add")
     success_message = _("Added to the library.")
+    list_route = "network_library"
+    made_route = "network_item"
 
-    def get_back_url(self):
-        return url("network_library", self.network)
-
-    def perform(self, form):
-        item = services.library_item_add(
+    def add(self, form):
+        return services.library_item_add(
             network=self.network,
             by=self.request.user,
             data=form.cleaned_data,
             file=form.cleaned_data.get("file"),
             captions=form.cleaned_data.get("captions"),
         )
-        return url("network_item", self.network, code=item.code)
 
 
 class ItemView(NetworkSpaceMixin, TemplateView):
@@ -314,23 +330,30 @@ class IntervisionListView(NetworkSpaceMixin, TemplateView):
         return context
 
 
-class IntervisionAddView(NetworkFormView):
+class PlanFormView(AddFormView):
+    """Plan something on a day at a time (an intervision, an event): the form's ``day``
+    and ``time`` become one aware ``starts_at`` in Brussels."""
+
     permission = policy.NETWORK_CURATE
-    form_class = IntervisionForm
-    title = _("Plan an intervision")
-    submit_label = _("Plan")
+    # The service that plans it: ``(network=, by=, data=)`` with ``starts_at`` in ``data``.
+    planner: Any
 
-    def get_back_url(self):
-        return url("network_intervisions", self.network)
-
-    def perform(self, form):
+    def add(self, form):
         from buddynet.followup.clock import at
 
         data = dict(form.cleaned_data)
         moment = data.pop("time")
         data["starts_at"] = at(data.pop("day"), moment.hour, moment.minute)
-        session = services.intervision_plan(network=self.network, by=self.request.user, data=data)
-        return url("network_intervision", self.network, code=session.code)
+        return self.planner(network=self.network, by=self.request.user, data=data)
+
+
+class IntervisionAddView(PlanFormView):
+    form_class = IntervisionForm
+    title = _("Plan an intervision")
+    submit_label = _("Plan")
+    list_route = "network_intervisions"
+    made_route = "network_intervision"
+    planner = staticmethod(services.intervision_plan)
 
 
 class IntervisionMixin(NetworkSpaceMixin):
@@ -502,24 +525,22 @@ def _asking_project(view) -> Any:
     raise PermissionDenied
 
 
-class AskView(NetworkFormView):
+class AskView(AddFormView):
     permission = policy.NETWORK_TAKE_PART
     form_class = QuestionForm
     title = _("Ask the network")
     intro = _("The coordinators of the other projects see your question and can answer.")
     submit_label = _("Ask")
+    list_route = "network_questions"
+    made_route = "network_question"
 
-    def get_back_url(self):
-        return url("network_questions", self.network)
-
-    def perform(self, form):
-        question = services.question_ask(
+    def add(self, form):
+        return services.question_ask(
             network=self.network,
             project=_asking_project(self),
             by=self.request.user,
             data=form.cleaned_data,
         )
-        return url("network_question", self.network, code=question.code)
 
 
 class QuestionView(NetworkSpaceMixin, ServiceFormView):
@@ -591,8 +612,7 @@ class CalendarView(NetworkSpaceMixin, TemplateView):
         return context
 
 
-class EventAddView(NetworkFormView):
-    permission = policy.NETWORK_CURATE
+class EventAddView(PlanFormView):
     form_class = EventForm
     title = _("Plan an event")
     intro = _(
@@ -601,18 +621,9 @@ class EventAddView(NetworkFormView):
     )
     submit_label = _("Put in the calendar")
     success_message = _("The event is in the calendar.")
-
-    def get_back_url(self):
-        return url("network_calendar", self.network)
-
-    def perform(self, form):
-        from buddynet.followup.clock import at
-
-        data = dict(form.cleaned_data)
-        moment = data.pop("time")
-        data["starts_at"] = at(data.pop("day"), moment.hour, moment.minute)
-        event = services.event_plan(network=self.network, by=self.request.user, data=data)
-        return url("network_event", self.network, code=event.code)
+    list_route = "network_calendar"
+    made_route = "network_event"
+    planner = staticmethod(services.event_plan)
 
 
 class EventMixin(NetworkSpaceMixin):
@@ -728,22 +739,20 @@ class RegistrationsView(EventMixin, TemplateView):
         return context
 
 
-class NewsAddView(NetworkFormView):
+class NewsAddView(AddFormView):
     permission = policy.NETWORK_CURATE
     form_class = NewsForm
     title = _("Post news")
     intro = _("The news shows in the network's calendar and on the dashboards of its people.")
     submit_label = _("Post")
     success_message = _("The news is posted.")
+    list_route = "network_calendar"
+    made_route = "network_news"
 
-    def get_back_url(self):
-        return url("network_calendar", self.network)
-
-    def perform(self, form):
-        item = services.news_post(
+    def add(self, form):
+        return services.news_post(
             network=self.network, by=self.request.user, data=form.cleaned_data
         )
-        return url("network_news", self.network, code=item.code)
 
 
 class NewsView(NetworkSpaceMixin, TemplateView):

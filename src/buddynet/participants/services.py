@@ -518,17 +518,7 @@ def participant_import(
     log gets field names, never values. Call inside the import's transaction."""
     data = {k: v for k, v in data.items() if k in IMPORT_FIELDS}
     if existing is None:
-        participant = Participant(
-            project=project,
-            source=Participant.Source.COORDINATOR,
-            status=Participant.Status.REFERRED,
-            referred_on=referred_on or waiting_since or _today(),
-        )
-        _apply(participant, data, IMPORT_FIELDS)
-        _require_contact({"phone": participant.phone, "email": participant.email})
-        if waiting_since is not None:
-            participant.status = Participant.Status.WAITING
-            participant.waiting_since = waiting_since
+        participant = _imported_file(project, data, referred_on, waiting_since)
         _full_clean(participant)
         participant.save()
         participant.log_action("participant.imported", user=by, data={"fields": sorted(data)})
@@ -555,8 +545,9 @@ def participant_import(
     return participant, "updated"
 
 
-def _new_imported(project, data, referred_on, waiting_since) -> Participant:
-    """The new file of one row, checked as ``participant_import`` checks it (not saved)."""
+def _imported_file(project, data, referred_on, waiting_since) -> Participant:
+    """The new file of one row (added by the coordinator, referred on the original date,
+    waiting since ``waiting_since`` when given), not checked against the model yet."""
     participant = Participant(
         project=project,
         source=Participant.Source.COORDINATOR,
@@ -568,6 +559,12 @@ def _new_imported(project, data, referred_on, waiting_since) -> Participant:
     if waiting_since is not None:
         participant.status = Participant.Status.WAITING
         participant.waiting_since = waiting_since
+    return participant
+
+
+def _new_imported(project, data, referred_on, waiting_since) -> Participant:
+    """The new file of one row, checked as ``participant_import`` checks it (not saved)."""
+    participant = _imported_file(project, data, referred_on, waiting_since)
     # No query per row: the code is a fresh random UUID (the database's unique index
     # still checks it) and the project is the one the import runs in.
     try:

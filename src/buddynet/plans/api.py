@@ -116,6 +116,15 @@ def _sight(here: Here, plan: uuid.UUID, *, read: bool = False) -> selectors.Plan
     )
 
 
+def _shared(here: Here, plan: uuid.UUID, part: str):
+    """One part of the plan (``actions``, ``reviews``), when the family shares it with
+    the caller; else 403."""
+    sight = _sight(here, plan, read=True)
+    if not getattr(sight, part):
+        raise selectors.PermissionDenied
+    return selectors.contents(sight)[part]
+
+
 @router.read("/plans/{plan}", PlanOut, *ANYONE)
 def plan_read(here: Here, plan: uuid.UUID):
     """A family plan, with only the parts the family lets the caller see"""
@@ -144,10 +153,7 @@ def plan_read(here: Here, plan: uuid.UUID):
 @router.read("/plans/{plan}/actions", list[PlanActionOut], *ANYONE)
 def plan_actions(here: Here, plan: uuid.UUID):
     """Who does what, by when (when the family shares the actions with the caller)"""
-    sight = _sight(here, plan, read=True)
-    if not sight.actions:
-        raise selectors.PermissionDenied
-    return selectors.contents(sight)["actions"]
+    return _shared(here, plan, "actions")
 
 
 @router.write("/plans/{plan}/actions", {201: PlanActionOut}, *ANYONE)
@@ -169,10 +175,7 @@ def plan_action_add(here: Here, plan: uuid.UUID, payload: PlanActionIn):
 @router.read("/plans/{plan}/reviews", list[PlanReviewOut], *ANYONE)
 def plan_reviews(here: Here, plan: uuid.UUID):
     """The talks about the plan (when the family shares them with the caller)"""
-    sight = _sight(here, plan, read=True)
-    if not sight.reviews:
-        raise selectors.PermissionDenied
-    return selectors.contents(sight)["reviews"]
+    return _shared(here, plan, "reviews")
 
 
 @router.write("/plans/{plan}/reviews", {201: PlanReviewOut}, *ANYONE)

@@ -20,6 +20,7 @@ from buddynet.core.models import (
     HistoryStep,
     ProjectOwnedModel,
     bounded_number,
+    optional_key,
     project_key,
     user_ref,
 )
@@ -97,15 +98,9 @@ class PlanEntry(ProjectOwnedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("in the family's own words"), max_length=1000, validators=CLEAN)
     whose_words = models.CharField(_("whose words"), max_length=200, blank=True, validators=CLEAN)
-    source_goal = models.ForeignKey(
-        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_entries"
-    )
-    source_journal = models.ForeignKey(
-        JournalEntry,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="plan_entries",
+    source_goal = optional_key(Goal, on_delete=models.SET_NULL, related_name="plan_entries")
+    source_journal = optional_key(
+        JournalEntry, on_delete=models.SET_NULL, related_name="plan_entries"
     )
     added_by = user_ref()
 
@@ -149,34 +144,22 @@ class PlanAction(ProjectOwnedModel):
     what = models.CharField(_("what"), max_length=300, validators=CLEAN)
     who = models.CharField(_("who does it"), max_length=20, choices=Who.choices)
     who_name = models.CharField(_("name"), max_length=200, blank=True, validators=CLEAN)
-    household_member = models.ForeignKey(
-        HouseholdMember,
-        verbose_name=_("family member"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    household_member = optional_key(
+        HouseholdMember, verbose_name=_("family member"), on_delete=models.SET_NULL
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True, validators=CLEAN)
     contact = models.CharField(_("contact"), max_length=200, blank=True, validators=CLEAN)
     # A service on the network's social map (``community``); the organisation and contact
     # above keep their own copy, so the plan still reads well if the map changes.
-    service = models.ForeignKey(
-        "community.Service",
-        verbose_name=_("service on the social map"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    service = optional_key(
+        "community.Service", verbose_name=_("service on the social map"), on_delete=models.SET_NULL
     )
     due_on = models.DateField(_("by when"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    source_goal = models.ForeignKey(
-        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    source_goal = optional_key(Goal, on_delete=models.SET_NULL)
     added_by = user_ref()
 
     class Meta:

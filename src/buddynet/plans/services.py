@@ -50,6 +50,16 @@ def _clean(record) -> None:
     record.full_clean(exclude=WHO_FIELDS, validate_constraints=False)
 
 
+def _keep(plan: FamilyPlan, record, action: str, *, by, detail: str = "", via: str) -> None:
+    """Check and save ``record`` (the plan itself or one of its parts), then write its
+    step of the plan's history (of the kind the action names: ``plans.<kind>``) and the
+    audit entry (see ``_step``)."""
+    _clean(record)
+    record.save()
+    kind = PlanChange.Kind(action.removeprefix("plans."))
+    _step(plan, kind, action, by=by, detail=detail, via=via)
+
+
 def _require_consent(participant: Participant) -> None:
     if not consent_holds(participant, consent.FAMILY_PLAN):
         raise PlanError(
@@ -119,9 +129,7 @@ def plan_make(
                 None,
                 first,
             )
-            _clean(plan)
-            plan.save()
-            _step(plan, PlanChange.Kind.RESTARTED, "plans.restarted", by=by, via=via)
+            _keep(plan, plan, "plans.restarted", by=by, via=via)
     return plan
 
 
@@ -136,16 +144,7 @@ def plan_change(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web")
                 changed.append(name)
         if not changed:
             return plan
-        _clean(plan)
-        plan.save()
-        _step(
-            plan,
-            PlanChange.Kind.CHANGED,
-            "plans.changed",
-            by=by,
-            detail=plan.coordinator_name,
-            via=via,
-        )
+        _keep(plan, plan, "plans.changed", by=by, detail=plan.coordinator_name, via=via)
     return plan
 
 
@@ -177,16 +176,7 @@ def entry_add(
             whose_words=whose_words.strip(),
             added_by=_by(by),
         )
-        _clean(entry)
-        entry.save()
-        _step(
-            plan,
-            PlanChange.Kind.ENTRY_ADDED,
-            "plans.entry_added",
-            by=by,
-            detail=entry.text,
-            via=via,
-        )
+        _keep(plan, entry, "plans.entry_added", by=by, detail=entry.text, via=via)
     return entry
 
 
@@ -238,14 +228,7 @@ def plan_feed(
                 entry.save()
         except IntegrityError as exc:
             raise Conflict(_("This is already in the plan."), field="source") from exc
-        _step(
-            plan,
-            PlanChange.Kind.FED,
-            "plans.fed",
-            by=by,
-            detail=entry.text,
-            via=via,
-        )
+        _step(plan, PlanChange.Kind.FED, "plans.fed", by=by, detail=entry.text, via=via)
     return entry
 
 
@@ -302,23 +285,8 @@ def action_add(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web") 
             setattr(action, name, (getattr(action, name) or "").strip())
         _from_the_map(action)
         _check_action(action)
-        _clean(action)
-        action.save()
-        _step(
-            plan,
-            PlanChange.Kind.ACTION_ADDED,
-            "plans.action_added",
-            by=by,
-            detail=action.what,
-            via=via,
-        )
+        _keep(plan, action, "plans.action_added", by=by, detail=action.what, via=via)
     return action
-
-
-UPDATE_STEP: dict[str, str] = {
-    PlanAction.Status.DONE: PlanChange.Kind.ACTION_DONE,
-    PlanAction.Status.DROPPED: PlanChange.Kind.ACTION_DROPPED,
-}
 
 
 def action_update(
@@ -331,11 +299,9 @@ def action_update(
             return action
         action.status, action.due_on = status, due_on
         action.done_on = clock.today() if status == PlanAction.Status.DONE else None
-        _clean(action)
-        action.save()
-        _step(
+        _keep(
             action.plan,
-            UPDATE_STEP.get(status, PlanChange.Kind.ACTION_UPDATED),
+            action,
             "plans.action_done"
             if status == PlanAction.Status.DONE
             else "plans.action_dropped"
@@ -373,18 +339,9 @@ def review_record(*, plan: FamilyPlan, by, data: dict[str, Any], via: str = "web
             next_review_on=upcoming,
             recorded_by=_by(by),
         )
-        _clean(review)
-        review.save()
         plan.next_review_on = upcoming
         plan.save(update_fields=["next_review_on", "updated_at"])
-        _step(
-            plan,
-            PlanChange.Kind.REVIEWED,
-            "plans.reviewed",
-            by=by,
-            detail=f"{held_on:%d/%m/%Y}",
-            via=via,
-        )
+        _keep(plan, review, "plans.reviewed", by=by, detail=f"{held_on:%d/%m/%Y}", via=via)
     return review
 
 
@@ -427,16 +384,7 @@ def share_set(
             given_on=clock.today(),
             recorded_by=_by(by),
         )
-        _clean(share)
-        share.save()
-        _step(
-            plan,
-            PlanChange.Kind.SHARED,
-            "plans.shared",
-            by=by,
-            detail=share.role,
-            via=via,
-        )
+        _keep(plan, share, "plans.shared", by=by, detail=share.role, via=via)
     return share
 
 

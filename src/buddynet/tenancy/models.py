@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import BaseModel, bounded_number
+from buddynet.core.models import BaseModel, bounded_number, optional_key
 
 
 class Role(models.TextChoices):
@@ -113,12 +113,8 @@ class Membership(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    project = models.ForeignKey(
-        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
-    )
-    network = models.ForeignKey(
-        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
-    )
+    project = optional_key(Project, related_name="memberships")
+    network = optional_key(Network, related_name="memberships")
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -8,7 +8,14 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import HistoryStep, ProjectOwnedModel, ProjectRow, project_key, user_ref
+from buddynet.core.models import (
+    HistoryStep,
+    ProjectOwnedModel,
+    ProjectRow,
+    optional_key,
+    project_key,
+    user_ref,
+)
 from buddynet.core.validators import no_control_characters
 
 # Every text people type here is checked for invisible control characters (a
@@ -361,13 +368,8 @@ class RoleTask(ProjectOwnedModel):
 
     project = project_key(on_delete=models.CASCADE)
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="tasks")
-    kind = models.ForeignKey(
-        TaskKind,
-        verbose_name=_("kind of task"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="tasks",
+    kind = optional_key(
+        TaskKind, verbose_name=_("kind of task"), on_delete=models.SET_NULL, related_name="tasks"
     )
     description = models.CharField(_("task"), max_length=300, validators=CLEAN)
     owner = models.CharField(_("who does it"), max_length=20, choices=Owner.choices)

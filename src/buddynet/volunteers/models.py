@@ -17,6 +17,7 @@ from buddynet.core.models import (
     PersonRecord,
     ProjectOwnedModel,
     bounded_number,
+    optional_key,
     project_key,
     user_ref,
 )
@@ -93,11 +94,9 @@ class Buddy(PersonRecord):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     # Application.
-    vacancy = models.ForeignKey(
+    vacancy = optional_key(
         "volunteers.Vacancy",
         verbose_name=_("vacancy"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="applications",
     )
@@ -351,9 +350,7 @@ class TrainingRecord(ProjectOwnedModel):
     project = project_key(on_delete=models.CASCADE)
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="training_records")
     module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="records")
-    session = models.ForeignKey(
-        TrainingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
-    )
+    session = optional_key(TrainingSession, on_delete=models.SET_NULL, related_name="records")
     attended = models.BooleanField(_("attended"), default=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
 

@@ -659,19 +659,7 @@ TERMS_FIELDS = VolunteerTerms.FIELDS
 
 
 def terms_save(*, project, user, data: dict[str, Any]) -> VolunteerTerms:
-    terms = VolunteerTerms.objects.filter(project=project).first()
-    with transaction.atomic():
-        if terms is None:
-            _check_fields(data, TERMS_FIELDS)
-            terms = VolunteerTerms(project=project, **data)
-            _full_clean(terms)
-            terms.save()
-            terms.log_action("project.volunteer_terms_created", user=user)
-        else:
-            changes = _changes(terms, data, TERMS_FIELDS)
-            if changes:
-                _apply(terms, changes, action="project.volunteer_terms_changed", user=user)
-    return terms
+    return _terms_write(project=project, user=user, data=data, fields=TERMS_FIELDS)
 
 
 # The project's own facts in its terms: never taken over from another project.
@@ -684,18 +672,29 @@ def terms_adopt(*, project, user, data: dict[str, Any]) -> VolunteerTerms:
     terms they are empty until the project fills them in."""
     allowed = [f for f in TERMS_FIELDS if f not in TERMS_OWN_FIELDS]
     _check_fields(data, allowed)
+    return _terms_write(
+        project=project, user=user, data=data, fields=allowed, unchecked=TERMS_OWN_FIELDS
+    )
+
+
+def _terms_write(
+    *, project, user, data: dict[str, Any], fields, unchecked: tuple[str, ...] = ()
+) -> VolunteerTerms:
+    """The project's terms made from ``data`` (``unchecked`` fields may stay empty), or
+    the changes of ``fields`` it names written to them."""
     with transaction.atomic():
         terms = VolunteerTerms.objects.select_for_update().filter(project=project).first()
         if terms is None:
+            _check_fields(data, fields)
             terms = VolunteerTerms(project=project, **data)
             try:
-                terms.full_clean(exclude=[*TERMS_OWN_FIELDS, "project"])
+                terms.full_clean(exclude=[*unchecked, "project"] if unchecked else None)
             except ValidationError as exc:
                 raise BuddyError.from_validation_error(exc) from exc
             terms.save()
             terms.log_action("project.volunteer_terms_created", user=user)
         else:
-            changes = _changes(terms, data, allowed)
+            changes = _changes(terms, data, fields)
             if changes:
                 _apply(terms, changes, action="project.volunteer_terms_changed", user=user)
     return terms
