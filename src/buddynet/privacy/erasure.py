@@ -27,15 +27,20 @@ undone. Erasing twice changes nothing the second time and does not fail.
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from buddynet.contact.models import Conversation, Notification, NotificationProfile
 from buddynet.core import personal
 from buddynet.core.models import AuditEntry
 from buddynet.participants.models import Participant
@@ -247,8 +252,13 @@ def _audit_entries(person, codes: set[str], postcode: str) -> list[tuple[AuditEn
     """The audit entries of the person's project whose details or actor's address name
     the person, with their details and address scrubbed."""
     anywhere, own = _identifiers(person)
-    about = models.Q(object_code__in=codes)
-    query = about & models.Q(pk__isnull=False)
+    uuids = []
+    for code in codes:
+        try:
+            uuids.append(uuid.UUID(code))
+        except ValueError:
+            continue
+    query = models.Q(object_code__in=uuids)
     for word in anywhere:
         query |= models.Q(data__icontains=word) | models.Q(actor_email__iexact=word)
     entries = AuditEntry.unscoped.filter(
@@ -262,6 +272,24 @@ def _audit_entries(person, codes: set[str], postcode: str) -> list[tuple[AuditEn
         actor_email = _scrub(entry.actor_email, words, "")
         if data != entry.data or actor_email != entry.actor_email:
             found.append((entry, data, actor_email))
+    return found
+
+
+def _notifications(person, codes: set[str]) -> list[tuple[int, str]]:
+    """Notifications to others that name the person ("Bram, your buddy"), about one of
+    the person's records (their link holds its code): (id, the words scrubbed)."""
+    _anywhere, own = _identifiers(person)
+    query = models.Q()
+    for word in own:
+        query |= models.Q(about__icontains=word)
+    if not query:
+        return []
+    found = []
+    for pk, about, link in Notification.objects.filter(query).values_list("pk", "about", "link"):
+        mine = any(code in link for code in codes) or (person.user_id is not None and link == "")
+        scrubbed = _scrub(about, own, "")
+        if mine and scrubbed != about:
+            found.append((pk, scrubbed))
     return found
 
 
@@ -315,7 +343,7 @@ def _plan(person, *, lock: bool) -> tuple[ErasurePlan, list]:
         audit_entries=len(entries),
         account=account,
     )
-    return plan, (writes, entries, account_erased)
+    return plan, (writes, entries, account_erased, codes)
 
 
 def plan_erasure(person) -> ErasurePlan:
@@ -335,13 +363,15 @@ def erase_person(person, *, by, reason: str) -> ErasurePlan:
         person = model._default_manager.select_for_update().get(pk=person.pk)
         words = _identifiers(person)[1]
         postcode = "" if person.postcode == personal.ERASED else person.postcode
-        plan, (writes, entries, account_erased) = _plan(person, lock=True)
+        plan, (writes, entries, account_erased, codes) = _plan(person, lock=True)
         for row, values in writes:
             for name in list(values):
                 stored = getattr(row, name)
                 if isinstance(stored, FieldFile) and stored.name:
                     stored.delete(save=False)
             type(row)._default_manager.filter(pk=row.pk).update(**values)
+        for pk, about in _notifications(person, codes):
+            Notification.objects.filter(pk=pk).update(about=about)
         for entry, data, actor_email in entries:
             AuditEntry.unscoped.filter(pk=entry.pk).update(data=data, actor_email=actor_email)
         if account_erased:
@@ -367,8 +397,6 @@ def erase_person(person, *, by, reason: str) -> ErasurePlan:
 
 
 def _erase_account(person) -> None:
-    from django.contrib.auth import get_user_model
-
     user = get_user_model()._default_manager.select_for_update().get(pk=person.user_id)
     user.first_name = ""
     user.last_name = ""
@@ -376,12 +404,16 @@ def _erase_account(person) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+    # What the account's other records hold about how to reach the person.
+
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    NotificationProfile.objects.filter(user=user).update(sms_number="")
+    Notification.objects.filter(user=user).update(about="", link="")
 
 
 def _close_conversations(person) -> None:
     """No one writes to an erased person: their open conversations close."""
-    from buddynet.contact.models import Conversation
-
     key = "participant" if isinstance(person, Participant) else "buddy"
     Conversation.objects.filter(
         models.Q(**{key: person}) | models.Q(**{f"trajectory__{key}": person}),
