@@ -92,6 +92,7 @@ PARTS = (
         person="handover__participant",
         why=WHY,
         purpose="warm_handover",
+        since="at",
         left_out={"id": personal.INTERNAL_ID},
     ),
     Part(

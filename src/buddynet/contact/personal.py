@@ -72,6 +72,7 @@ def _parts(person: str) -> tuple[Part, Part, Part]:
             Member,
             person=(f"conversation__{person}", f"conversation__trajectory__{person}"),
             why=WHY,
+            since="conversation__created_at",
             left_out={"id": personal.INTERNAL_ID},
         ),
     )

@@ -205,6 +205,15 @@ def _label(model: type[models.Model], name: str) -> str:
     return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
+def _since(row: models.Model, path: str) -> Any:
+    """The date a record is kept since: a field, or one on a related record
+    (``"conversation__created_at"``)."""
+    value: Any = row
+    for step in path.split("__"):
+        value = getattr(value, step, None)
+    return value
+
+
 def section_of(part: Part, person: models.Model) -> Section:
     model = part.model
     related = [
@@ -230,7 +239,7 @@ def section_of(part: Part, person: models.Model) -> Section:
                 data[binary] = path
         records.append(data)
         shown.append([(_label(model, name), _shown(row, name)) for name in part.exported])
-    dates = [getattr(row, part.since) for row in rows if getattr(row, part.since, None)]
+    dates = [d for d in (_since(row, part.since) for row in rows) if d]
     return Section(
         key=key,
         title=str(part.title or model._meta.verbose_name_plural),

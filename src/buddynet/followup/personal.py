@@ -15,12 +15,12 @@ WHY = _("To follow up the time a buddy and a participant spend together, and how
 
 PARTS = tuple(
     part
-    for model, lookup in (
-        (FollowUp, "trajectory"),
-        (Signal, "trajectory"),
-        (SignalStep, "signal__trajectory"),
-        (Closure, "trajectory"),
-        (ExitConversation, "closure__trajectory"),
+    for model, lookup, since in (
+        (FollowUp, "trajectory", "created_at"),
+        (Signal, "trajectory", "created_at"),
+        (SignalStep, "signal__trajectory", "at"),
+        (Closure, "trajectory", "created_at"),
+        (ExitConversation, "closure__trajectory", "created_at"),
     )
     for part in personal.each_person(
         model,
@@ -28,5 +28,6 @@ PARTS = tuple(
         why=WHY,
         purpose="support",
         left_out={"id": personal.INTERNAL_ID},
+        since=since,
     )
 )

@@ -48,7 +48,7 @@ PARTS = (
             (PlanAction, {}),
             (PlanReview, {}),
             (PlanShare, {"kept": {"sections": personal.CODE}}),
-            (PlanChange, {}),
+            (PlanChange, {"since": "at"}),
         )
     ),
 )

@@ -118,12 +118,16 @@ PARTS = (
     *(
         part
         for model, lookup, declared in (
-            (StatusChange, "trajectory", {"kept": {"from_status": personal.CODE}}),
+            (
+                StatusChange,
+                "trajectory",
+                {"kept": {"from_status": personal.CODE}, "since": "at"},
+            ),
             (Agreement, "trajectory", {}),
             (AgreementVersion, "agreement__trajectory", {"keep": PROOF}),
             (AgreementSignature, "version__agreement__trajectory", {"keep": PROOF}),
             (RoleTask, "trajectory", {}),
-            (GoalLevelChange, "goal__trajectory", {}),
+            (GoalLevelChange, "goal__trajectory", {"since": "on"}),
         )
         for part in personal.each_person(
             model,
