@@ -324,7 +324,7 @@ def erase_rule(
         return FILE, ""
     if isinstance(model_field, models.JSONField):
         return None
-    if model_field.blank or model_field.null:  # type: ignore[attr-defined]
+    if model_field.blank or model_field.null:
         return BLANK, ""
     return MARK, ""
 

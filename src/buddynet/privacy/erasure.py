@@ -160,7 +160,11 @@ def _kept(part: personal.Part, parts: list[personal.Part]) -> list[tuple[str, st
     for p in mine:
         for name, why in p.kept.items():
             reasons.setdefault(name, str(why))
-    return [(str(part.model._meta.get_field(n).verbose_name), why) for n, why in reasons.items()]
+    return [(_label(part.model, n), why) for n, why in reasons.items()]
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
 def _section(part: personal.Part, person, parts: list[personal.Part], *, lock: bool):
@@ -300,7 +304,7 @@ def _account(person) -> tuple[str, bool]:
         return "", False
     shared = any(
         model._default_manager.filter(user=user, erased_at__isnull=True)
-        .exclude(pk=person.pk if isinstance(person, model) else None)
+        .exclude(pk=person.pk if isinstance(person, model) else 0)
         .exists()
         for model in (Participant, Buddy)
     )
@@ -314,7 +318,7 @@ def _account(person) -> tuple[str, bool]:
     )
 
 
-def _plan(person, *, lock: bool) -> tuple[ErasurePlan, list]:
+def _plan(person, *, lock: bool) -> tuple[ErasurePlan, tuple[list, list, bool, set[str]]]:
     kind = _kind(person)
     parts = personal.parts_for(type(person))
     everything = personal.all_parts()

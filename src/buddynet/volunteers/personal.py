@@ -166,6 +166,7 @@ PARTS = (
             "on_device_of",
         ),
         left_out={"id": personal.INTERNAL_ID},
+        title=_("signed information notes"),
         keep=_(
             "The signed information note is kept unchanged as proof that the volunteer "
             "was informed (the organisation carries that proof), until the retention "
