@@ -100,10 +100,7 @@ PARTS = (
         person="handover__participant",
         why=WHY,
         purpose="warm_handover",
-        left_out={
-            "id": personal.INTERNAL_ID,
-            "token_hash": _("a checksum of the link's secret, which does not say who you are"),
-        },
+        left_out={"id": personal.INTERNAL_ID, "token_hash": personal.SECRET},
         kept={"token_hash": personal.CODE},
     ),
 )

@@ -59,6 +59,7 @@ RULES = (BLANK, MARK, EMPTY, NONE, FILE)
 
 # Reasons shared by many parts for keeping a field on erasure.
 CODE = _("a code from a fixed list or a checksum, which does not say who the person is")
+SECRET = _("a checksum of the link's secret, which does not say who you are")
 FIGURES = _("codes and scores the reports count; they do not say who the person is")
 # A person's record (``PersonRecord``): the lists of codes reports count are kept.
 PERSON_KEPT = dict.fromkeys(("languages", "availability", "interests"), CODE)

@@ -59,10 +59,7 @@ PARTS = (
         person="measurement__participant",
         why=WHY,
         purpose="impact_measurement",
-        left_out={
-            "id": personal.INTERNAL_ID,
-            "token_hash": _("a checksum of the link's secret, which does not say who you are"),
-        },
+        left_out={"id": personal.INTERNAL_ID, "token_hash": personal.SECRET},
         kept={"token_hash": personal.CODE},
     ),
 )
