@@ -138,9 +138,9 @@ def test_erasing_leaves_nothing_identifying_and_the_totals_the_same(unique):
         statuses = (p.status, b.status)
         erasure.erase_person(p, by=w.coord, reason="asked on the phone")
         erasure.erase_person(b, by=None, reason="retention")
-        assert found_anywhere(words) == {
-            "core.AuditEntry.data": [p.first_name]
-        }, "only the other participant's entry may still hold the shared first name"
+        assert found_anywhere(words) == {"core.AuditEntry.data": [p.first_name]}, (
+            "only the other participant's entry may still hold the shared first name"
+        )
         assert AuditEntry.unscoped.filter(
             action="buddy.availability_changed", actor_email="[x]"
         ).exists() == (b.user is not None)
