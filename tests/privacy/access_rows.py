@@ -31,4 +31,6 @@ PAGES = {
     "privacy_export_download": Row(
         own=COORDINATOR, kwargs=export_kw, variants=NESTED, method="post", data=lambda w: {}
     ),
+    "privacy_erase_participant": Row(own=COORDINATOR, kwargs=participant_kw, variants=NESTED),
+    "privacy_erase_buddy": Row(own=COORDINATOR, kwargs=buddy_kw, variants=NESTED),
 }

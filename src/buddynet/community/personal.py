@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import Handover, Transfer
+from .models import Handover, HandoverLink, HandoverStep, Transfer
 
 WHY = _("To hand over to another service or project, with your consent.")
 
@@ -39,6 +39,7 @@ PARTS = (
             "created_by",
         ),
         left_out={"id": personal.INTERNAL_ID},
+        kept={"shared_fields": personal.CODE},
     ),
     Part(
         Transfer,
@@ -85,5 +86,21 @@ PARTS = (
             "decided_at",
         ),
         left_out={"id": personal.INTERNAL_ID},
+    ),
+    Part(
+        HandoverStep,
+        person="handover__participant",
+        why=WHY,
+        purpose="warm_handover",
+        since="at",
+        left_out={"id": personal.INTERNAL_ID},
+    ),
+    Part(
+        HandoverLink,
+        person="handover__participant",
+        why=WHY,
+        purpose="warm_handover",
+        left_out={"id": personal.INTERNAL_ID, "token_hash": personal.SECRET},
+        kept={"token_hash": personal.CODE},
     ),
 )

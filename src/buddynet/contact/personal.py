@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import Conversation, Message
+from .models import Conversation, Member, Message
 
 WHY = _(
     "To let the buddy, the participant and the coordinators write to each other inside buddynet."
@@ -50,7 +50,7 @@ MESSAGE_LEFT_OUT = {
 }
 
 
-def _parts(person: str) -> tuple[Part, Part]:
+def _parts(person: str) -> tuple[Part, Part, Part]:
     return (
         Part(
             Conversation,
@@ -66,6 +66,14 @@ def _parts(person: str) -> tuple[Part, Part]:
             fields=MESSAGE_FIELDS,
             left_out=MESSAGE_LEFT_OUT,
             files={"attachment": "attachment_name"},
+            kept={"attachment_type": personal.CODE},
+        ),
+        Part(
+            Member,
+            person=(f"conversation__{person}", f"conversation__trajectory__{person}"),
+            why=WHY,
+            since="conversation__created_at",
+            left_out={"id": personal.INTERNAL_ID},
         ),
     )
 

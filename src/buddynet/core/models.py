@@ -170,6 +170,9 @@ class PersonRecord(ProjectOwnedModel):
     email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
     availability = models.JSONField(_("availability"), default=list, blank=True)
     interests = models.JSONField(_("interests"), default=list, blank=True)
+    # Set when the person was erased (``privacy.erasure``): what identified them is gone,
+    # the record stays for the reports' figures; they are no longer matched or written to.
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -184,6 +187,8 @@ class PersonRecord(ProjectOwnedModel):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at:
+            return str(_("erased person"))
         return f"{self.first_name} {self.last_name}"
 
 

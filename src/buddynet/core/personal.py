@@ -14,6 +14,16 @@ given in the export and the fields deliberately left out (with the reason)::
 admin's autodiscovery: no app imports another) and gives the person's sections. Every
 field of a model that points at a person must be in ``fields`` or ``left_out`` of a
 part: ``undeclared_fields()`` lists the gaps and a test fails on any.
+
+A part also says what erasing the person does to each text-like field (``erase``:
+field → ``BLANK``, ``MARK``, ``EMPTY``, ``NONE`` or ``FILE``), which fields are kept and
+why (``kept``: field → reason), or that its records are kept whole (``keep``: the
+reason, e.g. a signed agreement kept as proof). Most fields need no word: a field with
+choices is a code and is kept, a free text or short text becomes empty (or the ``ERASED``
+mark where it may not be empty), a file is removed; numbers, dates and keys are kept so
+the reports' totals stay the same. A JSON field has no default (it may hold codes that
+reports count, or a person's own answers): ``undecided_fields()`` lists every text-like
+field without a rule and a test fails on any. ``privacy.erasure`` carries it out.
 """
 
 from __future__ import annotations
@@ -37,6 +47,30 @@ from .plugins import feature_modules
 INTERNAL_ID = _("the database's internal number, which says nothing about the person")
 GENERATED = _("worked out from another field that is in the export")
 
+# What erasing a person does to a field (``Part.erase``).
+BLANK = "blank"  # empty text
+MARK = "mark"  # the ERASED mark (a field that may not be empty)
+EMPTY = "empty"  # a JSON field: an empty list or mapping, like its default
+NONE = "none"  # NULL
+FILE = "file"  # the file is removed through the storage; the field emptied
+KEEP = "keep"  # unchanged (the reason is in ``Part.kept``)
+ERASED = "[x]"  # language-neutral: the page says "erased" in the reader's language
+RULES = (BLANK, MARK, EMPTY, NONE, FILE)
+
+# Reasons shared by many parts for keeping a field on erasure.
+CODE = _("a code from a fixed list or a checksum, which does not say who the person is")
+SECRET = _("a checksum of the link's secret, which does not say who you are")
+FIGURES = _("codes and scores the reports count; they do not say who the person is")
+# A person's record (``PersonRecord``): the lists of codes reports count are kept.
+PERSON_KEPT = dict.fromkeys(("languages", "availability", "interests"), CODE)
+TEXT_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.JSONField,
+    models.FileField,
+    models.BinaryField,
+)
+
 
 @dataclass(frozen=True)
 class Part:
@@ -50,12 +84,24 @@ class Part:
     model: type[models.Model]
     person: str | tuple[str, ...]
     why: Promise | str
-    fields: tuple[str, ...]
+    fields: tuple[str, ...] = ()  # all concrete fields but ``left_out`` and ``files``
     title: Promise | str | None = None  # the model's plural name unless given
     left_out: Mapping[str, Promise | str] = field(default_factory=dict)
     files: Mapping[str, str] = field(default_factory=dict)
     purpose: str = ""  # a consent purpose key (participants' registry), if one covers it
     since: str = "created_at"
+    erase: Mapping[str, str] = field(default_factory=dict)  # field → a rule of RULES
+    kept: Mapping[str, Promise | str] = field(default_factory=dict)  # field → why kept
+    keep: Promise | str = ""  # the records are kept whole on erasure, and why
+
+    @property
+    def exported(self) -> tuple[str, ...]:
+        """The fields in the export: ``fields``, or every concrete field of the model
+        but those left out and the files (which go into the ZIP beside the data)."""
+        if self.fields:
+            return self.fields
+        out = set(self.left_out) | set(self.files)
+        return tuple(f.name for f in self.model._meta.concrete_fields if f.name not in out)
 
     @property
     def lookups(self) -> tuple[str, ...]:
@@ -160,11 +206,20 @@ def _label(model: type[models.Model], name: str) -> str:
     return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
+def _since(row: models.Model, path: str) -> Any:
+    """The date a record is kept since: a field, or one on a related record
+    (``"conversation__created_at"``)."""
+    value: Any = row
+    for step in path.split("__"):
+        value = getattr(value, step, None)
+    return value
+
+
 def section_of(part: Part, person: models.Model) -> Section:
     model = part.model
     related = [
         name
-        for name in part.fields
+        for name in part.exported
         if isinstance(model._meta.get_field(name), models.ForeignKey | models.OneToOneField)
     ]
     records, shown, files = [], [], []
@@ -173,7 +228,7 @@ def section_of(part: Part, person: models.Model) -> Section:
     if part.lookups[0]:
         key += "-" + part.lookups[0].split("__")[-1]
     for row in rows:
-        data = {name: json_value(getattr(row, name)) for name in part.fields}
+        data = {name: json_value(getattr(row, name)) for name in part.exported}
         for binary, name_field in part.files.items():
             content = getattr(row, binary)
             if isinstance(content, FieldFile):
@@ -184,15 +239,15 @@ def section_of(part: Part, person: models.Model) -> Section:
                 files.append((path, bytes(content)))
                 data[binary] = path
         records.append(data)
-        shown.append([(_label(model, name), _shown(row, name)) for name in part.fields])
-    dates = [getattr(row, part.since) for row in rows if getattr(row, part.since, None)]
+        shown.append([(_label(model, name), _shown(row, name)) for name in part.exported])
+    dates = [d for d in (_since(row, part.since) for row in rows) if d]
     return Section(
         key=key,
         title=str(part.title or model._meta.verbose_name_plural),
         why=str(part.why),
         purpose=part.purpose,
         since=min(dates) if dates else None,
-        fields=[(name, _label(model, name)) for name in part.fields],
+        fields=[(name, _label(model, name)) for name in part.exported],
         records=records,
         shown=shown,
         files=files,
@@ -230,12 +285,94 @@ def undeclared_fields(
     reason. Empty when every personal field is declared."""
     parts = list(all_parts() if parts is None else parts)
     gaps: dict[str, list[str]] = {}
-    for model in personal_models(person_models):
+    for model in reachable_models(person_models):
         declared: set[str] = set()
         for part in parts:
             if part.model is model:
-                declared |= set(part.fields) | set(part.left_out) | set(part.files)
+                declared |= set(part.exported) | set(part.left_out) | set(part.files)
         missing = [f.name for f in model._meta.concrete_fields if f.name not in declared]
         if missing:
             gaps[model._meta.label] = missing
+    return gaps
+
+
+# --- Erasure rules --------------------------------------------------------------------
+
+
+def text_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields of ``model`` that can hold words that identify a person."""
+    return [f for f in model._meta.concrete_fields if isinstance(f, TEXT_FIELDS)]
+
+
+def erase_rule(
+    model: type[models.Model], name: str, parts: Iterable[Part] | None = None
+) -> tuple[str, Promise | str] | None:
+    """What erasing a person does to ``model.name``: ``(rule, reason)``; ``(KEEP,
+    reason)`` for a field kept; None when nothing decides it (a JSON field without a
+    word in any part of the model)."""
+    mine = [p for p in (all_parts() if parts is None else parts) if p.model is model]
+    for part in mine:
+        if name in part.erase:
+            return part.erase[name], ""
+        if name in part.kept:
+            return KEEP, part.kept[name]
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, TEXT_FIELDS):
+        return KEEP, FIGURES
+    if getattr(model_field, "choices", None):
+        return KEEP, CODE
+    if isinstance(model_field, models.FileField | models.BinaryField):
+        return FILE, ""
+    if isinstance(model_field, models.JSONField):
+        return None
+    if model_field.blank or model_field.null:
+        return BLANK, ""
+    return MARK, ""
+
+
+def reachable_models(
+    person_models: Iterable[type[models.Model]], *, skip: Iterable[type[models.Model]] = ()
+) -> list[type[models.Model]]:
+    """The concrete models that are a person's record or reach one through their keys
+    (a journal entry through its trajectory, a signature through its agreement)."""
+    from django.apps import apps
+
+    found: list[type[models.Model]] = list(person_models)
+    skipped = tuple(skip)
+    grew = True
+    while grew:
+        grew = False
+        for model in apps.get_models():
+            if model in found or model in skipped or model._meta.proxy:
+                continue
+            if any(
+                f.is_relation and (f.many_to_one or f.one_to_one) and f.related_model in found
+                for f in model._meta.concrete_fields
+            ):
+                found.append(model)
+                grew = True
+    return found
+
+
+def undecided_fields(
+    models_: Iterable[type[models.Model]], parts: Iterable[Part] | None = None
+) -> dict[str, list[str]]:
+    """Per model, the text-like fields no rule decides on erasure, and the explicit
+    rules that are not known rules or name no field. Empty when all is decided."""
+    parts = list(all_parts() if parts is None else parts)
+    gaps: dict[str, list[str]] = {}
+    for model in models_:
+        mine = [p for p in parts if p.model is model]
+        if any(p.keep for p in mine):
+            continue
+        names = {f.name for f in model._meta.concrete_fields}
+        wrong = [
+            f"{name}={rule}"
+            for p in mine
+            for name, rule in p.erase.items()
+            if rule not in RULES or name not in names
+        ] + [f"{name} (kept)" for p in mine for name in p.kept if name not in names]
+        missing = [f.name for f in text_fields(model) if erase_rule(model, f.name, mine) is None]
+        if missing or wrong:
+            gaps[model._meta.label] = missing + wrong
     return gaps

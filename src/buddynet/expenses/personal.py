@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import Claim, ExpenseSystem, OtherAllowance, PayeeAccount
+from .models import Claim, ExpenseSystem, NamedListEntry, OtherAllowance, PayeeAccount
 
 WHY = _(
     "To pay volunteers' expenses within the limits of the law, and to keep the list "
@@ -90,5 +90,22 @@ PARTS = (
         ),
         left_out={"id": personal.INTERNAL_ID},
         files={"receipt": "receipt_name"},
+        kept={
+            "receipt": _(
+                "a receipt supports the bookkeeping of a paid allowance and is kept as "
+                "long as the law asks for the books' documents"
+            ),
+            "receipt_type": personal.CODE,
+        },
+    ),
+    Part(
+        NamedListEntry,
+        person="claim__buddy",
+        why=WHY,
+        left_out={"id": personal.INTERNAL_ID},
+        keep=_(
+            "The named list of paid volunteer allowances is kept seven years, as the law "
+            "asks, with its own copy of the name: erasing the volunteer's file leaves it."
+        ),
     ),
 )

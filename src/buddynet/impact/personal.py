@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import Measurement
+from .models import Measurement, MeasurementLink, OwnAnswer, Response
 
 WHY = _("To measure, with your consent, what the support changes.")
 
@@ -36,5 +36,30 @@ PARTS = (
             "excluded_at",
         ),
         left_out={"id": personal.INTERNAL_ID},
+        kept={"instruments": personal.FIGURES, "own_questionnaires": personal.FIGURES},
+    ),
+    Part(
+        Response,
+        person="measurement__participant",
+        why=WHY,
+        purpose="impact_measurement",
+        left_out={"id": personal.INTERNAL_ID},
+        kept={"answers": personal.FIGURES, "scores": personal.FIGURES},
+    ),
+    Part(
+        OwnAnswer,
+        person="measurement__participant",
+        why=WHY,
+        purpose="impact_measurement",
+        left_out={"id": personal.INTERNAL_ID},
+        kept={"value": personal.FIGURES},
+    ),
+    Part(
+        MeasurementLink,
+        person="measurement__participant",
+        why=WHY,
+        purpose="impact_measurement",
+        left_out={"id": personal.INTERNAL_ID, "token_hash": personal.SECRET},
+        kept={"token_hash": personal.CODE},
     ),
 )

@@ -329,7 +329,9 @@ def build_pools(
 
     open_trajectories = Trajectory.objects.filter(buddy=OuterRef("pk"), status__in=OPEN_STATUSES)
     buddies = (
-        Buddy.objects.filter(project_id__in=project_ids, status__in=buddy_statuses)
+        Buddy.objects.filter(
+            project_id__in=project_ids, status__in=buddy_statuses, erased_at__isnull=True
+        )
         .only(*BUDDY_FIELDS)
         .annotate(open_trajectories=per_row(open_trajectories, "buddy", Count("pk")))
         .order_by("pk")
@@ -347,7 +349,9 @@ def build_pools(
         pools.unplaced_buddies += _add(converted, row, pools.buddies, pools.buddy_rows)
 
     people = (
-        Participant.objects.filter(project_id__in=project_ids, status=Participant.Status.WAITING)
+        Participant.objects.filter(
+            project_id__in=project_ids, status=Participant.Status.WAITING, erased_at__isnull=True
+        )
         .exclude(waiting_reason=Participant.WaitingReason.PAUSED)
         .select_related("matching_profile")
         .only(*PARTICIPANT_FIELDS)

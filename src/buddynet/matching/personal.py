@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import HandRaise, Introduction, MatchingProfile, PairExclusion, Proposal
+from .models import (
+    HandRaise,
+    Introduction,
+    IntroductionAnswer,
+    MatchingProfile,
+    PairExclusion,
+    Proposal,
+)
 
 WHY = _("To find and propose a buddy and a participant who fit each other.")
 
@@ -36,6 +43,10 @@ PARTS = (
             "public_summary",
         ),
         left_out={"id": personal.INTERNAL_ID},
+        kept=dict.fromkeys(
+            ("gender", "buddy_genders", "buddy_age_groups", "needs", "experience_wanted"),
+            personal.CODE,
+        ),
     ),
     *personal.each_person(
         Proposal,
@@ -62,6 +73,7 @@ PARTS = (
             "decided_at",
         ),
         left_out={"id": personal.INTERNAL_ID},
+        kept={"breakdown": personal.FIGURES},
     ),
     *personal.each_person(
         HandRaise,
@@ -120,6 +132,13 @@ PARTS = (
             "note",
             "created_by",
         ),
+        left_out={"id": personal.INTERNAL_ID},
+    ),
+    *personal.each_person(
+        IntroductionAnswer,
+        ("introduction__buddy", "introduction__participant"),
+        why=WHY,
+        purpose="support",
         left_out={"id": personal.INTERNAL_ID},
     ),
 )

@@ -62,8 +62,10 @@ PARTS = (
             "closed_on",
             "withdrawal_reason",
             "withdrawal_note",
+            "erased_at",
         ),
         left_out={"id": personal.INTERNAL_ID, "urgency_rank": personal.GENERATED},
+        kept=personal.PERSON_KEPT,
     ),
     Part(
         HouseholdMember,
@@ -92,6 +94,7 @@ PARTS = (
             "note",
         ),
         left_out={"id": personal.INTERNAL_ID},
+        kept={"purpose": personal.CODE},
     ),
     Part(
         ContactMoment,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import FamilyPlan
+from .models import FamilyPlan, PlanAction, PlanChange, PlanEntry, PlanReview, PlanShare
 
 WHY = _("To make and follow the family's own plan, with the family's consent.")
 
@@ -33,5 +33,22 @@ PARTS = (
             "created_by",
         ),
         left_out={"id": personal.INTERNAL_ID},
+    ),
+    *(
+        Part(
+            model,
+            person="plan__participant",
+            why=WHY,
+            purpose="family_plan",
+            left_out={"id": personal.INTERNAL_ID},
+            **declared,
+        )
+        for model, declared in (
+            (PlanEntry, {}),
+            (PlanAction, {}),
+            (PlanReview, {}),
+            (PlanShare, {"kept": {"sections": personal.CODE}}),
+            (PlanChange, {"since": "at"}),
+        )
     ),
 )

@@ -10,4 +10,5 @@ LABELS = {
     "privacy.export_downloaded": _("downloaded the export of all the person's data"),
     "privacy.export_expired": _("removed an export of the person's data nobody downloaded"),
     "privacy.export_viewed": _("looked at an export of the person's data"),
+    "privacy.erased": _("erased the person: what identified them was replaced everywhere"),
 }

@@ -22,6 +22,7 @@ def export_on_participant_file(*, participant, access, user, project):
             "about": "participant",
             "person": participant,
             "exports": selectors.exports_of(kind="participant", person=participant),
+            "erase": access.has(policy.PRIVACY_ERASE, project),
         },
     )
 
@@ -36,6 +37,7 @@ def export_on_buddy_file(*, buddy, access, user) -> dict | None:
             "about": "buddy",
             "person": buddy,
             "exports": selectors.exports_of(kind="buddy", person=buddy),
+            "erase": access.has(policy.PRIVACY_ERASE, buddy.project_id),
         },
     }
 

@@ -37,6 +37,8 @@ LEFT_OUT = {
     "expires_at": _("until when the export file waits, not about the person"),
 }
 
+KEPT = {"language": personal.CODE, "phase": personal.CODE}
+
 PARTS = (
     Part(
         Export,
@@ -44,6 +46,7 @@ PARTS = (
         why=WHY,
         fields=FIELDS,
         left_out=LEFT_OUT,
+        kept=KEPT,
     ),
     Part(
         Export,
@@ -51,5 +54,6 @@ PARTS = (
         why=WHY,
         fields=FIELDS,
         left_out=LEFT_OUT,
+        kept=KEPT,
     ),
 )

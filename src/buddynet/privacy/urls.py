@@ -2,7 +2,7 @@
 
 from buddynet.core.routes import routes
 
-from . import views
+from . import views, views_erasure
 
 project_urlpatterns = routes(
     (
@@ -14,4 +14,10 @@ project_urlpatterns = routes(
     ("exports/<uuid:code>/", views.ExportView, "privacy_export"),
     ("exports/<uuid:code>/progress/", views.ExportProgressView, "privacy_export_progress"),
     ("exports/<uuid:code>/download/", views.ExportDownloadView, "privacy_export_download"),
+    (
+        "participants/<uuid:code>/erase/",
+        views_erasure.ParticipantEraseView,
+        "privacy_erase_participant",
+    ),
+    ("buddies/<uuid:code>/erase/", views_erasure.BuddyEraseView, "privacy_erase_buddy"),
 )

@@ -79,6 +79,9 @@ IMPORTS_RUN = "imports.run"
 # The right of access and portability: a complete export of a participant's or a
 # buddy's data, asked for and downloaded (once) by the project's coordinators.
 PRIVACY_EXPORT = "privacy.export"
+# Erasure (anonymisation) of a participant or a buddy, after a dry run: the project's
+# coordinators.
+PRIVACY_ERASE = "privacy.erase"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -135,6 +138,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             PLANS_MANAGE,
             IMPORTS_RUN,
             PRIVACY_EXPORT,
+            PRIVACY_ERASE,
         }
     ),
     Role.PROFESSIONAL: frozenset(

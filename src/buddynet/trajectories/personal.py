@@ -7,9 +7,25 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import Goal, JournalEntry, Trajectory
+from .models import (
+    Agreement,
+    AgreementSignature,
+    AgreementVersion,
+    Goal,
+    GoalLevelChange,
+    JournalEntry,
+    RoleTask,
+    StatusChange,
+    Trajectory,
+)
 
 WHY = _("To follow up the time a buddy and a participant spend together.")
+PROOF = _(
+    "A signed agreement is kept unchanged as proof of what was agreed and who signed, "
+    "until the retention period removes it; erasing the person does not change it."
+)
+PERSONS = ("participant", "buddy")
+
 
 PARTS = (
     Part(
@@ -97,6 +113,29 @@ PARTS = (
                     "created_by",
                 ),
             ),
+        )
+    ),
+    *(
+        part
+        for model, lookup, declared in (
+            (
+                StatusChange,
+                "trajectory",
+                {"kept": {"from_status": personal.CODE}, "since": "at"},
+            ),
+            (Agreement, "trajectory", {}),
+            (AgreementVersion, "agreement__trajectory", {"keep": PROOF}),
+            (AgreementSignature, "version__agreement__trajectory", {"keep": PROOF}),
+            (RoleTask, "trajectory", {}),
+            (GoalLevelChange, "goal__trajectory", {"since": "on"}),
+        )
+        for part in personal.each_person(
+            model,
+            tuple(f"{lookup}__{person}" for person in PERSONS),
+            why=WHY,
+            purpose="support",
+            left_out={"id": personal.INTERNAL_ID},
+            **declared,
         )
     ),
 )

@@ -65,8 +65,14 @@ PARTS = (
             "buddy_says_yes",
             "project_says_yes",
             "decision_note",
+            "erased_at",
         ),
         left_out={"id": personal.INTERNAL_ID},
+        kept={
+            **personal.PERSON_KEPT,
+            "status_before_pause": personal.CODE,
+            "preferred_age_groups": personal.CODE,
+        },
     ),
     Part(
         PipelineStep,
@@ -160,6 +166,12 @@ PARTS = (
             "on_device_of",
         ),
         left_out={"id": personal.INTERNAL_ID},
+        title=_("signed information notes"),
+        keep=_(
+            "The signed information note is kept unchanged as proof that the volunteer "
+            "was informed (the organisation carries that proof), until the retention "
+            "period removes it."
+        ),
     ),
     Part(
         Attachment,
@@ -177,5 +189,6 @@ PARTS = (
         ),
         left_out={"id": personal.INTERNAL_ID},
         files={"data": "name"},
+        kept={"content_type": personal.CODE},
     ),
 )
