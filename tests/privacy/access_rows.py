@@ -12,6 +12,7 @@ from tests.test_access_matrix import (
     buddy_kw,
     nested_kw,
     participant_kw,
+    project_kw,
     statuses,
 )
 
@@ -31,4 +32,10 @@ PAGES = {
     "privacy_export_download": Row(
         own=COORDINATOR, kwargs=export_kw, variants=NESTED, method="post", data=lambda w: {}
     ),
+    # The project's privacy oversight: its coordinators only.
+    "privacy_register": Row(own=COORDINATOR, kwargs=project_kw),
+    "privacy_register_pdf": Row(own=COORDINATOR, kwargs=project_kw),
+    "privacy_lookups": Row(own=COORDINATOR, kwargs=project_kw),
+    "privacy_retention": Row(own=COORDINATOR, kwargs=project_kw),
+    "privacy_retention_edit": Row(own=COORDINATOR, kwargs=project_kw),
 }

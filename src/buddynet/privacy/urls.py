@@ -2,7 +2,7 @@
 
 from buddynet.core.routes import routes
 
-from . import views
+from . import oversight_views, views
 
 project_urlpatterns = routes(
     (
@@ -14,4 +14,13 @@ project_urlpatterns = routes(
     ("exports/<uuid:code>/", views.ExportView, "privacy_export"),
     ("exports/<uuid:code>/progress/", views.ExportProgressView, "privacy_export_progress"),
     ("exports/<uuid:code>/download/", views.ExportDownloadView, "privacy_export_download"),
+)
+
+# The project's privacy oversight (``oversight_views``).
+project_urlpatterns += routes(
+    ("privacy/register/", oversight_views.RegisterView, "privacy_register"),
+    ("privacy/register.pdf", oversight_views.RegisterPdfView, "privacy_register_pdf"),
+    ("privacy/looked/", oversight_views.LookupsView, "privacy_lookups"),
+    ("privacy/retention/", oversight_views.RetentionView, "privacy_retention"),
+    ("privacy/retention/edit/", oversight_views.RetentionEditView, "privacy_retention_edit"),
 )

@@ -79,6 +79,9 @@ IMPORTS_RUN = "imports.run"
 # The right of access and portability: a complete export of a participant's or a
 # buddy's data, asked for and downloaded (once) by the project's coordinators.
 PRIVACY_EXPORT = "privacy.export"
+# The project's privacy oversight: the register of processing (art. 30), who opened
+# which file (and the alert on many), the retention terms: the project's coordinators.
+PRIVACY_OVERSEE = "privacy.oversee"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -135,6 +138,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             PLANS_MANAGE,
             IMPORTS_RUN,
             PRIVACY_EXPORT,
+            PRIVACY_OVERSEE,
         }
     ),
     Role.PROFESSIONAL: frozenset(
