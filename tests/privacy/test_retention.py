@@ -92,16 +92,18 @@ def test_the_files_expiring_in_the_next_30_days(world, client_for):
         soon = closed(
             world.project,
             on=retention.months_before(today, 24) + datetime.timedelta(days=10),
-            first_name="Binnenkort",
+            first_name="Binnenkortje",
         )
-        gone = closed(world.project, on=retention.months_before(today, 25), first_name="Verlopen")
-        later = closed(world.project, on=retention.months_before(today, 12), first_name="Later")
+        gone = closed(
+            world.project, on=retention.months_before(today, 25), first_name="Verlopenmans"
+        )
+        later = closed(world.project, on=retention.months_before(today, 12), first_name="Laatkomer")
         buddy = stopped(
             world.project,
             on=retention.months_before(today, 24) + datetime.timedelta(days=29),
-            first_name="Stopgezet",
+            first_name="Stopgezetter",
         )
-        closed(world.other, on=retention.months_before(today, 30), first_name="Elders")
+        closed(world.other, on=retention.months_before(today, 30), first_name="Eldersnaam")
         found = retention.expiring(project=world.project, today=today)
     assert [item.person for item in found] == [gone, soon, buddy]
     assert found[1].expires_on == today + datetime.timedelta(days=10)
@@ -111,9 +113,9 @@ def test_the_files_expiring_in_the_next_30_days(world, client_for):
         reverse("privacy_retention", kwargs={"project": world.project.code})
     )
     assert page.status_code == 200
-    for name in ("Binnenkort", "Verlopen", "Stopgezet"):
+    for name in ("Binnenkortje", "Verlopenmans", "Stopgezetter"):
         assert name in page.text
-    assert "Later" not in page.text and "Elders" not in page.text
+    assert "Laatkomer" not in page.text and "Eldersnaam" not in page.text
 
 
 def test_a_shorter_term_brings_files_forward(world):

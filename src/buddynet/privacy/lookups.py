@@ -25,6 +25,7 @@ from buddynet.core.mail import mail_user
 from buddynet.core.models import AuditEntry
 from buddynet.participants.models import Participant
 from buddynet.tenancy.models import Membership, Role
+from buddynet.tenancy.selectors import project_coordinators
 from buddynet.trajectories.models import Trajectory
 from buddynet.volunteers.models import Buddy
 
@@ -173,6 +174,7 @@ def lookups_watch(*, now: datetime.datetime | None = None) -> list[LookupAlert]:
             start = now - datetime.timedelta(minutes=minutes)
             counted = (
                 base.filter(which, created_at__gte=start, created_at__lte=now)
+                .order_by()
                 .values("project_id", "actor_id")
                 .annotate(
                     files=models.Count("object_code", distinct=True),
@@ -222,16 +224,12 @@ def _alert(found: dict, *, start: datetime.datetime) -> LookupAlert | None:
 
 
 def _mail(alert: LookupAlert) -> None:
-    for membership in Membership.objects.filter(
-        role=Role.PROJECT_COORDINATOR,
-        is_active=True,
-        project_id=alert.project_id,
-        user__is_active=True,
-    ).select_related("user", "project"):
+    project = alert.project
+    for user in project_coordinators(alert.project_id):
         mail_user(
-            membership.user,
+            user,
             "privacy/email/lookup_alert",
-            {"alert": alert, "project": membership.project, "who": alert.user},
+            {"alert": alert, "project": project, "who": alert.user},
         )
 
 

@@ -27,7 +27,8 @@ from buddynet.core import clock
 from buddynet.core.mail import mail_user
 from buddynet.core.models import AuditEntry
 from buddynet.participants.models import Participant
-from buddynet.tenancy.models import Membership, Project, Role
+from buddynet.tenancy.models import Project
+from buddynet.tenancy.selectors import project_coordinators
 from buddynet.volunteers.models import Buddy
 
 from .models import PrivacySettings
@@ -255,30 +256,21 @@ def _tell(report: RetentionReport, *, today: datetime.date) -> None:
         return
     projects = Project.objects.in_bulk(list(report.erased))
     for project_id, counts in report.erased.items():
+        project = projects[project_id]
         AuditEntry.record(
             "privacy.retention_applied",
-            obj=projects[project_id],
+            obj=project,
             via="system",
-            project=projects[project_id],
+            project=project,
             data={"on": today.isoformat(), **counts},
         )
-    coordinators = Membership.objects.filter(
-        role=Role.PROJECT_COORDINATOR,
-        is_active=True,
-        project_id__in=list(report.erased),
-        user__is_active=True,
-    ).select_related("user")
-    for membership in coordinators:
-        where = membership.project_id
-        assert where is not None  # a project coordinator's membership has a project
-        project = projects[where]
-        counts = report.erased[where]
-        mail_user(
-            membership.user,
-            "privacy/email/retention_done",
-            {
-                "project": project,
-                "participants": counts.get("participant", 0),
-                "buddies": counts.get("buddy", 0),
-            },
-        )
+        for user in project_coordinators(project_id):
+            mail_user(
+                user,
+                "privacy/email/retention_done",
+                {
+                    "project": project,
+                    "participants": counts.get("participant", 0),
+                    "buddies": counts.get("buddy", 0),
+                },
+            )
