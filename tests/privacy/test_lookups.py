@@ -42,7 +42,7 @@ def test_the_list_and_its_filters(world, client_for):
         opened(world.buddy, world.prof)
         opened(world.own_participant, world.prof, at=timezone.now() - datetime.timedelta(days=40))
         opened(world.other_participant, world.other_coord)  # another project
-        world.participant.log_action("participant.changed", user=world.coord)  # not a reading
+        world.participant.log_action("participant.referred", user=world.coord)  # not a reading
     client = client_for(world.coord)
     page = client.get(url(world))
     assert page.status_code == 200
