@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from buddynet.core import personal
@@ -67,9 +68,21 @@ def _fields(part: personal.Part) -> list[str]:
     return labels
 
 
+def _title(part: personal.Part) -> str:
+    """The part's title, else its model's plural name; a model without a name of its own
+    (Django made one from the class name, in English) by its singular as the catalogues
+    know it."""
+    if part.title:
+        return str(part.title)
+    options = part.model._meta
+    if {"verbose_name", "verbose_name_plural"} & set(options.original_attrs):
+        return str(options.verbose_name_plural)
+    return _(capfirst(str(options.verbose_name)))
+
+
 def _category(part: personal.Part) -> Category:
     return Category(
-        title=str(part.title or part.model._meta.verbose_name_plural),
+        title=_title(part),
         why=str(part.why),
         fields=_fields(part),
     )
