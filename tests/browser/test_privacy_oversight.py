@@ -51,7 +51,7 @@ def test_a_coordinator_reviews_the_projects_privacy(transactional_db, page, logi
     login(world.coord)
 
     page.goto(base + "register/")
-    expect(page.locator("h2").first).to_contain_text("Register van verwerkingsactiviteiten")
+    expect(page.locator("h2.h4")).to_contain_text("Register van verwerkingsactiviteiten")
     expect(page.locator(".alert-warning")).to_contain_text("6")
     shot(page, screenshot_dir, "register")
 
