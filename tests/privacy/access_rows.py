@@ -12,6 +12,7 @@ from tests.test_access_matrix import (
     buddy_kw,
     nested_kw,
     participant_kw,
+    project_kw,
     statuses,
 )
 
@@ -33,4 +34,10 @@ PAGES = {
     ),
     "privacy_erase_participant": Row(own=COORDINATOR, kwargs=participant_kw, variants=NESTED),
     "privacy_erase_buddy": Row(own=COORDINATOR, kwargs=buddy_kw, variants=NESTED),
+    # The project's privacy oversight: its coordinators only.
+    "privacy_register": Row(own=COORDINATOR, kwargs=project_kw),
+    "privacy_register_pdf": Row(own=COORDINATOR, kwargs=project_kw),
+    "privacy_lookups": Row(own=COORDINATOR, kwargs=project_kw),
+    "privacy_retention": Row(own=COORDINATOR, kwargs=project_kw),
+    "privacy_retention_edit": Row(own=COORDINATOR, kwargs=project_kw),
 }

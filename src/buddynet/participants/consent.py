@@ -34,6 +34,10 @@ class Purpose:
     legal_basis: Promise
     if_withdrawn: Promise
     required_for_waiting_list: bool = False
+    # How many months the records this purpose covers are kept after the file closes
+    # (what ``retention`` promises, as a number): the default of the project's retention
+    # settings (``privacy.retention``). None: not counted from the file's closing.
+    kept_months_after_close: int | None = None
     # The apps whose processing this purpose covers: each must register an effect
     # (``register_effect``) that stops it when the consent is withdrawn. A test walks
     # every purpose x every app, so a new app cannot forget.
@@ -54,6 +58,7 @@ PURPOSES: tuple[Purpose, ...] = (
             "The coordinators of this project. After a match your buddy gets what they "
             "need to meet you: your first name and your help request."
         ),
+        kept_months_after_close=24,
         legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_(
             "We stop looking for a buddy. You leave the waiting list and your file is closed."
@@ -112,6 +117,7 @@ PURPOSES: tuple[Purpose, ...] = (
             "The coordinators of this project read your answers. Others only see figures "
             "about at least five people together. Never your buddy."
         ),
+        kept_months_after_close=24,
         legal_basis=_("Your explicit consent (GDPR articles 6.1.a and 9.2.a)"),
         if_withdrawn=_(
             "We no longer ask you to fill in questionnaires, your link stops working and "
@@ -181,6 +187,7 @@ PURPOSES: tuple[Purpose, ...] = (
             "Your buddy. The coordinators only if the project's rules say so; the "
             "conversation then tells you so."
         ),
+        kept_months_after_close=12,
         legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_(
             "The conversation with your buddy closes at once: nobody can write in it any more."
@@ -203,6 +210,7 @@ PURPOSES: tuple[Purpose, ...] = (
             "The coordinators of this project. Your buddy and other helpers only see the "
             "parts of the plan you allow each of them."
         ),
+        kept_months_after_close=24,
         legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_(
             "Your helpers no longer see the plan, at once. Nobody changes it any more. "

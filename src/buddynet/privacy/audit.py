@@ -12,3 +12,11 @@ LABELS = {
     "privacy.export_viewed": _("looked at an export of the person's data"),
     "privacy.erased": _("erased the person: what identified them was replaced everywhere"),
 }
+LABELS.update(
+    {
+        "privacy.settings_changed": _("changed the retention terms or the alert on many files"),
+        "privacy.register_downloaded": _("downloaded the register of processing"),
+        "privacy.lookup_alert": _("raised an alert: someone opened many files in a short time"),
+        "privacy.retention_applied": _("anonymised the files whose retention term had passed"),
+    }
+)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import ProjectOwnedModel, project_key, user_ref
+from buddynet.core.models import ProjectOwnedModel, bounded_number, project_key, user_ref
 
 
 def export_upload_to(run: Export, filename: str) -> str:
@@ -80,3 +80,76 @@ class Export(ProjectOwnedModel):
     @property
     def available(self) -> bool:
         return self.status == self.Status.DONE and bool(self.file) and self.removed_at is None
+
+
+# --- Retention and the read audit's alert (``retention.py``, ``lookups.py``) --------------
+
+
+# A buddy's file is not under a participant's consent purpose: the volunteer agreement
+# and the project's legitimate interest (references, insurance questions) keep it two
+# years after the buddy stopped; the yearly named list of expenses is kept 7 years by
+# law whatever this says (the erasure leaves it).
+BUDDY_MONTHS = 24
+ALERT_FILES = 30
+ALERT_MINUTES = 10
+
+
+def default_participant_months() -> int:
+    """The term the consent registry promises for the participant's file: that of the
+    purpose the file rests on (the one the waiting list requires)."""
+    from buddynet.participants import consent
+
+    purpose = next(p for p in consent.PURPOSES if p.required_for_waiting_list)
+    return purpose.kept_months_after_close or BUDDY_MONTHS
+
+
+class PrivacySettings(ProjectOwnedModel):
+    """A project's retention terms and its alert on many files opened (one row per
+    project; the defaults of ``retention.defaults()`` when absent)."""
+
+    FIELDS = ("participant_months", "buddy_months", "alert_files", "alert_minutes")
+
+    project = project_key(on_delete=models.CASCADE, one_to_one=True, related_name="+")
+    participant_months = bounded_number(
+        _("a participant's file: months kept after it closes"),
+        low=1,
+        high=120,
+        default=default_participant_months,
+    )
+    buddy_months = bounded_number(
+        _("a buddy's file: months kept after the buddy stopped"),
+        low=1,
+        high=120,
+        default=BUDDY_MONTHS,
+    )
+    alert_files = bounded_number(
+        _("alert when someone opens more than this many files"),
+        low=5,
+        high=1000,
+        default=ALERT_FILES,
+    )
+    alert_minutes = bounded_number(
+        _("within this many minutes"), low=1, high=1440, default=ALERT_MINUTES
+    )
+
+    class Meta:
+        verbose_name = _("privacy settings")
+        verbose_name_plural = _("privacy settings")
+
+
+class LookupAlert(ProjectOwnedModel):
+    """Someone opened more distinct files than the project's alert allows within its
+    window (``lookups.lookups_watch``). One alert per burst: a burst that goes on
+    updates it (and mails nobody again)."""
+
+    project = project_key(on_delete=models.CASCADE, related_name="+")
+    user = user_ref(_("who"))
+    files = models.PositiveIntegerField(_("files opened"))
+    first_at = models.DateTimeField(_("from"))
+    last_at = models.DateTimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("alert: many files opened")
+        verbose_name_plural = _("alerts: many files opened")
+        ordering = ["-last_at", "-pk"]
+        indexes = [models.Index(fields=["project", "user", "last_at"])]

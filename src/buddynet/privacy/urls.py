@@ -2,7 +2,7 @@
 
 from buddynet.core.routes import routes
 
-from . import views, views_erasure
+from . import oversight_views, views, views_erasure
 
 project_urlpatterns = routes(
     (
@@ -20,4 +20,13 @@ project_urlpatterns = routes(
         "privacy_erase_participant",
     ),
     ("buddies/<uuid:code>/erase/", views_erasure.BuddyEraseView, "privacy_erase_buddy"),
+)
+
+# The project's privacy oversight (``oversight_views``).
+project_urlpatterns += routes(
+    ("privacy/register/", oversight_views.RegisterView, "privacy_register"),
+    ("privacy/register.pdf", oversight_views.RegisterPdfView, "privacy_register_pdf"),
+    ("privacy/looked/", oversight_views.LookupsView, "privacy_lookups"),
+    ("privacy/retention/", oversight_views.RetentionView, "privacy_retention"),
+    ("privacy/retention/edit/", oversight_views.RetentionEditView, "privacy_retention_edit"),
 )

@@ -82,6 +82,9 @@ PRIVACY_EXPORT = "privacy.export"
 # Erasure (anonymisation) of a participant or a buddy, after a dry run: the project's
 # coordinators.
 PRIVACY_ERASE = "privacy.erase"
+# The project's privacy oversight: the register of processing (art. 30), who opened
+# which file (and the alert on many), the retention terms: the project's coordinators.
+PRIVACY_OVERSEE = "privacy.oversee"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -139,6 +142,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             IMPORTS_RUN,
             PRIVACY_EXPORT,
             PRIVACY_ERASE,
+            PRIVACY_OVERSEE,
         }
     ),
     Role.PROFESSIONAL: frozenset(

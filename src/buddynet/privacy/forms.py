@@ -1,0 +1,49 @@
+"""Forms of privacy: the project's retention terms and alert, and the read audit's
+filters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buddynet.core.forms import BoundedDateField
+
+from .models import PrivacySettings
+
+
+class PrivacySettingsForm(forms.ModelForm):
+    class Meta:
+        model = PrivacySettings
+        fields = PrivacySettings.FIELDS
+        help_texts = {
+            "participant_months": _(
+                "The default is the term the participant's consent promises. When it has "
+                "passed, the file is anonymised: only anonymous figures remain."
+            ),
+            "buddy_months": _(
+                "The yearly named list of expense allowances is kept 7 years, whatever this says."
+            ),
+            "alert_files": _("Counted over participants' and buddies' files, each file once."),
+        }
+
+
+class LookupFilterForm(forms.Form):
+    """Who read, and when (whose file comes from the address: ``?file=<code>``)."""
+
+    reader = forms.ChoiceField(label=_("Who looked"), required=False)
+    since = BoundedDateField(label=_("From"), required=False, years_back=10, years_ahead=0)
+    until = BoundedDateField(label=_("Until"), required=False, years_back=10, years_ahead=0)
+
+    def __init__(self, *args, readers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reader"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Everyone")), *((str(u.code), u.display_name) for u in readers)]
+        self.readers = {str(u.code): u for u in readers}
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end of the period comes before its start."))
+        return cleaned
