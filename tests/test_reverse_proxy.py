@@ -3,12 +3,14 @@ client fills in X-Forwarded-For, and a request that goes around the proxy cannot
 itself off as someone else.
 
 The public sign-up form counts attempts per client address (five an hour). Everything
-runs on 127.0.0.1: the "people" connect from other loopback addresses (127.0.0.2, ...),
-nginx reaches the live server from 127.0.0.1, the one proxy address buddynet trusts.
+runs on this machine: the "people" connect from loopback addresses of their own
+(127.x.y.z), nginx reaches the live server from 127.0.0.1, the one proxy address buddynet
+trusts.
 """
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,9 +39,11 @@ class _From(HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
 
 
-def person(address: str) -> requests.Session:
+def person(last: int) -> requests.Session:
+    """Someone at an address of their own (all of 127.0.0.0/8 is this machine's): a fresh
+    one per run, so no count left in a shared cache by an earlier run gets in the way."""
     session = requests.Session()
-    session.mount("http://", _From(address))
+    session.mount("http://", _From(f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{last}"))
     return session
 
 
@@ -70,18 +74,18 @@ def test_the_client_address_is_the_one_nginx_passes_on(world, live_server, setti
     direct = f"http://127.0.0.1:{port}"
     path = f"/public/projects/{world.project.code}/sign-up/"
     with nginx_proxy([f"127.0.0.1:{port}"], workers="1") as proxy:
-        alice = person("127.0.0.2")
+        alice = person(2)
         # Through nginx, with another made-up address in X-Forwarded-For each time: all
-        # counted as 127.0.0.2, the address nginx saw.
+        # counted as Alice's own address, the one nginx saw.
         codes = [
             sign_up(alice, proxy, path, n, forwarded=f"198.51.100.{n}")
             for n in range(SIGNUPS_PER_HOUR + 1)
         ]
         assert codes == [400] * SIGNUPS_PER_HOUR + [429]
         # Bob behind the same nginx is not Alice (nor nginx's 127.0.0.1).
-        assert sign_up(person("127.0.0.3"), proxy, path, 0) == 400
+        assert sign_up(person(3), proxy, path, 0) == 400
         # Alice around the proxy, straight at the web server, claiming another address:
-        # she is not a proxy, so her header is ignored and she is still 127.0.0.2.
+        # she is not a proxy, so her header is ignored and she is still herself.
         assert sign_up(alice, direct, path, 99, forwarded="198.51.100.200") == 429
 
 
