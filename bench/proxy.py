@@ -18,7 +18,11 @@ nginx runs with the ``location`` block of ``deploy/systemd/nginx-buddynet.conf``
 On one machine the two servers share the same cores: this measures what the proxy
 costs, not what a second machine would add.
 
-Usage: ``python bench/proxy.py [--users 1,20] [--seconds 20]``. Needs the ``bench``
+Every set-up is measured ``--rounds`` times (2), in reverse order every other round,
+after a warm-up of all three that is not counted; each row says the load average at
+its end: on a machine others use too, compare rows measured close together.
+
+Usage: ``python bench/proxy.py [--users 1,20] [--seconds 20] [--rounds 2]``. Needs the ``bench``
 extra (Locust) and nginx (``make system-packages``). Prints one table. Not a test.
 """
 
@@ -62,6 +66,12 @@ def main() -> None:
     parser.add_argument("--users", default="1,20")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="every set-up this many times, the order reversed each round (a busy machine)",
+    )
     parser.add_argument("--json", default=None, help="also write the results to this file")
     parser.add_argument("--python", default=sys.executable, help="the Python that runs buddynet")
     args = parser.parse_args()
@@ -76,7 +86,7 @@ def main() -> None:
     started_load = loadavg()
     ports = [free_port(), free_port()]
     servers = [load.start_server(args.python, port) for port in ports]
-    results: dict[int, dict[str, dict]] = {n: {} for n in levels}
+    results: list[tuple[int, str, int, dict]] = []  # users, set-up, round, figures
     try:
         upstreams = [f"127.0.0.1:{port}" for port in ports]
         with nginx_proxy(upstreams[:1]) as one, nginx_proxy(upstreams) as two:
@@ -84,57 +94,59 @@ def main() -> None:
             print(
                 f"{s['vendor']}, {s['people']:,} participants ({s['people_in_project']:,} in "
                 f"the coordinator's project), {os.cpu_count()} cores, load average at start "
-                f"{started_load}; {args.seconds:.0f} s per phase",
+                f"{started_load}; {args.seconds:.0f} s per phase, {args.rounds} rounds",
                 flush=True,
             )
-            for users in levels:
-                for name, host in hosts.items():
-                    results[users][name] = measure(host, users, args.seconds, args.warmup)
-                    whole = results[users][name]["whole"]
-                    print(
-                        f"  {users} users, {name}: mix {whole.rps:.1f} req/s, "
-                        f"p95 {whole.p95:.0f} ms (load average {loadavg()})",
-                        flush=True,
-                    )
+            # Not counted: both servers' caches (and the database's) filled first.
+            for host in hosts.values():
+                measure(host, 5, args.seconds / 2, args.warmup)
+            for round_ in range(1, args.rounds + 1):
+                order = list(hosts.items()) if round_ % 2 else list(hosts.items())[::-1]
+                for users in levels:
+                    for name, host in order:
+                        r = measure(host, users, args.seconds, args.warmup)
+                        r["load"] = os.getloadavg()[0]
+                        results.append((users, name, round_, r))
+                        print(
+                            f"  round {round_}, {users} users, {name}: mix {r['whole'].rps:.1f} "
+                            f"req/s, p95 {r['whole'].p95:.0f} ms (load {r['load']:.1f})",
+                            flush=True,
+                        )
     finally:
         for server in servers:
             load.stop_server(server)
 
     print(f"\nload average at the end {loadavg()}\n")
-    columns = [(n, name) for n in levels for name in SETUPS]
     print(
-        "| | " + " | ".join(f"{n} user{'s' if n > 1 else ''}: {name}" for n, name in columns) + " |"
+        "| users | set-up | round | mix req/s | mix p50 / p95 / p99 ms | floor req/s "
+        "| floor p50 / p95 ms | log-in ms | errors | load |"
     )
-    print("|---|" + "---:|" * len(columns))
-
-    def line(label, value) -> None:
-        print(f"| {label} | " + " | ".join(value(results[n][name]) for n, name in columns) + " |")
-
-    line("whole mix, req/s", lambda r: f"{r['whole'].rps:.1f}")
-    line(
-        "mix p50 / p95 / p99 ms",
-        lambda r: "{:.0f} / {:.0f} / {:.0f}".format(r["whole"].p50, r["whole"].p95, r["whole"].p99),
-    )
-    line("`/healthz` floor, req/s", lambda r: f"{r['floor'].rps:.1f}")
-    line("floor p50 / p95 ms", lambda r: f"{r['floor'].p50:.0f} / {r['floor'].p95:.0f}")
-    line("log-in (POST) ms, coordinator", lambda r: f"{r['logins']['coordinator']:.0f}")
-    line("errors (mix + floor)", lambda r: str(r["whole"].failures + r["floor"].failures))
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    order = {name: i for i, name in enumerate(SETUPS)}
+    for users, name, round_, r in sorted(results, key=lambda x: (x[0], order[x[1]], x[2])):
+        w, f = r["whole"], r["floor"]
+        print(
+            f"| {users} | {name} | {round_} | {w.rps:.1f} | {w.p50:.0f} / {w.p95:.0f} / "
+            f"{w.p99:.0f} | {f.rps:.1f} | {f.p50:.0f} / {f.p95:.0f} | "
+            f"{r['logins']['coordinator']:.0f} | {w.failures + f.failures} | {r['load']:.1f} |"
+        )
     if load.ERRORS:
         print("\nErrors:\n" + "\n".join(f"- {e}" for e in load.ERRORS))
     if args.json:
         Path(args.json).write_text(
             json.dumps(
-                {
-                    n: {
-                        name: {
-                            "floor": vars(r["floor"]),
-                            "mix": [vars(m) for m in r["mix"]],
-                            "logins": r["logins"],
-                        }
-                        for name, r in results[n].items()
+                [
+                    {
+                        "users": users,
+                        "setup": name,
+                        "round": round_,
+                        "load": r["load"],
+                        "floor": vars(r["floor"]),
+                        "mix": [vars(m) for m in r["mix"]],
+                        "logins": r["logins"],
                     }
-                    for n in levels
-                },
+                    for users, name, round_, r in results
+                ],
                 indent=2,
             )
         )
