@@ -32,12 +32,14 @@ runtime-packages:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji >/dev/null; \
 	fi
 
-# Debian packages the tests need: Chromium for browser tests, gettext for translations.
+# Debian packages the tests need: Chromium for browser tests, gettext for translations,
+# nginx for the reverse-proxy test (tests/test_reverse_proxy.py) and bench/proxy.py.
 system-packages:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1 \
+		|| ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext nginx >/dev/null; \
 	fi
 
 # Style, formatting, types (mypy with django-stubs) and the layers between the apps.

@@ -6,6 +6,7 @@ says otherwise; the embedded Huey queue unless ``REDIS_URL`` is set.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,17 @@ TRUSTED_PROXIES = env_int("BUDDYNET_TRUSTED_PROXIES", 0)
 if TRUSTED_PROXIES < 0:
     raise EnvError("BUDDYNET_TRUSTED_PROXIES must be 0 or more.")
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
+# Where those proxies connect from (addresses or networks, e.g. ``127.0.0.1,::1`` when
+# nginx runs on the same machine). When set, X-Forwarded-For is read only on a request
+# that comes from one of them: one that reaches a web server directly is counted by its
+# own address, whatever it writes in the header. Empty: any peer is taken as our proxy
+# (then only the proxy may be able to reach the web servers).
+PROXY_ADDRESSES = env_list("BUDDYNET_PROXY_ADDRESSES", [])
+try:
+    for _address in PROXY_ADDRESSES:
+        ipaddress.ip_network(_address, strict=False)
+except ValueError as exc:
+    raise EnvError(f"BUDDYNET_PROXY_ADDRESSES: {exc}.") from exc
 
 # The feature apps, in menu order. Each may plug in (all optional): ``urls.py``
 # (project_urlpatterns / public_urlpatterns), ``api.py`` (``router``),

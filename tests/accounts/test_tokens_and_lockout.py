@@ -127,6 +127,25 @@ def test_client_ip_counts_only_our_proxies(settings, proxies, forwarded, expecte
     assert client_ip(request) == expected
 
 
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "expected"),
+    [
+        (1, "127.0.0.1", "203.0.113.9", "203.0.113.9"),  # from our proxy
+        (1, "10.0.0.7", "203.0.113.9", "203.0.113.9"),  # a proxy in a listed network
+        (1, "198.51.100.4", "203.0.113.9", "198.51.100.4"),  # around the proxy: own address
+        (2, "127.0.0.1", "203.0.113.9, 10.0.0.5", "203.0.113.9"),  # through both proxies
+        (2, "127.0.0.1", "203.0.113.9, 198.51.100.4", "127.0.0.1"),  # the first is no proxy
+    ],
+)
+def test_client_ip_reads_the_header_only_from_our_proxies(
+    settings, proxies, remote, forwarded, expected
+):
+    settings.TRUSTED_PROXIES = proxies
+    settings.PROXY_ADDRESSES = ["127.0.0.1", "10.0.0.0/24"]
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
 def test_public_form_limits_count_each_client_behind_the_proxy(db, settings):
     settings.TRUSTED_PROXIES = 1
     factory = RequestFactory()

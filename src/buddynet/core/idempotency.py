@@ -30,6 +30,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buddynet.core.ratelimit import client_ip
+
 if TYPE_CHECKING:
     from .models import BaseModel
 
@@ -48,7 +50,8 @@ NOT_FINGERPRINTED = {"csrfmiddlewaretoken"}
 
 
 def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    # Behind the reverse proxy REMOTE_ADDR is the proxy's: everyone would share it.
+    return client_ip(request)
 
 
 def fingerprint(request) -> str:

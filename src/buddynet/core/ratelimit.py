@@ -19,6 +19,9 @@ def client_ip(request) -> str:
     ``X-Forwarded-For``, so the client is the N-th address from the right; whatever
     the client wrote further left is ignored (it can write anything there). A request
     that did not pass all our proxies (too few entries) counts as ``REMOTE_ADDR``.
+    With ``BUDDYNET_PROXY_ADDRESSES`` set, the header counts only when the request came
+    from one of those addresses (and, with several proxies, passed through them): one
+    that reaches a web server directly is its own ``REMOTE_ADDR``, whatever it wrote.
     Log-in lock-outs (allauth, through ``accounts.adapter``) use this too.
     """
     remote = request.META.get("REMOTE_ADDR", "")
@@ -29,11 +32,26 @@ def client_ip(request) -> str:
     forwarded = [part for part in forwarded if part]
     if len(forwarded) < count:
         return remote
+    if settings.PROXY_ADDRESSES and not all(
+        _is_proxy(hop) for hop in [*forwarded[len(forwarded) - count + 1 :], remote]
+    ):
+        return remote
     candidate = forwarded[-count]
     try:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def _is_proxy(address: str) -> bool:
+    """Whether ``address`` is one of ``BUDDYNET_PROXY_ADDRESSES`` (an address or network)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(
+        ip in ipaddress.ip_network(proxy, strict=False) for proxy in settings.PROXY_ADDRESSES
+    )
 
 
 def _key(request, scope: str, window_seconds: int) -> str:
