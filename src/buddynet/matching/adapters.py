@@ -69,6 +69,7 @@ PERSON_FIELDS = (
     "interests",
     "availability",
     "status",
+    "erased_at",  # full_name reads it
 )
 BUDDY_FIELDS = (
     *PERSON_FIELDS,
