@@ -1,0 +1,166 @@
+"""Privacy benchmark (issue 17): a participant's full export, and the retention job.
+
+Measured on a demo network (``--scale`` participants, seeded here) or on a database as it
+is (``--existing``: ``DATABASE_URL`` / ``BUDDYNET_DATA_DIR``), each next to a reference
+in the same run:
+
+- the export of the participant with the most records (the longest trajectory's
+  journal, follow-ups, goals, measurements): the reference is gathering the data alone
+  (``export_data``: every app's declared parts, the file's history); the export is the
+  whole ZIP (``build_zip``: that data as JSON, the PDF, the files);
+- the retention job: ``--files`` closed files erased the way the daily job erases them
+  (``retention.expired_batches``, then ``erasure.erase_person`` per person), timed per
+  file with its queries, and the batch reads counted apart (one query a batch, however
+  many projects and people); the reference is the dry run of one of those files
+  (``plan_erasure``: the same reads, nothing written).
+
+The retention part runs in a transaction that is rolled back: nothing is erased, also
+with ``--existing``. Prints a table; copy it into BENCHMARKS.md. Not a test: nothing
+fails on a slow machine.
+
+Usage: ``python bench/privacy.py [--scale 20000] [--files 200] [--existing]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import itertools
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=20_000)
+    parser.add_argument("--existing", action="store_true", help="measure the database as it is")
+    parser.add_argument("--files", type=int, default=200, help="closed files the job erases")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.setdefault("BUDDYNET_DATA_DIR", tempfile.mkdtemp(prefix="buddynet-bench-privacy-"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "buddynet.settings_test"
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    import django
+
+    django.setup()
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+    from django_scopes import scopes_disabled
+
+    from buddynet.core import clock
+    from buddynet.participants.models import Participant
+    from buddynet.privacy import erasure, retention, services
+    from buddynet.site import demo
+    from buddynet.tenancy.models import Project
+    from buddynet.trajectories.models import Trajectory
+
+    if not args.existing:
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        demo.seed_demo(scale=args.scale, seed=1)
+    connection.ensure_connection()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    rows: list[tuple[str, float, str, str]] = []
+
+    def timed(work, repeat: int) -> tuple[float, int]:
+        samples, queries = [], 0
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                work()
+                samples.append((time.perf_counter() - started) * 1000)
+            queries = len(captured)
+        return statistics.median(samples), queries
+
+    with scopes_disabled():
+        participants = Participant.objects.count()
+        longest = (
+            Trajectory.objects.annotate(entries=Count("journal_entries"))
+            .order_by("-entries", "started_on")
+            .select_related("participant")
+            .first()
+        )
+        person = longest.participant
+        days = (clock.today() - longest.started_on).days if longest.started_on else 0
+        _data, sections = services.export_data(person)
+        records = sum(len(section.records) for section in sections)
+        what = f"{records} records in {len(sections)} parts, a trajectory of {days} days"
+        ms, queries = timed(lambda: services.export_data(person), args.repeat)
+        rows.append(("reference: gather one participant's data", ms, str(queries), what))
+        size = len(services.build_zip(person))
+        ms, queries = timed(lambda: services.build_zip(person), args.repeat)
+        rows.append(
+            ("export: the ZIP (JSON + PDF + files)", ms, str(queries), f"{size / 1024:.0f} KB")
+        )
+
+        # Every closed file is past its term ten years from now.
+        later = clock.today() + datetime.timedelta(days=3653)
+        kind = retention.KINDS[0]
+        closed = retention.closed_before(kind, Project.objects.values_list("pk", flat=True), later)
+        total_closed = closed.count()
+        with transaction.atomic():
+            per_file, per_file_queries, batch_queries = [], [], []
+            batches = retention.expired_batches(kind, today=later, size=retention.BATCH)
+            first = True
+            while len(per_file) < args.files:
+                with CaptureQueriesContext(connection) as captured:
+                    batch = next(batches, None)
+                batch_queries.append(len(captured) - (1 if first else 0))  # the terms, once
+                first = False
+                if not batch:
+                    break
+                for one in itertools.islice(batch, args.files - len(per_file)):
+                    if not per_file:
+                        ms, queries = timed(lambda one=one: erasure.plan_erasure(one), 1)
+                        rows.append(("reference: dry run of one closed file", ms, str(queries), ""))
+                    with CaptureQueriesContext(connection) as captured:
+                        started = time.perf_counter()
+                        erasure.erase_person(one, by=None, reason="retention")
+                        per_file.append((time.perf_counter() - started) * 1000)
+                    per_file_queries.append(len(captured))
+            transaction.set_rollback(True)
+    median = statistics.median(per_file)
+    rows.append(
+        (
+            f"retention: erase one closed file (median of {len(per_file)})",
+            median,
+            f"{min(per_file_queries)}-{max(per_file_queries)}",
+            f"p90 {statistics.quantiles(per_file, n=10)[-1]:.0f} ms",
+        )
+    )
+    rows.append(
+        (
+            f"retention: read a batch of {retention.BATCH} expired files",
+            0.0,
+            f"{min(batch_queries)}-{max(batch_queries)}",
+            "per batch, whatever the size",
+        )
+    )
+    hours = median * total_closed / 1000 / 3600
+    print(
+        f"\n{connection.vendor}, {participants:,} participants, {total_closed:,} closed "
+        f"participant files; load average at start {load}\n"
+    )
+    print("| case | median ms | queries | notes |")
+    print("|---|---:|---:|---|")
+    for name, ms, queries, notes in rows:
+        shown = f"{ms:.1f}" if ms else "-"
+        print(f"| {name} | {shown} | {queries} | {notes} |")
+    print(
+        f"\nAt that median, the job would take {hours:.1f} h for this network's "
+        f"{total_closed:,} closed files, or {median * 100_000 / 1000 / 3600:.1f} h for "
+        "100,000 (arithmetic, not measured)."
+    )
+
+
+if __name__ == "__main__":
+    main()
