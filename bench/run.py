@@ -99,6 +99,7 @@ def main() -> None:
     args = parser.parse_args()
 
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="buddynet-bench-"))
+    data_dir.mkdir(parents=True, exist_ok=True)  # a new folder named on the command line
     os.environ["BUDDYNET_DATA_DIR"] = str(data_dir)
     # Plain static storage, no https redirect, an immediate queue.
     os.environ["DJANGO_SETTINGS_MODULE"] = "buddynet.settings_test"
