@@ -239,6 +239,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "buddynet_cache",
+            # Django's default keeps 300 entries and then deletes a third of them by key:
+            # the cached figures, panels and rankings of a few projects are more than
+            # that, and were thrown away between two visits to the same dashboard.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 
