@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from buddynet.core import versions
 from buddynet.tenancy.models import Network, Project
 from buddynet.trajectories.models import Trajectory
 
@@ -272,6 +273,31 @@ def summary_for(code: str, pairs) -> stats.PairedSummary:
     )
 
 
+def summaries(
+    *, project_ids, date_from: date, date_to: date
+) -> dict[int, dict[str, stats.PairedSummary]]:
+    """project → instrument → the paired figures of the period, each project's cached
+    under its data version and the period (``core.versions``): pairing every start and
+    later measurement of a large network took most of a second, on every request. A
+    project or instrument without pairs is absent."""
+
+    def compute(ids: list[int]) -> dict[int, dict[str, stats.PairedSummary]]:
+        result: dict[int, dict[str, stats.PairedSummary]] = {pid: {} for pid in ids}
+        for (project_id, code), given in _pairs(
+            project_ids=ids, date_from=date_from, date_to=date_to
+        ).items():
+            result[project_id][code] = summary_for(code, given)
+        return result
+
+    return versions.per_project(
+        "impact_summaries", project_ids, compute, parts=(date_from, date_to)
+    )
+
+
+def _summary(found: dict[int, dict[str, stats.PairedSummary]], project_id: int, code: str):
+    return found.get(project_id, {}).get(code) or summary_for(code, [])
+
+
 @dataclass
 class InstrumentOutcome:
     code: str
@@ -345,15 +371,15 @@ def project_outcomes(*, project: Project, date_from: date, date_to: date) -> dic
     figures a funder asks for."""
     network_projects = _network_projects(project.organisation.network_id)
     ids = {p.pk for p in network_projects} | {project.pk}
-    pairs = _pairs(project_ids=ids, date_from=date_from, date_to=date_to)
+    found = summaries(project_ids=ids, date_from=date_from, date_to=date_to)
     plan = plan_for(project)
-    codes = [c for c in Instrument.values if c in plan.instruments or pairs.get((project.pk, c))]
+    codes = [c for c in Instrument.values if c in plan.instruments or c in found[project.pk]]
     outcomes = []
     for code in codes:
-        summary = summary_for(code, pairs.get((project.pk, code), []))
+        summary = _summary(found, project.pk, code)
         means = [
             s.mean_change
-            for s in (summary_for(code, pairs.get((p, code), [])) for p in ids)
+            for s in (_summary(found, p, code) for p in ids)
             if s.n >= stats.MIN_CELL and s.mean_change is not None
         ]
         median, low, high = stats.median_and_range(means)
@@ -379,14 +405,14 @@ def network_comparison(*, network: Network, date_from: date, date_to: date) -> d
     """Each project's figures per instrument next to the network's median and range; a
     cell that counts fewer than five people shows "< 5" and nothing derived from it."""
     projects = _network_projects(network.pk)
-    pairs = _pairs(project_ids=[p.pk for p in projects], date_from=date_from, date_to=date_to)
-    codes = [c for c in Instrument.values if any(pairs.get((p.pk, c)) for p in projects)]
+    found = summaries(project_ids=[p.pk for p in projects], date_from=date_from, date_to=date_to)
+    codes = [c for c in Instrument.values if any(c in found[p.pk] for p in projects)]
     tables = []
     for code in codes:
         rows = []
         shown = []
         for project in projects:
-            summary = summary_for(code, pairs.get((project.pk, code), []))
+            summary = _summary(found, project.pk, code)
             if summary.n == 0:
                 rows.append({"project": project, "n": 0, "suppressed": False, "summary": None})
                 continue
@@ -493,7 +519,17 @@ def _later_pairs(
 
 def own_pairs(*, project_id: int, date_from: date, date_to: date):
     """question pk → [(start answer, later answer)] of the people measured twice (the
-    same pairing as the built-in instruments). One query."""
+    same pairing as the built-in instruments). One query, cached under the project's data
+    version and the period."""
+    return versions.per_project(
+        "impact_own_pairs",
+        [project_id],
+        lambda ids: {project_id: _own_pairs(project_id, date_from, date_to)},
+        parts=(date_from, date_to),
+    )[project_id]
+
+
+def _own_pairs(project_id: int, date_from: date, date_to: date):
     with scopes_disabled():
         rows = OwnAnswer.objects.filter(
             project_id=project_id,
@@ -509,7 +545,7 @@ def own_pairs(*, project_id: int, date_from: date, date_to: date):
         by_trajectory: dict[tuple[int, int], dict[str, tuple]] = defaultdict(dict)
         for question_id, trajectory_id, moment, on, value in rows.iterator():
             by_trajectory[(question_id, trajectory_id)][moment] = (on, value)
-    return _later_pairs(by_trajectory, date_from, date_to)
+    return dict(_later_pairs(by_trajectory, date_from, date_to))
 
 
 def own_outcomes(*, project: Project, date_from: date, date_to: date) -> list[dict[str, Any]]:
