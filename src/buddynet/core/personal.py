@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils.functional import Promise
@@ -173,7 +174,16 @@ def json_value(value: Any) -> Any:
         return None
     if hasattr(value, "name") and hasattr(value, "storage"):  # a FieldFile
         return value.name or ""
+    if isinstance(value, AbstractBaseUser):
+        return user_name(value)
     return str(value)
+
+
+def user_name(user: AbstractBaseUser) -> str:
+    """Another person's account as the export names it: their name, never their e-mail
+    address (a user's own text falls back to it; a buddy's export must not show the
+    participant's, nor the other way round)."""
+    return str(user.get_full_name() or _("someone without a name in buddynet"))  # type: ignore[attr-defined]
 
 
 def _shown(record: models.Model, name: str) -> str:

@@ -160,7 +160,8 @@ def file_history(person) -> list[dict[str, Any]]:
     return [
         {
             "when": entry.created_at.isoformat(),
-            "who": (str(entry.actor) if entry.actor else entry.actor_email) or _("buddynet"),
+            "who": (personal.user_name(entry.actor) if entry.actor else entry.actor_email)
+            or _("buddynet"),
             "what": label_for(entry.action),
             "action": entry.action,
             "part": str(entry.data.get("part", "")) if isinstance(entry.data, dict) else "",
