@@ -11,11 +11,17 @@ from . import lookups, retention
 def coordinator_panel(*, project_ids, user) -> dict | None:
     coordinated = list(project_ids)
     alerts = lookups.alerts(project_ids=coordinated)
-    expiring = [
-        (project, count)
-        for project in Project.objects.filter(pk__in=coordinated).order_by("name")
-        if (count := retention.expiring_count(project_ids=[project.pk]))
-    ]
+    # A constant number of queries, however many projects: the alerts, the counts (the
+    # terms and one per kind of file), and the projects that have files expiring.
+    counts = retention.expiring_counts(project_ids=coordinated)
+    expiring = (
+        [
+            (project, counts[project.pk])
+            for project in Project.objects.filter(pk__in=list(counts)).order_by("name")
+        ]
+        if counts
+        else []
+    )
     if not (alerts or expiring):
         return None
     return {
