@@ -1,8 +1,11 @@
 """The privacy panel on a coordinator's dashboard: alerts on many files opened (last
-week) and how many files expire in the next 30 days, per project."""
+week) and how many files expire in the next 30 days, per project. A privacy officer
+(who has no coordinator's dashboard) gets it as a personal panel, with the projects they
+oversee."""
 
 from __future__ import annotations
 
+from buddynet.tenancy import policy
 from buddynet.tenancy.models import Project
 
 from . import lookups, retention
@@ -33,4 +36,18 @@ def coordinator_panel(*, project_ids, user) -> dict | None:
 
 
 def personal_panels(*, user, access) -> list[dict]:
-    return []
+    """The projects a user oversees without coordinating them (a privacy officer): the
+    way to their oversight pages, with the alerts and the files expiring."""
+    overseen = access.projects_with(policy.PRIVACY_OVERSEE) - access.projects_with(
+        policy.PARTICIPANTS_VIEW
+    )
+    if not overseen:
+        return []
+    panel = coordinator_panel(project_ids=sorted(overseen), user=user) or {
+        "template": "privacy/_dashboard_panel.html",
+        "alerts": [],
+        "expiring": [],
+        "days": retention.FORECAST_DAYS,
+    }
+    panel["overseen"] = list(Project.objects.filter(pk__in=overseen).order_by("name"))
+    return [panel]
