@@ -28,7 +28,7 @@ from buddynet.core.mail import mail_user
 from buddynet.core.models import AuditEntry
 from buddynet.participants.models import Participant
 from buddynet.tenancy.models import Project
-from buddynet.tenancy.selectors import project_coordinators
+from buddynet.tenancy.selectors import project_privacy_contacts
 from buddynet.volunteers.models import Buddy
 
 from .models import PrivacySettings
@@ -290,7 +290,7 @@ def _tell(report: RetentionReport, *, today: datetime.date) -> None:
             project=project,
             data={"on": today.isoformat(), **counts},
         )
-        for user in project_coordinators(project_id):
+        for user in project_privacy_contacts(project_id):
             mail_user(
                 user,
                 "privacy/email/retention_done",
