@@ -86,6 +86,7 @@ class World:
     other_buddy: object
     other_participant: object  # in B, referred by prof (who has no role in B)
     extra: dict = field(default_factory=dict)
+    officer: object = None  # the privacy officer of project A
 
     def once(self, key: str, factory):
         """An extra object, made on first use and then reused (for access-matrix rows
@@ -105,6 +106,7 @@ class World:
             "participant": self.participant_user,
             "other_coordinator": self.other_coord,
             "superuser": self.superuser,
+            "privacy_officer": self.officer,
         }[role]
 
 
@@ -117,6 +119,7 @@ ROLES = [
     "participant",
     "other_coordinator",
     "superuser",
+    "privacy_officer",
 ]
 
 
@@ -141,6 +144,7 @@ def build_world(tag: str = "") -> World:
         participant_user = f.member(project, "participant", email=email("deelnemer"))
         other_coord = f.member(other, "project_coordinator", email=email("coordb"))
         superuser = f.UserFactory(email=email("root"), is_superuser=True, is_staff=True)
+        officer = f.member(project, "privacy_officer", email=email("privacy"))
         return World(
             network=network,
             other_network=other_network,
@@ -154,6 +158,7 @@ def build_world(tag: str = "") -> World:
             participant_user=participant_user,
             other_coord=other_coord,
             superuser=superuser,
+            officer=officer,
             buddy=f.BuddyFactory(
                 project=project, user=buddy_user, first_name="Bram", last_name="Buddyman"
             ),

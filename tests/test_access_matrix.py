@@ -23,10 +23,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from buddynet.api import api
 from tests.conftest import ROLES, World
 
-A, N, C, P, B, PT, OC, SU = ROLES  # short names for the columns
+A, N, C, P, B, PT, OC, SU, PO = ROLES  # short names for the columns
 
 # What a page answers to an anonymous visitor: the login page.
 LOGIN = 302
+ALLOWED = {200, 201, 204, 302}
 
 
 @dataclass
@@ -47,7 +48,14 @@ class Row:
     by_variant: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def statuses(anon, netco, coord, prof, buddy, part, other_coord=None, superuser=None):
+def statuses(anon, netco, coord, prof, buddy, part, other_coord=None, superuser=None, officer=None):
+    """The statuses per role. The privacy officer of project A (who oversees, and does
+    not read files) is written out where it differs from its rule: what every member of
+    the project gets when they all get the same, else 403 where the coordinator gets in
+    (a member without the permission), else what the coordinator gets."""
+    if officer is None:
+        alike = len({netco, coord, prof, buddy, part}) == 1
+        officer = coord if alike or coord not in ALLOWED else 403
     return {
         A: anon,
         N: netco,
@@ -58,6 +66,7 @@ def statuses(anon, netco, coord, prof, buddy, part, other_coord=None, superuser=
         # A coordinator of another project is an outsider to project A.
         OC: other_coord if other_coord is not None else 404,
         SU: superuser if superuser is not None else 404,
+        PO: officer,
     }
 
 
@@ -216,9 +225,6 @@ def test_every_url_has_a_row():
 def test_every_endpoint_has_a_row():
     missing = all_endpoints() - set(ENDPOINTS)
     assert not missing, f"API endpoints without a row in the access matrix: {sorted(missing)}"
-
-
-ALLOWED = {200, 201, 204, 302}
 
 
 def expected(row: Row, role: str, variant: str) -> int:

@@ -17,7 +17,7 @@ ALL_API = statuses(API_401, 200, 200, 200, 200, 200, 200, 200)
 COORDINATOR = statuses(LOGIN, 403, 200, 403, 403, 403)
 # The buddy persona's conversation with project A's coordinators; "other" is project
 # B's buddy's conversation with B's coordinator (who is the other coordinator).
-COORDINATION = statuses(LOGIN, 404, 200, 404, 200, 404)
+COORDINATION = statuses(LOGIN, 404, 200, 404, 200, 404, officer=404)
 PAIR_PAGE = statuses(LOGIN, 404, 404, 404, 200, 200)
 
 

@@ -64,6 +64,7 @@ def test_one_login_per_role_with_the_printed_password(db, client):
         f"doorverwijzer@{demo.DEMO_DOMAIN}": Role.PROFESSIONAL,
         f"buddy@{demo.DEMO_DOMAIN}": Role.BUDDY,
         f"deelnemer@{demo.DEMO_DOMAIN}": Role.PARTICIPANT,
+        f"privacy@{demo.DEMO_DOMAIN}": Role.PRIVACY_OFFICER,
     }
     for email, role in expected_roles.items():
         user = User.objects.get(email=email)

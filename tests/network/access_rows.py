@@ -27,13 +27,14 @@ from tests.test_access_matrix import (
     statuses,
 )
 
-SPACE = statuses(LOGIN, 200, 200, 404, 200, 404)
-COORDINATING = statuses(LOGIN, 200, 200, 404, 403, 404)
-CURATE = statuses(LOGIN, 200, 403, 404, 403, 404)
-TAKE_PART = statuses(LOGIN, 403, 200, 404, 403, 404)
+# A privacy officer has no place in the network space: 404, like the professional.
+SPACE = statuses(LOGIN, 200, 200, 404, 200, 404, officer=404)
+COORDINATING = statuses(LOGIN, 200, 200, 404, 403, 404, officer=404)
+CURATE = statuses(LOGIN, 200, 403, 404, 403, 404, officer=404)
+TAKE_PART = statuses(LOGIN, 403, 200, 404, 403, 404, officer=404)
 PROJECT_COORDINATOR = statuses(LOGIN, 403, 200, 403, 403, 403)
-API_SPACE = statuses(API_401, 200, 200, 404, 200, 404)
-API_COORDINATING = statuses(API_401, 200, 200, 404, 403, 404)
+API_SPACE = statuses(API_401, 200, 200, 404, 200, 404, officer=404)
+API_COORDINATING = statuses(API_401, 200, 200, 404, 403, 404, officer=404)
 
 
 def item(w, network_attr):
@@ -179,7 +180,7 @@ PAGES = {
     "network_intervision_attendance": Row(own=CURATE, kwargs=nested(intervision), variants=NESTED),
     # A reply is a post by someone invited: the others find no invitation (404).
     "network_intervision_reply": Row(
-        own=statuses(LOGIN, 404, 302, 404, 302, 404),
+        own=statuses(LOGIN, 404, 302, 404, 302, 404, officer=404),
         kwargs=nested(intervision),
         variants=NESTED,
         method="post",
@@ -189,7 +190,7 @@ PAGES = {
     "network_question_ask": Row(own=TAKE_PART, kwargs=network_kw),
     "network_question": Row(own=COORDINATING, kwargs=nested(question), variants=NESTED),
     "network_answer_helped": Row(
-        own=statuses(LOGIN, 403, 302, 404, 403, 404),
+        own=statuses(LOGIN, 403, 302, 404, 403, 404, officer=404),
         kwargs=answer_kw,
         variants=NESTED,
         method="post",
@@ -201,11 +202,13 @@ PAGES = {
     "network_event": Row(own=SPACE, kwargs=nested(event), variants=NESTED),
     # Registering is for the people of the network's projects (the curator has none).
     "network_event_register": Row(
-        own=statuses(LOGIN, 403, 200, 404, 200, 404), kwargs=nested(event), variants=NESTED
+        own=statuses(LOGIN, 403, 200, 404, 200, 404, officer=404),
+        kwargs=nested(event),
+        variants=NESTED,
     ),
     # Cancelling: only someone with a registration finds the page.
     "network_event_cancel": Row(
-        own=statuses(LOGIN, 404, 200, 404, 200, 404),
+        own=statuses(LOGIN, 404, 200, 404, 200, 404, officer=404),
         kwargs=nested(registered_event),
         variants=NESTED,
     ),

@@ -1,6 +1,7 @@
 """Access-matrix rows for the right of access: a project's coordinators only (a network
-coordinator, a professional, a buddy and a participant get 403; another project's
-person or export is 404)."""
+coordinator, a professional, a buddy, a participant and the privacy officer get 403;
+another project's person or export is 404). The oversight pages: the coordinators and
+the privacy officer."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.test_access_matrix import (
 
 COORDINATOR = statuses(LOGIN, 403, 200, 403, 403, 403)
 POSTED = statuses(LOGIN, 403, 302, 403, 403, 403)
+OVERSEE = statuses(LOGIN, 403, 200, 403, 403, 403, officer=200)
 export_kw = nested_kw(pf.participant_export, lambda w: pf.participant_export(w, other=True))
 
 PAGES = {
@@ -34,10 +36,10 @@ PAGES = {
     ),
     "privacy_erase_participant": Row(own=COORDINATOR, kwargs=participant_kw, variants=NESTED),
     "privacy_erase_buddy": Row(own=COORDINATOR, kwargs=buddy_kw, variants=NESTED),
-    # The project's privacy oversight: its coordinators only.
-    "privacy_register": Row(own=COORDINATOR, kwargs=project_kw),
-    "privacy_register_pdf": Row(own=COORDINATOR, kwargs=project_kw),
-    "privacy_lookups": Row(own=COORDINATOR, kwargs=project_kw),
-    "privacy_retention": Row(own=COORDINATOR, kwargs=project_kw),
-    "privacy_retention_edit": Row(own=COORDINATOR, kwargs=project_kw),
+    # The project's privacy oversight: its coordinators and its privacy officer.
+    "privacy_register": Row(own=OVERSEE, kwargs=project_kw),
+    "privacy_register_pdf": Row(own=OVERSEE, kwargs=project_kw),
+    "privacy_lookups": Row(own=OVERSEE, kwargs=project_kw),
+    "privacy_retention": Row(own=OVERSEE, kwargs=project_kw),
+    "privacy_retention_edit": Row(own=OVERSEE, kwargs=project_kw),
 }

@@ -98,7 +98,7 @@ def test_a_page_takes_a_constant_number_of_queries(
         client.get(url(world, page="2"))
 
 
-def test_the_alert_fires_once_per_burst_and_mails_the_coordinators(world):
+def test_the_alert_fires_once_per_burst_and_mails_the_coordinators_and_officer(world):
     now = timezone.now()
     with scopes_disabled():
         retention.settings_update(project=world.project, by=world.coord, **TERMS)
@@ -115,7 +115,8 @@ def test_the_alert_fires_once_per_burst_and_mails_the_coordinators(world):
         opened(people[5], world.prof, at=now - datetime.timedelta(minutes=1))
         raised = lookups.lookups_watch(now=now)
         assert [(a.user, a.files) for a in raised] == [(world.prof, 6)]
-        assert [m.to for m in mail.outbox] == [[world.coord.email]]
+        # The project's coordinator and its privacy officer, one mail each.
+        assert [m.to for m in mail.outbox] == [[world.coord.email], [world.officer.email]]
         body = mail.outbox[0].body
         assert world.prof.display_name in body and "6" in body
         for person in people:
@@ -126,14 +127,14 @@ def test_the_alert_fires_once_per_burst_and_mails_the_coordinators(world):
         assert lookups.lookups_watch(now=timezone.now()) == []
         assert LookupAlert.objects.count() == 1
         assert LookupAlert.objects.get().files == 7
-        assert len(mail.outbox) == 1
+        assert len(mail.outbox) == 2
         assert AuditEntry.unscoped.filter(action="privacy.lookup_alert").count() == 1
         # A new burst much later is a new alert.
         later = now + datetime.timedelta(hours=3)
         for person in people:
             opened(person, world.prof, at=later - datetime.timedelta(minutes=1))
         assert len(lookups.lookups_watch(now=later)) == 1
-        assert len(mail.outbox) == 2
+        assert len(mail.outbox) == 4
 
 
 def test_the_default_alert_is_30_files_in_10_minutes(world):

@@ -55,7 +55,7 @@ def test_expired_files_are_erased_and_reported(world):
         entry = AuditEntry.unscoped.get(action="privacy.retention_applied")
         assert entry.project == world.project
         assert entry.data["participant"] == 1 and entry.data["buddy"] == 1
-    assert [m.to for m in mail.outbox] == [[world.coord.email]]
+    assert [m.to for m in mail.outbox] == [[world.coord.email], [world.officer.email]]
     assert "Oudje" not in mail.outbox[0].body and "Gestopt" not in mail.outbox[0].body
     # Again: nothing left to do (the erasure marks the people it erased, or is idempotent).
     with scopes_disabled():

@@ -26,6 +26,7 @@ PUBLIC = {
         "participant",
         "other_coordinator",
         "superuser",
+        "privacy_officer",
     )
 }
 

@@ -7,7 +7,8 @@ something), filtered by whose file (a participant or a buddy: their own record a
 their trajectories), by who read and by period. ``lookups_watch`` (every few minutes,
 ``tasks.py``) raises a ``LookupAlert`` when someone opened more distinct files than the
 project allows within its window, once per burst, and mails the project's coordinators
-"user X opened N files" (nothing about the files).
+and privacy officers (``tenancy.selectors.project_privacy_contacts``) "user X opened N
+files" (nothing about the files).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from buddynet.core.mail import mail_user
 from buddynet.core.models import AuditEntry
 from buddynet.participants.models import Participant
 from buddynet.tenancy.models import Membership, Role
-from buddynet.tenancy.selectors import project_coordinators
+from buddynet.tenancy.selectors import project_privacy_contacts
 from buddynet.trajectories.models import Trajectory
 from buddynet.volunteers.models import Buddy
 
@@ -123,11 +124,12 @@ def _named(record, project) -> tuple[str, str]:
 
 def readers(*, project) -> list:
     """The people who may read the project's files (the reader filter's choices): its
-    active members but buddies and participants, who only read their own."""
+    active members but buddies and participants, who only read their own, and privacy
+    officers, who read none."""
     return [
         membership.user
         for membership in Membership.objects.filter(project_id=project.pk, is_active=True)
-        .exclude(role__in=(Role.BUDDY, Role.PARTICIPANT))
+        .exclude(role__in=(Role.BUDDY, Role.PARTICIPANT, Role.PRIVACY_OFFICER))
         .select_related("user")
         .order_by("user__first_name", "user__email")
     ]
@@ -225,7 +227,7 @@ def _alert(found: dict, *, start: datetime.datetime) -> LookupAlert | None:
 
 def _mail(alert: LookupAlert) -> None:
     project = alert.project
-    for user in project_coordinators(alert.project_id):
+    for user in project_privacy_contacts(alert.project_id):
         mail_user(
             user,
             "privacy/email/lookup_alert",

@@ -28,7 +28,7 @@ from buddynet.core.mail import mail_user
 from buddynet.core.models import AuditEntry
 from buddynet.participants.models import Participant
 from buddynet.tenancy.models import Project
-from buddynet.tenancy.selectors import project_coordinators
+from buddynet.tenancy.selectors import project_privacy_contacts
 from buddynet.volunteers.models import Buddy
 
 from .models import PrivacySettings
@@ -161,22 +161,48 @@ def expiring(*, project, today: datetime.date | None = None, days: int = FORECAS
 
 
 def expiring_count(*, project_ids, today: datetime.date | None = None) -> int:
-    """How many files of those projects expire within ``FORECAST_DAYS`` (the dashboard)."""
+    """How many files of those projects expire within ``FORECAST_DAYS``."""
+    return sum(expiring_counts(project_ids=project_ids, today=today).values())
+
+
+def expiring_counts(*, project_ids, today: datetime.date | None = None) -> dict[int, int]:
+    """Per project id, how many of its files expire within ``FORECAST_DAYS`` (the
+    dashboard; projects with none left out): the terms, then one query per kind of file,
+    however many projects."""
     today = today or clock.today()
+    horizon = today + datetime.timedelta(days=FORECAST_DAYS)
+    wanted = list(project_ids)
+    counts: dict[int, int] = {}
     with scopes_disabled():
         rows = {
-            row.project_id: row
-            for row in PrivacySettings.objects.filter(project_id__in=list(project_ids))
+            row.project_id: row for row in PrivacySettings.objects.filter(project_id__in=wanted)
         }
-        total = 0
-        for project_id in project_ids:
-            terms = rows.get(project_id) or PrivacySettings()
-            for kind in KINDS:
-                cutoff = months_before(
-                    today + datetime.timedelta(days=FORECAST_DAYS), getattr(terms, kind.setting)
+        default = PrivacySettings()
+        for kind in KINDS:
+            # The projects under the same term share one cutoff.
+            by_months: dict[int, list[int]] = {}
+            for project_id in wanted:
+                months = getattr(rows.get(project_id, default), kind.setting)
+                by_months.setdefault(months, []).append(project_id)
+            query = models.Q(pk__in=[])
+            for months, ids in by_months.items():
+                query |= models.Q(
+                    project_id__in=ids,
+                    **{f"{kind.closed_on}__lte": months_before(horizon, months)},
                 )
-                total += closed_before(kind, [project_id], cutoff).count()
-    return total
+            found = (
+                _still_kept(
+                    kind.model._default_manager.filter(query, **kind.closed).filter(
+                        **{f"{kind.closed_on}__isnull": False}
+                    )
+                )
+                .order_by()
+                .values_list("project_id")
+                .annotate(files=models.Count("pk"))
+            )
+            for project_id, files in found:
+                counts[project_id] = counts.get(project_id, 0) + files
+    return counts
 
 
 # --- The daily job -------------------------------------------------------------------
@@ -264,7 +290,7 @@ def _tell(report: RetentionReport, *, today: datetime.date) -> None:
             project=project,
             data={"on": today.isoformat(), **counts},
         )
-        for user in project_coordinators(project_id):
+        for user in project_privacy_contacts(project_id):
             mail_user(
                 user,
                 "privacy/email/retention_done",

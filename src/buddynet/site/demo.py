@@ -129,6 +129,11 @@ DEMO_LOGINS = [
     DemoLogin("professional (referrer)", f"doorverwijzer@{DEMO_DOMAIN}", "CAW social worker"),
     DemoLogin("buddy", f"buddy@{DEMO_DOMAIN}", "a buddy in Buddywerking Gent"),
     DemoLogin("participant", f"deelnemer@{DEMO_DOMAIN}", "waiting in Buddywerking Gent"),
+    DemoLogin(
+        "privacy officer",
+        f"privacy@{DEMO_DOMAIN}",
+        "Buddywerking Gent: register, who looked at what, retention",
+    ),
     DemoLogin("superuser", f"admin@{DEMO_DOMAIN}", "Django admin at /admin/"),
 ]
 
@@ -317,6 +322,10 @@ def seed_demo(
         Membership.objects.create(user=buddy_user, role=Role.BUDDY, project=projects[0])
         participant_user = _user(f"deelnemer@{DEMO_DOMAIN}", "Fatima", "El Amrani")
         Membership.objects.create(user=participant_user, role=Role.PARTICIPANT, project=projects[0])
+        privacy_officer = _user(f"privacy@{DEMO_DOMAIN}", "Ann", "Claes")
+        Membership.objects.create(
+            user=privacy_officer, role=Role.PRIVACY_OFFICER, project=projects[0]
+        )
         _user(f"admin@{DEMO_DOMAIN}", "Beheer", "buddynet", superuser=True)
         # Every other project has its own coordinator (with two-factor required).
         for index, project in enumerate(projects[1:], start=2):

@@ -52,28 +52,40 @@ class Access:
 ANONYMOUS = Access(user_id=None)
 
 
+# The roles that see who opened which file (names of people) must log in with a second
+# factor where the project asks it of its coordinators.
+TWO_FACTOR_ROLES = frozenset({Role.PROJECT_COORDINATOR, Role.PRIVACY_OFFICER})
+
+
 def access_for_user(user) -> Access:
-    """Two queries: the user's memberships, and the projects of networks they coordinate."""
+    """Two queries: the user's memberships, and the projects of the networks they hold a
+    role in (a network coordinator, a privacy officer for a whole network)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
     roles: dict[int, set[str]] = {}
     network_ids: set[int] = set()
+    network_roles: dict[int, set[str]] = {}
     two_factor_required = False
     memberships = Membership.objects.filter(user=user, is_active=True).values_list(
         "role", "project_id", "network_id", "project__is_active", "project__require_coordinator_2fa"
     )
     for role, project_id, network_id, project_active, require_2fa in memberships:
-        if role == Role.NETWORK_COORDINATOR and network_id:
-            network_ids.add(network_id)
+        if network_id:
+            network_roles.setdefault(network_id, set()).add(role)
+            if role == Role.NETWORK_COORDINATOR:
+                network_ids.add(network_id)
         elif project_id and project_active:
             roles.setdefault(project_id, set()).add(role)
-            if role == Role.PROJECT_COORDINATOR and require_2fa:
+            if role in TWO_FACTOR_ROLES and require_2fa:
                 two_factor_required = True
-    if network_ids:
-        for pid in Project.objects.filter(
-            organisation__network_id__in=network_ids, is_active=True
-        ).values_list("pk", flat=True):
-            roles.setdefault(pid, set()).add(Role.NETWORK_COORDINATOR)
+    if network_roles:
+        for pid, network_id, require_2fa in Project.objects.filter(
+            organisation__network_id__in=list(network_roles), is_active=True
+        ).values_list("pk", "organisation__network_id", "require_coordinator_2fa"):
+            held = network_roles[network_id]
+            roles.setdefault(pid, set()).update(held)
+            if held & TWO_FACTOR_ROLES and require_2fa:
+                two_factor_required = True
     return Access(
         user_id=user.pk,
         roles_by_project={pid: frozenset(r) for pid, r in roles.items()},

@@ -16,6 +16,10 @@ class Role(models.TextChoices):
     PROFESSIONAL = "professional", _("professional (referrer)")
     BUDDY = "buddy", _("buddy")
     PARTICIPANT = "participant", _("participant")
+    # Oversees the processing of personal data (the register, who opened which file,
+    # the retention terms) of one project, or of every project of one network; never
+    # reads a file's content.
+    PRIVACY_OFFICER = "privacy_officer", _("privacy officer")
 
 
 class Network(BaseModel):
@@ -107,7 +111,8 @@ class Project(BaseModel):
 
 
 class Membership(BaseModel):
-    """A role for a user in one project, or (network coordinators) in one network."""
+    """A role for a user in one project, or (network coordinators, and privacy officers
+    for every project of a network) in one network."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -125,7 +130,7 @@ class Membership(BaseModel):
                 name="membership_network_or_project",
                 condition=(
                     Q(
-                        role=Role.NETWORK_COORDINATOR,
+                        role__in=[Role.NETWORK_COORDINATOR, Role.PRIVACY_OFFICER],
                         network__isnull=False,
                         project__isnull=True,
                     )

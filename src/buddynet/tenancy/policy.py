@@ -83,7 +83,8 @@ PRIVACY_EXPORT = "privacy.export"
 # coordinators.
 PRIVACY_ERASE = "privacy.erase"
 # The project's privacy oversight: the register of processing (art. 30), who opened
-# which file (and the alert on many), the retention terms: the project's coordinators.
+# which file (and the alert on many), the retention terms: the project's coordinators
+# and its privacy officer (of the project, or of its whole network).
 PRIVACY_OVERSEE = "privacy.oversee"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
@@ -181,7 +182,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CONTACT_USE,
             PLANS_TAKE_PART,
         }
-    ),
+    ),  # The privacy officer ("privacyverantwoordelijke") oversees, and that is all: the
+    # oversight pages show which file was opened by whom, never what a file holds (no
+    # file, no export, no erasure: those stay with the coordinators who know the person).
+    Role.PRIVACY_OFFICER: frozenset({PROJECT_VIEW, PRIVACY_OVERSEE}),
 }
 
 assert all(perms <= ALL_PERMISSIONS for perms in ROLE_PERMISSIONS.values())

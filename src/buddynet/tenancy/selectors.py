@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .access import Access
@@ -26,6 +26,29 @@ def project_coordinators(project_id: int) -> list:
         .select_related("user")
         .order_by("user_id")
     ]
+
+
+def project_privacy_contacts(project_id: int) -> list:
+    """Who must hear of the project's privacy matters (an alert on many files opened,
+    what the retention job erased): its active coordinators and its privacy officers,
+    of the project or of its whole network; each person once, by user id."""
+    found = (
+        Membership.objects.filter(is_active=True, user__is_active=True)
+        .filter(
+            Q(role=Role.PROJECT_COORDINATOR, project_id=project_id)
+            | Q(role=Role.PRIVACY_OFFICER, project_id=project_id)
+            | Q(
+                role=Role.PRIVACY_OFFICER,
+                network__organisations__projects=project_id,
+            )
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    users: dict[int, object] = {}
+    for membership in found:
+        users.setdefault(membership.user_id, membership.user)
+    return list(users.values())
 
 
 def project_list_for_user(*, access: Access) -> QuerySet[Project]:
