@@ -110,6 +110,7 @@ def main() -> None:
     import logging
 
     logging.getLogger("weasyprint").setLevel(logging.WARNING)  # one line per PDF step
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -227,9 +228,24 @@ def main() -> None:
             lambda: coord.get(f"/api/v1/projects/{project.code}/participants"),
         ),
         ("impact: project outcome page", lambda: coord.get(f"/p/{project.code}/impact/outcomes/")),
+        (
+            "  reference: the same, cache emptied",
+            lambda: cold(lambda: coord.get(f"/p/{project.code}/impact/outcomes/")),
+        ),
         ("impact: network comparison", lambda: netco.get(f"/network/{network.code}/impact/")),
+        (
+            "  reference: the same, cache emptied",
+            lambda: cold(lambda: netco.get(f"/network/{network.code}/impact/")),
+        ),
         ("impact: funder report, PDF + XLSX (job)", funder_report),
     ]
+
+    def cold(call):
+        """The page as the first visitor after a change sees it: nothing cached (the
+        figures are kept under the data version; sessions are in the database)."""
+        cache.clear()
+        return call()
+
     print(
         f"\n{connection.vendor}, {total:,} participants ({n_project:,} in the measured "
         f"project; {pairs:,} people with a start measurement, {project_pairs:,} in it), "
