@@ -19,7 +19,8 @@ person's row locked first, and then also:
 
 Kept: the expenses' named list (its own copy of the name, seven years: the law), the
 signed agreements and information notes (proof of what was agreed and that the
-volunteer was informed, until the retention period removes them), and every count,
+volunteer was informed): ``privacy.retention`` anonymises them when their own term
+ends (``RECORD_KINDS``), after the person's erasure or with it; and every count,
 status, date, amount and score, so the reports' totals stay the same. It cannot be
 undone. Erasing twice changes nothing the second time and does not fail.
 """
@@ -252,21 +253,46 @@ def _scrub(value: Any, words: list[str], postcode: str) -> Any:
     return value
 
 
-def _audit_entries(person, codes: set[str], postcode: str) -> list[tuple[AuditEntry, dict, str]]:
+def audit_candidates(people) -> set[int]:
+    """The audit entries that may name one of ``people`` outside the entries about
+    their own records: those of their projects (or of none) whose details hold a
+    person's full name, e-mail address or phone number, or whose actor's address is
+    one. One read of the log for the whole batch (the daily job passes it to
+    ``erase_person`` for each person), instead of one per person and word."""
+    query = models.Q()
+    projects: set[int] = set()
+    for person in people:
+        projects.add(person.project_id)
+        for word in _identifiers(person)[0]:
+            query |= models.Q(data__icontains=word) | models.Q(actor_email__iexact=word)
+    if not query:
+        return set()
+    return set(
+        AuditEntry.unscoped.filter(
+            models.Q(project_id__in=projects) | models.Q(project__isnull=True), query
+        ).values_list("pk", flat=True)
+    )
+
+
+def _audit_entries(
+    person, codes: set[str], postcode: str, candidates: set[int] | None = None
+) -> list[tuple[AuditEntry, dict, str]]:
     """The audit entries of the person's project whose details or actor's address name
-    the person, with their details and address scrubbed."""
+    the person, with their details and address scrubbed: those about the person's
+    records (by their codes, an index) and the ``candidates`` (``audit_candidates``,
+    read for this person alone when not given)."""
     anywhere, own = _identifiers(person)
+    if candidates is None:
+        candidates = audit_candidates([person])
     uuids = []
     for code in codes:
         try:
             uuids.append(uuid.UUID(code))
         except ValueError:
             continue
-    query = models.Q(object_code__in=uuids)
-    for word in anywhere:
-        query |= models.Q(data__icontains=word) | models.Q(actor_email__iexact=word)
     entries = AuditEntry.unscoped.filter(
-        models.Q(project_id=person.project_id) | models.Q(project__isnull=True), query
+        models.Q(project_id=person.project_id) | models.Q(project__isnull=True),
+        models.Q(object_code__in=uuids) | models.Q(pk__in=sorted(candidates)),
     ).order_by("pk")
     found = []
     for entry in entries:
@@ -318,7 +344,9 @@ def _account(person) -> tuple[str, bool]:
     )
 
 
-def _plan(person, *, lock: bool) -> tuple[ErasurePlan, tuple[list, list, bool, set[str]]]:
+def _plan(
+    person, *, lock: bool, candidates: set[int] | None = None
+) -> tuple[ErasurePlan, tuple[list, list, bool, set[str]]]:
     kind = _kind(person)
     parts = personal.parts_for(type(person))
     everything = personal.all_parts()
@@ -336,7 +364,7 @@ def _plan(person, *, lock: bool) -> tuple[ErasurePlan, tuple[list, list, bool, s
         if isinstance(getattr(row, name), FieldFile)
     ]
     postcode = "" if person.postcode == personal.ERASED else person.postcode
-    entries = _audit_entries(person, codes, postcode)
+    entries = _audit_entries(person, codes, postcode, candidates)
     account, account_erased = _account(person)
     plan = ErasurePlan(
         kind=kind,
@@ -357,17 +385,20 @@ def plan_erasure(person) -> ErasurePlan:
         return _plan(person, lock=False)[0]
 
 
-def erase_person(person, *, by, reason: str) -> ErasurePlan:
+def erase_person(person, *, by, reason: str, candidates: set[int] | None = None) -> ErasurePlan:
     """Erase ``person`` (a participant or a buddy): one transaction, the person's row
     locked first; returns the plan that was carried out (empty when it was already
-    erased). ``by`` is None for a system job. It cannot be undone."""
+    erased). ``by`` is None for a system job; ``candidates`` the batch's read of
+    the audit log (``audit_candidates``), when a job erases many. It cannot be undone."""
     model = type(person)
     _kind(person)
     with scopes_disabled(), transaction.atomic():
         person = model._default_manager.select_for_update().get(pk=person.pk)
         words = _identifiers(person)[1]
         postcode = "" if person.postcode == personal.ERASED else person.postcode
-        plan, (writes, entries, account_erased, codes) = _plan(person, lock=True)
+        plan, (writes, entries, account_erased, codes) = _plan(
+            person, lock=True, candidates=candidates
+        )
         for row, values in writes:
             for name in list(values):
                 stored = getattr(row, name)
