@@ -101,10 +101,10 @@ def test_the_jobs_own_queries_are_constant_per_batch(world, monkeypatch):
     assert small_batches == 1
     # 4 batches of 3, or 5 when the erasure leaves no mark and the first 3 come again.
     assert large_batches in (4, 5)
-    # Per batch of the participants two reads (the people, the audit log's entries that
-    # may name them); the rest (terms, the buddies' and the records' empty reads, the
-    # report) is the same for both runs.
-    assert large - small == 2 * (large_batches - small_batches)
+    # Per batch of the participants three reads (the people, the audit log's entries
+    # and the notifications that may name them); the rest (terms, the buddies' and the
+    # records' empty reads, the report) is the same for both runs.
+    assert large - small == 3 * (large_batches - small_batches)
 
 
 # --- Records with a term of their own --------------------------------------------------

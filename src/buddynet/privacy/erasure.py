@@ -253,37 +253,49 @@ def _scrub(value: Any, words: list[str], postcode: str) -> Any:
     return value
 
 
-def audit_candidates(people) -> set[int]:
-    """The audit entries that may name one of ``people`` outside the entries about
-    their own records: those of their projects (or of none) whose details hold a
-    person's full name, e-mail address or phone number, or whose actor's address is
-    one. One read of the log for the whole batch (the daily job passes it to
-    ``erase_person`` for each person), instead of one per person and word."""
-    query = models.Q()
+@dataclass
+class Candidates:
+    """What one read for a whole batch of people found that may name one of them,
+    outside the records about them: audit entries and notifications (their ids)."""
+
+    audit: set[int]
+    notifications: set[int]
+
+
+def candidates_for(people) -> Candidates:
+    """One read of the audit log and one of the notifications for a whole batch of
+    people (the daily job passes it to ``erase_person`` for each of them), instead of
+    one scan per person and word: the audit entries of their projects (or of none)
+    whose details hold a person's full name, e-mail address or phone number, or whose
+    actor's address is one; the notifications whose text holds a person's name."""
+    audit, notices = models.Q(), models.Q()
     projects: set[int] = set()
     for person in people:
         projects.add(person.project_id)
-        for word in _identifiers(person)[0]:
-            query |= models.Q(data__icontains=word) | models.Q(actor_email__iexact=word)
-    if not query:
-        return set()
-    return set(
-        AuditEntry.unscoped.filter(
-            models.Q(project_id__in=projects) | models.Q(project__isnull=True), query
-        ).values_list("pk", flat=True)
-    )
+        anywhere, own = _identifiers(person)
+        for word in anywhere:
+            audit |= models.Q(data__icontains=word) | models.Q(actor_email__iexact=word)
+        for word in own:
+            notices |= models.Q(about__icontains=word)
+    found = Candidates(set(), set())
+    if audit:
+        found.audit = set(
+            AuditEntry.unscoped.filter(
+                models.Q(project_id__in=projects) | models.Q(project__isnull=True), audit
+            ).values_list("pk", flat=True)
+        )
+    if notices:
+        found.notifications = set(Notification.objects.filter(notices).values_list("pk", flat=True))
+    return found
 
 
 def _audit_entries(
-    person, codes: set[str], postcode: str, candidates: set[int] | None = None
+    person, codes: set[str], postcode: str, candidates: set[int]
 ) -> list[tuple[AuditEntry, dict, str]]:
     """The audit entries of the person's project whose details or actor's address name
     the person, with their details and address scrubbed: those about the person's
-    records (by their codes, an index) and the ``candidates`` (``audit_candidates``,
-    read for this person alone when not given)."""
+    records (by their codes, an index) and the ``candidates`` (``candidates_for``)."""
     anywhere, own = _identifiers(person)
-    if candidates is None:
-        candidates = audit_candidates([person])
     uuids = []
     for code in codes:
         try:
@@ -305,17 +317,16 @@ def _audit_entries(
     return found
 
 
-def _notifications(person, codes: set[str]) -> list[tuple[int, str]]:
+def _notifications(person, codes: set[str], candidates: set[int]) -> list[tuple[int, str]]:
     """Notifications to others that name the person ("Bram, your buddy"), about one of
-    the person's records (their link holds its code): (id, the words scrubbed)."""
+    the person's records (their link holds its code): (id, the words scrubbed), among
+    the ``candidates`` (``candidates_for``)."""
     _anywhere, own = _identifiers(person)
-    query = models.Q()
-    for word in own:
-        query |= models.Q(about__icontains=word)
-    if not query:
+    if not candidates:
         return []
     found = []
-    for pk, about, link in Notification.objects.filter(query).values_list("pk", "about", "link"):
+    rows = Notification.objects.filter(pk__in=sorted(candidates))
+    for pk, about, link in rows.values_list("pk", "about", "link"):
         mine = any(code in link for code in codes) or (person.user_id is not None and link == "")
         scrubbed = _scrub(about, own, "")
         if mine and scrubbed != about:
@@ -345,8 +356,8 @@ def _account(person) -> tuple[str, bool]:
 
 
 def _plan(
-    person, *, lock: bool, candidates: set[int] | None = None
-) -> tuple[ErasurePlan, tuple[list, list, bool, set[str]]]:
+    person, *, lock: bool, candidates: Candidates | None = None
+) -> tuple[ErasurePlan, tuple[list, list, bool, set[str], Candidates]]:
     kind = _kind(person)
     parts = personal.parts_for(type(person))
     everything = personal.all_parts()
@@ -364,7 +375,9 @@ def _plan(
         if isinstance(getattr(row, name), FieldFile)
     ]
     postcode = "" if person.postcode == personal.ERASED else person.postcode
-    entries = _audit_entries(person, codes, postcode, candidates)
+    if candidates is None:
+        candidates = candidates_for([person])
+    entries = _audit_entries(person, codes, postcode, candidates.audit)
     account, account_erased = _account(person)
     plan = ErasurePlan(
         kind=kind,
@@ -375,7 +388,7 @@ def _plan(
         audit_entries=len(entries),
         account=account,
     )
-    return plan, (writes, entries, account_erased, codes)
+    return plan, (writes, entries, account_erased, codes, candidates)
 
 
 def plan_erasure(person) -> ErasurePlan:
@@ -385,18 +398,19 @@ def plan_erasure(person) -> ErasurePlan:
         return _plan(person, lock=False)[0]
 
 
-def erase_person(person, *, by, reason: str, candidates: set[int] | None = None) -> ErasurePlan:
+def erase_person(person, *, by, reason: str, candidates: Candidates | None = None) -> ErasurePlan:
     """Erase ``person`` (a participant or a buddy): one transaction, the person's row
     locked first; returns the plan that was carried out (empty when it was already
     erased). ``by`` is None for a system job; ``candidates`` the batch's read of
-    the audit log (``audit_candidates``), when a job erases many. It cannot be undone."""
+    the audit log and the notifications (``candidates_for``), when a job erases many.
+    It cannot be undone."""
     model = type(person)
     _kind(person)
     with scopes_disabled(), transaction.atomic():
         person = model._default_manager.select_for_update().get(pk=person.pk)
         words = _identifiers(person)[1]
         postcode = "" if person.postcode == personal.ERASED else person.postcode
-        plan, (writes, entries, account_erased, codes) = _plan(
+        plan, (writes, entries, account_erased, codes, found) = _plan(
             person, lock=True, candidates=candidates
         )
         for row, values in writes:
@@ -405,7 +419,7 @@ def erase_person(person, *, by, reason: str, candidates: set[int] | None = None)
                 if isinstance(stored, FieldFile) and stored.name:
                     stored.delete(save=False)
             type(row)._default_manager.filter(pk=row.pk).update(**values)
-        for pk, about in _notifications(person, codes):
+        for pk, about in _notifications(person, codes, found.notifications):
             Notification.objects.filter(pk=pk).update(about=about)
         for entry, data, actor_email in entries:
             AuditEntry.unscoped.filter(pk=entry.pk).update(data=data, actor_email=actor_email)

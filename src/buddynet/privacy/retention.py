@@ -473,8 +473,9 @@ def anonymise_records(kind: RecordKind, batch: list[tuple]) -> None:
     files = kind.files()
     for row in batch:
         for name, stored in zip(files, row[2:], strict=True):
-            if stored:
-                kind.model._meta.get_field(name).storage.delete(stored)  # type: ignore[attr-defined]
+            model_field = kind.model._meta.get_field(name)
+            if stored and isinstance(model_field, models.FileField):
+                model_field.storage.delete(stored)
     kind.model._default_manager.filter(pk__in=[row[0] for row in batch]).update(**kind.targets())
 
 
@@ -533,7 +534,7 @@ def expired_batches(kind: Kind, *, today: datetime.date, size: int = BATCH) -> I
 
 def retention_run(*, today: datetime.date | None = None, size: int = BATCH) -> RetentionReport:
     """Anonymise every file past its project's term (``erasure.erase_person``, reason
-    "retention"; the audit log read once per batch, ``erasure.audit_candidates``), then
+    "retention"; the audit log read once per batch, ``erasure.candidates_for``), then
     every record past its own term (``anonymise_records``), then write per project what
     was done on its audit log and mail its coordinators the counts (no names)."""
     # The erasure lives beside this job (``privacy.erasure``), read when the job runs.
@@ -545,7 +546,7 @@ def retention_run(*, today: datetime.date | None = None, size: int = BATCH) -> R
         for kind in KINDS:
             for batch in expired_batches(kind, today=today, size=size):
                 report.batches += 1
-                candidates = erasure.audit_candidates(batch)
+                candidates = erasure.candidates_for(batch)
                 for person in batch:
                     erasure.erase_person(person, by=None, reason="retention", candidates=candidates)
                     report.add(person.project_id, kind.key)
