@@ -28,13 +28,16 @@ undone. Erasing twice changes nothing the second time and does not fail.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -262,26 +265,50 @@ class Candidates:
     notifications: set[int]
 
 
+@functools.cache
+def _other_models() -> tuple[type[models.Model], ...]:
+    about_people = set(personal.reachable_models([Participant, Buddy]))
+    return tuple(m for m in apps.get_models() if m not in about_people and not m._meta.proxy)
+
+
+def _other_types() -> list[int]:
+    """The content types of the records that are not about one person (a project, a
+    setting, an account, an import): entries about a person's records are found by
+    their codes; only these are searched for a name in their details."""
+    return sorted(t.pk for t in ContentType.objects.get_for_models(*_other_models()).values())
+
+
 def candidates_for(people) -> Candidates:
     """One read of the audit log and one of the notifications for a whole batch of
     people (the daily job passes it to ``erase_person`` for each of them), instead of
-    one scan per person and word: the audit entries of their projects (or of none)
-    whose details hold a person's full name, e-mail address or phone number, or whose
-    actor's address is one; the notifications whose text holds a person's name."""
+    one scan per person and word over the whole log. Entries about a person's own
+    records are found by their codes in ``_audit_entries`` (an index); here: the
+    entries written by their accounts (an index), and, of the entries of their
+    projects (or of none) about records that are not about one person (content types:
+    an index), those whose details hold a person's full name, e-mail address or phone
+    number or whose actor's address is one; and the notifications whose text holds a
+    person's name."""
     audit, notices = models.Q(), models.Q()
     projects: set[int] = set()
+    accounts: set[int] = set()
     for person in people:
         projects.add(person.project_id)
+        if person.user_id is not None:
+            accounts.add(person.user_id)
         anywhere, own = _identifiers(person)
         for word in anywhere:
             audit |= models.Q(data__icontains=word) | models.Q(actor_email__iexact=word)
         for word in own:
             notices |= models.Q(about__icontains=word)
     found = Candidates(set(), set())
-    if audit:
+    if audit or accounts:
+        named = (
+            models.Q(content_type__in=_other_types()) | models.Q(content_type__isnull=True)
+        ) & audit
         found.audit = set(
             AuditEntry.unscoped.filter(
-                models.Q(project_id__in=projects) | models.Q(project__isnull=True), audit
+                models.Q(project_id__in=projects) | models.Q(project__isnull=True),
+                named | models.Q(actor_id__in=sorted(accounts)),
             ).values_list("pk", flat=True)
         )
     if notices:
