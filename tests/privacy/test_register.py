@@ -65,14 +65,27 @@ def test_the_project_terms_are_in_the_register(world):
             by=world.coord,
             participant_months=18,
             buddy_months=30,
+            message_months=6,
+            proof_years=6,
             alert_files=30,
             alert_minutes=10,
         )
         with translation.override("en"):
             register = register_for(world.project)
+            messages = next(a for a in register.activities if a.key == consent.MESSAGES)
     assert "18 months" in register.activities[0].retention
+    assert "6 years" in register.activities[0].retention
     assert "30 months" in register.activities[-1].retention
-    assert ("participant's file", 18) in register.terms
+    assert "6 years" in register.activities[-1].retention
+    assert "7 years" in register.activities[-1].retention
+    assert "6 months" in messages.retention
+    terms = {(t.title, t.amount, t.how) for t in register.terms}
+    assert {
+        ("participant's file", 18, "months"),
+        ("messages", 6, "months"),
+        ("signed agreements and information notes", 6, "years"),
+        ("named list of expense allowances", 7, "law"),
+    } <= terms
 
 
 def test_a_new_purpose_and_a_new_part_show_up_by_themselves(world, client_for, monkeypatch):

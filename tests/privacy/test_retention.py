@@ -20,10 +20,21 @@ from buddynet.privacy import retention
 from buddynet.privacy.models import PrivacySettings
 from buddynet.volunteers.models import Buddy
 from tests import factories as f
+from tests.privacy import records
 
 pytestmark = pytest.mark.django_db
 
-TERMS = {"participant_months": 24, "buddy_months": 24, "alert_files": 30, "alert_minutes": 10}
+DAY = datetime.timedelta(days=1)
+
+TERMS = {
+    "participant_months": 24,
+    "buddy_months": 24,
+    "message_months": 12,
+    "proof_years": 5,
+    "named_list_years": 7,
+    "alert_files": 30,
+    "alert_minutes": 10,
+}
 
 
 def closed(project, *, on, **kwargs):
@@ -153,3 +164,65 @@ def test_the_job_reads_the_expired_in_batches_with_constant_queries(
     assert [len(b) for b in batches] == [2, 2, 2, 1]
     assert sorted(p.pk for b in batches for p in b) == sorted(p.pk for p in expired)
     assert [p.pk for p in whole[0]] == sorted(p.pk for p in expired)
+
+
+def test_the_records_expiring_in_the_next_30_days_are_counted_per_kind(world, client_for):
+    today = datetime.date(2026, 12, 10)
+    with scopes_disabled():
+        records.closed_pair(
+            world.project,
+            closed_on=retention.months_before(today, 12) + datetime.timedelta(days=10),
+            name="Binnenkort",
+        )
+        records.closed_pair(world.project, closed_on=retention.months_before(today, 10))
+        records.closed_pair(world.project, closed_on=retention.months_before(today, 60))
+        records.stopped_buddy(world.project, on=retention.months_before(today, 60) + DAY)
+        records.named_line(world.project, year=2019)  # goes on 1 January 2027
+        records.named_line(world.project, year=2020)
+        records.closed_pair(world.other, closed_on=retention.months_before(today, 12))
+        found = retention.expiring_records(project=world.project, today=today)
+    by_kind: dict[str, int] = {}
+    for item in found:
+        name = item.kind.model.__name__
+        by_kind[name] = by_kind.get(name, 0) + item.count
+    assert by_kind == {
+        "Message": 2 + 2 + 1,  # in 10 days; already expired (60 months); the buddy's
+        "AgreementVersion": 1,
+        "AgreementSignature": 1,
+        "InformationNote": 1,
+        "NamedListEntry": 1,
+    }
+    soon = next(i for i in found if i.kind.key == "messages" and i.expires_on > today)
+    assert soon.expires_on == today + datetime.timedelta(days=10)
+    line = next(i for i in found if i.kind.key == "named_list")
+    assert line.expires_on == datetime.date(2027, 1, 1)
+    assert [i.expires_on for i in found] == sorted(i.expires_on for i in found)
+
+
+def test_the_retention_page_shows_every_term_and_the_records_counted(world, client_for):
+    with scopes_disabled():
+        records.closed_pair(
+            world.project, closed_on=retention.months_before(clock.today(), 13), name="Geheimpje"
+        )
+    page = client_for(world.coord).get(
+        reverse("privacy_retention", kwargs={"project": world.project.code})
+    )
+    assert page.status_code == 200
+    assert "Geheimpje" not in page.text
+    assert [i.count for i in page.context["records"]] == [2]
+    assert len(page.context["terms"]) == 5
+
+
+def test_proof_is_kept_at_least_as_long_as_the_files_and_the_named_list_cannot_change(
+    world, client_for
+):
+    client = client_for(world.coord)
+    url = reverse("privacy_retention_edit", kwargs={"project": world.project.code})
+    short = client.post(url, {**TERMS, "buddy_months": "36", "proof_years": "2"})
+    assert short.status_code == 400
+    assert "proof_years" in short.context["form"].errors
+    tampered = client.post(url, {**TERMS, "named_list_years": "1", "proof_years": "6"})
+    assert tampered.status_code == 302
+    with scopes_disabled():
+        terms = retention.settings_for(world.project)
+    assert (terms.proof_years, terms.named_list_years) == (6, 7)

@@ -19,7 +19,8 @@ person's row locked first, and then also:
 
 Kept: the expenses' named list (its own copy of the name, seven years: the law), the
 signed agreements and information notes (proof of what was agreed and that the
-volunteer was informed, until the retention period removes them), and every count,
+volunteer was informed): ``privacy.retention`` anonymises them when their own term
+ends (``RECORD_KINDS``), after the person's erasure or with it; and every count,
 status, date, amount and score, so the reports' totals stay the same. It cannot be
 undone. Erasing twice changes nothing the second time and does not fail.
 """
@@ -27,13 +28,16 @@ undone. Erasing twice changes nothing the second time and does not fail.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -252,9 +256,72 @@ def _scrub(value: Any, words: list[str], postcode: str) -> Any:
     return value
 
 
-def _audit_entries(person, codes: set[str], postcode: str) -> list[tuple[AuditEntry, dict, str]]:
+@dataclass
+class Candidates:
+    """What one read for a whole batch of people found that may name one of them,
+    outside the records about them: audit entries and notifications (their ids)."""
+
+    audit: set[int]
+    notifications: set[int]
+
+
+@functools.cache
+def _other_models() -> tuple[type[models.Model], ...]:
+    about_people = set(personal.reachable_models([Participant, Buddy]))
+    return tuple(m for m in apps.get_models() if m not in about_people and not m._meta.proxy)
+
+
+def _other_types() -> list[int]:
+    """The content types of the records that are not about one person (a project, a
+    setting, an account, an import): entries about a person's records are found by
+    their codes; only these are searched for a name in their details."""
+    return sorted(t.pk for t in ContentType.objects.get_for_models(*_other_models()).values())
+
+
+def candidates_for(people) -> Candidates:
+    """One read of the audit log and one of the notifications for a whole batch of
+    people (the daily job passes it to ``erase_person`` for each of them), instead of
+    one scan per person and word over the whole log. Entries about a person's own
+    records are found by their codes in ``_audit_entries`` (an index); here: the
+    entries written by their accounts (an index), and, of the entries of their
+    projects (or of none) about records that are not about one person (content types:
+    an index), those whose details hold a person's full name, e-mail address or phone
+    number or whose actor's address is one; and the notifications whose text holds a
+    person's name."""
+    audit, notices = models.Q(), models.Q()
+    projects: set[int] = set()
+    accounts: set[int] = set()
+    for person in people:
+        projects.add(person.project_id)
+        if person.user_id is not None:
+            accounts.add(person.user_id)
+        anywhere, own = _identifiers(person)
+        for word in anywhere:
+            audit |= models.Q(data__icontains=word) | models.Q(actor_email__iexact=word)
+        for word in own:
+            notices |= models.Q(about__icontains=word)
+    found = Candidates(set(), set())
+    if audit or accounts:
+        named = (
+            models.Q(content_type__in=_other_types()) | models.Q(content_type__isnull=True)
+        ) & audit
+        found.audit = set(
+            AuditEntry.unscoped.filter(
+                models.Q(project_id__in=projects) | models.Q(project__isnull=True),
+                named | models.Q(actor_id__in=sorted(accounts)),
+            ).values_list("pk", flat=True)
+        )
+    if notices:
+        found.notifications = set(Notification.objects.filter(notices).values_list("pk", flat=True))
+    return found
+
+
+def _audit_entries(
+    person, codes: set[str], postcode: str, candidates: set[int]
+) -> list[tuple[AuditEntry, dict, str]]:
     """The audit entries of the person's project whose details or actor's address name
-    the person, with their details and address scrubbed."""
+    the person, with their details and address scrubbed: those about the person's
+    records (by their codes, an index) and the ``candidates`` (``candidates_for``)."""
     anywhere, own = _identifiers(person)
     uuids = []
     for code in codes:
@@ -262,11 +329,9 @@ def _audit_entries(person, codes: set[str], postcode: str) -> list[tuple[AuditEn
             uuids.append(uuid.UUID(code))
         except ValueError:
             continue
-    query = models.Q(object_code__in=uuids)
-    for word in anywhere:
-        query |= models.Q(data__icontains=word) | models.Q(actor_email__iexact=word)
     entries = AuditEntry.unscoped.filter(
-        models.Q(project_id=person.project_id) | models.Q(project__isnull=True), query
+        models.Q(project_id=person.project_id) | models.Q(project__isnull=True),
+        models.Q(object_code__in=uuids) | models.Q(pk__in=sorted(candidates)),
     ).order_by("pk")
     found = []
     for entry in entries:
@@ -279,17 +344,16 @@ def _audit_entries(person, codes: set[str], postcode: str) -> list[tuple[AuditEn
     return found
 
 
-def _notifications(person, codes: set[str]) -> list[tuple[int, str]]:
+def _notifications(person, codes: set[str], candidates: set[int]) -> list[tuple[int, str]]:
     """Notifications to others that name the person ("Bram, your buddy"), about one of
-    the person's records (their link holds its code): (id, the words scrubbed)."""
+    the person's records (their link holds its code): (id, the words scrubbed), among
+    the ``candidates`` (``candidates_for``)."""
     _anywhere, own = _identifiers(person)
-    query = models.Q()
-    for word in own:
-        query |= models.Q(about__icontains=word)
-    if not query:
+    if not candidates:
         return []
     found = []
-    for pk, about, link in Notification.objects.filter(query).values_list("pk", "about", "link"):
+    rows = Notification.objects.filter(pk__in=sorted(candidates))
+    for pk, about, link in rows.values_list("pk", "about", "link"):
         mine = any(code in link for code in codes) or (person.user_id is not None and link == "")
         scrubbed = _scrub(about, own, "")
         if mine and scrubbed != about:
@@ -318,7 +382,9 @@ def _account(person) -> tuple[str, bool]:
     )
 
 
-def _plan(person, *, lock: bool) -> tuple[ErasurePlan, tuple[list, list, bool, set[str]]]:
+def _plan(
+    person, *, lock: bool, candidates: Candidates | None = None
+) -> tuple[ErasurePlan, tuple[list, list, bool, set[str], Candidates]]:
     kind = _kind(person)
     parts = personal.parts_for(type(person))
     everything = personal.all_parts()
@@ -336,7 +402,9 @@ def _plan(person, *, lock: bool) -> tuple[ErasurePlan, tuple[list, list, bool, s
         if isinstance(getattr(row, name), FieldFile)
     ]
     postcode = "" if person.postcode == personal.ERASED else person.postcode
-    entries = _audit_entries(person, codes, postcode)
+    if candidates is None:
+        candidates = candidates_for([person])
+    entries = _audit_entries(person, codes, postcode, candidates.audit)
     account, account_erased = _account(person)
     plan = ErasurePlan(
         kind=kind,
@@ -347,7 +415,7 @@ def _plan(person, *, lock: bool) -> tuple[ErasurePlan, tuple[list, list, bool, s
         audit_entries=len(entries),
         account=account,
     )
-    return plan, (writes, entries, account_erased, codes)
+    return plan, (writes, entries, account_erased, codes, candidates)
 
 
 def plan_erasure(person) -> ErasurePlan:
@@ -357,24 +425,28 @@ def plan_erasure(person) -> ErasurePlan:
         return _plan(person, lock=False)[0]
 
 
-def erase_person(person, *, by, reason: str) -> ErasurePlan:
+def erase_person(person, *, by, reason: str, candidates: Candidates | None = None) -> ErasurePlan:
     """Erase ``person`` (a participant or a buddy): one transaction, the person's row
     locked first; returns the plan that was carried out (empty when it was already
-    erased). ``by`` is None for a system job. It cannot be undone."""
+    erased). ``by`` is None for a system job; ``candidates`` the batch's read of
+    the audit log and the notifications (``candidates_for``), when a job erases many.
+    It cannot be undone."""
     model = type(person)
     _kind(person)
     with scopes_disabled(), transaction.atomic():
         person = model._default_manager.select_for_update().get(pk=person.pk)
         words = _identifiers(person)[1]
         postcode = "" if person.postcode == personal.ERASED else person.postcode
-        plan, (writes, entries, account_erased, codes) = _plan(person, lock=True)
+        plan, (writes, entries, account_erased, codes, found) = _plan(
+            person, lock=True, candidates=candidates
+        )
         for row, values in writes:
             for name in list(values):
                 stored = getattr(row, name)
                 if isinstance(stored, FieldFile) and stored.name:
                     stored.delete(save=False)
             type(row)._default_manager.filter(pk=row.pk).update(**values)
-        for pk, about in _notifications(person, codes):
+        for pk, about in _notifications(person, codes, found.notifications):
             Notification.objects.filter(pk=pk).update(about=about)
         for entry, data, actor_email in entries:
             AuditEntry.unscoped.filter(pk=entry.pk).update(data=data, actor_email=actor_email)

@@ -23,8 +23,30 @@ class PrivacySettingsForm(forms.ModelForm):
             "buddy_months": _(
                 "The yearly named list of expense allowances is kept 7 years, whatever this says."
             ),
+            "message_months": _(
+                "The default is the term the consent 'Messages with your buddy' promises: "
+                "a year after the time with the buddy ends. Counted from the day the "
+                "trajectory closes (the pair's messages) or the file closes (messages with "
+                "the coordinators). Then the messages are emptied and their photos and "
+                "documents removed; the file itself stays until its own term."
+            ),
+            "proof_years": _(
+                "Signed agreements and signed information notes are proof (of what was "
+                "agreed, that the volunteer was informed) and outlive the file. Five years: "
+                "the term for a claim for damage after it became known (Belgian Civil "
+                "Code, art. 2262bis). Never shorter than the files' terms."
+            ),
+            "named_list_years": _(
+                "Set by law: seven years after the end of the year it concerns. It cannot "
+                "be changed here."
+            ),
             "alert_files": _("Counted over participants' and buddies' files, each file once."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PrivacySettings.FIXED:
+            self.fields[name].disabled = True
 
 
 class LookupFilterForm(forms.Form):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,15 @@ class Export(ProjectOwnedModel):
 # years after the buddy stopped; the yearly named list of expenses is kept 7 years by
 # law whatever this says (the erasure leaves it).
 BUDDY_MONTHS = 24
+# Proof (signed agreements, volunteers' signed information notes) is kept five years
+# after the trajectory closed or the buddy stopped: the Belgian Civil Code's term for a
+# claim for damage (art. 2262bis §1: five years after the damage became known), the
+# claim that proof answers (who agreed to what, that the volunteer was informed). A
+# project may keep it up to twenty years (the same article's outer limit).
+PROOF_YEARS = 5
+# The expenses' yearly named list: seven years after the end of the year it concerns
+# (the law on volunteers' allowances and tax law); a project cannot keep it shorter.
+NAMED_LIST_YEARS = 7
 ALERT_FILES = 30
 ALERT_MINUTES = 10
 
@@ -103,11 +113,30 @@ def default_participant_months() -> int:
     return purpose.kept_months_after_close or BUDDY_MONTHS
 
 
+def default_message_months() -> int:
+    """The term the consent registry promises for messages (purpose "Messages with
+    your buddy": "while your time with the buddy lasts and one year after")."""
+    from buddynet.participants import consent
+
+    purpose = consent.BY_KEY[consent.MESSAGES]
+    return purpose.kept_months_after_close or BUDDY_MONTHS
+
+
 class PrivacySettings(ProjectOwnedModel):
     """A project's retention terms and its alert on many files opened (one row per
     project; the defaults of ``retention.defaults()`` when absent)."""
 
-    FIELDS = ("participant_months", "buddy_months", "alert_files", "alert_minutes")
+    FIELDS = (
+        "participant_months",
+        "buddy_months",
+        "message_months",
+        "proof_years",
+        "named_list_years",
+        "alert_files",
+        "alert_minutes",
+    )
+    # Set by law, shown but not changed through the form.
+    FIXED = ("named_list_years",)
 
     project = project_key(on_delete=models.CASCADE, one_to_one=True, related_name="+")
     participant_months = bounded_number(
@@ -122,6 +151,24 @@ class PrivacySettings(ProjectOwnedModel):
         high=120,
         default=BUDDY_MONTHS,
     )
+    message_months = bounded_number(
+        _("messages: months kept after the file or the trajectory closes"),
+        low=1,
+        high=120,
+        default=default_message_months,
+    )
+    proof_years = bounded_number(
+        _("signed agreements and information notes: years kept after it closes"),
+        low=1,
+        high=20,
+        default=PROOF_YEARS,
+    )
+    named_list_years = bounded_number(
+        _("named list of expense allowances: years kept after the year it concerns"),
+        low=NAMED_LIST_YEARS,
+        high=10,
+        default=NAMED_LIST_YEARS,
+    )
     alert_files = bounded_number(
         _("alert when someone opens more than this many files"),
         low=5,
@@ -135,6 +182,22 @@ class PrivacySettings(ProjectOwnedModel):
     class Meta:
         verbose_name = _("privacy settings")
         verbose_name_plural = _("privacy settings")
+
+    def clean(self) -> None:
+        """Proof outlives the files it is about: the retention removes it after the
+        person's file is erased, or together with it, never before."""
+        super().clean()
+        files = max(self.participant_months or 0, self.buddy_months or 0)
+        if self.proof_years and self.proof_years * 12 < files:
+            raise ValidationError(
+                {
+                    "proof_years": _(
+                        "Proof is kept at least as long as the files: at least "
+                        "%(years)s years with these terms."
+                    )
+                    % {"years": -(-files // 12)}
+                }
+            )
 
 
 class LookupAlert(ProjectOwnedModel):

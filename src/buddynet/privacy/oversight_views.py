@@ -108,16 +108,17 @@ def _query_without_page(request) -> str:
 
 
 class RetentionView(OverseeMixin, TemplateView):
-    """The project's terms and the files whose term ends in the next 30 days."""
+    """The project's terms and the files and records whose term ends in the next 30
+    days (the records counted per kind and day: no names)."""
 
     template_name = "privacy/retention.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        terms = retention.settings_for(self.project)
-        context["terms"] = [(kind.title, getattr(terms, kind.setting)) for kind in retention.KINDS]
-        context["settings"] = terms
+        context["terms"] = retention.terms_for(self.project)
+        context["settings"] = retention.settings_for(self.project)
         context["expiring"] = retention.expiring(project=self.project)
+        context["records"] = retention.expiring_records(project=self.project)
         context["days"] = retention.FORECAST_DAYS
         return context
 
@@ -126,8 +127,8 @@ class RetentionEditView(OverseeMixin, ProjectServiceFormView):
     form_class = PrivacySettingsForm
     title = gettext_lazy("Retention terms and alert")
     intro = gettext_lazy(
-        "How long a closed file is kept before it is anonymised, and when opening many "
-        "files in a short time raises an alert."
+        "How long a closed file, and each kind of record in it, is kept before it is "
+        "anonymised, and when opening many files in a short time raises an alert."
     )
     success_message = gettext_lazy("The privacy settings were saved.")
 
@@ -145,6 +146,10 @@ class RetentionEditView(OverseeMixin, ProjectServiceFormView):
         retention.settings_update(
             project=self.project,
             by=self.request.user,
-            **{name: form.cleaned_data[name] for name in PrivacySettings.FIELDS},
+            **{
+                name: form.cleaned_data[name]
+                for name in PrivacySettings.FIELDS
+                if name not in PrivacySettings.FIXED
+            },
         )
         return self.get_back_url()

@@ -54,7 +54,7 @@ class Register:
     controller: str
     made_at: object
     activities: list[Activity]
-    terms: list[tuple[str, int]]  # (kind of file, months kept after it closes)
+    terms: list[retention.Term]  # per kind of file and of record: how long it is kept
     safeguards: list[str]
     transfers: str
 
@@ -146,6 +146,13 @@ def register_for(project) -> Register:
             kept += " " + _("In this project: %(months)s months after the file closes.") % {
                 "months": terms.participant_months
             }
+            kept += " " + _(
+                "Signed agreements are kept as proof %(years)s years after the trajectory closes."
+            ) % {"years": terms.proof_years}
+        if purpose.key == consent.MESSAGES:
+            kept += " " + _(
+                "In this project: %(months)s months after the trajectory or the file closes."
+            ) % {"months": terms.message_months}
         activities.append(
             Activity(
                 key=purpose.key,
@@ -176,10 +183,16 @@ def register_for(project) -> Register:
                 "name; the insurer when an incident is declared."
             ),
             retention=_(
-                "In this project: %(months)s months after the buddy stopped. The yearly named "
-                "list of expense allowances is kept 7 years, as the law requires."
+                "In this project: %(months)s months after the buddy stopped. The signed "
+                "information note is kept as proof %(proof)s years after the buddy stopped. "
+                "The yearly named list of expense allowances is kept %(years)s years after "
+                "the end of its year, as the law requires."
             )
-            % {"months": terms.buddy_months},
+            % {
+                "months": terms.buddy_months,
+                "proof": terms.proof_years,
+                "years": terms.named_list_years,
+            },
             categories=buddy_categories,
         )
     )
@@ -189,7 +202,10 @@ def register_for(project) -> Register:
         controller=f"{organisation.name} ({project.name})",
         made_at=timezone.now(),
         activities=activities,
-        terms=[(str(kind.title), getattr(terms, kind.setting)) for kind in retention.KINDS],
+        terms=[
+            retention.Term(str(term.title), term.amount, term.how)
+            for term in retention.terms_for(project)
+        ],
         safeguards=safeguards(project),
         transfers=_("None: the data stays on the organisation's own server."),
     )
