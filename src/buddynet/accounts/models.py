@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 
@@ -82,10 +81,6 @@ class User(AbstractUser):
 def normalize_email(email: str | None) -> str:
     """E-mail addresses are compared and stored in lower case, without spaces."""
     return (email or "").strip().lower()
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class APIToken(models.Model):

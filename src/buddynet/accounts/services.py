@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from buddynet.core.errors import ServiceError
 from buddynet.core.models import AuditEntry
+from buddynet.core.tokens import token_hash
 from buddynet.tenancy.access import access_for_user
 
-from .models import APIToken, User, hash_token, normalize_email
+from .models import APIToken, User, normalize_email
 
 MAX_ACTIVE_TOKENS = 10
 
@@ -106,7 +107,7 @@ def api_token_create(*, user, name: str) -> tuple[APIToken, str]:
                 _("You already have 10 active tokens. Revoke one first."), code="too_many"
             )
         token = APIToken.objects.create(
-            user=user, name=name[:100], prefix=raw[:8], key_hash=hash_token(raw)
+            user=user, name=name[:100], prefix=raw[:8], key_hash=token_hash(raw)
         )
         AuditEntry.record("account.api_token.created", obj=token, user=user, data={"name": name})
     return token, raw
@@ -158,7 +159,7 @@ def api_token_authenticate(raw: str):
         return None
     token = (
         APIToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=token_hash(raw), revoked_at__isnull=True, user__is_active=True)
         .filter(
             Q(user__password_changed_at__isnull=True)
             | Q(created_at__gte=F("user__password_changed_at"))

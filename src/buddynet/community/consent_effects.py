@@ -8,23 +8,18 @@ from buddynet.participants import consent
 
 from . import services
 
-
-@consent.register_effect(
+consent.register_effect(
     consent.HANDOVER,
     app="community",
     describes=_(
         "Every open hand-over stops: the service's link stops working at once and its "
         "page no longer shows the person's details."
     ),
-)
-def stop_handovers(*, participant, by, via: str = "web") -> None:
-    services.handovers_stop_for_withdrawn_consent(participant=participant, by=by, via=via)
+)(services.handovers_stop_for_withdrawn_consent)
 
 
-@consent.register_effect(
+consent.register_effect(
     consent.TRANSFER,
     app="community",
     describes=_("An offer to another project that is not yet answered is taken back."),
-)
-def take_back_transfers(*, participant, by, via: str = "web") -> None:
-    services.transfers_withdraw_for_consent(participant=participant, by=by, via=via)
+)(services.transfers_withdraw_for_consent)

@@ -8,8 +8,6 @@ moved on). A double click gives back what the first click made.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from buddynet.core import clock, geo, versions
+from buddynet.core import clock, geo, tokens, versions
 from buddynet.core.choices import LANGUAGES
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.core.models import AuditEntry
@@ -61,10 +59,6 @@ class CommunityConflict(Conflict):
 
 def network_of(project: Project):
     return project.organisation.network
-
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 # --- The social map ---------------------------------------------------------------------
@@ -439,15 +433,13 @@ def _require_consent(participant: Participant, purpose: str, *, given_now: bool,
 
 
 def _new_link(handover: Handover, *, by) -> str:
-    raw = secrets.token_urlsafe(32)
+    raw, hashed = tokens.new_token()
     now = timezone.now()
     with scopes_disabled():
-        HandoverLink.objects.filter(handover=handover, revoked_at__isnull=True).update(
-            revoked_at=now
-        )
+        tokens.revoke(HandoverLink.objects.filter(handover=handover), now)
         HandoverLink.objects.create(
             handover=handover,
-            token_hash=_hash(raw),
+            token_hash=hashed,
             expires_at=now + timedelta(days=LINK_VALID_DAYS),
             created_by=by,
         )
@@ -506,11 +498,9 @@ def handover_new_link(*, handover: Handover, by, via: str = "web") -> str:
 def link_open(code, raw: str) -> HandoverLink | None:
     """The link behind a secret, if it still opens this hand-over: the code matches,
     not switched off, not expired, the hand-over open and the consent still given."""
-    if not raw or len(raw) > 100:
-        return None
     with scopes_disabled():
         link = (
-            HandoverLink.objects.filter(token_hash=_hash(raw), revoked_at__isnull=True)
+            tokens.opened_by(HandoverLink.objects, raw)
             .select_related("handover__participant", "handover__service", "project")
             .first()
         )
@@ -555,9 +545,7 @@ def handover_answer(
             handover.decline_reason = reason.strip()
             handover.answered_at = now
             handover.save()
-            HandoverLink.objects.filter(handover=handover, revoked_at__isnull=True).update(
-                revoked_at=now
-            )
+            tokens.revoke(HandoverLink.objects.filter(handover=handover), now)
             _step(handover, handover.status, note=reason, by_service=True)
             handover.log_action("community.handover_declined", via="link")
             return handover
@@ -638,9 +626,7 @@ def handover_set_status(
             locked.outcome = note.strip()
             locked.follow_up_on = None
             with scopes_disabled():
-                HandoverLink.objects.filter(handover=locked, revoked_at__isnull=True).update(
-                    revoked_at=timezone.now()
-                )
+                tokens.revoke(HandoverLink.objects.filter(handover=locked), timezone.now())
         elif follow_up_on is not None:
             locked.follow_up_on = follow_up_on
         locked.save()
@@ -654,9 +640,7 @@ def handovers_stop_for_withdrawn_consent(*, participant: Participant, by, via: s
     now = timezone.now()
     stopped = 0
     with scopes_disabled():
-        HandoverLink.objects.filter(
-            handover__participant=participant, revoked_at__isnull=True
-        ).update(revoked_at=now)
+        tokens.revoke(HandoverLink.objects.filter(handover__participant=participant), now)
         for handover in Handover.objects.select_for_update().filter(
             participant=participant, status__in=Handover.OPEN
         ):

@@ -10,11 +10,8 @@ from buddynet.participants import consent
 
 from .services import conversations_close_for_participant
 
-
-@consent.register_effect(
+consent.register_effect(
     consent.MESSAGES,
     app="contact",
     describes=_("The conversation with the buddy closes at once: nobody can write in it."),
-)
-def close_pair_conversations(*, participant, by, via: str = "web") -> None:
-    conversations_close_for_participant(participant=participant, by=by, via=via)
+)(conversations_close_for_participant)

@@ -52,6 +52,16 @@ PARTICIPANT_COORDINATOR = [
 
 
 def _talk(conversation, lines, *, who, names, start, rng) -> None:
+    """Seat ``who`` (letter → (user, part)) in ``conversation`` and write ``lines``
+    (letter, text) between them over the days after ``start``."""
+    Member.objects.bulk_create(
+        [
+            Member(conversation=conversation, user=u, part=p)
+            for u, p in who.values()
+            if u is not None
+        ],
+        ignore_conflicts=True,
+    )
     moment = start
     rows = []
     for author, text in lines:
@@ -73,13 +83,6 @@ def _talk(conversation, lines, *, who, names, start, rng) -> None:
     Message.objects.bulk_update(made, ["created_at"])
     last = made[-1].created_at if made else start
     conversation.members.update(last_message_at=last, last_read_at=last - timedelta(minutes=1))
-
-
-def _seats(conversation, seats) -> None:
-    Member.objects.bulk_create(
-        [Member(conversation=conversation, user=u, part=p) for u, p in seats if u is not None],
-        ignore_conflicts=True,
-    )
 
 
 def seed_extra(*, projects, users, rng, today, progress) -> None:
@@ -113,10 +116,6 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                 conversation = Conversation.objects.create(
                     kind=Conversation.Kind.PAIR, project=project, trajectory=trajectory
                 )
-                _seats(
-                    conversation,
-                    [(buddy.user, Member.Part.BUDDY), (participant.user, Member.Part.PARTICIPANT)],
-                )
                 _talk(
                     conversation,
                     PAIR_TALK[: rng.randrange(4, len(PAIR_TALK) + 1)],
@@ -133,10 +132,6 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
             for buddy in Buddy.objects.filter(project=project, user=users["buddy"]):
                 conversation = Conversation.objects.create(
                     kind=Conversation.Kind.BUDDY_COORDINATOR, project=project, buddy=buddy
-                )
-                _seats(
-                    conversation,
-                    [(buddy.user, Member.Part.BUDDY), (coord, Member.Part.COORDINATOR)],
                 )
                 first = trajectories[0].participant.first_name if trajectories else "Marie"
                 _talk(
@@ -157,13 +152,6 @@ def seed_extra(*, projects, users, rng, today, progress) -> None:
                     kind=Conversation.Kind.PARTICIPANT_COORDINATOR,
                     project=project,
                     participant=participant,
-                )
-                _seats(
-                    conversation,
-                    [
-                        (participant.user, Member.Part.PARTICIPANT),
-                        (coord, Member.Part.COORDINATOR),
-                    ],
                 )
                 _talk(
                     conversation,

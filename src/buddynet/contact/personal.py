@@ -28,7 +28,6 @@ CONVERSATION_FIELDS = (
     "closed_reason",
 )
 CONVERSATION_LEFT_OUT = {
-    "id": personal.INTERNAL_ID,
     "intervision": _("an intervision group's conversation is about the group, not one person"),
 }
 MESSAGE_FIELDS = (
@@ -45,7 +44,6 @@ MESSAGE_FIELDS = (
     "signal",
 )
 MESSAGE_LEFT_OUT = {
-    "id": personal.INTERNAL_ID,
     "updated_at": _("a message is not changed after it is sent: the time it was sent is given"),
 }
 
@@ -73,7 +71,6 @@ def _parts(person: str) -> tuple[Part, Part, Part]:
             person=(f"conversation__{person}", f"conversation__trajectory__{person}"),
             why=WHY,
             since="conversation__created_at",
-            left_out={"id": personal.INTERNAL_ID},
         ),
     )
 

@@ -142,6 +142,28 @@ class ProjectOwnedModel(BaseModel, ProjectRow):
         abstract = True
 
 
+class QueuedRun(ProjectOwnedModel):
+    """A slow job a person waits for, run in the queue (``tenancy.runs``): an import, a
+    report, an export, a proposal run. Each model adds its ``status`` (its ``Status``
+    has at least ``QUEUED``, ``RUNNING``, ``DONE`` and ``FAILED``) and who asked for it;
+    the queue writes the ``phase`` and ``progress`` its page shows while it runs."""
+
+    status: str  # each run's own field, with its own ``Status`` choices
+    phase = models.CharField(max_length=20, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+
 class HistoryStep(ProjectRow):
     """One append-only step in a record's history: when, and by whom."""
 

@@ -3,11 +3,12 @@ itself, so the right of access (GDPR art. 15) and portability (art. 20) have one
 
 Each feature app that holds personal data has a ``personal.py`` with ``PARTS``: a tuple
 of ``Part`` — one model, the lookup from it to the person, why it is kept, the fields
-given in the export and the fields deliberately left out (with the reason)::
+given in the export and the fields deliberately left out (with the reason; the
+internal ``id`` is left out of every part)::
 
     PARTS = (
         Part(Claim, person="buddy", why=_("..."),
-             fields=("on", "amount", ...), left_out={"id": personal.INTERNAL_ID}),
+             fields=(*personal.OWNED, "buddy", "on", "amount", ...)),
     )
 
 ``collect(person)`` finds those modules (``core.plugins.feature_modules``, like Django
@@ -47,6 +48,28 @@ from .plugins import feature_modules
 # Reasons shared by many parts.
 INTERNAL_ID = _("the database's internal number, which says nothing about the person")
 GENERATED = _("worked out from another field that is in the export")
+# The columns a project-owned record starts with (``core.models.ProjectOwnedModel``),
+# the first fields of most parts' exports.
+OWNED = ("code", "created_at", "updated_at", "project")
+# The columns of a person's own record (``core.models.PersonRecord``) with its project
+# and account, the first fields of that record's export.
+PERSON = (
+    "code",
+    "created_at",
+    "updated_at",
+    "first_name",
+    "last_name",
+    "postcode",
+    "town",
+    "birth_year",
+    "languages",
+    "phone",
+    "email",
+    "availability",
+    "interests",
+    "project",
+    "user",
+)
 
 # What erasing a person does to a field (``Part.erase``).
 BLANK = "blank"  # empty text
@@ -80,7 +103,8 @@ class Part:
     ``""`` means the model is the person's own record; a tuple gives lookups any of
     which reaches the person (a pair's conversation: ``("participant",
     "trajectory__participant")``). ``files`` maps a binary or file field to the field
-    holding its file name: the file goes into the ZIP beside the data."""
+    holding its file name: the file goes into the ZIP beside the data. The internal
+    ``id`` is left out of every part (``INTERNAL_ID``) unless it is in ``fields``."""
 
     model: type[models.Model]
     person: str | tuple[str, ...]
@@ -94,6 +118,10 @@ class Part:
     erase: Mapping[str, str] = field(default_factory=dict)  # field → a rule of RULES
     kept: Mapping[str, Promise | str] = field(default_factory=dict)  # field → why kept
     keep: Promise | str = ""  # the records are kept whole on erasure, and why
+
+    def __post_init__(self) -> None:
+        if "id" not in self.fields:
+            object.__setattr__(self, "left_out", {"id": INTERNAL_ID, **self.left_out})
 
     @property
     def exported(self) -> tuple[str, ...]:

@@ -20,10 +20,7 @@ PARTS = (
         person="buddy",
         why=WHY,
         fields=(
-            "code",
-            "created_at",
-            "updated_at",
-            "project",
+            *personal.OWNED,
             "buddy",
             "year",
             "system",
@@ -31,24 +28,19 @@ PARTS = (
             "chosen_on",
             "chosen_by",
         ),
-        left_out={"id": personal.INTERNAL_ID},
     ),
     Part(
         PayeeAccount,
         person="buddy",
         why=WHY,
-        fields=("code", "created_at", "updated_at", "project", "buddy", "holder", "iban"),
-        left_out={"id": personal.INTERNAL_ID},
+        fields=(*personal.OWNED, "buddy", "holder", "iban"),
     ),
     Part(
         OtherAllowance,
         person="buddy",
         why=WHY,
         fields=(
-            "code",
-            "created_at",
-            "updated_at",
-            "project",
+            *personal.OWNED,
             "buddy",
             "year",
             "organisation",
@@ -56,17 +48,13 @@ PARTS = (
             "kilometres",
             "declared_by",
         ),
-        left_out={"id": personal.INTERNAL_ID},
     ),
     Part(
         Claim,
         person="buddy",
         why=WHY,
         fields=(
-            "code",
-            "created_at",
-            "updated_at",
-            "project",
+            *personal.OWNED,
             "buddy",
             "on",
             "trajectory",
@@ -88,7 +76,6 @@ PARTS = (
             "batch",
             "made_by",
         ),
-        left_out={"id": personal.INTERNAL_ID},
         files={"receipt": "receipt_name"},
         kept={
             "receipt": _(
@@ -102,7 +89,6 @@ PARTS = (
         NamedListEntry,
         person="claim__buddy",
         why=WHY,
-        left_out={"id": personal.INTERNAL_ID},
         keep=_(
             "The named list of paid volunteer allowances is kept seven years, as the law "
             "asks, with its own copy of the name: erasing the volunteer's file leaves it."

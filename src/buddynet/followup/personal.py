@@ -27,7 +27,6 @@ PARTS = tuple(
         (f"{lookup}__participant", f"{lookup}__buddy"),
         why=WHY,
         purpose="support",
-        left_out={"id": personal.INTERNAL_ID},
         since=since,
     )
 )

@@ -6,9 +6,7 @@ becomes active, and roll forward when a conversation is recorded.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
@@ -21,7 +19,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from buddynet.accounts.services import user_meets_2fa_requirement
-from buddynet.core import notices
+from buddynet.core import notices, tokens
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.core.forms import date_bounds
 from buddynet.core.idempotency import save_unless_repeated
@@ -854,20 +852,14 @@ def buddy_wish_set(*, closure: Closure, wish: str, by) -> bool:
 # --- Calendar feed --------------------------------------------------------------------
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def calendar_feed_create(*, user) -> tuple[CalendarFeed, str]:
     """A new secret address; any older one stops working. The secret is shown once."""
-    raw = secrets.token_urlsafe(32)
+    raw, hashed = tokens.new_token()
     with transaction.atomic():
         # Locked on the user: two clicks at once leave one address that works.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
-        feed = CalendarFeed.objects.create(user=user, token_hash=_hash(raw))
+        tokens.revoke(CalendarFeed.objects.filter(user=user), timezone.now())
+        feed = CalendarFeed.objects.create(user=user, token_hash=hashed)
         feed.log_action("calendar.feed_created", user=user)
     return feed, raw
 
@@ -891,13 +883,7 @@ def calendar_feed_allowed(*, user, access) -> bool:
 
 
 def calendar_feed_for(raw: str) -> CalendarFeed | None:
-    if not raw or len(raw) > 100:
-        return None
-    feed = (
-        CalendarFeed.objects.filter(token_hash=_hash(raw), revoked_at__isnull=True)
-        .select_related("user")
-        .first()
-    )
+    feed = tokens.opened_by(CalendarFeed.objects, raw).select_related("user").first()
     if feed is None or not feed.user.is_active:
         return None
     CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())

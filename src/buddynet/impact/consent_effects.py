@@ -12,14 +12,11 @@ from buddynet.participants import consent
 
 from .services import withdraw
 
-
-@consent.register_effect(
+consent.register_effect(
     consent.IMPACT,
     app="impact",
     describes=_(
         "Questionnaire links stop working, planned measurements are cancelled (and leave "
         "the follow-up schedule and calendar) and the answers are left out of every figure."
     ),
-)
-def stop_impact_measurement(*, participant, by, via: str = "web") -> None:
-    withdraw(participant=participant, by=by, via=via)
+)(withdraw)

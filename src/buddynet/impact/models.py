@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import ProjectOwnedModel, bounded_number, project_key, user_ref
+from buddynet.core.models import ProjectOwnedModel, QueuedRun, bounded_number, project_key, user_ref
 from buddynet.trajectories.models import trajectory_key
 
 from . import instruments
@@ -256,7 +256,7 @@ def report_upload_to(run: ReportRun, filename: str) -> str:
     return f"impact/reports/{run.project.code}/{run.code}/{filename}"
 
 
-class ReportRun(ProjectOwnedModel):
+class ReportRun(QueuedRun):
     """A funder report prepared in the queue (``impact.reports``): the PDF and the XLSX
     of one project and period, kept in Django's storage until downloaded again."""
 
@@ -273,23 +273,13 @@ class ReportRun(ProjectOwnedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    phase = models.CharField(max_length=20, blank=True)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True, max_length=200)
     xlsx = models.FileField(_("XLSX"), upload_to=report_upload_to, blank=True, max_length=200)
-    error = models.TextField(blank=True)
     requested_by = user_ref(_("asked for by"))
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(QueuedRun.Meta):
         verbose_name = _("funder report")
         verbose_name_plural = _("funder reports")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.date_from:%Y-%m-%d} to {self.date_to:%Y-%m-%d} ({self.status})"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)

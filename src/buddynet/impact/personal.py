@@ -18,10 +18,7 @@ PARTS = (
         why=WHY,
         purpose="impact_measurement",
         fields=(
-            "code",
-            "created_at",
-            "updated_at",
-            "project",
+            *personal.OWNED,
             "trajectory",
             "participant",
             "moment",
@@ -35,7 +32,6 @@ PARTS = (
             "cancelled_at",
             "excluded_at",
         ),
-        left_out={"id": personal.INTERNAL_ID},
         kept={"instruments": personal.FIGURES, "own_questionnaires": personal.FIGURES},
     ),
     Part(
@@ -43,7 +39,6 @@ PARTS = (
         person="measurement__participant",
         why=WHY,
         purpose="impact_measurement",
-        left_out={"id": personal.INTERNAL_ID},
         kept={"answers": personal.FIGURES, "scores": personal.FIGURES},
     ),
     Part(
@@ -51,7 +46,6 @@ PARTS = (
         person="measurement__participant",
         why=WHY,
         purpose="impact_measurement",
-        left_out={"id": personal.INTERNAL_ID},
         kept={"value": personal.FIGURES},
     ),
     Part(
@@ -59,7 +53,7 @@ PARTS = (
         person="measurement__participant",
         why=WHY,
         purpose="impact_measurement",
-        left_out={"id": personal.INTERNAL_ID, "token_hash": personal.SECRET},
+        left_out={"token_hash": personal.SECRET},
         kept={"token_hash": personal.CODE},
     ),
 )

@@ -19,8 +19,6 @@ leaves every measurement out of the figures.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from buddynet.core import clock
+from buddynet.core import clock, tokens
 from buddynet.core.errors import Conflict, ServiceError
 from buddynet.followup import services as followup_services
 from buddynet.followup.models import FollowUp
@@ -256,10 +254,6 @@ def measurements_plan(*, trajectory: Trajectory, by=None, via: str = "web") -> l
 # --- The personal link --------------------------------------------------------------
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def _lock_measurement(measurement: Measurement) -> Measurement:
     with scopes_disabled():
         return (
@@ -290,17 +284,15 @@ def _lock_open_measurement(measurement: Measurement) -> Measurement:
 def link_create(*, measurement: Measurement, by, via: str = "web") -> tuple[MeasurementLink, str]:
     """A new personal link to this measurement's questionnaire (shown once); older links
     to it stop working."""
-    raw = secrets.token_urlsafe(32)
+    raw, hashed = tokens.new_token()
     with transaction.atomic():
         locked = _lock_open_measurement(measurement)
         now = timezone.now()
         with scopes_disabled():
-            MeasurementLink.objects.filter(measurement=locked, revoked_at__isnull=True).update(
-                revoked_at=now
-            )
+            tokens.revoke(MeasurementLink.objects.filter(measurement=locked), now)
             link = MeasurementLink.objects.create(
                 **_keys_of(locked),
-                token_hash=_hash(raw),
+                token_hash=hashed,
                 expires_at=now + timedelta(days=plan_for(locked.project).link_valid_days),
                 created_by=by,
             )
@@ -311,11 +303,9 @@ def link_create(*, measurement: Measurement, by, via: str = "web") -> tuple[Meas
 def link_open(raw: str) -> MeasurementLink | None:
     """The link behind a secret, if it still opens its questionnaire: not switched off,
     not expired, the measurement still open and the consent still given."""
-    if not raw or len(raw) > 100:
-        return None
     with scopes_disabled():
         link = (
-            MeasurementLink.objects.filter(token_hash=_hash(raw), revoked_at__isnull=True)
+            tokens.opened_by(MeasurementLink.objects, raw)
             .select_related("measurement__participant", "measurement__trajectory", "project")
             .first()
         )
@@ -442,9 +432,9 @@ def withdraw(*, participant, by, via: str = "web") -> int:
     now = timezone.now()
     with scopes_disabled():
         measurements = list(Measurement.objects.filter(participant_id=participant.pk))
-        MeasurementLink.objects.filter(
-            measurement__participant_id=participant.pk, revoked_at__isnull=True
-        ).update(revoked_at=now)
+        tokens.revoke(
+            MeasurementLink.objects.filter(measurement__participant_id=participant.pk), now
+        )
         Measurement.objects.filter(
             participant_id=participant.pk, completed_at__isnull=True, cancelled_at__isnull=True
         ).update(cancelled_at=now)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import ProjectOwnedModel, project_key, user_ref
+from buddynet.core.models import ProjectOwnedModel, QueuedRun, project_key, user_ref
 
 
 class Kind(models.TextChoices):
@@ -23,7 +23,7 @@ def import_upload_to(run: ImportRun, filename: str) -> str:
     return f"imports/{run.project.code}/{run.code}/source.{suffix}"
 
 
-class ImportRun(ProjectOwnedModel):
+class ImportRun(QueuedRun):
     """One uploaded file: mapped, checked in a dry run, then committed in the queue
     all-or-nothing (``services.import_commit_start`` → ``import_run_execute``)."""
 
@@ -46,28 +46,18 @@ class ImportRun(ProjectOwnedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    phase = models.CharField(max_length=20, blank=True)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     refused = models.PositiveIntegerField(_("refused"), default=0)
-    error = models.TextField(blank=True)
     requested_by = user_ref(_("uploaded by"))
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(QueuedRun.Meta):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.status})"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
 class ImportMapping(ProjectOwnedModel):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddynet.core.models import (
     ProjectOwnedModel,
+    QueuedRun,
     bounded_number,
     optional_key,
     project_key,
@@ -165,7 +166,7 @@ class MatchingProfile(ProjectOwnedModel):
         indexes = [models.Index(fields=["project", "published"])]
 
 
-class ProposalRun(ProjectOwnedModel):
+class ProposalRun(QueuedRun):
     """A global proposal: computed in the queue, its pairs pending until approved."""
 
     class Scope(models.TextChoices):
@@ -185,8 +186,6 @@ class ProposalRun(ProjectOwnedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    phase = models.CharField(max_length=20, blank=True)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     participants_count = models.PositiveIntegerField(_("waiting participants"), default=0)
     buddies_count = models.PositiveIntegerField(_("available buddies"), default=0)
     feasible_pairs = models.PositiveIntegerField(_("possible pairs"), default=0)
@@ -194,22 +193,14 @@ class ProposalRun(ProjectOwnedModel):
     unmatched_count = models.PositiveIntegerField(_("participants without a pair"), default=0)
     total_score = models.FloatField(_("total score"), default=0)
     timings = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
     # The waiting people the run left without a pair (urgent and long-waiting first, at
     # most ``LEFT_OUT_LIMIT``): why, and their near misses (see ``services._left_out``).
     left_out = models.JSONField(default=list, blank=True)
     started_by = user_ref(_("started by"))
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(QueuedRun.Meta):
         verbose_name = _("proposal run")
         verbose_name_plural = _("proposal runs")
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
     def seconds(self) -> float | None:

@@ -22,6 +22,9 @@ TRANSFER = "project_transfer"
 MESSAGES = "messages_with_buddy"
 FAMILY_PLAN = "family_plan"
 
+# The legal basis of most purposes (the others name theirs).
+CONSENT = _("Your consent (GDPR article 6.1.a)")
+
 
 @dataclass(frozen=True)
 class Purpose:
@@ -31,7 +34,7 @@ class Purpose:
     why: Promise
     retention: Promise
     shared_with: Promise
-    legal_basis: Promise
+    legal_basis: Promise = field(default=CONSENT, kw_only=True)
     if_withdrawn: Promise
     required_for_waiting_list: bool = False
     # How many months the records this purpose covers are kept after the file closes
@@ -59,7 +62,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "need to meet you: your first name and your help request."
         ),
         kept_months_after_close=24,
-        legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_(
             "We stop looking for a buddy. You leave the waiting list and your file is closed."
         ),
@@ -73,7 +75,6 @@ PURPOSES: tuple[Purpose, ...] = (
         why=_("To call you every few weeks while you wait, so you know where you stand."),
         retention=_("While you are on the waiting list."),
         shared_with=_("The coordinators of this project."),
-        legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_("We no longer call you while you wait. You keep your place."),
         stops_in=("participants",),
     ),
@@ -84,7 +85,6 @@ PURPOSES: tuple[Purpose, ...] = (
         why=_("So the social worker who referred you can follow up their own help."),
         retention=_("While you are in the project."),
         shared_with=_("The professional who referred you."),
-        legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_("The person who referred you no longer sees how it is going."),
         stops_in=("participants", "trajectories", "followup"),
     ),
@@ -147,7 +147,6 @@ PURPOSES: tuple[Purpose, ...] = (
         shared_with=_(
             "The contact person of the service you chose, and the coordinators of this project."
         ),
-        legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_(
             "The service's link stops working at once and it no longer sees your "
             "details. The hand-over stops."
@@ -167,7 +166,6 @@ PURPOSES: tuple[Purpose, ...] = (
         ),
         retention=_("Until the other project accepts or declines the offer."),
         shared_with=_("The coordinators of the other project."),
-        legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_("An offer to another project that is not yet answered is taken back."),
         stops_in=("community",),
     ),
@@ -188,7 +186,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "conversation then tells you so."
         ),
         kept_months_after_close=12,
-        legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_(
             "The conversation with your buddy closes at once: nobody can write in it any more."
         ),
@@ -211,7 +208,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "parts of the plan you allow each of them."
         ),
         kept_months_after_close=24,
-        legal_basis=_("Your consent (GDPR article 6.1.a)"),
         if_withdrawn=_(
             "Your helpers no longer see the plan, at once. Nobody changes it any more. "
             "You can still read it yourself."

@@ -10,14 +10,11 @@ from buddynet.participants import consent
 
 from .services import plan_stop
 
-
-@consent.register_effect(
+consent.register_effect(
     consent.FAMILY_PLAN,
     app="plans",
     describes=_(
         "The buddy and the other helpers lose access to the family plan at once; the plan "
         "stops and is no longer changed (the family can still read it)."
     ),
-)
-def stop_family_plan(*, participant, by, via: str = "web") -> None:
-    plan_stop(participant=participant, by=by, via=via)
+)(plan_stop)

@@ -18,10 +18,7 @@ PARTS = (
         why=WHY,
         purpose="family_plan",
         fields=(
-            "code",
-            "created_at",
-            "updated_at",
-            "project",
+            *personal.OWNED,
             "participant",
             "coordinator_kind",
             "coordinator_name",
@@ -32,7 +29,6 @@ PARTS = (
             "stopped_on",
             "created_by",
         ),
-        left_out={"id": personal.INTERNAL_ID},
     ),
     *(
         Part(
@@ -40,7 +36,6 @@ PARTS = (
             person="plan__participant",
             why=WHY,
             purpose="family_plan",
-            left_out={"id": personal.INTERNAL_ID},
             **declared,
         )
         for model, declared in (

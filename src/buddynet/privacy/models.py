@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import ProjectOwnedModel, bounded_number, project_key, user_ref
+from buddynet.core.models import ProjectOwnedModel, QueuedRun, bounded_number, project_key, user_ref
 
 
 def export_upload_to(run: Export, filename: str) -> str:
@@ -16,7 +16,7 @@ def export_upload_to(run: Export, filename: str) -> str:
     return f"privacy/exports/{run.project.code}/{run.code}/{filename}"
 
 
-class Export(ProjectOwnedModel):
+class Export(QueuedRun):
     """The export of one participant or one buddy: a ZIP with ``data.json`` and a
     readable summary PDF. The file is deleted once downloaded or expired."""
 
@@ -47,32 +47,22 @@ class Export(ProjectOwnedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    phase = models.CharField(max_length=20, blank=True)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     file = models.FileField(_("file"), upload_to=export_upload_to, blank=True, max_length=200)
-    error = models.TextField(blank=True)
     requested_by = user_ref(_("asked for by"))
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("can be downloaded until"), null=True, blank=True)
     downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
     downloaded_by = user_ref(_("downloaded by"), blank=True)
     removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(QueuedRun.Meta):
         verbose_name = _("personal data export")
         verbose_name_plural = _("personal data exports")
-        ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(participant__isnull=True) ^ models.Q(buddy__isnull=True),
                 name="privacy_export_one_person",
             )
         ]
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
     def person(self):

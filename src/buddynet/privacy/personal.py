@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from buddynet.core import personal
-from buddynet.core.personal import Part
 
 from .models import Export
 
@@ -24,7 +23,6 @@ FIELDS = (
     "removed_at",
 )
 LEFT_OUT = {
-    "id": personal.INTERNAL_ID,
     "updated_at": _("when the export's record last changed: the other dates say it"),
     "project": _("the project is named at the top of the export"),
     "participant": _("the person the export is about: named at the top of the export"),
@@ -39,21 +37,6 @@ LEFT_OUT = {
 
 KEPT = {"language": personal.CODE, "phase": personal.CODE}
 
-PARTS = (
-    Part(
-        Export,
-        person="participant",
-        why=WHY,
-        fields=FIELDS,
-        left_out=LEFT_OUT,
-        kept=KEPT,
-    ),
-    Part(
-        Export,
-        person="buddy",
-        why=WHY,
-        fields=FIELDS,
-        left_out=LEFT_OUT,
-        kept=KEPT,
-    ),
+PARTS = personal.each_person(
+    Export, ("participant", "buddy"), why=WHY, fields=FIELDS, left_out=LEFT_OUT, kept=KEPT
 )

@@ -1,9 +1,10 @@
 """Queued runs: the one way a slow job a person waits for is started, run and followed.
 
-A run is a ``ProjectOwnedModel`` with ``status`` (its ``Status`` has ``QUEUED``,
-``RUNNING``, ``DONE``, ``FAILED``), ``phase``, ``progress`` (%), ``error``,
-``started_at``, ``finished_at`` and a ``finished`` property (matching's
-``ProposalRun``, impact's ``ReportRun``). The steps they share:
+A run is a ``core.models.QueuedRun``: ``phase``, ``progress`` (%), ``error``,
+``started_at``, ``finished_at`` and a ``finished`` property, with its own ``status``
+(its ``Status`` has ``QUEUED``, ``RUNNING``, ``DONE``, ``FAILED``): matching's
+``ProposalRun``, impact's ``ReportRun``, imports' ``ImportRun``, privacy's ``Export``.
+The steps they share:
 
 - ``run_queue``: start it once. Under a lock on the projects' rows the runs already
   asked for are read again: the same request (a double click, two coordinators at once)

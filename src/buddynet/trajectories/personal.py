@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from buddynet.core import personal
-from buddynet.core.personal import Part
 
 from .models import (
     Agreement,
@@ -28,16 +27,13 @@ PERSONS = ("participant", "buddy")
 
 
 PARTS = (
-    Part(
+    *personal.each_person(
         Trajectory,
-        person="buddy",
+        ("buddy", "participant"),
         why=WHY,
         purpose="support",
         fields=(
-            "code",
-            "created_at",
-            "updated_at",
-            "project",
+            *personal.OWNED,
             "buddy",
             "participant",
             "professional",
@@ -47,77 +43,42 @@ PARTS = (
             "last_contact_on",
             "buddy_moment",
         ),
-        left_out={"id": personal.INTERNAL_ID},
-    ),
-    Part(
-        Trajectory,
-        person="participant",
-        why=WHY,
-        purpose="support",
-        fields=(
-            "code",
-            "created_at",
-            "updated_at",
-            "project",
-            "buddy",
-            "participant",
-            "professional",
-            "status",
-            "started_on",
-            "closed_on",
-            "last_contact_on",
-            "buddy_moment",
-        ),
-        left_out={"id": personal.INTERNAL_ID},
-    ),
-    *(
-        Part(
-            model,
-            person=f"trajectory__{person}",
-            why=WHY,
-            purpose="support",
-            fields=fields,
-            left_out={"id": personal.INTERNAL_ID},
-        )
-        for person in ("participant", "buddy")
-        for model, fields in (
-            (
-                JournalEntry,
-                (
-                    "code",
-                    "created_at",
-                    "updated_at",
-                    "project",
-                    "trajectory",
-                    "author",
-                    "on",
-                    "duration_minutes",
-                    "kind",
-                    "note",
-                    "mood",
-                    "visibility",
-                ),
-            ),
-            (
-                Goal,
-                (
-                    "code",
-                    "created_at",
-                    "updated_at",
-                    "project",
-                    "trajectory",
-                    "title",
-                    "description",
-                    "level",
-                    "agreed_on",
-                    "created_by",
-                ),
-            ),
-        )
     ),
     *(
         part
         for model, lookup, declared in (
+            (
+                JournalEntry,
+                "trajectory",
+                {
+                    "fields": (
+                        *personal.OWNED,
+                        "trajectory",
+                        "author",
+                        "on",
+                        "duration_minutes",
+                        "kind",
+                        "note",
+                        "mood",
+                        "visibility",
+                    )
+                },
+            ),
+            (
+                Goal,
+                "trajectory",
+                {
+                    "fields": (
+                        *personal.OWNED,
+                        "trajectory",
+                        "title",
+                        "description",
+                        "level",
+                        "agreed_on",
+                        "created_by",
+                    )
+                },
+            ),
             (
                 StatusChange,
                 "trajectory",
@@ -134,7 +95,6 @@ PARTS = (
             tuple(f"{lookup}__{person}" for person in PERSONS),
             why=WHY,
             purpose="support",
-            left_out={"id": personal.INTERNAL_ID},
             **declared,
         )
     ),
