@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,7 @@ from buddynet.core import clock, geo
 from buddynet.core.dashboard import chart
 from buddynet.core.errors import ServiceError
 from buddynet.core.formviews import form_add_service_error, run_action
+from buddynet.core.routes import project_url
 from buddynet.participants.models import Participant
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
@@ -37,10 +37,6 @@ from .models import Handover, Service, Transfer
 from .sharing import language_labels, shared_fields
 
 LINK_SESSION_KEY = "community_new_link"
-
-
-def _url(name: str, project, **kwargs) -> str:
-    return reverse(name, kwargs={"project": project.code, **kwargs})
 
 
 def town_names(codes) -> list[str]:
@@ -129,7 +125,7 @@ class ServiceFormMixin(ProjectServiceFormView):
         return self.project.organisation.network
 
     def get_back_url(self) -> str:
-        return _url("community_map", self.project)
+        return project_url("community_map", self.project)
 
 
 class ServiceAddView(ServiceFormMixin):
@@ -144,7 +140,7 @@ class ServiceAddView(ServiceFormMixin):
         service = services.service_save(
             network=self.network(), by=self.request.user, data=form.cleaned_data
         )
-        return _url("community_service", self.project, code=service.code)
+        return project_url("community_service", self.project, code=service.code)
 
 
 class ServiceEditView(ServiceFormMixin):
@@ -159,7 +155,7 @@ class ServiceEditView(ServiceFormMixin):
         return forms.ServiceForm.initial_for(self.service)
 
     def get_back_url(self) -> str:
-        return _url("community_service", self.project, code=self.service.code)
+        return project_url("community_service", self.project, code=self.service.code)
 
     def perform(self, form) -> str:
         services.service_save(
@@ -185,13 +181,13 @@ class ServiceActionView(ProjectPermissionMixin, View):
                 lambda: services.service_mark_checked(service=service, by=request.user),
                 _("Marked as checked today."),
             )
-            return redirect(_url("community_service", self.project, code=service.code))
+            return redirect(project_url("community_service", self.project, code=service.code))
         run_action(
             request,
             lambda: services.service_archive(service=service, by=request.user),
             _("The service is off the map."),
         )
-        return redirect(_url("community_map", self.project))
+        return redirect(project_url("community_map", self.project))
 
 
 class ImportView(ProjectServiceFormView):
@@ -207,7 +203,7 @@ class ImportView(ProjectServiceFormView):
     submit_label = gettext_lazy("Import")
 
     def get_back_url(self) -> str:
-        return _url("community_map", self.project)
+        return project_url("community_map", self.project)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -291,16 +287,15 @@ class HandoverCreateView(HandoverMixin, ProjectServiceFormView):
         }
 
     def get_back_url(self) -> str:
-        return reverse(
-            "participant_detail",
-            kwargs={"project": self.project.code, "code": self.participant.code},
-        )
+        return project_url("participant_detail", self.project, code=self.participant.code)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["participant"] = self.participant
         context["subtitle"] = self.participant.full_name
-        context["map_url"] = _url("community_map", self.project) + f"?for={self.participant.code}"
+        context["map_url"] = (
+            project_url("community_map", self.project) + f"?for={self.participant.code}"
+        )
         return context
 
     def perform(self, form) -> str:
@@ -319,7 +314,7 @@ class HandoverCreateView(HandoverMixin, ProjectServiceFormView):
         if raw:
             self.request.session[LINK_SESSION_KEY] = [str(handover.code), raw]
             messages.success(self.request, _("The hand-over is sent."))
-        return _url("community_handover", self.project, code=handover.code)
+        return project_url("community_handover", self.project, code=handover.code)
 
 
 class HandoverView(HandoverMixin, TemplateView):
@@ -362,7 +357,7 @@ class HandoverStatusView(HandoverMixin, ProjectServiceFormView):
         return {"follow_up_on": self.handover.follow_up_on}
 
     def get_back_url(self) -> str:
-        return _url("community_handover", self.project, code=self.handover.code)
+        return project_url("community_handover", self.project, code=self.handover.code)
 
     def perform(self, form) -> str:
         data = form.cleaned_data
@@ -388,7 +383,7 @@ class HandoverLinkView(HandoverMixin, View):
         else:
             request.session[LINK_SESSION_KEY] = [str(handover.code), raw]
             messages.success(request, _("A new link is made; the old one no longer works."))
-        return redirect(_url("community_handover", self.project, code=handover.code))
+        return redirect(project_url("community_handover", self.project, code=handover.code))
 
 
 @never_cache
@@ -453,10 +448,7 @@ class TransferCreateView(HandoverMixin, ProjectServiceFormView):
         return {"targets": services.transfer_targets(self.project)}
 
     def get_back_url(self) -> str:
-        return reverse(
-            "participant_detail",
-            kwargs={"project": self.project.code, "code": self.participant.code},
-        )
+        return project_url("participant_detail", self.project, code=self.participant.code)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -472,7 +464,7 @@ class TransferCreateView(HandoverMixin, ProjectServiceFormView):
             note=data["note"],
             consent_given=data["consent"],
         )
-        return _url("community_transfer", self.project, code=transfer.code)
+        return project_url("community_transfer", self.project, code=transfer.code)
 
 
 class TransferListView(HandoverMixin, TemplateView):
@@ -522,7 +514,7 @@ class TransferView(HandoverMixin, ProjectServiceFormView):
             accept=data["accept"],
             reason=data["reason"],
         )
-        return _url("community_transfer", self.project, code=self.transfer.code)
+        return project_url("community_transfer", self.project, code=self.transfer.code)
 
 
 class TransferWithdrawView(HandoverMixin, View):
@@ -536,7 +528,7 @@ class TransferWithdrawView(HandoverMixin, View):
                 lambda: services.transfer_withdraw(transfer=transfer, by=request.user),
                 _("The offer is taken back."),
             )
-        return redirect(_url("community_transfer", self.project, code=transfer.code))
+        return redirect(project_url("community_transfer", self.project, code=transfer.code))
 
 
 # --- Where people go ---------------------------------------------------------------------

@@ -28,6 +28,7 @@ from buddynet.core.clock import local_date
 from buddynet.core.formviews import ServiceFormView, run_action
 from buddynet.core.models import AuditEntry
 from buddynet.core.pdf import render_pdf
+from buddynet.core.routes import project_url
 from buddynet.followup import selectors as signal_selectors
 from buddynet.followup.models import Signal
 from buddynet.tenancy import policy
@@ -35,10 +36,6 @@ from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormVi
 
 from . import distance, forms, payments, rules, selectors, services
 from .models import Claim, Incident, InsurancePolicy
-
-
-def _url(name: str, project, **kwargs) -> str:
-    return reverse(name, kwargs={"project": project.code, **kwargs})
 
 
 def _year(request) -> int:
@@ -99,7 +96,7 @@ class ClaimCreateView(BuddyMixin, ProjectServiceFormView):
         return {"on": timezone.localdate(), "kind": Claim.Kind.FLAT_DAY}
 
     def get_back_url(self) -> str:
-        return _url("expenses_mine", self.project)
+        return project_url("expenses_mine", self.project)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -160,7 +157,7 @@ class ClaimRepeatView(BuddyMixin, View):
             lambda: services.claim_repeat(claim=claim, by=request.user, on=timezone.localdate()),
             success,
         )
-        return redirect(_url("expenses_mine", self.project))
+        return redirect(project_url("expenses_mine", self.project))
 
 
 class ReceiptView(ProjectPermissionMixin, View):
@@ -187,7 +184,7 @@ class AccountView(BuddyMixin, ProjectServiceFormView):
         return {"holder": account.holder, "iban": account.iban}
 
     def get_back_url(self) -> str:
-        return _url("expenses_mine", self.project)
+        return project_url("expenses_mine", self.project)
 
     def perform(self, form) -> str:
         services.payee_account_set(buddy=self.buddy, by=self.request.user, **form.cleaned_data)
@@ -276,7 +273,7 @@ class ReviewView(ManageMixin, ProjectServiceFormView):
             (_("%(n)s claims approved.") if approve else _("%(n)s claims returned."))
             % {"n": count},
         )
-        return _url("expenses_review", self.project)
+        return project_url("expenses_review", self.project)
 
 
 class ClaimCorrectView(ManageMixin, ProjectServiceFormView):
@@ -293,7 +290,7 @@ class ClaimCorrectView(ManageMixin, ProjectServiceFormView):
         return selectors.claim_get_for_user(**self.object_lookup())
 
     def get_back_url(self) -> str:
-        return _url("expenses_buddy", self.project, code=self.claim.buddy.code)
+        return project_url("expenses_buddy", self.project, code=self.claim.buddy.code)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -336,7 +333,7 @@ class BuddyFormMixin(ManageMixin):
         )
 
     def get_back_url(self) -> str:
-        return _url("expenses_buddy", self.project, code=self.buddy.code)
+        return project_url("expenses_buddy", self.project, code=self.buddy.code)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -409,7 +406,7 @@ class BatchListView(ManageMixin, ProjectServiceFormView):
                 "total": rules.amount_text(batch.total),
             },
         )
-        return _url("expenses_batches", self.project)
+        return project_url("expenses_batches", self.project)
 
 
 BATCH_FILES = {
@@ -445,7 +442,7 @@ class PayerView(ManageMixin, ProjectServiceFormView):
         return {"instance": selectors.payer(project=self.project)}
 
     def get_back_url(self) -> str:
-        return _url("expenses_batches", self.project)
+        return project_url("expenses_batches", self.project)
 
     def perform(self, form) -> str:
         services.settings_save(project=self.project, by=self.request.user, data=form.cleaned_data)
@@ -595,7 +592,7 @@ class PolicyAddView(ManageMixin, ProjectServiceFormView):
     success_message = gettext_lazy("The policy was saved.")
 
     def get_back_url(self) -> str:
-        return _url("expenses_insurance", self.project)
+        return project_url("expenses_insurance", self.project)
 
     def perform(self, form) -> str:
         services.policy_save(project=self.project, by=self.request.user, data=form.cleaned_data)
@@ -646,7 +643,7 @@ class IncidentAddView(PolicyAddView):
         if self.signal is not None:
             data["signal_code"] = self.signal.code
         incident = services.incident_declare(project=self.project, by=self.request.user, data=data)
-        return _url("expenses_incident", self.project, code=incident.code)
+        return project_url("expenses_incident", self.project, code=incident.code)
 
 
 class IncidentView(ManageMixin, ProjectServiceFormView):
@@ -670,19 +667,18 @@ class IncidentView(ManageMixin, ProjectServiceFormView):
         }
 
     def get_back_url(self) -> str:
-        return _url("expenses_insurance", self.project)
+        return project_url("expenses_insurance", self.project)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["incident"] = self.incident
         context["steps"] = self.incident.steps.select_related("by")
         if self.incident.signal_code:
-            context["signal_url"] = reverse(
-                "signal_detail",
-                kwargs={"project": self.project.code, "code": self.incident.signal_code},
+            context["signal_url"] = project_url(
+                "signal_detail", self.project, code=self.incident.signal_code
             )
         return context
 
     def perform(self, form) -> str:
         services.incident_update(incident=self.incident, by=self.request.user, **form.cleaned_data)
-        return _url("expenses_incident", self.project, code=self.incident.code)
+        return project_url("expenses_incident", self.project, code=self.incident.code)

@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 from buddynet.tenancy.runs import RunProgressMixin
@@ -24,7 +24,7 @@ from .periods import period
 
 
 def run_url(project, run) -> str:
-    return reverse("impact_report_run", kwargs={"project": project.code, "code": run.code})
+    return project_url("impact_report_run", project, code=run.code)
 
 
 class ReportRunStartView(ProjectServiceFormView):
@@ -38,7 +38,7 @@ class ReportRunStartView(ProjectServiceFormView):
     submit_label = gettext_lazy("Prepare the funder report")
 
     def get_back_url(self) -> str:
-        return reverse("impact_outcomes", kwargs={"project": self.project.code})
+        return project_url("impact_outcomes", self.project)
 
     def perform(self, form) -> str:
         chosen = form.period()
@@ -71,7 +71,7 @@ class ReportRunView(RunMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["run"] = self.run
         context["outcomes_url"] = (
-            reverse("impact_outcomes", kwargs={"project": self.project.code})
+            project_url("impact_outcomes", self.project)
             + "?"
             + period(self.run.date_from, self.run.date_to).query
         )

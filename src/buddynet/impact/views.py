@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 
 from buddynet.core.errors import ServiceError
 from buddynet.core.formviews import form_add_service_error
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
@@ -35,11 +36,11 @@ from .models import Measurement
 
 
 def home_url(project) -> str:
-    return reverse("impact_home", kwargs={"project": project.code})
+    return project_url("impact_home", project)
 
 
 def person_url(project, trajectory) -> str:
-    return reverse("impact_person", kwargs={"project": project.code, "code": trajectory.code})
+    return project_url("impact_person", project, code=trajectory.code)
 
 
 class ImpactHomeView(ProjectPermissionMixin, TemplateView):
@@ -237,7 +238,7 @@ class ReportView(ProjectPermissionMixin, TemplateView):
 
 
 def own_url(project, questionnaire) -> str:
-    return reverse("impact_own", kwargs={"project": project.code, "code": questionnaire.code})
+    return project_url("impact_own", project, code=questionnaire.code)
 
 
 class OwnListView(ProjectPermissionMixin, TemplateView):
@@ -255,7 +256,7 @@ class OwnListView(ProjectPermissionMixin, TemplateView):
 
 class OwnManageView(ManageFormView):
     def get_back_url(self) -> str:
-        return reverse("impact_own_list", kwargs={"project": self.project.code})
+        return project_url("impact_own_list", self.project)
 
 
 class OwnCreateView(OwnManageView):

@@ -17,7 +17,6 @@ from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -28,6 +27,7 @@ from django.views.generic import TemplateView
 
 from buddynet.core.formviews import run_action
 from buddynet.core.http import safe_next_url
+from buddynet.core.routes import project_url
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
@@ -44,10 +44,10 @@ class ManageMixin(ProjectPermissionMixin):
     permission = policy.MATCHING_MANAGE
 
     def home_url(self):
-        return reverse("matching_home", kwargs={"project": self.project.code})
+        return project_url("matching_home", self.project)
 
     def proposals_url(self):
-        return reverse("matching_proposals", kwargs={"project": self.project.code})
+        return project_url("matching_proposals", self.project)
 
     def next_url(self, default: str) -> str:
         """Where ``next=`` points, if it stays on this site (never an open redirect)."""
@@ -233,10 +233,7 @@ class ProfileView(ManageFormView):
         return {"instance": profile}
 
     def get_back_url(self):
-        return reverse(
-            "matching_rank_buddies",
-            kwargs={"project": self.project.code, "code": self.get_participant().code},
-        )
+        return project_url("matching_rank_buddies", self.project, code=self.get_participant().code)
 
     def get_context_data(self, **kwargs):
         participant = self.get_participant()
@@ -315,7 +312,7 @@ class RunStartView(ManageFormView):
         run = services.run_start(
             project=self.project, scope=form.cleaned_data["scope"], by=self.request.user
         )
-        return reverse("matching_run", kwargs={"project": self.project.code, "code": run.code})
+        return project_url("matching_run", self.project, code=run.code)
 
 
 class RunMixin(ManageMixin):
@@ -361,7 +358,7 @@ class RunProgressView(RunMixin, RunProgressMixin, TemplateView):
     template_name = "matching/_run_progress.html"
 
     def get_run_url(self, run) -> str:
-        return reverse("matching_run", kwargs={"project": self.project.code, "code": run.code})
+        return project_url("matching_run", self.project, code=run.code)
 
 
 # --- Proposals --------------------------------------------------------------------------------
@@ -453,9 +450,7 @@ class ProposalFormView(ProposalMixin, ManageFormView):
     def done_url(self) -> str:
         proposal = self.get_proposal()
         if proposal.run_id:
-            default = reverse(
-                "matching_run", kwargs={"project": self.project.code, "code": proposal.run.code}
-            )
+            default = project_url("matching_run", self.project, code=proposal.run.code)
         else:
             default = self.proposals_url()
         return self.next_url(default)
@@ -538,10 +533,7 @@ class IntroductionPlanView(ProposalMixin, ManageFormView):
         introduction = services.introduction_plan(
             proposal=self.get_proposal(), by=self.request.user, **form.cleaned_data
         )
-        return reverse(
-            "matching_introduction",
-            kwargs={"project": self.project.code, "code": introduction.code},
-        )
+        return project_url("matching_introduction", self.project, code=introduction.code)
 
 
 class IntroductionsView(ManageMixin, TemplateView):
@@ -574,10 +566,7 @@ class IntroductionView(ManageFormView):
         return self._introduction
 
     def introduction_url(self) -> str:
-        return reverse(
-            "matching_introduction",
-            kwargs={"project": self.project.code, "code": self.kwargs["code"]},
-        )
+        return project_url("matching_introduction", self.project, code=self.kwargs["code"])
 
     def get_initial(self):
         intro = self.get_introduction()
@@ -595,9 +584,8 @@ class IntroductionView(ManageFormView):
         answers = selectors.answers_of(intro)
         trajectory_url = None
         if intro.trajectory is not None:
-            trajectory_url = reverse(
-                "trajectory_detail",
-                kwargs={"project": self.project.code, "code": intro.trajectory.code},
+            trajectory_url = project_url(
+                "trajectory_detail", self.project, code=intro.trajectory.code
             )
         context.update(
             introduction=intro,
@@ -741,7 +729,7 @@ class RequestView(OwnBuddyMixin, ProjectServiceFormView):
             by=self.request.user,
             note=form.cleaned_data["note"],
         )
-        return reverse("matching_requests", kwargs={"project": self.project.code})
+        return project_url("matching_requests", self.project)
 
 
 class HandWithdrawView(OwnBuddyMixin, View):
@@ -799,6 +787,4 @@ class MyIntroductionView(ProjectServiceFormView):
             reason=form.cleaned_data["reason"],
             by=self.request.user,
         )
-        return reverse(
-            "matching_my_introduction", kwargs={"project": self.project.code, "code": intro.code}
-        )
+        return project_url("matching_my_introduction", self.project, code=intro.code)

@@ -26,6 +26,7 @@ from django.views.generic import TemplateView
 from django.views.generic.base import ContextMixin
 
 from buddynet.core.formviews import ServiceFormView, run_action
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
@@ -213,7 +214,7 @@ class PlaybookView(NetworkSpaceMixin, TemplateView):
 
 
 def from_network_url(project) -> str:
-    return reverse("network_from_network", kwargs={"project": project.code})
+    return project_url("network_from_network", project)
 
 
 class FromNetworkView(ProjectPermissionMixin, TemplateView):
@@ -836,4 +837,4 @@ class ProjectStartView(NetworkFormView):
             data=data,
             playbook=playbook,
         )
-        return reverse("project_detail", kwargs={"project": project.code})
+        return project_url("project_detail", project)

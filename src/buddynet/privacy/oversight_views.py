@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
@@ -18,6 +17,7 @@ from django.views.generic import TemplateView
 from buddynet.core.models import AuditEntry
 from buddynet.core.pdf import render_pdf
 from buddynet.core.queries import IdsFirst
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 
@@ -139,7 +139,7 @@ class RetentionEditView(OverseeMixin, ProjectServiceFormView):
         return {name: getattr(terms, name) for name in PrivacySettings.FIELDS}
 
     def get_back_url(self) -> str:
-        return reverse("privacy_retention", kwargs={"project": self.project.code})
+        return project_url("privacy_retention", self.project)
 
     def perform(self, form) -> str:
         retention.settings_update(

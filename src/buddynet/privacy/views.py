@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from buddynet.core.errors import ServiceError
+from buddynet.core.routes import project_url
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
@@ -27,7 +28,7 @@ from . import selectors, services
 
 
 def export_url(project, run) -> str:
-    return reverse("privacy_export", kwargs={"project": project.code, "code": run.code})
+    return project_url("privacy_export", project, code=run.code)
 
 
 class ExportStartView(ProjectServiceFormView):
@@ -98,9 +99,7 @@ class ExportView(ExportMixin, TemplateView):
         run = self.run
         context["run"] = run
         name = "participant_detail" if run.participant_id else "buddy_detail"
-        context["person_url"] = reverse(
-            name, kwargs={"project": self.project.code, "code": run.person.code}
-        )
+        context["person_url"] = project_url(name, self.project, code=run.person.code)
         return context
 
 

@@ -20,6 +20,7 @@ from buddynet.core.dashboard import chart
 from buddynet.core.exports import Column, ExportMixin
 from buddynet.core.formviews import ServiceFormView
 from buddynet.core.ratelimit import client_ip
+from buddynet.core.routes import project_url
 from buddynet.core.selectors import history_for_object
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import (
@@ -96,9 +97,7 @@ class BuddyMixin(ProjectPermissionMixin):
         )
 
     def buddy_url(self):
-        return reverse(
-            "buddy_detail", kwargs={"project": self.project.code, "code": self.buddy.code}
-        )
+        return project_url("buddy_detail", self.project, code=self.buddy.code)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -445,7 +444,7 @@ class VacancyCreateView(ProjectServiceFormView):
     success_message = gettext_lazy("The vacancy was saved.")
 
     def get_back_url(self):
-        return reverse("vacancy_list", kwargs={"project": self.project.code})
+        return project_url("vacancy_list", self.project)
 
     def perform(self, form):
         data = {name: form.cleaned_data[name] for name in services.VACANCY_FIELDS}
@@ -492,7 +491,7 @@ class TrainingFormView(ProjectServiceFormView):
     permission = policy.TRAINING_MANAGE
 
     def get_back_url(self):
-        return reverse("training", kwargs={"project": self.project.code})
+        return project_url("training", self.project)
 
 
 class TrainingModuleCreateView(TrainingFormView):
@@ -568,7 +567,7 @@ class TermsView(ProjectServiceFormView):
         return {"instance": selectors.terms_for_project(project=self.project)}
 
     def get_back_url(self):
-        return reverse("vacancy_list", kwargs={"project": self.project.code})
+        return project_url("vacancy_list", self.project)
 
     def perform(self, form):
         data = {name: form.cleaned_data[name] for name in services.TERMS_FIELDS}
@@ -665,7 +664,7 @@ class OwnBuddyMixin(ProjectPermissionMixin):
         )
 
     def me_url(self):
-        return reverse("buddy_me", kwargs={"project": self.project.code})
+        return project_url("buddy_me", self.project)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -743,7 +742,7 @@ class PublicVacancyListView(TemplateView):
         project = selectors.project_public_get(code=kwargs["project"])
         context["public_project"] = project
         context["vacancies"] = selectors.vacancies_open_public(project=project)
-        context["signup_url"] = reverse("public_signup", kwargs={"project": project.code})
+        context["signup_url"] = project_url("public_signup", project)
         return context
 
 
@@ -778,9 +777,7 @@ class PublicVacancyView(ServiceFormView):
         context["vacancy_project"] = self.project
         context["is_open"] = self.vacancy.is_open(self.today)
         context["terms"] = selectors.terms_for_project(project=self.project)
-        context["front_door_url"] = reverse(
-            "vacancies_public", kwargs={"project": self.project.code}
-        )
+        context["front_door_url"] = project_url("vacancies_public", self.project)
         return context
 
     def post(self, request, *args, **kwargs):
