@@ -9,6 +9,8 @@ opens that one hand-over while the consent holds.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponseRedirect
@@ -96,12 +98,18 @@ class MapView(MapMixin, TemplateView):
         return context
 
 
-class ServiceView(MapMixin, TemplateView):
-    template_name = "community/service.html"
+class ServiceObjectMixin(ProjectPermissionMixin):
+    """A page about the map's entry the URL's ``code`` names."""
+
+    kwargs: dict[str, Any]  # the URL's (set by the view it is mixed into)
 
     @cached_property
     def service(self) -> Service:
         return selectors.service_get(project=self.project, code=self.kwargs["code"])
+
+
+class ServiceView(ServiceObjectMixin, MapMixin, TemplateView):
+    template_name = "community/service.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -143,13 +151,9 @@ class ServiceAddView(ServiceFormMixin):
         return project_url("community_service", self.project, code=service.code)
 
 
-class ServiceEditView(ServiceFormMixin):
+class ServiceEditView(ServiceObjectMixin, ServiceFormMixin):
     title = gettext_lazy("Change a service")
     success_message = gettext_lazy("Saved. The entry is dated today.")
-
-    @cached_property
-    def service(self) -> Service:
-        return selectors.service_get(project=self.project, code=self.kwargs["code"])
 
     def get_initial(self) -> dict:
         return forms.ServiceForm.initial_for(self.service)
@@ -167,14 +171,14 @@ class ServiceEditView(ServiceFormMixin):
         return self.get_back_url()
 
 
-class ServiceActionView(ProjectPermissionMixin, View):
+class ServiceActionView(ServiceObjectMixin, View):
     """A button on a service's page: "still right" or "take off the map"."""
 
     permission = policy.COMMUNITY_MAP_EDIT
     action = ""
 
     def post(self, request, *args, **kwargs):
-        service = selectors.service_get(project=self.project, code=kwargs["code"])
+        service = self.service
         if self.action == "checked":
             run_action(
                 request,
@@ -232,6 +236,9 @@ class HandoverMixin(ProjectPermissionMixin):
         """The person the URL's ``code`` names (hand over or offer to another project)."""
         return participant_get_for_user(**self.object_lookup())
 
+    def participant_url(self) -> str:
+        return project_url("participant_detail", self.project, code=self.participant.code)
+
 
 class HandoverListView(HandoverMixin, TemplateView):
     template_name = "community/handovers.html"
@@ -287,7 +294,7 @@ class HandoverCreateView(HandoverMixin, ProjectServiceFormView):
         }
 
     def get_back_url(self) -> str:
-        return project_url("participant_detail", self.project, code=self.participant.code)
+        return self.participant_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -341,14 +348,20 @@ class HandoverView(HandoverMixin, TemplateView):
         return context
 
 
-class HandoverStatusView(HandoverMixin, ProjectServiceFormView):
-    form_class = forms.HandoverStatusForm
-    title = gettext_lazy("How is the hand-over going?")
-    success_message = gettext_lazy("Saved.")
+class HandoverChangeMixin(HandoverMixin):
+    """A change to the hand-over the URL's ``code`` names."""
+
+    kwargs: dict[str, Any]  # the URL's (set by the view it is mixed into)
 
     @cached_property
     def handover(self) -> Handover:
         return selectors.handover_get(project=self.project, code=self.kwargs["code"])
+
+
+class HandoverStatusView(HandoverChangeMixin, ProjectServiceFormView):
+    form_class = forms.HandoverStatusForm
+    title = gettext_lazy("How is the hand-over going?")
+    success_message = gettext_lazy("Saved.")
 
     def get_form_kwargs(self) -> dict:
         return {"handover": self.handover}
@@ -371,11 +384,11 @@ class HandoverStatusView(HandoverMixin, ProjectServiceFormView):
         return self.get_back_url()
 
 
-class HandoverLinkView(HandoverMixin, View):
+class HandoverLinkView(HandoverChangeMixin, View):
     """A new personal link for the service (shown once on the hand-over's page)."""
 
     def post(self, request, *args, **kwargs):
-        handover = selectors.handover_get(project=self.project, code=kwargs["code"])
+        handover = self.handover
         try:
             raw = services.handover_new_link(handover=handover, by=request.user)
         except ServiceError as exc:
@@ -448,7 +461,7 @@ class TransferCreateView(HandoverMixin, ProjectServiceFormView):
         return {"targets": services.transfer_targets(self.project)}
 
     def get_back_url(self) -> str:
-        return project_url("participant_detail", self.project, code=self.participant.code)
+        return self.participant_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
