@@ -381,8 +381,7 @@ class IntervisionView(IntervisionMixin, TemplateView):
         return context
 
 
-class IntervisionFormView(IntervisionMixin, ServiceFormView):
-    form_layout = "network/base.html"
+class IntervisionFormView(IntervisionMixin, NetworkFormView):
     permission: str | tuple[str, ...] = policy.NETWORK_CURATE
 
     def get_context_data(self, **kwargs):
@@ -657,11 +656,10 @@ class EventView(EventMixin, TemplateView):
         return context
 
 
-class RegisterView(EventMixin, ServiceFormView):
+class RegisterView(EventMixin, NetworkFormView):
     """Register for an event (the event's page posts here; with more than one project,
     the person says which they come from)."""
 
-    form_layout = "network/base.html"
     form_class = RegisterForm
     title = _("Register")
     submit_label = _("Register")
@@ -701,8 +699,7 @@ class CancelForm(forms.Form):
     pass
 
 
-class CancelRegistrationView(EventMixin, ServiceFormView):
-    form_layout = "network/base.html"
+class CancelRegistrationView(EventMixin, NetworkFormView):
     form_class = CancelForm
     title = _("Cancel your registration")
     intro = _("Your place goes to the first person on the waiting list.")
