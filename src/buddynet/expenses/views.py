@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +25,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from buddynet.core.clock import local_date
+from buddynet.core.exports import file_response
 from buddynet.core.formviews import ServiceFormView, run_action
 from buddynet.core.models import AuditEntry
 from buddynet.core.pdf import render_pdf
@@ -45,12 +46,6 @@ def _year(request) -> int:
     except ValueError:
         return today.year
     return year if 2000 <= year <= today.year + 1 else today.year
-
-
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --- The buddy ---------------------------------------------------------------------------
@@ -165,8 +160,9 @@ class ReceiptView(ProjectPermissionMixin, View):
 
     def get(self, request, *args, **kwargs):
         claim = selectors.receipt_get_for_user(**self.object_lookup())
-        response = HttpResponse(bytes(claim.receipt or b""), content_type=claim.receipt_type)
-        response["Content-Disposition"] = f'inline; filename="{claim.receipt_name}"'
+        response = file_response(
+            bytes(claim.receipt or b""), claim.receipt_type, claim.receipt_name, inline=True
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -208,7 +204,7 @@ class StatementView(BuddyMixin, View):
             },
             language=translation.get_language() or "nl",
         )
-        return _download(pdf, "application/pdf", f"statement-{year}.pdf")
+        return file_response(pdf, "application/pdf", f"statement-{year}.pdf")
 
 
 # --- The coordinator -----------------------------------------------------------------------
@@ -429,7 +425,7 @@ class BatchFileView(ManageMixin, View):
         else:
             data = payments.batch_xlsx(batch)
         batch.log_action("expenses.batch_downloaded", user=request.user, data={"file": kind})
-        return _download(data, BATCH_FILES[kind], f"payment-{batch.number}.{kind}")
+        return file_response(data, BATCH_FILES[kind], f"payment-{batch.number}.{kind}")
 
 
 class PayerView(ManageMixin, ProjectServiceFormView):
@@ -478,7 +474,7 @@ class NamedListFileView(ManageMixin, View):
             data={"year": year, "file": kind},
         )
         if kind == "xlsx":
-            return _download(
+            return file_response(
                 payments.named_list_xlsx(entries, year=year),
                 BATCH_FILES["xlsx"],
                 f"named-list-{year}.xlsx",
@@ -494,7 +490,7 @@ class NamedListFileView(ManageMixin, View):
             },
             language=translation.get_language() or "nl",
         )
-        return _download(pdf, "application/pdf", f"named-list-{year}.pdf")
+        return file_response(pdf, "application/pdf", f"named-list-{year}.pdf")
 
 
 class RatesView(ManageMixin, TemplateView):

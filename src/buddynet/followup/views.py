@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from buddynet.core.exports import Column, ExportMixin
+from buddynet.core.exports import Column, ExportMixin, file_response
 from buddynet.core.formviews import run_action
 from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
@@ -584,7 +584,6 @@ def calendar_feed(request, token: str):
             content_type="text/plain; charset=utf-8",
         )
     body = ical.feed_for(user=user, access=access)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="buddynet.ics"'
+    response = file_response(body, "text/calendar; charset=utf-8", "buddynet.ics", inline=True)
     response["Cache-Control"] = "private, max-age=900"
     return response

@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -23,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from buddynet.core.errors import ServiceError
+from buddynet.core.exports import file_response
 from buddynet.core.formviews import form_add_service_error
 from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
@@ -227,11 +227,11 @@ class ReportView(ProjectPermissionMixin, TemplateView):
             user=request.user,
             data={"kind": self.kind, "from": str(period.start), "to": str(period.end)},
         )
-        response = HttpResponse(body, content_type=reports.CONTENT_TYPES[self.kind])
-        response["Content-Disposition"] = (
-            f'attachment; filename="{reports.file_name(period.start, period.end, self.kind)}"'
+        return file_response(
+            body,
+            reports.CONTENT_TYPES[self.kind],
+            reports.file_name(period.start, period.end, self.kind),
         )
-        return response
 
 
 # --- The project's own questionnaires ------------------------------------------------
@@ -437,6 +437,8 @@ def network_export(request, network):
     comparison = selectors.network_comparison(
         network=found, date_from=period.start, date_to=period.end
     )
-    response = HttpResponse(exports.network_csv(comparison), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="network-impact-{period.slug}.csv"'
-    return response
+    return file_response(
+        exports.network_csv(comparison),
+        "text/csv; charset=utf-8",
+        f"network-impact-{period.slug}.csv",
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -17,6 +16,7 @@ from django.views.generic import TemplateView
 
 from buddynet.community import selectors as community_selectors
 from buddynet.core import clock
+from buddynet.core.exports import file_response
 from buddynet.core.formviews import run_action
 from buddynet.core.pdf import render_pdf
 from buddynet.core.routes import project_url
@@ -163,9 +163,7 @@ class PlanPdfView(PlanMixin, View):
             },
             language=translation.get_language() or "nl",
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = 'attachment; filename="family-plan.pdf"'
-        return response
+        return file_response(pdf, "application/pdf", "family-plan.pdf")
 
 
 class PlanChangeView(PlanFormView):

@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from buddynet.core.exports import file_response
 from buddynet.core.models import AuditEntry
 from buddynet.core.pdf import render_pdf
 from buddynet.core.queries import IdsFirst
@@ -55,10 +56,8 @@ class RegisterPdfView(OverseeMixin, View):
             {"register": register, "project": self.project},
             language=translation.get_language() or "nl",
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
         name = "register-verwerkingen" if translation.get_language() == "nl" else "register"
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
+        return file_response(pdf, "application/pdf", f"{name}.pdf")
 
 
 class LookupsView(OverseeMixin, TemplateView):

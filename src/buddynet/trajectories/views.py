@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from buddynet.core.dashboard import chart
-from buddynet.core.exports import Column, ExportMixin
+from buddynet.core.exports import Column, ExportMixin, file_response
 from buddynet.core.formviews import ServiceFormView, run_action
 from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
@@ -412,11 +411,11 @@ class AgreementPdfView(TrajectoryMixin, TemplateView):
         version = selectors.version_get(
             trajectory=self.trajectory, code=kwargs["version"], user=request.user, via="web"
         )
-        response = HttpResponse(agreement_pdf(version), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="afsprakenkader-v{version.number}-{version.code}.pdf"'
+        return file_response(
+            agreement_pdf(version),
+            "application/pdf",
+            f"afsprakenkader-v{version.number}-{version.code}.pdf",
         )
-        return response
 
 
 # --- Journal ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.views.generic import ListView, TemplateView
 
 from buddynet.core.choices import slot_labels
 from buddynet.core.dashboard import chart
-from buddynet.core.exports import Column, ExportMixin
+from buddynet.core.exports import Column, ExportMixin, file_response
 from buddynet.core.formviews import ServiceFormView
 from buddynet.core.ratelimit import client_ip
 from buddynet.core.routes import project_url
@@ -397,9 +397,9 @@ class BuddyAttachmentView(BuddyMixin, View):
         attachment = selectors.attachment_get(
             buddy=self.buddy, code=kwargs["attachment"], user=request.user
         )
-        response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{attachment.code}.' + (
-            attachment.name.rsplit(".", 1)[-1] + '"'
+        extension = attachment.name.rsplit(".", 1)[-1]
+        response = file_response(
+            bytes(attachment.data), attachment.content_type, f"{attachment.code}.{extension}"
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
@@ -416,9 +416,7 @@ class BuddyNotePdfView(BuddyMixin, View):
 
 
 def pdf_response(note) -> HttpResponse:
-    response = HttpResponse(note_pdf(note), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="informatienota-{note.code}.pdf"'
-    return response
+    return file_response(note_pdf(note), "application/pdf", f"informatienota-{note.code}.pdf")
 
 
 # --- Vacancies ------------------------------------------------------------------------
