@@ -84,9 +84,6 @@ class ReportRunProgressView(RunMixin, RunProgressMixin, TemplateView):
 
     template_name = "impact/_report_progress.html"
 
-    def get_run(self):
-        return self.run
-
     def get_run_url(self, run) -> str:
         return run_url(self.project, run)
 

@@ -108,9 +108,6 @@ class ExportProgressView(ExportMixin, RunProgressMixin, TemplateView):
 
     template_name = "privacy/_progress.html"
 
-    def get_run(self):
-        return self.run
-
     def get_run_url(self, run) -> str:
         return export_url(self.project, run)
 
