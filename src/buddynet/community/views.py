@@ -9,11 +9,9 @@ opens that one hand-over while the consent holds.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -49,7 +47,6 @@ def town_names(codes) -> list[str]:
 
 
 class MapMixin(ProjectPermissionMixin):
-    request: HttpRequest
     permission = policy.COMMUNITY_MAP_VIEW
 
     @cached_property
@@ -100,8 +97,6 @@ class MapView(MapMixin, TemplateView):
 
 class ServiceObjectMixin(ProjectPermissionMixin):
     """A page about the map's entry the URL's ``code`` names."""
-
-    kwargs: dict[str, Any]  # the URL's (set by the view it is mixed into)
 
     @cached_property
     def service(self) -> Service:
@@ -350,8 +345,6 @@ class HandoverView(HandoverMixin, TemplateView):
 
 class HandoverChangeMixin(HandoverMixin):
     """A change to the hand-over the URL's ``code`` names."""
-
-    kwargs: dict[str, Any]  # the URL's (set by the view it is mixed into)
 
     @cached_property
     def handover(self) -> Handover:

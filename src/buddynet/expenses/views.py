@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -53,7 +53,6 @@ def _year(request) -> int:
 
 class BuddyMixin(ProjectPermissionMixin):
     permission = policy.EXPENSES_CLAIM
-    request: HttpRequest
 
     @cached_property
     def buddy(self):
@@ -320,8 +319,6 @@ class BuddyYearView(ManageMixin, TemplateView):
 
 
 class BuddyFormMixin(ManageMixin):
-    kwargs: dict[str, Any]
-
     @cached_property
     def buddy(self):
         return selectors.buddy_get(

@@ -5,8 +5,6 @@ the outcome page), follow its progress (polled by htmx), download the files when
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import FileResponse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
@@ -55,7 +53,6 @@ class ReportRunStartView(ProjectServiceFormView):
 
 class RunMixin(ProjectPermissionMixin):
     permission = policy.IMPACT_VIEW_OUTCOMES
-    kwargs: dict[str, Any]  # the URL's (set by the view it is mixed into)
 
     @cached_property
     def run(self):

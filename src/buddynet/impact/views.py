@@ -9,8 +9,6 @@ network's coordinators and shows "< 5" for every cell of fewer than five people.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
@@ -90,7 +88,6 @@ class TrajectoryMixin(ProjectPermissionMixin):
     """A coordinator's page about the trajectory the URL's ``code`` names."""
 
     permission = policy.IMPACT_MANAGE
-    kwargs: dict[str, Any]  # the URL's (set by the view it is mixed into)
 
     @cached_property
     def trajectory(self):

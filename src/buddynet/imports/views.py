@@ -4,8 +4,6 @@ commit it in the queue and follow its progress. For a project's coordinators onl
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
@@ -60,7 +58,6 @@ class ImportStartView(ProjectServiceFormView):
 
 class RunMixin(ProjectPermissionMixin):
     permission = policy.IMPORTS_RUN
-    kwargs: dict[str, Any]
 
     @cached_property
     def run(self) -> ImportRun:

@@ -5,7 +5,6 @@ follow its progress (polled by htmx), download it once. For the project's coordi
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -74,7 +73,6 @@ class BuddyExportStartView(ExportStartView):
 
 class ExportMixin(ProjectPermissionMixin):
     permission = policy.PRIVACY_EXPORT
-    kwargs: dict[str, Any]
 
     @cached_property
     def run(self):
