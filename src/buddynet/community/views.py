@@ -10,7 +10,6 @@ opens that one hand-over while the consent holds.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
@@ -25,6 +24,7 @@ from buddynet.core import clock, geo
 from buddynet.core.dashboard import chart
 from buddynet.core.errors import ServiceError
 from buddynet.core.formviews import form_add_service_error, run_action
+from buddynet.core.http import page_of
 from buddynet.core.routes import project_url
 from buddynet.participants.models import Participant
 from buddynet.participants.selectors import participant_get_for_user
@@ -80,7 +80,7 @@ class MapView(MapMixin, TemplateView):
         if form.is_valid() and form.cleaned_data["stale"]:
             filters["stale_before"] = stale_before
         results = selectors.map_search(project=self.project, **filters)
-        page = Paginator(results, 25).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, results, 25)
         for service in page.object_list:
             service.stale = service.checked_on < stale_before
             service.town_names = town_names(service.municipalities)
@@ -245,7 +245,7 @@ class HandoverListView(HandoverMixin, TemplateView):
             status = "open"
         rows = selectors.handovers_of_project(project=self.project, status=status)
         context.update(
-            page=Paginator(rows, 50).get_page(self.request.GET.get("page")),
+            page=page_of(self.request, rows, 50),
             status=status,
             statuses=[("open", _("open")), *Handover.Status.choices],
             today=clock.today(),

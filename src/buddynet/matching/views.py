@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
@@ -27,7 +26,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from buddynet.core.formviews import run_action
-from buddynet.core.http import safe_next_url
+from buddynet.core.http import page_of, safe_next_url
 from buddynet.core.routes import project_url
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
@@ -101,7 +100,7 @@ class MatchingHomeView(ManageMixin, TemplateView):
             found = selectors.waiting_for_matching(
                 access=self.access, project=self.project, query=query
             )
-        page = Paginator(found, 20).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, found, 20)
         settings = adapters.settings_for(self.project)
         context.update(
             figures=selectors.matching_figures(project_ids=[self.project.pk])[self.project.pk],
@@ -335,7 +334,7 @@ class RunView(RunMixin, TemplateView):
             pending = selectors.proposals_for_project(
                 access=self.access, project=self.project, run=run
             )
-            page = Paginator(pending, PAGE).get_page(self.request.GET.get("page"))
+            page = page_of(self.request, pending, PAGE)
             context["page_obj"] = page
             context["rows"] = selectors.proposal_rows(
                 page, access=self.access, project=self.project
@@ -370,7 +369,7 @@ class ProposalsView(ManageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pending = selectors.proposals_for_project(access=self.access, project=self.project)
-        page = Paginator(pending, PAGE).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, pending, PAGE)
         context.update(
             page_obj=page,
             rows=selectors.proposal_rows(page, access=self.access, project=self.project),
@@ -542,7 +541,7 @@ class IntroductionsView(ManageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         qs = selectors.introductions_for_project(access=self.access, project=self.project)
-        page = Paginator(qs, PAGE).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, qs, PAGE)
         context.update(
             page_obj=page,
             to_plan=list(selectors.approved_to_plan(project_ids=[self.project.pk])[:50]),
@@ -655,7 +654,7 @@ class HandsView(ManageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         qs = selectors.hands_for_project(access=self.access, project=self.project)
-        context["page_obj"] = Paginator(qs, PAGE).get_page(self.request.GET.get("page"))
+        context["page_obj"] = page_of(self.request, qs, PAGE)
         return context
 
 

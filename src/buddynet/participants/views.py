@@ -9,7 +9,6 @@ is the selectors' job."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django_scopes import scope
 from buddynet.core.errors import ServiceError
 from buddynet.core.exports import Column, ExportMixin
 from buddynet.core.formviews import form_add_service_error
+from buddynet.core.http import page_of
 from buddynet.core.queries import IdsFirst
 from buddynet.core.ratelimit import over_limit, refund
 from buddynet.core.routes import project_url
@@ -393,7 +393,7 @@ class WaitingListView(ProjectPermissionMixin, ExportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         reason, query, shown, positions, matches = self.filtered()
-        page = Paginator(IdsFirst(shown), 50).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, IdsFirst(shown), 50)
         context.update(
             page_obj=page,
             rows=selectors.waiting_rows(

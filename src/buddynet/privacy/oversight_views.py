@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -15,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from buddynet.core.exports import file_response
+from buddynet.core.http import page_of
 from buddynet.core.models import AuditEntry
 from buddynet.core.pdf import render_pdf
 from buddynet.core.queries import IdsFirst
@@ -88,7 +88,7 @@ class LookupsView(OverseeMixin, TemplateView):
             until=filters.get("until"),
         )
         ids_first: Any = IdsFirst(entries)  # a sequence for the paginator
-        page = Paginator(ids_first, lookups.PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, ids_first, lookups.PAGE_SIZE)
         context = self.get_context_data(
             form=form,
             page_obj=page,
