@@ -80,9 +80,7 @@ class ReportRunProgressView(RunMixin, RunProgressMixin, TemplateView):
     load the run's page (with the downloads)."""
 
     template_name = "impact/_report_progress.html"
-
-    def get_run_url(self, run) -> str:
-        return run_url(self.project, run)
+    run_route = "impact_report_run"
 
 
 class ReportRunFileView(RunMixin, View):

@@ -133,6 +133,4 @@ class ImportCommitView(RunMixin, View):
 
 class ImportProgressView(RunMixin, RunProgressMixin, TemplateView):
     template_name = "imports/_progress.html"
-
-    def get_run_url(self, run) -> str:
-        return run_url(self.project, run)
+    run_route = "imports_run"

@@ -355,9 +355,7 @@ class RunProgressView(RunMixin, RunProgressMixin, TemplateView):
     told to load the page with the result."""
 
     template_name = "matching/_run_progress.html"
-
-    def get_run_url(self, run) -> str:
-        return project_url("matching_run", self.project, code=run.code)
+    run_route = "matching_run"
 
 
 # --- Proposals --------------------------------------------------------------------------------

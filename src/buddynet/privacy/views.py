@@ -105,9 +105,7 @@ class ExportProgressView(ExportMixin, RunProgressMixin, TemplateView):
     """The progress fragment the export page polls (htmx)."""
 
     template_name = "privacy/_progress.html"
-
-    def get_run_url(self, run) -> str:
-        return export_url(self.project, run)
+    run_route = "privacy_export"
 
 
 class ExportDownloadView(ExportMixin, View):
