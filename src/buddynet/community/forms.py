@@ -88,9 +88,9 @@ class ServiceForm(forms.Form):
         help_text=_("For example: families with young children, people over 65."),
     )
     languages = choice_list(_("Languages"), LANGUAGES, required=True)
-    municipalities = forms.CharField(
-        label=_("Towns they serve"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+    municipalities = long_text(
+        _("Towns they serve"),
+        rows=2,
         max_length=5000,
         help_text=_("Town names or postcodes, separated by commas."),
     )
@@ -128,11 +128,11 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("One service per row; the first row names the columns."),
     )
-    pasted = forms.CharField(
-        label=_("Or paste the rows"),
+    pasted = long_text(
+        _("Or paste the rows"),
+        rows=4,
         required=False,
         max_length=200_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Copied from a spreadsheet, the row with the column names first."),
     )
 

@@ -10,10 +10,8 @@ opens that one hand-over while the consent holds.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +24,8 @@ from buddynet.core import clock, geo
 from buddynet.core.dashboard import chart
 from buddynet.core.errors import ServiceError
 from buddynet.core.formviews import form_add_service_error, run_action
+from buddynet.core.http import page_of
+from buddynet.core.routes import project_url
 from buddynet.participants.models import Participant
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
@@ -39,10 +39,6 @@ from .sharing import language_labels, shared_fields
 LINK_SESSION_KEY = "community_new_link"
 
 
-def _url(name: str, project, **kwargs) -> str:
-    return reverse(name, kwargs={"project": project.code, **kwargs})
-
-
 def town_names(codes) -> list[str]:
     return [m.name_nl for code in codes or () if (m := geo.by_nis(code))]
 
@@ -51,7 +47,6 @@ def town_names(codes) -> list[str]:
 
 
 class MapMixin(ProjectPermissionMixin):
-    request: HttpRequest
     permission = policy.COMMUNITY_MAP_VIEW
 
     @cached_property
@@ -85,7 +80,7 @@ class MapView(MapMixin, TemplateView):
         if form.is_valid() and form.cleaned_data["stale"]:
             filters["stale_before"] = stale_before
         results = selectors.map_search(project=self.project, **filters)
-        page = Paginator(results, 25).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, results, 25)
         for service in page.object_list:
             service.stale = service.checked_on < stale_before
             service.town_names = town_names(service.municipalities)
@@ -100,12 +95,16 @@ class MapView(MapMixin, TemplateView):
         return context
 
 
-class ServiceView(MapMixin, TemplateView):
-    template_name = "community/service.html"
+class ServiceObjectMixin(ProjectPermissionMixin):
+    """A page about the map's entry the URL's ``code`` names."""
 
     @cached_property
     def service(self) -> Service:
         return selectors.service_get(project=self.project, code=self.kwargs["code"])
+
+
+class ServiceView(ServiceObjectMixin, MapMixin, TemplateView):
+    template_name = "community/service.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -129,7 +128,7 @@ class ServiceFormMixin(ProjectServiceFormView):
         return self.project.organisation.network
 
     def get_back_url(self) -> str:
-        return _url("community_map", self.project)
+        return project_url("community_map", self.project)
 
 
 class ServiceAddView(ServiceFormMixin):
@@ -144,22 +143,18 @@ class ServiceAddView(ServiceFormMixin):
         service = services.service_save(
             network=self.network(), by=self.request.user, data=form.cleaned_data
         )
-        return _url("community_service", self.project, code=service.code)
+        return project_url("community_service", self.project, code=service.code)
 
 
-class ServiceEditView(ServiceFormMixin):
+class ServiceEditView(ServiceObjectMixin, ServiceFormMixin):
     title = gettext_lazy("Change a service")
     success_message = gettext_lazy("Saved. The entry is dated today.")
-
-    @cached_property
-    def service(self) -> Service:
-        return selectors.service_get(project=self.project, code=self.kwargs["code"])
 
     def get_initial(self) -> dict:
         return forms.ServiceForm.initial_for(self.service)
 
     def get_back_url(self) -> str:
-        return _url("community_service", self.project, code=self.service.code)
+        return project_url("community_service", self.project, code=self.service.code)
 
     def perform(self, form) -> str:
         services.service_save(
@@ -171,27 +166,27 @@ class ServiceEditView(ServiceFormMixin):
         return self.get_back_url()
 
 
-class ServiceActionView(ProjectPermissionMixin, View):
+class ServiceActionView(ServiceObjectMixin, View):
     """A button on a service's page: "still right" or "take off the map"."""
 
     permission = policy.COMMUNITY_MAP_EDIT
     action = ""
 
     def post(self, request, *args, **kwargs):
-        service = selectors.service_get(project=self.project, code=kwargs["code"])
+        service = self.service
         if self.action == "checked":
             run_action(
                 request,
                 lambda: services.service_mark_checked(service=service, by=request.user),
                 _("Marked as checked today."),
             )
-            return redirect(_url("community_service", self.project, code=service.code))
+            return redirect(project_url("community_service", self.project, code=service.code))
         run_action(
             request,
             lambda: services.service_archive(service=service, by=request.user),
             _("The service is off the map."),
         )
-        return redirect(_url("community_map", self.project))
+        return redirect(project_url("community_map", self.project))
 
 
 class ImportView(ProjectServiceFormView):
@@ -207,7 +202,7 @@ class ImportView(ProjectServiceFormView):
     submit_label = gettext_lazy("Import")
 
     def get_back_url(self) -> str:
-        return _url("community_map", self.project)
+        return project_url("community_map", self.project)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -236,6 +231,9 @@ class HandoverMixin(ProjectPermissionMixin):
         """The person the URL's ``code`` names (hand over or offer to another project)."""
         return participant_get_for_user(**self.object_lookup())
 
+    def participant_url(self) -> str:
+        return project_url("participant_detail", self.project, code=self.participant.code)
+
 
 class HandoverListView(HandoverMixin, TemplateView):
     template_name = "community/handovers.html"
@@ -247,7 +245,7 @@ class HandoverListView(HandoverMixin, TemplateView):
             status = "open"
         rows = selectors.handovers_of_project(project=self.project, status=status)
         context.update(
-            page=Paginator(rows, 50).get_page(self.request.GET.get("page")),
+            page=page_of(self.request, rows, 50),
             status=status,
             statuses=[("open", _("open")), *Handover.Status.choices],
             today=clock.today(),
@@ -291,16 +289,15 @@ class HandoverCreateView(HandoverMixin, ProjectServiceFormView):
         }
 
     def get_back_url(self) -> str:
-        return reverse(
-            "participant_detail",
-            kwargs={"project": self.project.code, "code": self.participant.code},
-        )
+        return self.participant_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["participant"] = self.participant
         context["subtitle"] = self.participant.full_name
-        context["map_url"] = _url("community_map", self.project) + f"?for={self.participant.code}"
+        context["map_url"] = (
+            project_url("community_map", self.project) + f"?for={self.participant.code}"
+        )
         return context
 
     def perform(self, form) -> str:
@@ -319,7 +316,7 @@ class HandoverCreateView(HandoverMixin, ProjectServiceFormView):
         if raw:
             self.request.session[LINK_SESSION_KEY] = [str(handover.code), raw]
             messages.success(self.request, _("The hand-over is sent."))
-        return _url("community_handover", self.project, code=handover.code)
+        return project_url("community_handover", self.project, code=handover.code)
 
 
 class HandoverView(HandoverMixin, TemplateView):
@@ -346,14 +343,18 @@ class HandoverView(HandoverMixin, TemplateView):
         return context
 
 
-class HandoverStatusView(HandoverMixin, ProjectServiceFormView):
-    form_class = forms.HandoverStatusForm
-    title = gettext_lazy("How is the hand-over going?")
-    success_message = gettext_lazy("Saved.")
+class HandoverChangeMixin(HandoverMixin):
+    """A change to the hand-over the URL's ``code`` names."""
 
     @cached_property
     def handover(self) -> Handover:
         return selectors.handover_get(project=self.project, code=self.kwargs["code"])
+
+
+class HandoverStatusView(HandoverChangeMixin, ProjectServiceFormView):
+    form_class = forms.HandoverStatusForm
+    title = gettext_lazy("How is the hand-over going?")
+    success_message = gettext_lazy("Saved.")
 
     def get_form_kwargs(self) -> dict:
         return {"handover": self.handover}
@@ -362,7 +363,7 @@ class HandoverStatusView(HandoverMixin, ProjectServiceFormView):
         return {"follow_up_on": self.handover.follow_up_on}
 
     def get_back_url(self) -> str:
-        return _url("community_handover", self.project, code=self.handover.code)
+        return project_url("community_handover", self.project, code=self.handover.code)
 
     def perform(self, form) -> str:
         data = form.cleaned_data
@@ -376,11 +377,11 @@ class HandoverStatusView(HandoverMixin, ProjectServiceFormView):
         return self.get_back_url()
 
 
-class HandoverLinkView(HandoverMixin, View):
+class HandoverLinkView(HandoverChangeMixin, View):
     """A new personal link for the service (shown once on the hand-over's page)."""
 
     def post(self, request, *args, **kwargs):
-        handover = selectors.handover_get(project=self.project, code=kwargs["code"])
+        handover = self.handover
         try:
             raw = services.handover_new_link(handover=handover, by=request.user)
         except ServiceError as exc:
@@ -388,7 +389,7 @@ class HandoverLinkView(HandoverMixin, View):
         else:
             request.session[LINK_SESSION_KEY] = [str(handover.code), raw]
             messages.success(request, _("A new link is made; the old one no longer works."))
-        return redirect(_url("community_handover", self.project, code=handover.code))
+        return redirect(project_url("community_handover", self.project, code=handover.code))
 
 
 @never_cache
@@ -453,10 +454,7 @@ class TransferCreateView(HandoverMixin, ProjectServiceFormView):
         return {"targets": services.transfer_targets(self.project)}
 
     def get_back_url(self) -> str:
-        return reverse(
-            "participant_detail",
-            kwargs={"project": self.project.code, "code": self.participant.code},
-        )
+        return self.participant_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -472,7 +470,7 @@ class TransferCreateView(HandoverMixin, ProjectServiceFormView):
             note=data["note"],
             consent_given=data["consent"],
         )
-        return _url("community_transfer", self.project, code=transfer.code)
+        return project_url("community_transfer", self.project, code=transfer.code)
 
 
 class TransferListView(HandoverMixin, TemplateView):
@@ -522,7 +520,7 @@ class TransferView(HandoverMixin, ProjectServiceFormView):
             accept=data["accept"],
             reason=data["reason"],
         )
-        return _url("community_transfer", self.project, code=self.transfer.code)
+        return project_url("community_transfer", self.project, code=self.transfer.code)
 
 
 class TransferWithdrawView(HandoverMixin, View):
@@ -536,7 +534,7 @@ class TransferWithdrawView(HandoverMixin, View):
                 lambda: services.transfer_withdraw(transfer=transfer, by=request.user),
                 _("The offer is taken back."),
             )
-        return redirect(_url("community_transfer", self.project, code=transfer.code))
+        return redirect(project_url("community_transfer", self.project, code=transfer.code))
 
 
 # --- Where people go ---------------------------------------------------------------------

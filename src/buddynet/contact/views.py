@@ -23,6 +23,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from buddynet.core.formviews import ServiceFormView, run_action
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
@@ -334,7 +335,7 @@ class RulesView(ProjectServiceFormView):
         }
 
     def get_back_url(self):
-        return reverse("contact_project", kwargs={"project": self.project.code})
+        return project_url("contact_project", self.project)
 
     def perform(self, form):
         services.rules_update(project=self.project, by=self.request.user, **form.cleaned_data)

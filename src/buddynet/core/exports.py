@@ -148,6 +148,15 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], *, title: str = "
     return out.getvalue()
 
 
+def file_response(body, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
+    """A file a page hands out (a PDF, a receipt, a payment file): ``body`` as
+    ``content_type``, saved as ``filename`` (``inline``: shown in the browser)."""
+    response = HttpResponse(body, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
 def export_response(
     *,
     fmt: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -16,3 +17,9 @@ def safe_next_url(request, candidate: str | None, default: str) -> str:
     ):
         return candidate
     return default
+
+
+def page_of(request, rows, per_page: int):
+    """The page of ``rows`` that ``?page=`` asks for (the first for a bad number, the last
+    past the end): Django's ``Paginator.get_page``."""
+    return Paginator(rows, per_page).get_page(request.GET.get("page"))

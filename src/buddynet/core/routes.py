@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.views import View
 
 Route = tuple[str, type[View] | Callable[..., Any], str]
@@ -26,3 +26,9 @@ def routes(*table: Route) -> list[URLPattern]:
 
 def _mounted(view: type[View] | Callable[..., Any]) -> Callable[..., Any]:
     return view.as_view() if isinstance(view, type) and issubclass(view, View) else view
+
+
+def project_url(name: str, project, **kwargs: Any) -> str:
+    """The address of a project's page: the route ``name`` with the project's code
+    (``/p/<project>/...``) and the route's other parts (``code=...``)."""
+    return reverse(name, kwargs={"project": project.code, **kwargs})

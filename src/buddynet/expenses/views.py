@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,9 +25,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from buddynet.core.clock import local_date
+from buddynet.core.exports import file_response
 from buddynet.core.formviews import ServiceFormView, run_action
 from buddynet.core.models import AuditEntry
 from buddynet.core.pdf import render_pdf
+from buddynet.core.routes import project_url
 from buddynet.followup import selectors as signal_selectors
 from buddynet.followup.models import Signal
 from buddynet.tenancy import policy
@@ -35,10 +37,6 @@ from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormVi
 
 from . import distance, forms, payments, rules, selectors, services
 from .models import Claim, Incident, InsurancePolicy
-
-
-def _url(name: str, project, **kwargs) -> str:
-    return reverse(name, kwargs={"project": project.code, **kwargs})
 
 
 def _year(request) -> int:
@@ -50,18 +48,11 @@ def _year(request) -> int:
     return year if 2000 <= year <= today.year + 1 else today.year
 
 
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 # --- The buddy ---------------------------------------------------------------------------
 
 
 class BuddyMixin(ProjectPermissionMixin):
     permission = policy.EXPENSES_CLAIM
-    request: HttpRequest
 
     @cached_property
     def buddy(self):
@@ -99,7 +90,7 @@ class ClaimCreateView(BuddyMixin, ProjectServiceFormView):
         return {"on": timezone.localdate(), "kind": Claim.Kind.FLAT_DAY}
 
     def get_back_url(self) -> str:
-        return _url("expenses_mine", self.project)
+        return project_url("expenses_mine", self.project)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -160,7 +151,7 @@ class ClaimRepeatView(BuddyMixin, View):
             lambda: services.claim_repeat(claim=claim, by=request.user, on=timezone.localdate()),
             success,
         )
-        return redirect(_url("expenses_mine", self.project))
+        return redirect(project_url("expenses_mine", self.project))
 
 
 class ReceiptView(ProjectPermissionMixin, View):
@@ -168,8 +159,9 @@ class ReceiptView(ProjectPermissionMixin, View):
 
     def get(self, request, *args, **kwargs):
         claim = selectors.receipt_get_for_user(**self.object_lookup())
-        response = HttpResponse(bytes(claim.receipt or b""), content_type=claim.receipt_type)
-        response["Content-Disposition"] = f'inline; filename="{claim.receipt_name}"'
+        response = file_response(
+            bytes(claim.receipt or b""), claim.receipt_type, claim.receipt_name, inline=True
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -187,7 +179,7 @@ class AccountView(BuddyMixin, ProjectServiceFormView):
         return {"holder": account.holder, "iban": account.iban}
 
     def get_back_url(self) -> str:
-        return _url("expenses_mine", self.project)
+        return project_url("expenses_mine", self.project)
 
     def perform(self, form) -> str:
         services.payee_account_set(buddy=self.buddy, by=self.request.user, **form.cleaned_data)
@@ -211,7 +203,7 @@ class StatementView(BuddyMixin, View):
             },
             language=translation.get_language() or "nl",
         )
-        return _download(pdf, "application/pdf", f"statement-{year}.pdf")
+        return file_response(pdf, "application/pdf", f"statement-{year}.pdf")
 
 
 # --- The coordinator -----------------------------------------------------------------------
@@ -276,7 +268,7 @@ class ReviewView(ManageMixin, ProjectServiceFormView):
             (_("%(n)s claims approved.") if approve else _("%(n)s claims returned."))
             % {"n": count},
         )
-        return _url("expenses_review", self.project)
+        return project_url("expenses_review", self.project)
 
 
 class ClaimCorrectView(ManageMixin, ProjectServiceFormView):
@@ -293,7 +285,7 @@ class ClaimCorrectView(ManageMixin, ProjectServiceFormView):
         return selectors.claim_get_for_user(**self.object_lookup())
 
     def get_back_url(self) -> str:
-        return _url("expenses_buddy", self.project, code=self.claim.buddy.code)
+        return project_url("expenses_buddy", self.project, code=self.claim.buddy.code)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -327,8 +319,6 @@ class BuddyYearView(ManageMixin, TemplateView):
 
 
 class BuddyFormMixin(ManageMixin):
-    kwargs: dict[str, Any]
-
     @cached_property
     def buddy(self):
         return selectors.buddy_get(
@@ -336,7 +326,7 @@ class BuddyFormMixin(ManageMixin):
         )
 
     def get_back_url(self) -> str:
-        return _url("expenses_buddy", self.project, code=self.buddy.code)
+        return project_url("expenses_buddy", self.project, code=self.buddy.code)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -409,7 +399,7 @@ class BatchListView(ManageMixin, ProjectServiceFormView):
                 "total": rules.amount_text(batch.total),
             },
         )
-        return _url("expenses_batches", self.project)
+        return project_url("expenses_batches", self.project)
 
 
 BATCH_FILES = {
@@ -432,7 +422,7 @@ class BatchFileView(ManageMixin, View):
         else:
             data = payments.batch_xlsx(batch)
         batch.log_action("expenses.batch_downloaded", user=request.user, data={"file": kind})
-        return _download(data, BATCH_FILES[kind], f"payment-{batch.number}.{kind}")
+        return file_response(data, BATCH_FILES[kind], f"payment-{batch.number}.{kind}")
 
 
 class PayerView(ManageMixin, ProjectServiceFormView):
@@ -445,7 +435,7 @@ class PayerView(ManageMixin, ProjectServiceFormView):
         return {"instance": selectors.payer(project=self.project)}
 
     def get_back_url(self) -> str:
-        return _url("expenses_batches", self.project)
+        return project_url("expenses_batches", self.project)
 
     def perform(self, form) -> str:
         services.settings_save(project=self.project, by=self.request.user, data=form.cleaned_data)
@@ -481,7 +471,7 @@ class NamedListFileView(ManageMixin, View):
             data={"year": year, "file": kind},
         )
         if kind == "xlsx":
-            return _download(
+            return file_response(
                 payments.named_list_xlsx(entries, year=year),
                 BATCH_FILES["xlsx"],
                 f"named-list-{year}.xlsx",
@@ -497,7 +487,7 @@ class NamedListFileView(ManageMixin, View):
             },
             language=translation.get_language() or "nl",
         )
-        return _download(pdf, "application/pdf", f"named-list-{year}.pdf")
+        return file_response(pdf, "application/pdf", f"named-list-{year}.pdf")
 
 
 class RatesView(ManageMixin, TemplateView):
@@ -595,7 +585,7 @@ class PolicyAddView(ManageMixin, ProjectServiceFormView):
     success_message = gettext_lazy("The policy was saved.")
 
     def get_back_url(self) -> str:
-        return _url("expenses_insurance", self.project)
+        return project_url("expenses_insurance", self.project)
 
     def perform(self, form) -> str:
         services.policy_save(project=self.project, by=self.request.user, data=form.cleaned_data)
@@ -646,7 +636,7 @@ class IncidentAddView(PolicyAddView):
         if self.signal is not None:
             data["signal_code"] = self.signal.code
         incident = services.incident_declare(project=self.project, by=self.request.user, data=data)
-        return _url("expenses_incident", self.project, code=incident.code)
+        return project_url("expenses_incident", self.project, code=incident.code)
 
 
 class IncidentView(ManageMixin, ProjectServiceFormView):
@@ -670,19 +660,18 @@ class IncidentView(ManageMixin, ProjectServiceFormView):
         }
 
     def get_back_url(self) -> str:
-        return _url("expenses_insurance", self.project)
+        return project_url("expenses_insurance", self.project)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["incident"] = self.incident
         context["steps"] = self.incident.steps.select_related("by")
         if self.incident.signal_code:
-            context["signal_url"] = reverse(
-                "signal_detail",
-                kwargs={"project": self.project.code, "code": self.incident.signal_code},
+            context["signal_url"] = project_url(
+                "signal_detail", self.project, code=self.incident.signal_code
             )
         return context
 
     def perform(self, form) -> str:
         services.incident_update(incident=self.incident, by=self.request.user, **form.cleaned_data)
-        return _url("expenses_incident", self.project, code=self.incident.code)
+        return project_url("expenses_incident", self.project, code=self.incident.code)

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from buddynet.core.exports import Column, ExportMixin
+from buddynet.core.exports import Column, ExportMixin, file_response
 from buddynet.core.formviews import run_action
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import access_for_user, get_access
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
@@ -36,10 +37,7 @@ SIGNALS_ANY = (policy.SIGNALS_RAISE, policy.SIGNALS_HANDLE)
 
 def trajectory_url(trajectory) -> str:
     """The trajectory's page (owned by the trajectories app)."""
-    return reverse(
-        "trajectory_detail",
-        kwargs={"project": trajectory.project.code, "code": trajectory.code},
-    )
+    return project_url("trajectory_detail", trajectory.project, code=trajectory.code)
 
 
 def pair_label(trajectory, *, user, coordinator: bool) -> str:
@@ -154,7 +152,7 @@ class CadenceView(ManageFormView):
         return {"instance": services.cadence_for(self.project)}
 
     def get_back_url(self) -> str:
-        return reverse("followup_list", kwargs={"project": self.project.code})
+        return project_url("followup_list", self.project)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -173,9 +171,8 @@ class FollowUpRecordView(ManageFormView):
 
     def agreement_url(self) -> str:
         """Where the agreement is changed with everyone (the trajectories app)."""
-        return reverse(
-            "trajectory_agreement_edit",
-            kwargs={"project": self.project.code, "code": self.item.trajectory.code},
+        return project_url(
+            "trajectory_agreement_edit", self.project, code=self.item.trajectory.code
         )
 
     @cached_property
@@ -199,7 +196,7 @@ class FollowUpRecordView(ManageFormView):
         return {"held_on": clock.today(), "kind": self.item.kind}
 
     def get_back_url(self) -> str:
-        return reverse("followup_list", kwargs={"project": self.project.code})
+        return project_url("followup_list", self.project)
 
     def get_context_data(self, **kwargs):
         item = self.item
@@ -317,7 +314,7 @@ class SignalCreateView(TrajectoryMixin, ProjectServiceFormView):
             access=self.access,
             **form.cleaned_data,
         )
-        return reverse("signal_detail", kwargs={"project": self.project.code, "code": signal.code})
+        return project_url("signal_detail", self.project, code=signal.code)
 
 
 class SignalDetailView(ProjectServiceFormView):
@@ -338,7 +335,7 @@ class SignalDetailView(ProjectServiceFormView):
         }
 
     def get_back_url(self) -> str:
-        return reverse("signal_list", kwargs={"project": self.project.code})
+        return project_url("signal_list", self.project)
 
     def get_context_data(self, **kwargs):
         signal = self.signal
@@ -369,9 +366,7 @@ class SignalDetailView(ProjectServiceFormView):
     def perform(self, form) -> str:
         # Without the right to pause, the form has no "pause" (the service's default: no).
         services.signal_step(signal=self.signal, by=self.request.user, **form.cleaned_data)
-        return reverse(
-            "signal_detail", kwargs={"project": self.project.code, "code": self.signal.code}
-        )
+        return project_url("signal_detail", self.project, code=self.signal.code)
 
 
 # --- Closure --------------------------------------------------------------------------
@@ -419,9 +414,7 @@ class ClosureStartView(ClosureFormView):
 
 
 def closure_url(trajectory) -> str:
-    return reverse(
-        "closure_detail", kwargs={"project": trajectory.project.code, "code": trajectory.code}
-    )
+    return project_url("closure_detail", trajectory.project, code=trajectory.code)
 
 
 class ClosureDetailView(ClosureFormView):
@@ -591,7 +584,6 @@ def calendar_feed(request, token: str):
             content_type="text/plain; charset=utf-8",
         )
     body = ical.feed_for(user=user, access=access)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="buddynet.ics"'
+    response = file_response(body, "text/calendar; charset=utf-8", "buddynet.ics", inline=True)
     response["Cache-Control"] = "private, max-age=900"
     return response

@@ -10,12 +10,12 @@ import dataclasses
 import uuid
 from datetime import date
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Schema, Status
 from pydantic import Field
 
 from buddynet.core.api import schema_of
+from buddynet.core.exports import file_response
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
 from buddynet.tenancy.api import Here, ProjectRouter
@@ -293,11 +293,11 @@ def impact_report_xlsx(here: Here, date_from: date | None = None, date_to: date 
         via="api",
         data={"kind": "xlsx", "from": str(chosen.start), "to": str(chosen.end)},
     )
-    response = HttpResponse(
-        exports.report_xlsx(project=here.project, figures=figures), content_type=exports.XLSX
+    return file_response(
+        exports.report_xlsx(project=here.project, figures=figures),
+        exports.XLSX,
+        f"impact-{chosen.slug}.xlsx",
     )
-    response["Content-Disposition"] = f'attachment; filename="impact-{chosen.slug}.xlsx"'
-    return response
 
 
 # --- The network's comparison -------------------------------------------------------

@@ -5,15 +5,13 @@ the outcome page), follow its progress (polled by htmx), download the files when
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import FileResponse
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 from buddynet.tenancy.runs import RunProgressMixin
@@ -24,7 +22,7 @@ from .periods import period
 
 
 def run_url(project, run) -> str:
-    return reverse("impact_report_run", kwargs={"project": project.code, "code": run.code})
+    return project_url("impact_report_run", project, code=run.code)
 
 
 class ReportRunStartView(ProjectServiceFormView):
@@ -38,7 +36,7 @@ class ReportRunStartView(ProjectServiceFormView):
     submit_label = gettext_lazy("Prepare the funder report")
 
     def get_back_url(self) -> str:
-        return reverse("impact_outcomes", kwargs={"project": self.project.code})
+        return project_url("impact_outcomes", self.project)
 
     def perform(self, form) -> str:
         chosen = form.period()
@@ -55,7 +53,6 @@ class ReportRunStartView(ProjectServiceFormView):
 
 class RunMixin(ProjectPermissionMixin):
     permission = policy.IMPACT_VIEW_OUTCOMES
-    kwargs: dict[str, Any]  # the URL's (set by the view it is mixed into)
 
     @cached_property
     def run(self):
@@ -71,7 +68,7 @@ class ReportRunView(RunMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["run"] = self.run
         context["outcomes_url"] = (
-            reverse("impact_outcomes", kwargs={"project": self.project.code})
+            project_url("impact_outcomes", self.project)
             + "?"
             + period(self.run.date_from, self.run.date_to).query
         )
@@ -83,12 +80,7 @@ class ReportRunProgressView(RunMixin, RunProgressMixin, TemplateView):
     load the run's page (with the downloads)."""
 
     template_name = "impact/_report_progress.html"
-
-    def get_run(self):
-        return self.run
-
-    def get_run_url(self, run) -> str:
-        return run_url(self.project, run)
+    run_route = "impact_report_run"
 
 
 class ReportRunFileView(RunMixin, View):

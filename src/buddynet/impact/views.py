@@ -9,11 +9,8 @@ network's coordinators and shows "< 5" for every cell of fewer than five people.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -23,7 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from buddynet.core.errors import ServiceError
+from buddynet.core.exports import file_response
 from buddynet.core.formviews import form_add_service_error
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
@@ -35,11 +34,11 @@ from .models import Measurement
 
 
 def home_url(project) -> str:
-    return reverse("impact_home", kwargs={"project": project.code})
+    return project_url("impact_home", project)
 
 
 def person_url(project, trajectory) -> str:
-    return reverse("impact_person", kwargs={"project": project.code, "code": trajectory.code})
+    return project_url("impact_person", project, code=trajectory.code)
 
 
 class ImpactHomeView(ProjectPermissionMixin, TemplateView):
@@ -89,7 +88,6 @@ class TrajectoryMixin(ProjectPermissionMixin):
     """A coordinator's page about the trajectory the URL's ``code`` names."""
 
     permission = policy.IMPACT_MANAGE
-    kwargs: dict[str, Any]  # the URL's (set by the view it is mixed into)
 
     @cached_property
     def trajectory(self):
@@ -226,18 +224,18 @@ class ReportView(ProjectPermissionMixin, TemplateView):
             user=request.user,
             data={"kind": self.kind, "from": str(period.start), "to": str(period.end)},
         )
-        response = HttpResponse(body, content_type=reports.CONTENT_TYPES[self.kind])
-        response["Content-Disposition"] = (
-            f'attachment; filename="{reports.file_name(period.start, period.end, self.kind)}"'
+        return file_response(
+            body,
+            reports.CONTENT_TYPES[self.kind],
+            reports.file_name(period.start, period.end, self.kind),
         )
-        return response
 
 
 # --- The project's own questionnaires ------------------------------------------------
 
 
 def own_url(project, questionnaire) -> str:
-    return reverse("impact_own", kwargs={"project": project.code, "code": questionnaire.code})
+    return project_url("impact_own", project, code=questionnaire.code)
 
 
 class OwnListView(ProjectPermissionMixin, TemplateView):
@@ -255,7 +253,7 @@ class OwnListView(ProjectPermissionMixin, TemplateView):
 
 class OwnManageView(ManageFormView):
     def get_back_url(self) -> str:
-        return reverse("impact_own_list", kwargs={"project": self.project.code})
+        return project_url("impact_own_list", self.project)
 
 
 class OwnCreateView(OwnManageView):
@@ -436,6 +434,8 @@ def network_export(request, network):
     comparison = selectors.network_comparison(
         network=found, date_from=period.start, date_to=period.end
     )
-    response = HttpResponse(exports.network_csv(comparison), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="network-impact-{period.slug}.csv"'
-    return response
+    return file_response(
+        exports.network_csv(comparison),
+        "text/csv; charset=utf-8",
+        f"network-impact-{period.slug}.csv",
+    )

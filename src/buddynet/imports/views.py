@@ -4,16 +4,14 @@ commit it in the queue and follow its progress. For a project's coordinators onl
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from buddynet.core.formviews import run_action
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 from buddynet.tenancy.runs import RunProgressMixin
@@ -26,7 +24,7 @@ SHOWN_ROWS = 500
 
 
 def run_url(project, run, name: str = "imports_run") -> str:
-    return reverse(name, kwargs={"project": project.code, "code": run.code})
+    return project_url(name, project, code=run.code)
 
 
 class ImportStartView(ProjectServiceFormView):
@@ -60,7 +58,6 @@ class ImportStartView(ProjectServiceFormView):
 
 class RunMixin(ProjectPermissionMixin):
     permission = policy.IMPORTS_RUN
-    kwargs: dict[str, Any]
 
     @cached_property
     def run(self) -> ImportRun:
@@ -86,7 +83,7 @@ class ImportColumnsView(RunMixin, ProjectServiceFormView):
         return {"run": self.run}
 
     def get_back_url(self) -> str:
-        return reverse("imports_start", kwargs={"project": self.project.code})
+        return project_url("imports_start", self.project)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -136,9 +133,4 @@ class ImportCommitView(RunMixin, View):
 
 class ImportProgressView(RunMixin, RunProgressMixin, TemplateView):
     template_name = "imports/_progress.html"
-
-    def get_run(self):
-        return self.run
-
-    def get_run_url(self, run) -> str:
-        return run_url(self.project, run)
+    run_route = "imports_run"

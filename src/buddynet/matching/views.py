@@ -12,13 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -27,7 +26,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from buddynet.core.formviews import run_action
-from buddynet.core.http import safe_next_url
+from buddynet.core.http import page_of, safe_next_url
+from buddynet.core.routes import project_url
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
@@ -44,10 +44,10 @@ class ManageMixin(ProjectPermissionMixin):
     permission = policy.MATCHING_MANAGE
 
     def home_url(self):
-        return reverse("matching_home", kwargs={"project": self.project.code})
+        return project_url("matching_home", self.project)
 
     def proposals_url(self):
-        return reverse("matching_proposals", kwargs={"project": self.project.code})
+        return project_url("matching_proposals", self.project)
 
     def next_url(self, default: str) -> str:
         """Where ``next=`` points, if it stays on this site (never an open redirect)."""
@@ -68,15 +68,14 @@ class ManageFormView(ManageMixin, ProjectServiceFormView):
 
 
 class ProposalMixin(ManageMixin):
-    def get_proposal(self) -> Proposal:
-        if not hasattr(self, "_proposal"):
-            self._proposal = selectors.proposal_get(
-                access=self.access, project=self.project, code=self.kwargs["code"]
-            )
-        return self._proposal
+    @cached_property
+    def proposal(self) -> Proposal:
+        return selectors.proposal_get(
+            access=self.access, project=self.project, code=self.kwargs["code"]
+        )
 
     def proposal_context(self, context: dict) -> dict:
-        proposal = self.get_proposal()
+        proposal = self.proposal
         context["proposal"] = proposal
         context["reasons"] = selectors.proposal_rows(
             [proposal], access=self.access, project=self.project
@@ -101,7 +100,7 @@ class MatchingHomeView(ManageMixin, TemplateView):
             found = selectors.waiting_for_matching(
                 access=self.access, project=self.project, query=query
             )
-        page = Paginator(found, 20).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, found, 20)
         settings = adapters.settings_for(self.project)
         context.update(
             figures=selectors.matching_figures(project_ids=[self.project.pk])[self.project.pk],
@@ -218,28 +217,26 @@ class ProfileView(ManageFormView):
         "like' adds to the score."
     )
 
-    def get_participant(self):
-        if not hasattr(self, "_participant"):
-            self._participant = self.participant(self.kwargs["code"])
-        return self._participant
+    @cached_property
+    def profile_participant(self):
+        return self.participant(self.kwargs["code"])
 
     def get_form_kwargs(self):
         profile = selectors.profile_for_coordinator(
             access=self.access,
             project=self.project,
-            participant=self.get_participant(),
+            participant=self.profile_participant,
             user=self.request.user,
         )
         return {"instance": profile}
 
     def get_back_url(self):
-        return reverse(
-            "matching_rank_buddies",
-            kwargs={"project": self.project.code, "code": self.get_participant().code},
+        return project_url(
+            "matching_rank_buddies", self.project, code=self.profile_participant.code
         )
 
     def get_context_data(self, **kwargs):
-        participant = self.get_participant()
+        participant = self.profile_participant
         context = super().get_context_data(**kwargs)
         context.update(
             participant=participant,
@@ -254,7 +251,9 @@ class ProfileView(ManageFormView):
 
     def perform(self, form):
         data = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
-        services.profile_update(participant=self.get_participant(), data=data, by=self.request.user)
+        services.profile_update(
+            participant=self.profile_participant, data=data, by=self.request.user
+        )
         return self.get_back_url()
 
 
@@ -315,16 +314,13 @@ class RunStartView(ManageFormView):
         run = services.run_start(
             project=self.project, scope=form.cleaned_data["scope"], by=self.request.user
         )
-        return reverse("matching_run", kwargs={"project": self.project.code, "code": run.code})
+        return project_url("matching_run", self.project, code=run.code)
 
 
 class RunMixin(ManageMixin):
-    def get_run(self) -> ProposalRun:
-        if not hasattr(self, "_run"):
-            self._run = selectors.run_get(
-                access=self.access, project=self.project, code=self.kwargs["code"]
-            )
-        return self._run
+    @cached_property
+    def run(self) -> ProposalRun:
+        return selectors.run_get(access=self.access, project=self.project, code=self.kwargs["code"])
 
 
 class RunView(RunMixin, TemplateView):
@@ -332,13 +328,13 @@ class RunView(RunMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        run = self.get_run()
+        run = self.run
         context["run"] = run
         if run.status == ProposalRun.Status.DONE:
             pending = selectors.proposals_for_project(
                 access=self.access, project=self.project, run=run
             )
-            page = Paginator(pending, PAGE).get_page(self.request.GET.get("page"))
+            page = page_of(self.request, pending, PAGE)
             context["page_obj"] = page
             context["rows"] = selectors.proposal_rows(
                 page, access=self.access, project=self.project
@@ -359,9 +355,7 @@ class RunProgressView(RunMixin, RunProgressMixin, TemplateView):
     told to load the page with the result."""
 
     template_name = "matching/_run_progress.html"
-
-    def get_run_url(self, run) -> str:
-        return reverse("matching_run", kwargs={"project": self.project.code, "code": run.code})
+    run_route = "matching_run"
 
 
 # --- Proposals --------------------------------------------------------------------------------
@@ -373,7 +367,7 @@ class ProposalsView(ManageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pending = selectors.proposals_for_project(access=self.access, project=self.project)
-        page = Paginator(pending, PAGE).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, pending, PAGE)
         context.update(
             page_obj=page,
             rows=selectors.proposal_rows(page, access=self.access, project=self.project),
@@ -386,7 +380,7 @@ class ProposalApproveView(ProposalMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        proposal = self.get_proposal()
+        proposal = self.proposal
         approved = run_action(
             request,
             lambda: services.proposal_approve(proposal=proposal, by=request.user),
@@ -451,11 +445,9 @@ class ProposalFormView(ProposalMixin, ManageFormView):
         return context
 
     def done_url(self) -> str:
-        proposal = self.get_proposal()
+        proposal = self.proposal
         if proposal.run_id:
-            default = reverse(
-                "matching_run", kwargs={"project": self.project.code, "code": proposal.run.code}
-            )
+            default = project_url("matching_run", self.project, code=proposal.run.code)
         else:
             default = self.proposals_url()
         return self.next_url(default)
@@ -472,7 +464,7 @@ class ProposalRejectView(ProposalFormView):
 
     def perform(self, form):
         services.proposal_reject(
-            proposal=self.get_proposal(),
+            proposal=self.proposal,
             by=self.request.user,
             reason=form.cleaned_data["reason"],
             exclude=form.cleaned_data["exclude"],
@@ -493,12 +485,12 @@ class ProposalFeelingView(ProposalFormView):
     success_message = gettext_lazy("Your feeling about the pair was saved.")
 
     def get_initial(self):
-        proposal = self.get_proposal()
+        proposal = self.proposal
         return {"feeling": proposal.feeling, "feeling_note": proposal.feeling_note}
 
     def perform(self, form):
         services.proposal_set_feeling(
-            proposal=self.get_proposal(),
+            proposal=self.proposal,
             feeling=form.cleaned_data["feeling"],
             note=form.cleaned_data["feeling_note"],
             by=self.request.user,
@@ -515,7 +507,7 @@ class IntroductionPlanView(ProposalMixin, ManageFormView):
     success_message = gettext_lazy("The introductory meeting is planned.")
 
     def get(self, request, *args, **kwargs):
-        existing = Introduction.objects.filter(proposal=self.get_proposal()).first()
+        existing = Introduction.objects.filter(proposal=self.proposal).first()
         if existing is not None:
             return redirect("matching_introduction", project=self.project.code, code=existing.code)
         return super().get(request, *args, **kwargs)
@@ -536,12 +528,9 @@ class IntroductionPlanView(ProposalMixin, ManageFormView):
 
     def perform(self, form):
         introduction = services.introduction_plan(
-            proposal=self.get_proposal(), by=self.request.user, **form.cleaned_data
+            proposal=self.proposal, by=self.request.user, **form.cleaned_data
         )
-        return reverse(
-            "matching_introduction",
-            kwargs={"project": self.project.code, "code": introduction.code},
-        )
+        return project_url("matching_introduction", self.project, code=introduction.code)
 
 
 class IntroductionsView(ManageMixin, TemplateView):
@@ -550,7 +539,7 @@ class IntroductionsView(ManageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         qs = selectors.introductions_for_project(access=self.access, project=self.project)
-        page = Paginator(qs, PAGE).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, qs, PAGE)
         context.update(
             page_obj=page,
             to_plan=list(selectors.approved_to_plan(project_ids=[self.project.pk])[:50]),
@@ -566,21 +555,17 @@ class IntroductionView(ManageFormView):
     form_class = forms.IntroductionUpdateForm
     success_message = gettext_lazy("The introduction was saved.")
 
-    def get_introduction(self) -> Introduction:
-        if not hasattr(self, "_introduction"):
-            self._introduction = selectors.introduction_get(
-                access=self.access, project=self.project, code=self.kwargs["code"]
-            )
-        return self._introduction
-
-    def introduction_url(self) -> str:
-        return reverse(
-            "matching_introduction",
-            kwargs={"project": self.project.code, "code": self.kwargs["code"]},
+    @cached_property
+    def introduction(self) -> Introduction:
+        return selectors.introduction_get(
+            access=self.access, project=self.project, code=self.kwargs["code"]
         )
 
+    def introduction_url(self) -> str:
+        return project_url("matching_introduction", self.project, code=self.kwargs["code"])
+
     def get_initial(self):
-        intro = self.get_introduction()
+        intro = self.introduction
         return {
             "meets_at": timezone.localtime(intro.meets_at),
             "place": intro.place,
@@ -591,13 +576,12 @@ class IntroductionView(ManageFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        intro = self.get_introduction()
+        intro = self.introduction
         answers = selectors.answers_of(intro)
         trajectory_url = None
         if intro.trajectory is not None:
-            trajectory_url = reverse(
-                "trajectory_detail",
-                kwargs={"project": self.project.code, "code": intro.trajectory.code},
+            trajectory_url = project_url(
+                "trajectory_detail", self.project, code=intro.trajectory.code
             )
         context.update(
             introduction=intro,
@@ -616,7 +600,7 @@ class IntroductionView(ManageFormView):
 
     def perform(self, form):
         services.introduction_update(
-            introduction=self.get_introduction(), data=form.cleaned_data, by=self.request.user
+            introduction=self.introduction, data=form.cleaned_data, by=self.request.user
         )
         return self.introduction_url()
 
@@ -630,13 +614,13 @@ class IntroductionRecordView(IntroductionView):
     success_message = ""
 
     def post(self, request, *args, **kwargs):
-        intro = self.get_introduction()
+        intro = self.introduction
         form = forms.RecordAnswerForm(request.POST, buddy_has_login=intro.buddy.user_id is not None)
         return self.submit(form, self.record)
 
     def record(self, form):
         intro = services.introduction_answer(
-            introduction=self.get_introduction(),
+            introduction=self.introduction,
             side=form.cleaned_data["side"],
             yes=form.cleaned_data["answer"],
             reason=form.cleaned_data["reason"],
@@ -668,7 +652,7 @@ class HandsView(ManageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         qs = selectors.hands_for_project(access=self.access, project=self.project)
-        context["page_obj"] = Paginator(qs, PAGE).get_page(self.request.GET.get("page"))
+        context["page_obj"] = page_of(self.request, qs, PAGE)
         return context
 
 
@@ -678,12 +662,9 @@ class HandsView(ManageMixin, TemplateView):
 class OwnBuddyMixin(ProjectPermissionMixin):
     permission = policy.MATCHING_RAISE_HAND
 
-    def get_buddy(self):
-        if not hasattr(self, "_buddy"):
-            self._buddy = selectors.buddy_own(
-                access=self.access, project=self.project, user=self.request.user
-            )
-        return self._buddy
+    @cached_property
+    def own_buddy(self):
+        return selectors.buddy_own(access=self.access, project=self.project, user=self.request.user)
 
 
 class RequestsView(OwnBuddyMixin, TemplateView):
@@ -691,7 +672,7 @@ class RequestsView(OwnBuddyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        buddy = self.get_buddy()
+        buddy = self.own_buddy
         ready = buddy.status in adapters.READY_STATUSES
         context.update(
             buddy=buddy,
@@ -715,33 +696,32 @@ class RequestView(OwnBuddyMixin, ProjectServiceFormView):
         "Thank you! The coordinator sees your raised hand and will contact you."
     )
 
-    def get_request(self):
-        if not hasattr(self, "_request"):
-            self._request = selectors.anonymised_request_get(
-                access=self.access,
-                project=self.project,
-                buddy=self.get_buddy(),
-                code=self.kwargs["code"],
-                language=get_language() or "nl",
-            )
-        return self._request
+    @cached_property
+    def hand_request(self):
+        return selectors.anonymised_request_get(
+            access=self.access,
+            project=self.project,
+            buddy=self.own_buddy,
+            code=self.kwargs["code"],
+            language=get_language() or "nl",
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["item"], _profile = self.get_request()
-        context["buddy"] = self.get_buddy()
-        context["ready"] = self.get_buddy().status in adapters.READY_STATUSES
+        context["item"], _profile = self.hand_request
+        context["buddy"] = self.own_buddy
+        context["ready"] = self.own_buddy.status in adapters.READY_STATUSES
         return context
 
     def perform(self, form):
-        _item, profile = self.get_request()
+        _item, profile = self.hand_request
         services.hand_raise(
-            buddy=self.get_buddy(),
+            buddy=self.own_buddy,
             participant=profile.participant,
             by=self.request.user,
             note=form.cleaned_data["note"],
         )
-        return reverse("matching_requests", kwargs={"project": self.project.code})
+        return project_url("matching_requests", self.project)
 
 
 class HandWithdrawView(OwnBuddyMixin, View):
@@ -749,7 +729,7 @@ class HandWithdrawView(OwnBuddyMixin, View):
 
     def post(self, request, *args, **kwargs):
         hand = selectors.own_hand_get(
-            access=self.access, project=self.project, buddy=self.get_buddy(), code=kwargs["code"]
+            access=self.access, project=self.project, buddy=self.own_buddy, code=kwargs["code"]
         )
         services.hand_withdraw(hand=hand, by=request.user)
         messages.success(request, _("You withdrew your hand."))
@@ -765,19 +745,18 @@ class MyIntroductionView(ProjectServiceFormView):
     form_class = forms.AnswerForm
     success_message = gettext_lazy("Thank you for your answer.")
 
-    def get_introduction(self):
-        if not hasattr(self, "_intro"):
-            self._intro = selectors.own_introduction_get(
-                access=self.access,
-                project=self.project,
-                user=self.request.user,
-                code=self.kwargs["code"],
-            )
-        return self._intro
+    @cached_property
+    def introduction(self):
+        return selectors.own_introduction_get(
+            access=self.access,
+            project=self.project,
+            user=self.request.user,
+            code=self.kwargs["code"],
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        intro, side = self.get_introduction()
+        intro, side = self.introduction
         mine = intro.answers.filter(side=side).first()
         context.update(
             introduction=intro,
@@ -791,7 +770,7 @@ class MyIntroductionView(ProjectServiceFormView):
         return context
 
     def perform(self, form):
-        intro, side = self.get_introduction()
+        intro, side = self.introduction
         intro = services.introduction_answer(
             introduction=intro,
             side=side,
@@ -799,6 +778,4 @@ class MyIntroductionView(ProjectServiceFormView):
             reason=form.cleaned_data["reason"],
             by=self.request.user,
         )
-        return reverse(
-            "matching_my_introduction", kwargs={"project": self.project.code, "code": intro.code}
-        )
+        return project_url("matching_my_introduction", self.project, code=intro.code)

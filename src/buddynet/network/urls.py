@@ -1,7 +1,7 @@
 """URLs of the learning network: its own space under /network/<network>/, and the
 project's pages for publishing and adopting playbooks under /p/<project>/network/."""
 
-from django.urls import path
+from buddynet.core.routes import routes
 
 from . import views
 
@@ -9,62 +9,48 @@ N = "network/<uuid:network>/"
 SESSION = N + "intervision/<uuid:code>/"
 EVENT = N + "calendar/<uuid:code>/"
 
-urlpatterns = [
-    path(N + "library/", views.LibraryView.as_view(), name="network_library"),
-    path(N + "library/add/", views.ItemAddView.as_view(), name="network_item_add"),
-    path(N + "library/<uuid:code>/", views.ItemView.as_view(), name="network_item"),
-    path(N + "library/<uuid:code>/file", views.ItemFileView.as_view(), name="network_item_file"),
-    path(
+urlpatterns = routes(
+    (N + "library/", views.LibraryView, "network_library"),
+    (N + "library/add/", views.ItemAddView, "network_item_add"),
+    (N + "library/<uuid:code>/", views.ItemView, "network_item"),
+    (N + "library/<uuid:code>/file", views.ItemFileView, "network_item_file"),
+    (
         N + "library/<uuid:code>/captions.vtt",
         views.ItemFileView.as_view(part="captions"),
-        name="network_item_captions",
+        "network_item_captions",
     ),
-    path(N + "playbooks/", views.PlaybookListView.as_view(), name="network_playbooks"),
-    path(N + "playbooks/<uuid:code>/", views.PlaybookView.as_view(), name="network_playbook"),
-    path(N + "intervision/", views.IntervisionListView.as_view(), name="network_intervisions"),
-    path(
-        N + "intervision/plan/", views.IntervisionAddView.as_view(), name="network_intervision_add"
-    ),
-    path(SESSION, views.IntervisionView.as_view(), name="network_intervision"),
-    path(SESSION + "invite/", views.InviteView.as_view(), name="network_intervision_invite"),
-    path(SESSION + "case/", views.CaseView.as_view(), name="network_intervision_case"),
-    path(SESSION + "report/", views.ReportView.as_view(), name="network_intervision_report"),
-    path(
-        SESSION + "attendance/",
-        views.AttendanceView.as_view(),
-        name="network_intervision_attendance",
-    ),
-    path(SESSION + "reply/", views.ReplyView.as_view(), name="network_intervision_reply"),
-    path(N + "questions/", views.QuestionListView.as_view(), name="network_questions"),
-    path(N + "questions/ask/", views.AskView.as_view(), name="network_question_ask"),
-    path(N + "questions/<uuid:code>/", views.QuestionView.as_view(), name="network_question"),
-    path(
+    (N + "playbooks/", views.PlaybookListView, "network_playbooks"),
+    (N + "playbooks/<uuid:code>/", views.PlaybookView, "network_playbook"),
+    (N + "intervision/", views.IntervisionListView, "network_intervisions"),
+    (N + "intervision/plan/", views.IntervisionAddView, "network_intervision_add"),
+    (SESSION, views.IntervisionView, "network_intervision"),
+    (SESSION + "invite/", views.InviteView, "network_intervision_invite"),
+    (SESSION + "case/", views.CaseView, "network_intervision_case"),
+    (SESSION + "report/", views.ReportView, "network_intervision_report"),
+    (SESSION + "attendance/", views.AttendanceView, "network_intervision_attendance"),
+    (SESSION + "reply/", views.ReplyView, "network_intervision_reply"),
+    (N + "questions/", views.QuestionListView, "network_questions"),
+    (N + "questions/ask/", views.AskView, "network_question_ask"),
+    (N + "questions/<uuid:code>/", views.QuestionView, "network_question"),
+    (
         N + "questions/<uuid:code>/answers/<uuid:answer>/helped/",
-        views.HelpedView.as_view(),
-        name="network_answer_helped",
+        views.HelpedView,
+        "network_answer_helped",
     ),
-    path(N + "projects/start/", views.ProjectStartView.as_view(), name="network_project_start"),
-    path(N + "calendar/", views.CalendarView.as_view(), name="network_calendar"),
-    path(N + "calendar/plan/", views.EventAddView.as_view(), name="network_event_add"),
-    path(EVENT, views.EventView.as_view(), name="network_event"),
-    path(EVENT + "register/", views.RegisterView.as_view(), name="network_event_register"),
-    path(EVENT + "cancel/", views.CancelRegistrationView.as_view(), name="network_event_cancel"),
-    path(
-        EVENT + "registrations/",
-        views.RegistrationsView.as_view(),
-        name="network_event_registrations",
-    ),
-    path(N + "news/post/", views.NewsAddView.as_view(), name="network_news_add"),
-    path(N + "news/<uuid:code>/", views.NewsView.as_view(), name="network_news"),
-]
+    (N + "projects/start/", views.ProjectStartView, "network_project_start"),
+    (N + "calendar/", views.CalendarView, "network_calendar"),
+    (N + "calendar/plan/", views.EventAddView, "network_event_add"),
+    (EVENT, views.EventView, "network_event"),
+    (EVENT + "register/", views.RegisterView, "network_event_register"),
+    (EVENT + "cancel/", views.CancelRegistrationView, "network_event_cancel"),
+    (EVENT + "registrations/", views.RegistrationsView, "network_event_registrations"),
+    (N + "news/post/", views.NewsAddView, "network_news_add"),
+    (N + "news/<uuid:code>/", views.NewsView, "network_news"),
+)
 
-project_urlpatterns = [
-    path("network/", views.FromNetworkView.as_view(), name="network_from_network"),
-    path("network/publish/", views.PublishView.as_view(), name="network_playbook_publish"),
-    path("network/settings/", views.NetworkSettingsView.as_view(), name="network_settings"),
-    path(
-        "network/playbooks/<uuid:code>/adopt/",
-        views.AdoptView.as_view(),
-        name="network_playbook_adopt",
-    ),
-]
+project_urlpatterns = routes(
+    ("network/", views.FromNetworkView, "network_from_network"),
+    ("network/publish/", views.PublishView, "network_playbook_publish"),
+    ("network/settings/", views.NetworkSettingsView, "network_settings"),
+    ("network/playbooks/<uuid:code>/adopt/", views.AdoptView, "network_playbook_adopt"),
+)

@@ -26,6 +26,7 @@ from django.views.generic import TemplateView
 from django.views.generic.base import ContextMixin
 
 from buddynet.core.formviews import ServiceFormView, run_action
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import get_access
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
@@ -213,7 +214,7 @@ class PlaybookView(NetworkSpaceMixin, TemplateView):
 
 
 def from_network_url(project) -> str:
-    return reverse("network_from_network", kwargs={"project": project.code})
+    return project_url("network_from_network", project)
 
 
 class FromNetworkView(ProjectPermissionMixin, TemplateView):
@@ -380,8 +381,7 @@ class IntervisionView(IntervisionMixin, TemplateView):
         return context
 
 
-class IntervisionFormView(IntervisionMixin, ServiceFormView):
-    form_layout = "network/base.html"
+class IntervisionFormView(IntervisionMixin, NetworkFormView):
     permission: str | tuple[str, ...] = policy.NETWORK_CURATE
 
     def get_context_data(self, **kwargs):
@@ -656,11 +656,10 @@ class EventView(EventMixin, TemplateView):
         return context
 
 
-class RegisterView(EventMixin, ServiceFormView):
+class RegisterView(EventMixin, NetworkFormView):
     """Register for an event (the event's page posts here; with more than one project,
     the person says which they come from)."""
 
-    form_layout = "network/base.html"
     form_class = RegisterForm
     title = _("Register")
     submit_label = _("Register")
@@ -700,8 +699,7 @@ class CancelForm(forms.Form):
     pass
 
 
-class CancelRegistrationView(EventMixin, ServiceFormView):
-    form_layout = "network/base.html"
+class CancelRegistrationView(EventMixin, NetworkFormView):
     form_class = CancelForm
     title = _("Cancel your registration")
     intro = _("Your place goes to the first person on the waiting list.")
@@ -836,4 +834,4 @@ class ProjectStartView(NetworkFormView):
             data=data,
             playbook=playbook,
         )
-        return reverse("project_detail", kwargs={"project": project.code})
+        return project_url("project_detail", project)

@@ -80,10 +80,7 @@ class ReferralForm(PostcodeMixin, forms.ModelForm):
         model = Participant
         # The referral's fields as the service takes them; the town follows from the postcode.
         fields = tuple(name for name in services.REFERRAL_FIELDS if name != "town")
-        widgets = {
-            "help_request": forms.Textarea(attrs={"rows": 3}),
-            "referral_context": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = textareas("help_request", "referral_context")
         help_texts = {
             "help_request": _("What does the person or family ask for?"),
             "referral_context": _(
@@ -174,19 +171,16 @@ class IntakeForm(PostcodeMixin, forms.ModelForm):
             *(name for name in services.INTAKE_FIELDS if name != "town"),
             *services.SPECIAL_CATEGORY_FIELDS,
         )
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in (
-                "request_in_own_words",
-                "needs",
-                "expectations",
-                "buddy_will_not",
-                "buddy_preferences",
-                "accessibility_needs",
-                "health_notes",
-                "origin_notes",
-            )
-        }
+        widgets = textareas(
+            "request_in_own_words",
+            "needs",
+            "expectations",
+            "buddy_will_not",
+            "buddy_preferences",
+            "accessibility_needs",
+            "health_notes",
+            "origin_notes",
+        )
         help_texts = {
             "request_in_own_words": _("Write it down as the participant says it."),
             "expectations": _("So that buddy and participant can compare later."),

@@ -9,10 +9,8 @@ is the selectors' job."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -23,8 +21,10 @@ from django_scopes import scope
 from buddynet.core.errors import ServiceError
 from buddynet.core.exports import Column, ExportMixin
 from buddynet.core.formviews import form_add_service_error
+from buddynet.core.http import page_of
 from buddynet.core.queries import IdsFirst
 from buddynet.core.ratelimit import over_limit, refund
+from buddynet.core.routes import project_url
 from buddynet.core.selectors import history_for_object
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import (
@@ -82,10 +82,7 @@ class ParticipantMixin(ProjectPermissionMixin):
         return participant_get_for_user(**self.object_lookup())
 
     def file_url(self) -> str:
-        return reverse(
-            "participant_detail",
-            kwargs={"project": self.project.code, "code": self.kwargs["code"]},
-        )
+        return project_url("participant_detail", self.project, code=self.kwargs["code"])
 
     def get_back_url(self) -> str:
         return self.file_url()
@@ -149,9 +146,7 @@ class ReferralCreateView(ProjectServiceFormView):
             _("Thank you. %(name)s was referred; the coordinator will contact them.")
             % {"name": participant.full_name},
         )
-        return reverse(
-            "participant_detail", kwargs={"project": self.project.code, "code": participant.code}
-        )
+        return project_url("participant_detail", self.project, code=participant.code)
 
 
 class ParticipantFormPage(ParticipantMixin, ProjectServiceFormView):
@@ -250,10 +245,7 @@ class ConsentView(ParticipantFormPage):
                 _("Consent withdrawn: %(purpose)s. %(consequence)s")
                 % {"purpose": purpose.title, "consequence": purpose.if_withdrawn},
             )
-        return reverse(
-            "participant_consent",
-            kwargs={"project": self.project.code, "code": self.kwargs["code"]},
-        )
+        return project_url("participant_consent", self.project, code=self.kwargs["code"])
 
     def get_context_data(self, **kwargs):
         self.participant, purposes = selectors.participant_consent_for_user(**self.object_lookup())
@@ -401,7 +393,7 @@ class WaitingListView(ProjectPermissionMixin, ExportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         reason, query, shown, positions, matches = self.filtered()
-        page = Paginator(IdsFirst(shown), 50).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, IdsFirst(shown), 50)
         context.update(
             page_obj=page,
             rows=selectors.waiting_rows(

@@ -12,13 +12,16 @@ from buddynet.core.forms import BoundedDateField, choice_list, textareas
 from .models import FamilyPlan, PlanAction, PlanEntry, PlanReview, Section
 
 
+def next_talk(label, help_text) -> BoundedDateField:
+    """The date of the next talk about the plan: optional, from today to two years on."""
+    return BoundedDateField(
+        label=label, required=False, years_back=0, years_ahead=2, help_text=help_text
+    )
+
+
 class PlanForm(forms.ModelForm):
-    next_review_on = BoundedDateField(
-        label=_("First talk about the plan"),
-        required=False,
-        years_back=0,
-        years_ahead=2,
-        help_text=_("Empty: after the number of months above."),
+    next_review_on = next_talk(
+        _("First talk about the plan"), _("Empty: after the number of months above.")
     )
 
     class Meta:
@@ -112,12 +115,8 @@ class ActionUpdateForm(forms.Form):
 
 class ReviewForm(forms.ModelForm):
     held_on = BoundedDateField(label=_("Held on"), years_back=1, years_ahead=0)
-    next_review_on = BoundedDateField(
-        label=_("Next talk about the plan"),
-        required=False,
-        years_back=0,
-        years_ahead=2,
-        help_text=_("Empty: after the plan's usual number of months."),
+    next_review_on = next_talk(
+        _("Next talk about the plan"), _("Empty: after the plan's usual number of months.")
     )
 
     class Meta:

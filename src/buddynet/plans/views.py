@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +16,10 @@ from django.views.generic import TemplateView
 
 from buddynet.community import selectors as community_selectors
 from buddynet.core import clock
+from buddynet.core.exports import file_response
 from buddynet.core.formviews import run_action
 from buddynet.core.pdf import render_pdf
+from buddynet.core.routes import project_url
 from buddynet.participants import consent
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
@@ -33,7 +33,7 @@ MAP_CHOICES = 300  # services of the social map offered for an action
 
 
 def plan_url(plan, name: str = "plans_detail", **kwargs) -> str:
-    return reverse(name, kwargs={"project": plan.project.code, "code": plan.code, **kwargs})
+    return project_url(name, plan.project, code=plan.code, **kwargs)
 
 
 class ManageMixin(ProjectPermissionMixin):
@@ -110,7 +110,7 @@ class PlanMakeView(ManageMixin, ProjectServiceFormView):
         return context
 
     def get_back_url(self) -> str:
-        return reverse("plans_list", kwargs={"project": self.project.code})
+        return project_url("plans_list", self.project)
 
     def perform(self, form) -> str:
         plan = services.plan_make(
@@ -163,9 +163,7 @@ class PlanPdfView(PlanMixin, View):
             },
             language=translation.get_language() or "nl",
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = 'attachment; filename="family-plan.pdf"'
-        return response
+        return file_response(pdf, "application/pdf", "family-plan.pdf")
 
 
 class PlanChangeView(PlanFormView):

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.urls import reverse
+from django.http import Http404
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from buddynet.core.exports import file_response
+from buddynet.core.http import page_of
 from buddynet.core.models import AuditEntry
 from buddynet.core.pdf import render_pdf
 from buddynet.core.queries import IdsFirst
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
 
@@ -55,10 +56,8 @@ class RegisterPdfView(OverseeMixin, View):
             {"register": register, "project": self.project},
             language=translation.get_language() or "nl",
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
         name = "register-verwerkingen" if translation.get_language() == "nl" else "register"
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
+        return file_response(pdf, "application/pdf", f"{name}.pdf")
 
 
 class LookupsView(OverseeMixin, TemplateView):
@@ -89,7 +88,7 @@ class LookupsView(OverseeMixin, TemplateView):
             until=filters.get("until"),
         )
         ids_first: Any = IdsFirst(entries)  # a sequence for the paginator
-        page = Paginator(ids_first, lookups.PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, ids_first, lookups.PAGE_SIZE)
         context = self.get_context_data(
             form=form,
             page_obj=page,
@@ -140,7 +139,7 @@ class RetentionEditView(OverseeMixin, ProjectServiceFormView):
         return {name: getattr(terms, name) for name in PrivacySettings.FIELDS}
 
     def get_back_url(self) -> str:
-        return reverse("privacy_retention", kwargs={"project": self.project.code})
+        return project_url("privacy_retention", self.project)
 
     def perform(self, form) -> str:
         retention.settings_update(

@@ -5,7 +5,6 @@ follow its progress (polled by htmx), download it once. For the project's coordi
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from buddynet.core.errors import ServiceError
+from buddynet.core.routes import project_url
 from buddynet.participants.selectors import participant_get_for_user
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import ProjectPermissionMixin, ProjectServiceFormView
@@ -27,7 +27,7 @@ from . import selectors, services
 
 
 def export_url(project, run) -> str:
-    return reverse("privacy_export", kwargs={"project": project.code, "code": run.code})
+    return project_url("privacy_export", project, code=run.code)
 
 
 class ExportStartView(ProjectServiceFormView):
@@ -73,7 +73,6 @@ class BuddyExportStartView(ExportStartView):
 
 class ExportMixin(ProjectPermissionMixin):
     permission = policy.PRIVACY_EXPORT
-    kwargs: dict[str, Any]
 
     @cached_property
     def run(self):
@@ -98,9 +97,7 @@ class ExportView(ExportMixin, TemplateView):
         run = self.run
         context["run"] = run
         name = "participant_detail" if run.participant_id else "buddy_detail"
-        context["person_url"] = reverse(
-            name, kwargs={"project": self.project.code, "code": run.person.code}
-        )
+        context["person_url"] = project_url(name, self.project, code=run.person.code)
         return context
 
 
@@ -108,12 +105,7 @@ class ExportProgressView(ExportMixin, RunProgressMixin, TemplateView):
     """The progress fragment the export page polls (htmx)."""
 
     template_name = "privacy/_progress.html"
-
-    def get_run(self):
-        return self.run
-
-    def get_run_url(self, run) -> str:
-        return export_url(self.project, run)
+    run_route = "privacy_export"
 
 
 class ExportDownloadView(ExportMixin, View):

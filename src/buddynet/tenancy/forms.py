@@ -1,5 +1,7 @@
 from django import forms
 
+from buddynet.core.forms import textareas
+
 from .models import Project
 from .services import EDITABLE_FIELDS
 
@@ -8,4 +10,4 @@ class ProjectSettingsForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = EDITABLE_FIELDS
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = textareas("description", rows=4)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import HttpRequest
 
 from buddynet.core.formviews import ServiceFormView
 
@@ -22,6 +23,8 @@ class ProjectPermissionMixin(LoginRequiredMixin):
     """
 
     permission: str | tuple[str, ...] = ""
+    request: HttpRequest  # set by the view it is mixed into
+    kwargs: dict[str, Any]  # the URL's (set by the view it is mixed into)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

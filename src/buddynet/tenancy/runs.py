@@ -26,6 +26,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from buddynet.core.routes import project_url
+
 from .models import Project
 
 Run = TypeVar("Run", bound=models.Model)
@@ -92,19 +94,18 @@ def run_execute(
 
 
 class RunProgressMixin:
-    """The progress fragment a run's page polls (htmx, ``every 1s``): the view gives
-    ``get_run()`` and ``get_run_url(run)``; once the run is finished, htmx is told to
-    load the run's page (``HX-Redirect``). Mixed into a ``TemplateView``."""
+    """The progress fragment a run's page polls (htmx, ``every 1s``): the view has
+    ``run`` (the run its URL names, the same ``cached_property`` as the run's own pages)
+    and names the run's page in ``run_route``; once the run is finished, htmx is told to
+    load that page (``HX-Redirect``). Mixed into a project's ``TemplateView``."""
 
-    def get_run(self) -> Any:
-        raise NotImplementedError(f"{type(self).__name__} must define get_run().")
-
-    def get_run_url(self, run) -> str:
-        raise NotImplementedError(f"{type(self).__name__} must define get_run_url(run).")
+    run: Any
+    project: Any
+    run_route: str
 
     def get(self, request, *args, **kwargs):
-        run = self.get_run()
+        run = self.run
         response = self.render_to_response(self.get_context_data(run=run))  # type: ignore[attr-defined]
         if run.finished:
-            response["HX-Redirect"] = self.get_run_url(run)
+            response["HX-Redirect"] = project_url(self.run_route, self.project, code=run.code)
         return response

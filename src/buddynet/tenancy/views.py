@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from buddynet.core.routes import project_url
 from buddynet.core.selectors import history_for_project
 
 from . import policy
@@ -40,10 +40,10 @@ class ProjectSettingsView(ProjectServiceFormView):
     def perform(self, form):
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         project_update(project=self.project, user=self.request.user, data=data)
-        return reverse("project_detail", kwargs={"project": self.project.code})
+        return project_url("project_detail", self.project)
 
     def get_back_url(self):
-        return reverse("project_detail", kwargs={"project": self.project.code})
+        return project_url("project_detail", self.project)
 
 
 class ProjectHistoryView(ProjectPermissionMixin, TemplateView):

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
@@ -16,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from buddynet.core.dashboard import chart
-from buddynet.core.exports import Column, ExportMixin
+from buddynet.core.exports import Column, ExportMixin, file_response
 from buddynet.core.formviews import ServiceFormView, run_action
+from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import (
     FilteredListMixin,
@@ -102,7 +101,7 @@ class TrajectoryMixin(ProjectPermissionMixin):
         )
 
     def trajectory_url(self, name: str = "trajectory_detail") -> str:
-        return reverse(name, kwargs={"project": self.project.code, "code": self.trajectory.code})
+        return project_url(name, self.project, code=self.trajectory.code)
 
     def get_back_url(self) -> str:
         return self.trajectory_url()
@@ -412,11 +411,11 @@ class AgreementPdfView(TrajectoryMixin, TemplateView):
         version = selectors.version_get(
             trajectory=self.trajectory, code=kwargs["version"], user=request.user, via="web"
         )
-        response = HttpResponse(agreement_pdf(version), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="afsprakenkader-v{version.number}-{version.code}.pdf"'
+        return file_response(
+            agreement_pdf(version),
+            "application/pdf",
+            f"afsprakenkader-v{version.number}-{version.code}.pdf",
         )
-        return response
 
 
 # --- Journal ---------------------------------------------------------------------------
@@ -586,12 +585,12 @@ class AgreementTemplateView(ManageFormView):
         return {"instance": services.agreement_template_for(project=self.project)}
 
     def get_back_url(self):
-        return reverse("trajectory_list", kwargs={"project": self.project.code})
+        return project_url("trajectory_list", self.project)
 
     def perform(self, form):
         data = {name: form.cleaned_data[name] for name in form.fields}
         services.agreement_template_save(project=self.project, by=self.request.user, data=data)
-        return reverse("agreement_template", kwargs={"project": self.project.code})
+        return project_url("agreement_template", self.project)
 
 
 class TaskKindsView(ManageFormView):

@@ -17,9 +17,10 @@ from django.views.generic import ListView, TemplateView
 
 from buddynet.core.choices import slot_labels
 from buddynet.core.dashboard import chart
-from buddynet.core.exports import Column, ExportMixin
+from buddynet.core.exports import Column, ExportMixin, file_response
 from buddynet.core.formviews import ServiceFormView
 from buddynet.core.ratelimit import client_ip
+from buddynet.core.routes import project_url
 from buddynet.core.selectors import history_for_object
 from buddynet.tenancy import policy
 from buddynet.tenancy.mixins import (
@@ -96,9 +97,7 @@ class BuddyMixin(ProjectPermissionMixin):
         )
 
     def buddy_url(self):
-        return reverse(
-            "buddy_detail", kwargs={"project": self.project.code, "code": self.buddy.code}
-        )
+        return project_url("buddy_detail", self.project, code=self.buddy.code)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -398,9 +397,9 @@ class BuddyAttachmentView(BuddyMixin, View):
         attachment = selectors.attachment_get(
             buddy=self.buddy, code=kwargs["attachment"], user=request.user
         )
-        response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{attachment.code}.' + (
-            attachment.name.rsplit(".", 1)[-1] + '"'
+        extension = attachment.name.rsplit(".", 1)[-1]
+        response = file_response(
+            bytes(attachment.data), attachment.content_type, f"{attachment.code}.{extension}"
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
@@ -417,9 +416,7 @@ class BuddyNotePdfView(BuddyMixin, View):
 
 
 def pdf_response(note) -> HttpResponse:
-    response = HttpResponse(note_pdf(note), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="informatienota-{note.code}.pdf"'
-    return response
+    return file_response(note_pdf(note), "application/pdf", f"informatienota-{note.code}.pdf")
 
 
 # --- Vacancies ------------------------------------------------------------------------
@@ -445,7 +442,7 @@ class VacancyCreateView(ProjectServiceFormView):
     success_message = gettext_lazy("The vacancy was saved.")
 
     def get_back_url(self):
-        return reverse("vacancy_list", kwargs={"project": self.project.code})
+        return project_url("vacancy_list", self.project)
 
     def perform(self, form):
         data = {name: form.cleaned_data[name] for name in services.VACANCY_FIELDS}
@@ -492,7 +489,7 @@ class TrainingFormView(ProjectServiceFormView):
     permission = policy.TRAINING_MANAGE
 
     def get_back_url(self):
-        return reverse("training", kwargs={"project": self.project.code})
+        return project_url("training", self.project)
 
 
 class TrainingModuleCreateView(TrainingFormView):
@@ -568,7 +565,7 @@ class TermsView(ProjectServiceFormView):
         return {"instance": selectors.terms_for_project(project=self.project)}
 
     def get_back_url(self):
-        return reverse("vacancy_list", kwargs={"project": self.project.code})
+        return project_url("vacancy_list", self.project)
 
     def perform(self, form):
         data = {name: form.cleaned_data[name] for name in services.TERMS_FIELDS}
@@ -665,7 +662,7 @@ class OwnBuddyMixin(ProjectPermissionMixin):
         )
 
     def me_url(self):
-        return reverse("buddy_me", kwargs={"project": self.project.code})
+        return project_url("buddy_me", self.project)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -743,7 +740,7 @@ class PublicVacancyListView(TemplateView):
         project = selectors.project_public_get(code=kwargs["project"])
         context["public_project"] = project
         context["vacancies"] = selectors.vacancies_open_public(project=project)
-        context["signup_url"] = reverse("public_signup", kwargs={"project": project.code})
+        context["signup_url"] = project_url("public_signup", project)
         return context
 
 
@@ -778,9 +775,7 @@ class PublicVacancyView(ServiceFormView):
         context["vacancy_project"] = self.project
         context["is_open"] = self.vacancy.is_open(self.today)
         context["terms"] = selectors.terms_for_project(project=self.project)
-        context["front_door_url"] = reverse(
-            "vacancies_public", kwargs={"project": self.project.code}
-        )
+        context["front_door_url"] = project_url("vacancies_public", self.project)
         return context
 
     def post(self, request, *args, **kwargs):
