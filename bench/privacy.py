@@ -38,7 +38,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 MONTHS = 36
 
 

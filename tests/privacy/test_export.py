@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -17,14 +18,15 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
-from buddynet.core import personal
+from buddynet.core import choices, personal
 from buddynet.core.models import AuditEntry
 from buddynet.expenses.models import PayeeAccount
 from buddynet.matching.models import PairExclusion
+from buddynet.participants import consent
 from buddynet.participants.models import ContactMoment, HouseholdMember, Offer, Participant
 from buddynet.privacy import services
 from buddynet.privacy.models import Export
@@ -194,7 +196,7 @@ def assert_every_record_exported(
                     or isinstance(field, models.CharField | models.TextField | models.UUIDField)
                 ):
                     continue
-                shown = personal._shown(row, name)
+                shown = personal._shown(row, name, part)
                 if shown != "-":
                     assert squeezed(shown) in pdf, f"{label}.{name} {shown!r} is not in the PDF"
 
@@ -729,3 +731,75 @@ def test_another_projects_coordinator_gets_404(world, client_for):
 def test_decimal_and_dates_are_json_text():
     assert personal.json_value(Decimal("4.20")) == "4.20"
     assert personal.json_value(date(2026, 1, 2)) == "2026-01-02"
+
+
+# Words that are the same in Dutch and English (a label may be one of them).
+SAME_IN_BOTH = {
+    "buddy",
+    "code",
+    "contact",
+    "gender",
+    "IBAN",
+    "moment",
+    "postcode",
+    "professional",
+    "project",
+    "score",
+    "scores",
+    "status",
+}
+
+
+def test_every_title_and_label_of_the_export_has_its_dutch_words():
+    """A section's title and a field's label in the Dutch PDF are Dutch: a model
+    without a verbose name, or a field without a label, shows the English words
+    Django makes of its name."""
+    english = []
+    for part in personal.all_parts():
+        model = part.model
+        for name in ("", *part.exported):
+            words = {}
+            for language in ("en", "nl"):
+                with translation.override(language):
+                    words[language] = (
+                        personal._label(model, name)
+                        if name
+                        else str(part.title or model._meta.verbose_name_plural)
+                    )
+            if words["en"] == words["nl"] and words["en"] not in SAME_IN_BOTH:
+                english.append(f"{model._meta.label}.{name or '(title)'}: {words['en']}")
+    assert english == []
+
+
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+@pytest.mark.django_db
+def test_the_summary_shows_words_not_keys_in_both_languages(rich):
+    """The PDF says a consent's purpose by its title, a questionnaire by its name, the
+    fields a hand-over shares by their labels, and times as a date and hour in the
+    reader's language; the Dutch one has no English section title or label."""
+    _w, p, b, _claim = rich
+    # (A key that is an English word, "support", may be in the English text.)
+    keys = {purpose.key for purpose in consent.PURPOSES if "_" in purpose.key}
+    keys |= {"djg6", "who5", "first_name", "public_transport"}
+    for language in ("nl", "en"):
+        for person in (p, b):
+            with scopes_disabled(), translation.override(language):
+                data, text, _names = read_zip(services.build_zip(person))
+                titles = {s["key"]: s["title"] for s in data["sections"] if s["records"]}
+            raw = [key for key in keys if re.search(rf"\b{key}\b", text)]
+            assert raw == [], (language, raw)
+            assert not ISO_TIME.search(text), (language, ISO_TIME.search(text))
+            with translation.override(language):
+                arabic = str(dict(choices.LANGUAGES)["ar"])
+            assert (arabic in text) is (person == p), language  # her languages, by name
+            if language == "nl":
+                assert "Recorded by" not in text and "Created by" not in text
+                with translation.override("en"):
+                    english = {
+                        str(p.title or p.model._meta.verbose_name_plural)
+                        for p in personal.all_parts()
+                    }
+                for title in titles.values():
+                    assert title not in english or title in SAME_IN_BOTH, title

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddynet.core import personal
 from buddynet.core.personal import Part
+from buddynet.participants.models import Participant
 
 from .models import Handover, HandoverLink, HandoverStep, Transfer
 
@@ -40,6 +41,7 @@ PARTS = (
         ),
         left_out={"id": personal.INTERNAL_ID},
         kept={"shared_fields": personal.CODE},
+        shown={"shared_fields": personal.fields_shown(Participant)},
     ),
     Part(
         Transfer,

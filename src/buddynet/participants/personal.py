@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
+from . import consent
 from .models import ConsentRecord, ContactMoment, HouseholdMember, Offer, Participant
 
 WHY = _("To find a buddy who fits you and to follow up your time with the buddy.")
@@ -66,6 +67,7 @@ PARTS = (
         ),
         left_out={"id": personal.INTERNAL_ID, "urgency_rank": personal.GENERATED},
         kept=personal.PERSON_KEPT,
+        shown=personal.PERSON_SHOWN,
     ),
     Part(
         HouseholdMember,
@@ -95,6 +97,7 @@ PARTS = (
         ),
         left_out={"id": personal.INTERNAL_ID},
         kept={"purpose": personal.CODE},
+        shown={"purpose": consent.purpose_title},
     ),
     Part(
         ContactMoment,
