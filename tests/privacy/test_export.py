@@ -448,6 +448,9 @@ def through_the_trajectory(w, p, b, trajectory, claim) -> None:
         organisation="Vzw De Andere Buurt",
         amount=Decimal("50.00"),
     )
+    # A paid claim of its own: its line is on the named list (the erasure tests pay the
+    # fixture's claim themselves).
+    paid = ef.flat(b, today - timezone.timedelta(days=1), "7.50", by=w.coord)
     NamedListEntry.objects.create(
         project=b.project,
         organisation_name="Buddywerking Gent",
@@ -459,7 +462,7 @@ def through_the_trajectory(w, p, b, trajectory, claim) -> None:
         amount=Decimal("4.20"),
         batch_number=1,
         keep_until=today,
-        claim=claim,
+        claim=paid,
     )
 
 
@@ -762,7 +765,7 @@ def test_every_title_and_label_of_the_export_has_its_dutch_words():
             for language in ("en", "nl"):
                 with translation.override(language):
                     words[language] = (
-                        personal._label(model, name)
+                        personal.field_label(model, name)
                         if name
                         else str(part.title or model._meta.verbose_name_plural)
                     )

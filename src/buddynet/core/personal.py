@@ -280,7 +280,7 @@ def _read(stored: FieldFile) -> bytes:
         return b""
 
 
-def _label(model: type[models.Model], name: str) -> str:
+def field_label(model: type[models.Model], name: str) -> str:
     """A field's label in the active language: its own (a translated ``verbose_name``),
     else the export's word for it (``LABELS``), else for a key the name of the kind
     of record it points at."""
@@ -290,8 +290,9 @@ def _label(model: type[models.Model], name: str) -> str:
         return str(own)
     if name in LABELS:
         return str(LABELS[name])
-    if model_field.is_relation and model_field.related_model is not None:
-        return str(model_field.related_model._meta.verbose_name)
+    related = model_field.related_model if model_field.is_relation else None
+    if isinstance(related, type) and issubclass(related, models.Model):
+        return str(related._meta.verbose_name)
     return str(own)
 
 
@@ -312,7 +313,7 @@ def codes_shown(choices: Iterable[tuple[str, Any]]) -> Callable[[Any], str]:
 
 def fields_shown(model: type[models.Model]) -> Callable[[Any], str]:
     """For ``Part.shown``: a list of ``model``'s field names as their labels."""
-    return lambda names: ", ".join(_label(model, name) for name in names)
+    return lambda names: ", ".join(field_label(model, name) for name in names)
 
 
 # A person's record (``PersonRecord``): the codes of its languages and week slots as
@@ -347,7 +348,9 @@ def section_of(part: Part, person: models.Model) -> Section:
                 files.append((path, bytes(content)))
                 data[binary] = path
         records.append(data)
-        shown.append([(_label(model, name), _shown(row, name, part)) for name in part.exported])
+        shown.append(
+            [(field_label(model, name), _shown(row, name, part)) for name in part.exported]
+        )
     dates = [d for d in (_since(row, part.since) for row in rows) if d]
     return Section(
         key=key,
@@ -355,7 +358,7 @@ def section_of(part: Part, person: models.Model) -> Section:
         why=str(part.why),
         purpose=part.purpose,
         since=min(dates) if dates else None,
-        fields=[(name, _label(model, name)) for name in part.exported],
+        fields=[(name, field_label(model, name)) for name in part.exported],
         records=records,
         shown=shown,
         files=files,
