@@ -5,7 +5,12 @@ is (``--existing``: ``DATABASE_URL`` / ``BUDDYNET_DATA_DIR``), each next to a re
 in the same run:
 
 - the export of the participant with the most records (the longest trajectory's
-  journal, follow-ups, goals, measurements): the reference is gathering the data alone
+  journal, follow-ups, goals, measurements). The demo's trajectories are at most a year
+  old, so the seed here adds one participant with a three-year trajectory
+  (``long_trajectory``: a weekly journal, monthly follow-ups, goals whose level moves
+  each quarter, measurements at the start, after 18 months and now, messages); with
+  ``--existing`` the database's own longest one is taken. The reference is gathering
+  the data alone
   (``export_data``: every app's declared parts, the file's history); the export is the
   whole ZIP (``build_zip``: that data as JSON, the PDF, the files);
 - the retention job: the daily job itself (``retention.retention_run``) over
@@ -35,6 +40,149 @@ import tempfile
 import time
 from pathlib import Path
 
+MONTHS = 36
+
+
+def long_trajectory(project, by, today: datetime.date):
+    """A participant and buddy of ``project`` with a trajectory started ``MONTHS``
+    months before ``today``, with what three years leave: a journal entry a week,
+    a follow-up a month (done, with a report), four goals whose level changes each
+    quarter, measurements at the start, mid-way and now, and a message a week in the
+    pair's conversation. Written in bulk (a seed, not a test of the services)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from buddynet.contact.models import Conversation, Message
+    from buddynet.followup.models import FollowUp
+    from buddynet.impact.models import Measurement, Response
+    from buddynet.participants import consent
+    from buddynet.participants import services as participant_services
+    from buddynet.participants.models import Participant
+    from buddynet.trajectories import services as trajectory_services
+    from buddynet.trajectories.models import Goal, GoalLevelChange, JournalEntry
+    from buddynet.volunteers.models import Buddy
+
+    started = today - timedelta(days=MONTHS * 365 // 12)
+    buddy = Buddy.objects.create(
+        project=project, first_name="Karel", last_name="Langeloop", status="active"
+    )
+    participant = Participant.objects.create(
+        project=project,
+        first_name="Rosa",
+        last_name="Driejaar",
+        status=Participant.Status.WAITING,
+        referred_on=started - timedelta(days=60),
+        waiting_since=started - timedelta(days=40),
+        help_request="Wil weer zelf boodschappen doen en de weg vinden in de stad.",
+        languages=["nl"],
+    )
+    for purpose in (consent.SUPPORT, consent.IMPACT):
+        participant_services.consent_record(
+            participant=participant, purpose=purpose, given=True, by=by
+        )
+    trajectory = trajectory_services.trajectory_start(
+        buddy=buddy, participant=participant, by=by, started_on=started
+    )
+    weeks = (today - started).days // 7
+    JournalEntry.objects.bulk_create(
+        JournalEntry(
+            project=project,
+            trajectory=trajectory,
+            author=by,
+            on=started + timedelta(weeks=week),
+            duration_minutes=90,
+            kind=("visit", "activity", "phone")[week % 3],
+            mood=("good", "okay", "difficult")[week % 5 % 3],
+            visibility="team",
+            note=f"Week {week + 1}: samen naar de markt en de bibliotheek; "
+            "over de brief van het OCMW gesproken.",
+        )
+        for week in range(weeks)
+    )
+    numbers = FollowUp.objects.filter(trajectory=trajectory, series="contact").count()
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            project=project,
+            trajectory=trajectory,
+            series="contact",
+            number=numbers + month + 1,
+            kind="phone",
+            with_whom="both",
+            due_at=timezone.make_aware(
+                datetime.datetime.combine(started + timedelta(days=30 * month), datetime.time(10))
+            ),
+            done_at=timezone.make_aware(
+                datetime.datetime.combine(started + timedelta(days=30 * month), datetime.time(11))
+            ),
+            recorded_by=by,
+            report=f"Maand {month + 1}: het gaat goed, de afspraken lopen.",
+        )
+        for month in range(MONTHS)
+    )
+    goals = Goal.objects.bulk_create(
+        Goal(
+            project=project,
+            trajectory=trajectory,
+            title=title,
+            description="Afgesproken bij de start.",
+            level=1,
+            agreed_on=started,
+            created_by=by,
+        )
+        for title in (
+            "Zelf de bus nemen",
+            "Boodschappen doen",
+            "Naar de dokter gaan",
+            "Een hobby vinden",
+        )
+    )
+    GoalLevelChange.objects.bulk_create(
+        GoalLevelChange(
+            project=project,
+            goal=goal,
+            level=min(5, 1 + quarter // 3),
+            on=started + timedelta(days=91 * quarter),
+            note="Besproken bij de opvolging.",
+            by=by,
+        )
+        for goal in goals
+        for quarter in range(1, MONTHS // 3 + 1)
+    )
+    for moment, day in (("baseline", 0), ("mid", (today - started).days // 2), ("closure", 0)):
+        on = started + timedelta(days=day) if moment != "closure" else today
+        measurement, _new = Measurement.objects.update_or_create(
+            trajectory=trajectory,
+            moment=moment,
+            defaults={
+                "project": project,
+                "participant": participant,
+                "due_on": on,
+                "instruments": ["djg6", "who5"],
+                "completed_on": on,
+                "entered_by": "coordinator",
+                "entered_by_user": by,
+            },
+        )
+        Response.objects.get_or_create(
+            measurement=measurement,
+            instrument="who5",
+            defaults={"project": project, "answers": dict.fromkeys("12345", 3), "headline": 60},
+        )
+    conversation = Conversation.objects.create(
+        project=project, kind=Conversation.Kind.PAIR, trajectory=trajectory
+    )
+    Message.objects.bulk_create(
+        Message(
+            conversation=conversation,
+            author=by,
+            part="coordinator",
+            body=f"Tot donderdag, week {week + 1}!",
+        )
+        for week in range(weeks)
+    )
+    return participant
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -58,6 +206,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django_scopes import scopes_disabled
 
+    from buddynet.accounts.models import User
     from buddynet.core import clock
     from buddynet.core.models import AuditEntry
     from buddynet.participants.models import Participant
@@ -69,7 +218,11 @@ def main() -> None:
     if not args.existing:
         call_command("migrate", verbosity=0)
         call_command("createcachetable", verbosity=0)
-        demo.seed_demo(scale=args.scale, seed=1)
+        network = demo.seed_demo(scale=args.scale, seed=1)
+        with scopes_disabled(), transaction.atomic():
+            project = Project.objects.filter(organisation__network=network).order_by("pk")[0]
+            by = User.objects.filter(email__startswith="coordinator@").get()
+            long_trajectory(project, by, clock.today())
     connection.ensure_connection()
     # The job's queries are counted whole: Django's log keeps only the last 9,000.
     connection.queries_log = collections.deque(maxlen=10_000_000)

@@ -182,6 +182,8 @@ class HandoverStep(HistoryStep):
     by_service = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("step of a hand-over")
+        verbose_name_plural = _("steps of a hand-over")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:

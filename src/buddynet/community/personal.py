@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddynet.core import personal
 from buddynet.core.personal import Part
+from buddynet.participants.models import Participant
 
 from .models import Handover, HandoverLink, HandoverStep, Transfer
 
@@ -36,6 +37,7 @@ PARTS = (
             "created_by",
         ),
         kept={"shared_fields": personal.CODE},
+        shown={"shared_fields": personal.fields_shown(Participant)},
     ),
     *personal.each_person(
         Transfer,

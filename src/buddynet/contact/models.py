@@ -123,6 +123,8 @@ class Member(models.Model):
     last_message_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("member of a conversation")
+        verbose_name_plural = _("members of a conversation")
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="member_once")]
         indexes = [models.Index(fields=["user", "-last_message_at"], name="member_inbox")]

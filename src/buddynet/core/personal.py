@@ -32,17 +32,19 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from . import choices
 from .plugins import feature_modules
 
 # Reasons shared by many parts.
@@ -87,6 +89,70 @@ SECRET = _("a checksum of the link's secret, which does not say who you are")
 FIGURES = _("codes and scores the reports count; they do not say who the person is")
 # A person's record (``PersonRecord``): the lists of codes reports count are kept.
 PERSON_KEPT = dict.fromkeys(("languages", "availability", "interests"), CODE)
+# The words the export shows for fields without a label of their own (a key named
+# after its role, a time stamp, a code): a person reads "recorded by", not the field's
+# name. A key to a record not named here shows the name of that kind of record.
+LABELS = {
+    "added_by": _("added by"),
+    "answered_by": _("answered by"),
+    "at": _("when"),
+    "attachment_kind": _("kind of attachment"),
+    "attachment_name": _("name of the attachment"),
+    "attachment_size": _("size of the attachment (bytes)"),
+    "attachment_type": _("type of the attachment"),
+    "author": _("written by"),
+    "amount": _("amount"),
+    "batch": _("payment batch"),
+    "batch_number": _("number of the payment"),
+    "by": _("by"),
+    "by_service": _("by the service"),
+    "content_type": _("type of file"),
+    "corrects": _("corrects the claim"),
+    "created_by": _("created by"),
+    "decided_at": _("decided on"),
+    "detail": _("details"),
+    "document_hash": _("checksum of the document"),
+    "entered_by_user": _("entered by"),
+    "from_status": _("from status"),
+    "keep_until": _("kept until"),
+    "kilometres": _("kilometres"),
+    "kind": _("kind"),
+    "km_rate": _("rate per kilometre"),
+    "language": _("language"),
+    "last_message_at": _("last message on"),
+    "last_read_at": _("last read on"),
+    "latitude": _("latitude"),
+    "level": _("level"),
+    "longitude": _("longitude"),
+    "new_participant": _("new file in the other project"),
+    "note": _("note"),
+    "on": _("date"),
+    "on_device_of": _("signed on the device of"),
+    "organisation_name": _("organisation"),
+    "part": _("taking part as"),
+    "parties": _("who signs"),
+    "planned_by": _("planned by"),
+    "reason": _("reason"),
+    "receipt_name": _("name of the receipt"),
+    "receipt_type": _("type of the receipt"),
+    "recorded_by": _("recorded by"),
+    "recorded_by_coordinator": _("recorded by the coordinator"),
+    "request_code": _("code of the request"),
+    "signed_at": _("signed on"),
+    "signed_by": _("signed by"),
+    "size": _("size (bytes)"),
+    "source_goal": _("from the goal"),
+    "source_journal": _("from the journal entry"),
+    "started_by": _("started by"),
+    "status_before_pause": _("status before the pause"),
+    "text": _("text"),
+    "to_status": _("to status"),
+    "user": _("user account"),
+    "volunteer_name": _("volunteer's name"),
+    "volunteer_ref": _("volunteer's code"),
+    "withdrawn_at": _("withdrawn on"),
+    "year": _("year"),
+}
 TEXT_FIELDS = (
     models.CharField,
     models.TextField,
@@ -118,6 +184,9 @@ class Part:
     erase: Mapping[str, str] = field(default_factory=dict)  # field → a rule of RULES
     kept: Mapping[str, Promise | str] = field(default_factory=dict)  # field → why kept
     keep: Promise | str = ""  # the records are kept whole on erasure, and why
+    # How a person reads a field whose value is a code without choices (a consent
+    # purpose's key → its title): field → function of the value. The JSON keeps the code.
+    shown: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if "id" not in self.fields:
@@ -214,11 +283,20 @@ def user_name(user: AbstractBaseUser) -> str:
     return str(user.get_full_name() or _("someone without a name in buddynet"))  # type: ignore[attr-defined]
 
 
-def _shown(record: models.Model, name: str) -> str:
+def _shown(record: models.Model, name: str, part: Part | None = None) -> str:
+    """A field's value as a person reads it in the PDF: a code's label, a date and time
+    in words of the active language, yes or no."""
     model_field = record._meta.get_field(name)
     if getattr(model_field, "choices", None):
         return str(getattr(record, f"get_{name}_display")())
-    value = json_value(getattr(record, name))
+    raw = getattr(record, name)
+    if part is not None and name in part.shown and raw not in (None, ""):
+        return str(part.shown[name](raw))
+    if isinstance(raw, datetime.datetime):
+        return formats.date_format(timezone.localtime(raw), "j F Y, H:i")
+    if isinstance(raw, datetime.date):
+        return formats.date_format(raw, "j F Y")
+    value = json_value(raw)
     if value is None or value == "" or value == [] or value == {}:
         return "-"
     if isinstance(value, bool):
@@ -240,8 +318,20 @@ def _read(stored: FieldFile) -> bytes:
         return b""
 
 
-def _label(model: type[models.Model], name: str) -> str:
-    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+def field_label(model: type[models.Model], name: str) -> str:
+    """A field's label in the active language: its own (a translated ``verbose_name``),
+    else the export's word for it (``LABELS``), else for a key the name of the kind
+    of record it points at."""
+    model_field = model._meta.get_field(name)
+    own = getattr(model_field, "verbose_name", name)
+    if isinstance(own, Promise):
+        return str(own)
+    if name in LABELS:
+        return str(LABELS[name])
+    related = model_field.related_model if model_field.is_relation else None
+    if isinstance(related, type) and issubclass(related, models.Model):
+        return str(related._meta.verbose_name)
+    return str(own)
 
 
 def _since(row: models.Model, path: str) -> Any:
@@ -251,6 +341,25 @@ def _since(row: models.Model, path: str) -> Any:
     for step in path.split("__"):
         value = getattr(value, step, None)
     return value
+
+
+def codes_shown(choices: Iterable[tuple[str, Any]]) -> Callable[[Any], str]:
+    """For ``Part.shown``: a list of codes (``["djg6", "who5"]``) as their labels."""
+    labels = dict(choices)
+    return lambda codes: ", ".join(str(labels.get(code, code)) for code in codes)
+
+
+def fields_shown(model: type[models.Model]) -> Callable[[Any], str]:
+    """For ``Part.shown``: a list of ``model``'s field names as their labels."""
+    return lambda names: ", ".join(field_label(model, name) for name in names)
+
+
+# A person's record (``PersonRecord``): the codes of its languages and week slots as
+# a person reads them.
+PERSON_SHOWN = {
+    "languages": codes_shown(choices.LANGUAGES),
+    "availability": codes_shown(choices.SLOTS),
+}
 
 
 def section_of(part: Part, person: models.Model) -> Section:
@@ -277,7 +386,9 @@ def section_of(part: Part, person: models.Model) -> Section:
                 files.append((path, bytes(content)))
                 data[binary] = path
         records.append(data)
-        shown.append([(_label(model, name), _shown(row, name)) for name in part.exported])
+        shown.append(
+            [(field_label(model, name), _shown(row, name, part)) for name in part.exported]
+        )
     dates = [d for d in (_since(row, part.since) for row in rows) if d]
     return Section(
         key=key,
@@ -285,7 +396,7 @@ def section_of(part: Part, person: models.Model) -> Section:
         why=str(part.why),
         purpose=part.purpose,
         since=min(dates) if dates else None,
-        fields=[(name, _label(model, name)) for name in part.exported],
+        fields=[(name, field_label(model, name)) for name in part.exported],
         records=records,
         shown=shown,
         files=files,

@@ -118,6 +118,8 @@ class ExpenseSystem(ProjectOwnedModel):
     chosen_by = user_ref(_("chosen by"))
 
     class Meta:
+        verbose_name = _("expense system")
+        verbose_name_plural = _("expense systems")
         constraints = [
             models.UniqueConstraint(fields=["buddy", "year"], name="expense_system_once_a_year")
         ]
@@ -133,6 +135,10 @@ class PayeeAccount(ProjectOwnedModel):
     buddy = models.OneToOneField(Buddy, on_delete=models.CASCADE, related_name="payee_account")
     holder = models.CharField(_("account holder"), max_length=70)
     iban = models.CharField(_("IBAN"), max_length=34)
+
+    class Meta:
+        verbose_name = _("bank account for allowances")
+        verbose_name_plural = _("bank accounts for allowances")
 
     def __str__(self) -> str:
         return self.holder
@@ -151,6 +157,10 @@ class OtherAllowance(ProjectOwnedModel):
         _("kilometres paid there"), max_digits=8, decimal_places=1, default=0
     )
     declared_by = user_ref(_("declared by"))
+
+    class Meta:
+        verbose_name = _("allowance from another organisation")
+        verbose_name_plural = _("allowances from other organisations")
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}"
@@ -223,6 +233,8 @@ class Claim(ProjectOwnedModel):  # type: ignore[django-manager-missing]
     made_by = user_ref(_("made by"))
 
     class Meta:
+        verbose_name = _("expense claim")
+        verbose_name_plural = _("expense claims")
         ordering = ["-on", "-pk"]
         indexes = [
             models.Index(fields=["buddy", "on"]),
@@ -230,7 +242,7 @@ class Claim(ProjectOwnedModel):  # type: ignore[django-manager-missing]
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.on} {self.amount}"
+        return f"{self.get_kind_display()} {self.on:%d/%m/%Y} {self.amount}"
 
     @property
     def is_km(self) -> bool:
@@ -259,6 +271,8 @@ class NamedListEntry(ProjectOwnedModel):
     )
 
     class Meta:
+        verbose_name = _("line on the named list")
+        verbose_name_plural = _("lines on the named list")
         ordering = ["volunteer_name", "volunteer_ref", "on", "pk"]
         indexes = [models.Index(fields=["project", "year"])]
 

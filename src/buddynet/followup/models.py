@@ -225,6 +225,10 @@ class SignalStep(HistoryStep):
     note = models.TextField(_("note"), max_length=4000)
     paused_trajectory = models.BooleanField(_("paused the trajectory"), default=False)
 
+    class Meta(HistoryStep.Meta):
+        verbose_name = _("step after a signal")
+        verbose_name_plural = _("steps after a signal")
+
     def __str__(self) -> str:
         return self.get_step_display()
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import Measurement, MeasurementLink, OwnAnswer, Response
+from .models import Instrument, Measurement, MeasurementLink, OwnAnswer, Response
 
 WHY = _("To measure, with your consent, what the support changes.")
 
@@ -33,6 +33,7 @@ PARTS = (
             "excluded_at",
         ),
         kept={"instruments": personal.FIGURES, "own_questionnaires": personal.FIGURES},
+        shown={"instruments": personal.codes_shown(Instrument.choices)},
     ),
     Part(
         Response,

@@ -216,6 +216,14 @@ PURPOSES: tuple[Purpose, ...] = (
     ),
 )
 
+
+def purpose_title(key: str) -> str:
+    """The title of the purpose ``key`` in the active language (the key itself for a
+    purpose no longer in the registry)."""
+    found = next((p for p in PURPOSES if p.key == key), None)
+    return str(found.title) if found else key
+
+
 BY_KEY = {purpose.key: purpose for purpose in PURPOSES}
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
+from . import consent
 from .models import ConsentRecord, ContactMoment, HouseholdMember, Offer, Participant
 
 WHY = _("To find a buddy who fits you and to follow up your time with the buddy.")
@@ -52,6 +53,7 @@ PARTS = (
         ),
         left_out={"urgency_rank": personal.GENERATED},
         kept=personal.PERSON_KEPT,
+        shown=personal.PERSON_SHOWN,
     ),
     Part(
         HouseholdMember,
@@ -76,6 +78,7 @@ PARTS = (
             "note",
         ),
         kept={"purpose": personal.CODE},
+        shown={"purpose": consent.purpose_title},
     ),
     Part(
         ContactMoment,

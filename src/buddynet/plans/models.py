@@ -253,4 +253,6 @@ class PlanChange(HistoryStep):
     detail = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("change to the plan")
+        verbose_name_plural = _("changes to the plan")
         ordering = ["-at", "-pk"]

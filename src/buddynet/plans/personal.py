@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import FamilyPlan, PlanAction, PlanChange, PlanEntry, PlanReview, PlanShare
+from .models import (
+    FamilyPlan,
+    PlanAction,
+    PlanChange,
+    PlanEntry,
+    PlanReview,
+    PlanShare,
+    Section,
+)
 
 WHY = _("To make and follow the family's own plan, with the family's consent.")
 
@@ -42,7 +50,13 @@ PARTS = (
             (PlanEntry, {}),
             (PlanAction, {}),
             (PlanReview, {}),
-            (PlanShare, {"kept": {"sections": personal.CODE}}),
+            (
+                PlanShare,
+                {
+                    "kept": {"sections": personal.CODE},
+                    "shown": {"sections": personal.codes_shown(Section.choices)},
+                },
+            ),
             (PlanChange, {"since": "at"}),
         )
     ),

@@ -61,11 +61,7 @@ class Register:
 
 def _fields(part: personal.Part) -> list[str]:
     names = getattr(part, "exported", None) or part.fields
-    labels = []
-    for name in names:
-        model_field = part.model._meta.get_field(name)
-        labels.append(str(getattr(model_field, "verbose_name", name)))
-    return labels
+    return [personal.field_label(part.model, name) for name in names]
 
 
 def _title(part: personal.Part) -> str:

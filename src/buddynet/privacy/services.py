@@ -16,7 +16,7 @@ import io
 import json
 import logging
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 from huey.contrib.djhuey import db_task
@@ -227,7 +227,8 @@ def build_zip(person, *, progress=None) -> bytes:
             "data": data,
             "sections": [s for s in sections if s.records],
             "empty": [s for s in sections if not s.records],
-            "history": data["file_history"],
+            "made_at": _when(data["made_at"]),
+            "history": [{**h, "when": _when(h["when"])} for h in data["file_history"]],
             "project": person.project,
             "purposes": {s.purpose: _purpose(s.purpose) for s in sections if s.purpose},
         },
@@ -244,6 +245,12 @@ def build_zip(person, *, progress=None) -> bytes:
             for path, content in section.files:
                 archive.writestr(path, content)
     return buffer.getvalue()
+
+
+def _when(iso: str) -> str:
+    """An ISO time of the JSON as a person reads it in the PDF, in the active language."""
+    moment = timezone.localtime(datetime.fromisoformat(iso))
+    return formats.date_format(moment, "j F Y, H:i")
 
 
 def pdf_name() -> str:

@@ -129,6 +129,10 @@ class StatusChange(HistoryStep):
     to_status = models.CharField(max_length=20, choices=Trajectory.Status.choices)
     reason = models.CharField(_("reason"), max_length=500, blank=True, validators=CLEAN)
 
+    class Meta(HistoryStep.Meta):
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
 
@@ -255,6 +259,8 @@ class AgreementVersion(ProjectOwnedModel):
     fully_signed_at = models.DateTimeField(_("signed by everyone at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("version of the agreement")
+        verbose_name_plural = _("versions of the agreement")
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_once")
@@ -280,6 +286,8 @@ class AgreementSignature(ProjectOwnedModel):
     on_device_of = user_ref(blank=True)
 
     class Meta:
+        verbose_name = _("signature of the agreement")
+        verbose_name_plural = _("signatures of the agreement")
         ordering = ["signed_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["version", "party"], name="agreement_signed_once")
@@ -382,6 +390,8 @@ class RoleTask(ProjectOwnedModel):
     created_by = user_ref()
 
     class Meta:
+        verbose_name = _("task in the trajectory")
+        verbose_name_plural = _("tasks in the trajectory")
         ordering = ["owner", "pk"]
 
     def __str__(self) -> str:
@@ -463,6 +473,8 @@ class Goal(ProjectOwnedModel):
     created_by = user_ref()
 
     class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
         ordering = ["agreed_on", "pk"]
 
     def __str__(self) -> str:
@@ -480,6 +492,8 @@ class GoalLevelChange(ProjectRow):
     by = user_ref()
 
     class Meta:
+        verbose_name = _("change of a goal's level")
+        verbose_name_plural = _("changes of a goal's level")
         ordering = ["on", "pk"]
 
     def __str__(self) -> str:

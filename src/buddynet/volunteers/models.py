@@ -262,6 +262,8 @@ class PipelineStep(ProjectOwnedModel):
     by = user_ref(blank=True)
 
     class Meta:
+        verbose_name = _("step as a candidate buddy")
+        verbose_name_plural = _("steps as a candidate buddy")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -278,6 +280,10 @@ class IntakeInterview(ProjectOwnedModel):
     availability = models.TextField(_("availability"))
     notes = models.TextField(_("other notes"), blank=True)
     by = user_ref(blank=True)
+
+    class Meta:
+        verbose_name = _("intake interview")
+        verbose_name_plural = _("intake interviews")
 
 
 class Reference(ProjectOwnedModel):
@@ -297,6 +303,8 @@ class Reference(ProjectOwnedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -355,6 +363,8 @@ class TrainingRecord(ProjectOwnedModel):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("training followed")
+        verbose_name_plural = _("trainings followed")
         ordering = ["-completed_on", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -387,6 +397,8 @@ class InformationNote(ProjectOwnedModel):
     on_device_of = user_ref(_("signed on the device of"), blank=True)
 
     class Meta:
+        verbose_name = _("signed information note")
+        verbose_name_plural = _("signed information notes")
         ordering = ["-signed_at"]
 
 
@@ -402,6 +414,8 @@ class Attachment(ProjectOwnedModel):
     data = models.BinaryField()
 
     class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

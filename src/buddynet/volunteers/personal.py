@@ -58,6 +58,7 @@ PARTS = (
             "status_before_pause": personal.CODE,
             "preferred_age_groups": personal.CODE,
         },
+        shown=personal.PERSON_SHOWN,
     ),
     Part(
         PipelineStep,
