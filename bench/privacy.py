@@ -213,6 +213,7 @@ def main() -> None:
     from buddynet.privacy import erasure, retention, services
     from buddynet.privacy.retention import REPORTED
     from buddynet.site import demo
+    from buddynet.tenancy.models import Project
     from buddynet.trajectories.models import Trajectory
 
     if not args.existing:
