@@ -30,6 +30,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from buddynet.core import versions
 from buddynet.followup import clock as followup_clock
 from buddynet.followup.models import Signal
 from buddynet.participants.models import Participant
@@ -214,7 +215,18 @@ def _signals(project, date_from: date, date_to: date) -> list[ProcessFigure]:
 
 
 def process_figures(*, project, date_from: date, date_to: date) -> ProcessFigures:
-    """The project's process figures in the period (five queries)."""
+    """The project's process figures in the period (five queries), cached under the
+    project's data version and the period (``core.versions``; the labels are lazy, read
+    in the language of the page that shows them)."""
+    return versions.per_project(
+        "impact_process",
+        [project.pk],
+        lambda ids: {project.pk: _process_figures(project, date_from, date_to)},
+        parts=(date_from, date_to),
+    )[project.pk]
+
+
+def _process_figures(project, date_from: date, date_to: date) -> ProcessFigures:
     with scopes_disabled():
         rows = [
             *_people(project, date_from, date_to),
