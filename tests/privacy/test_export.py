@@ -622,6 +622,19 @@ def test_a_new_undeclared_field_fails_the_coverage_check():
     }
 
 
+def test_no_two_sections_of_one_persons_export_have_the_same_title():
+    """A person reads the export's list of sections: a record kind that reaches the
+    same person by two keys (a transfer: the file it left, the file it made) says
+    which way in its title, in both languages."""
+    for person_model in PERSON_MODELS:
+        parts = personal.parts_for(person_model)
+        for language in ("nl", "en"):
+            with translation.override(language):
+                titles = [str(p.title or p.model._meta.verbose_name_plural) for p in parts]
+            repeated = sorted({t for t in titles if titles.count(t) > 1})
+            assert repeated == [], (person_model.__name__, language, repeated)
+
+
 def test_every_declared_field_exists():
     for part in personal.all_parts():
         names = {f.name for f in part.model._meta.concrete_fields}

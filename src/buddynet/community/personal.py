@@ -12,6 +12,20 @@ from .models import Handover, HandoverLink, HandoverStep, Transfer
 
 WHY = _("To hand over to another service or project, with your consent.")
 
+TRANSFER = (
+    *personal.OWNED,
+    "participant",
+    "to_project",
+    "status",
+    "note",
+    "decline_reason",
+    "waiting_since",
+    "new_participant",
+    "created_by",
+    "decided_by",
+    "decided_at",
+)
+
 PARTS = (
     Part(
         Handover,
@@ -39,24 +53,16 @@ PARTS = (
         kept={"shared_fields": personal.CODE},
         shown={"shared_fields": personal.fields_shown(Participant)},
     ),
-    *personal.each_person(
-        Transfer,
-        ("participant", "new_participant"),
-        why=WHY,
-        purpose="warm_handover",
-        fields=(
-            *personal.OWNED,
-            "participant",
-            "to_project",
-            "status",
-            "note",
-            "decline_reason",
-            "waiting_since",
-            "new_participant",
-            "created_by",
-            "decided_by",
-            "decided_at",
-        ),
+    # The same transfer is in the file it left and in the file it made: each says
+    # which way it went, so the export does not list "transfers" twice.
+    *(
+        Part(
+            Transfer, person=person, title=title, why=WHY, purpose="warm_handover", fields=TRANSFER
+        )
+        for person, title in (
+            ("participant", Transfer._meta.verbose_name_plural),
+            ("new_participant", _("transfers from another project")),
+        )
     ),
     Part(
         HandoverStep,
