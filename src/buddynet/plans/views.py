@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import redirect
-from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -16,9 +15,8 @@ from django.views.generic import TemplateView
 
 from buddynet.community import selectors as community_selectors
 from buddynet.core import clock
-from buddynet.core.exports import file_response
 from buddynet.core.formviews import run_action
-from buddynet.core.pdf import render_pdf
+from buddynet.core.http import pdf_response
 from buddynet.core.routes import project_url
 from buddynet.participants import consent
 from buddynet.participants.selectors import participant_get_for_user
@@ -148,7 +146,7 @@ class PlanPdfView(PlanMixin, View):
         sight = self.sight
         data = selectors.contents(sight)
         sight.plan.log_action("plans.pdf_downloaded", user=request.user)
-        pdf = render_pdf(
+        return pdf_response(
             "plans/pdf/plan.html",
             {
                 "project": self.project,
@@ -161,9 +159,8 @@ class PlanPdfView(PlanMixin, View):
                 ],
                 **data,
             },
-            language=translation.get_language() or "nl",
+            "family-plan.pdf",
         )
-        return file_response(pdf, "application/pdf", "family-plan.pdf")
 
 
 class PlanChangeView(PlanFormView):
