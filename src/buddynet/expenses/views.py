@@ -273,11 +273,9 @@ class ClaimCorrectView(ManageMixin, ProjectServiceFormView):
     def get_back_url(self) -> str:
         return project_url("expenses_buddy", self.project, code=self.claim.buddy.code)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_subtitle(self) -> str:
         c = self.claim
-        context["subtitle"] = f"{c.buddy.full_name}, {c.on:%d/%m/%Y}, €{c.amount:.2f}"
-        return context
+        return f"{c.buddy.full_name}, {c.on:%d/%m/%Y}, €{c.amount:.2f}"
 
     def perform(self, form) -> str:
         services.claim_correct(claim=self.claim, by=self.request.user, **form.cleaned_data)
@@ -314,10 +312,8 @@ class BuddyFormMixin(ManageMixin):
     def get_back_url(self) -> str:
         return project_url("expenses_buddy", self.project, code=self.buddy.code)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["subtitle"] = self.buddy.full_name
-        return context
+    def get_subtitle(self) -> str:
+        return self.buddy.full_name
 
 
 class SystemView(BuddyFormMixin, ProjectServiceFormView):

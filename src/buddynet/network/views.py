@@ -392,10 +392,8 @@ class IntervisionView(IntervisionMixin, TemplateView):
 class IntervisionFormView(IntervisionMixin, NetworkFormView):
     permission: str | tuple[str, ...] = policy.NETWORK_CURATE
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["subtitle"] = self.intervision.title
-        return context
+    def get_subtitle(self) -> str:
+        return self.intervision.title
 
 
 class InviteView(IntervisionFormView):
