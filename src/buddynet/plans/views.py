@@ -74,6 +74,17 @@ class PlanFormView(PlanMixin, ProjectServiceFormView):
         return super().post(request, *args, **kwargs)
 
 
+class PlanManageFormView(PlanFormView):
+    """A coordinator's form about the whole plan (who coordinates it, who sees what):
+    for one who may change some part of it (403 otherwise)."""
+
+    permission = policy.PLANS_MANAGE
+
+    def check_section(self) -> None:
+        if not self.sight.updates:
+            selectors.require_update(self.sight, Section.WORDS)
+
+
 # --- The coordinator's list and the making of a plan ----------------------------------
 
 
@@ -163,18 +174,13 @@ class PlanPdfView(PlanMixin, View):
         )
 
 
-class PlanChangeView(PlanFormView):
-    permission = policy.PLANS_MANAGE
+class PlanChangeView(PlanManageFormView):
     form_class = forms.PlanChangeForm
     title = _("Coordinator and talks")
     success_message = _("The plan was saved.")
 
     def get_form_kwargs(self) -> dict:
         return {"instance": self.sight.plan}
-
-    def check_section(self) -> None:
-        if not self.sight.updates:
-            selectors.require_update(self.sight, Section.WORDS)
 
     def perform(self, form) -> str:
         plan = services.plan_change(
@@ -291,10 +297,9 @@ class FeedView(PlanFormView):
         return plan_url(self.sight.plan)
 
 
-class ShareView(PlanFormView):
+class ShareView(PlanManageFormView):
     """Who sees which part: the family's consent per helper (the coordinator records it)."""
 
-    permission = policy.PLANS_MANAGE
     form_class = forms.ShareForm
     template_name = "plans/shares.html"
     title = _("Who sees what")
@@ -304,10 +309,6 @@ class ShareView(PlanFormView):
     )
     submit_label = _("Allow")
     success_message = _("Saved: this helper now sees the parts you chose.")
-
-    def check_section(self) -> None:
-        if not self.sight.updates:
-            selectors.require_update(self.sight, Section.WORDS)
 
     def get_form_kwargs(self) -> dict:
         return {"people": selectors.helpers_around(self.sight.plan)}
