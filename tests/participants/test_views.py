@@ -285,3 +285,10 @@ def test_api_masks_progress_for_referrers_and_pages_the_waiting_list(
     assert first["days_waiting"] >= 400 - 1
     page2 = coord.get(f"/api/v1/projects/{world.project.code}/waiting-list?page=2").json()
     assert [item["position"] for item in page2["items"]][:1] == [51]
+
+
+def test_a_form_about_a_participant_names_them_beside_the_title(world, client_for):
+    client = client_for(world.coord)
+    url = f"/p/{world.project.code}/participants/{world.participant.code}/contacts/new/"
+    page = client.get(url).content.decode()
+    assert f"· {world.participant.full_name}</span>" in page

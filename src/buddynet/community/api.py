@@ -195,11 +195,7 @@ def community_handover_send(here: Here, payload: CommunityHandoverIn):
         participant=participant,
         service=service,
         by=here.user,
-        shared_fields=payload.shared_fields,
-        message=payload.message,
-        joint_introduction=payload.joint_introduction,
-        consent_given=payload.consent_given,
-        follow_up_on=payload.follow_up_on,
+        **payload.model_dump(exclude={"participant", "service"}),
         via="api",
     )
     link = services.link_url(handover, raw) if raw else None

@@ -235,6 +235,17 @@ class HandoverMixin(ProjectPermissionMixin):
         return project_url("participant_detail", self.project, code=self.participant.code)
 
 
+class ParticipantFormView(HandoverMixin, ProjectServiceFormView):
+    """A form about the person the URL names: back to their file, their name beside
+    the title."""
+
+    def get_back_url(self) -> str:
+        return self.participant_url()
+
+    def get_subtitle(self) -> str:
+        return self.participant.full_name
+
+
 class HandoverListView(HandoverMixin, TemplateView):
     template_name = "community/handovers.html"
 
@@ -253,7 +264,7 @@ class HandoverListView(HandoverMixin, TemplateView):
         return context
 
 
-class HandoverCreateView(HandoverMixin, ProjectServiceFormView):
+class HandoverCreateView(ParticipantFormView):
     template_name = "community/handover_form.html"
     form_class = forms.HandoverForm
     title = gettext_lazy("Hand over to a service")
@@ -288,13 +299,9 @@ class HandoverCreateView(HandoverMixin, ProjectServiceFormView):
             "joint_introduction": True,
         }
 
-    def get_back_url(self) -> str:
-        return self.participant_url()
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["participant"] = self.participant
-        context["subtitle"] = self.participant.full_name
         context["map_url"] = (
             project_url("community_map", self.project) + f"?for={self.participant.code}"
         )
@@ -439,7 +446,7 @@ def answer(request, code, token: str):
 # --- Transfers --------------------------------------------------------------------------
 
 
-class TransferCreateView(HandoverMixin, ProjectServiceFormView):
+class TransferCreateView(ParticipantFormView):
     form_class = forms.TransferForm
     title = gettext_lazy("Offer to another project of the network")
     intro = gettext_lazy(
@@ -452,14 +459,6 @@ class TransferCreateView(HandoverMixin, ProjectServiceFormView):
 
     def get_form_kwargs(self) -> dict:
         return {"targets": services.transfer_targets(self.project)}
-
-    def get_back_url(self) -> str:
-        return self.participant_url()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["subtitle"] = self.participant.full_name
-        return context
 
     def perform(self, form) -> str:
         data = form.cleaned_data

@@ -10,10 +10,11 @@ error message.
 
 Project pages combine it with ``tenancy.mixins.ProjectPermissionMixin``
 (``ProjectServiceFormView`` there). The shared template ``forms/form_page.html``
-renders ``title``, ``intro``, ``back_url``/``back_label``, the form and
-``submit_label``; a page with more to show extends it. It sits in the layout named by
-``form_layout`` (a project's page by default; ``"network/base.html"`` in a network's
-space, ``"expenses/platform_base.html"`` for the platform's staff).
+renders ``title`` (with ``get_subtitle()`` beside it: what the form is about),
+``intro``, ``back_url``/``back_label``, the form and ``submit_label``; a page with more
+to show extends it. It sits in the layout named by ``form_layout`` (a project's page by
+default; ``"network/base.html"`` in a network's space, ``"expenses/platform_base.html"``
+for the platform's staff).
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ class ServiceFormView(TemplateView):
     def get_back_url(self) -> str | None:
         return None
 
+    def get_subtitle(self) -> Any:
+        """What the form is about, beside the title (a person's name); "" for nothing."""
+        return ""
+
     # --- the shared steps ---------------------------------------------------------
     def get_form(self, data=None, files=None):
         kwargs = self.get_form_kwargs()
@@ -96,6 +101,7 @@ class ServiceFormView(TemplateView):
         context.setdefault("intro", self.intro)
         context.setdefault("submit_label", self.submit_label)
         context.setdefault("back_url", self.get_back_url())
+        context.setdefault("subtitle", self.get_subtitle())
         if self.form_layout:
             context.setdefault("form_layout", self.form_layout)
         return context

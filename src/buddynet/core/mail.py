@@ -26,15 +26,17 @@ EMAIL_RETRIES = 5
 EMAIL_RETRY_DELAY_SECONDS = 60
 
 
+# What a queued message keeps of an ``EmailMessage``: its texts, its sender, its lists of
+# addresses (the constructor's arguments of the same names).
+TEXTS = ("subject", "body")
+ADDRESS_LISTS = ("to", "cc", "bcc", "reply_to")
+
+
 def message_to_payload(message: EmailMessage) -> dict[str, Any]:
     return {
-        "subject": str(message.subject),
-        "body": str(message.body),
+        **{name: str(getattr(message, name)) for name in TEXTS},
         "from_email": message.from_email,
-        "to": list(message.to),
-        "cc": list(message.cc),
-        "bcc": list(message.bcc),
-        "reply_to": list(message.reply_to),
+        **{name: list(getattr(message, name)) for name in ADDRESS_LISTS},
         "headers": dict(message.extra_headers),
         "alternatives": [
             [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])
@@ -50,13 +52,7 @@ def message_to_payload(message: EmailMessage) -> dict[str, Any]:
 
 def payload_to_message(payload: dict[str, Any], connection=None) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=payload["subject"],
-        body=payload["body"],
-        from_email=payload["from_email"],
-        to=payload["to"],
-        cc=payload["cc"],
-        bcc=payload["bcc"],
-        reply_to=payload["reply_to"],
+        **{name: payload[name] for name in (*TEXTS, "from_email", *ADDRESS_LISTS)},
         headers=payload["headers"],
         connection=connection,
     )

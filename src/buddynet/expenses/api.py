@@ -136,15 +136,9 @@ def expense_claim_file(here: Here, payload: ExpenseClaimIn):
     filed = services.claim_submit(
         buddy=buddy,
         by=here.user,
-        on=payload.on,
+        **payload.model_dump(exclude={"kind", "trajectory"}),
         kind=payload.kind.value,
-        amount=payload.amount,
-        kilometres=payload.kilometres,
         trajectory=trajectory,
-        activity=payload.activity,
-        from_town=payload.from_town,
-        to_town=payload.to_town,
-        note=payload.note,
         via="api",
     )
     return Status(201, {**_claim_out(filed.claim), "warnings": filed.warnings})

@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
+from django.views.generic.base import ContextMixin
 
 from buddynet.core.clock import local_date
 from buddynet.core.exports import file_response
 from buddynet.core.formviews import ServiceFormView, run_action
+from buddynet.core.http import pdf_response
 from buddynet.core.models import AuditEntry
-from buddynet.core.pdf import render_pdf
 from buddynet.core.routes import project_url
 from buddynet.followup import selectors as signal_selectors
 from buddynet.followup.models import Signal
@@ -101,24 +102,10 @@ class ClaimCreateView(BuddyMixin, ProjectServiceFormView):
         return context
 
     def perform(self, form):
-        data = form.cleaned_data
-        kilometres = data["kilometres"]
-        if data["kind"] in ("km_car", "km_bicycle") and kilometres is None:
-            kilometres = distance.suggest_km(data["from_town"], data["to_town"])
-        filed = services.claim_submit(
-            buddy=self.buddy,
-            by=self.request.user,
-            on=data["on"],
-            kind=data["kind"],
-            amount=data["amount"],
-            kilometres=kilometres,
-            trajectory=data["trajectory"],
-            activity=data["activity"],
-            from_town=data["from_town"],
-            to_town=data["to_town"],
-            note=data["note"],
-            receipt=data["receipt"],
-        )
+        data = dict(form.cleaned_data)
+        if data["kind"] in ("km_car", "km_bicycle") and data["kilometres"] is None:
+            data["kilometres"] = distance.suggest_km(data["from_town"], data["to_town"])
+        filed = services.claim_submit(buddy=self.buddy, by=self.request.user, **data)
         messages.success(
             self.request,
             _("Your claim of €%(amount)s was sent for approval.")
@@ -192,7 +179,7 @@ class StatementView(BuddyMixin, View):
     def get(self, request, *args, **kwargs):
         year = kwargs["year"]
         rows = selectors.statement(buddy=self.buddy, year=year)
-        pdf = render_pdf(
+        return pdf_response(
             "expenses/pdf/statement.html",
             {
                 "project": self.project,
@@ -201,9 +188,8 @@ class StatementView(BuddyMixin, View):
                 "rows": rows,
                 "total": sum(r.amount for r in rows),
             },
-            language=translation.get_language() or "nl",
+            f"statement-{year}.pdf",
         )
-        return file_response(pdf, "application/pdf", f"statement-{year}.pdf")
 
 
 # --- The coordinator -----------------------------------------------------------------------
@@ -287,11 +273,9 @@ class ClaimCorrectView(ManageMixin, ProjectServiceFormView):
     def get_back_url(self) -> str:
         return project_url("expenses_buddy", self.project, code=self.claim.buddy.code)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_subtitle(self) -> str:
         c = self.claim
-        context["subtitle"] = f"{c.buddy.full_name}, {c.on:%d/%m/%Y}, €{c.amount:.2f}"
-        return context
+        return f"{c.buddy.full_name}, {c.on:%d/%m/%Y}, €{c.amount:.2f}"
 
     def perform(self, form) -> str:
         services.claim_correct(claim=self.claim, by=self.request.user, **form.cleaned_data)
@@ -328,10 +312,8 @@ class BuddyFormMixin(ManageMixin):
     def get_back_url(self) -> str:
         return project_url("expenses_buddy", self.project, code=self.buddy.code)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["subtitle"] = self.buddy.full_name
-        return context
+    def get_subtitle(self) -> str:
+        return self.buddy.full_name
 
 
 class SystemView(BuddyFormMixin, ProjectServiceFormView):
@@ -476,7 +458,7 @@ class NamedListFileView(ManageMixin, View):
                 BATCH_FILES["xlsx"],
                 f"named-list-{year}.xlsx",
             )
-        pdf = render_pdf(
+        return pdf_response(
             "expenses/pdf/named_list.html",
             {
                 "project": self.project,
@@ -485,21 +467,24 @@ class NamedListFileView(ManageMixin, View):
                 "people": selectors.named_list_totals(entries),
                 "total": sum(e.amount for e in entries),
             },
-            language=translation.get_language() or "nl",
+            f"named-list-{year}.pdf",
         )
-        return file_response(pdf, "application/pdf", f"named-list-{year}.pdf")
 
 
-class RatesView(ManageMixin, TemplateView):
-    """The figures of the law, to read: a coordinator sees what the claims are checked
-    against. Adding them is for platform staff (``PlatformRatesView``)."""
-
-    template_name = "expenses/rates.html"
+class RatesMixin(ContextMixin):
+    """A page that shows the figures of the law (``selectors.rates``)."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.rates())
         return context
+
+
+class RatesView(ManageMixin, RatesMixin, TemplateView):
+    """The figures of the law, to read: a coordinator sees what the claims are checked
+    against. Adding them is for platform staff (``PlatformRatesView``)."""
+
+    template_name = "expenses/rates.html"
 
 
 class PlatformStaffMixin(LoginRequiredMixin):
@@ -514,13 +499,8 @@ class PlatformStaffMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class PlatformRatesView(PlatformStaffMixin, TemplateView):
+class PlatformRatesView(PlatformStaffMixin, RatesMixin, TemplateView):
     template_name = "expenses/platform_rates.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(selectors.rates())
-        return context
 
 
 class CeilingAddView(PlatformStaffMixin, ServiceFormView):

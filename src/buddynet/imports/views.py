@@ -85,10 +85,8 @@ class ImportColumnsView(RunMixin, ProjectServiceFormView):
     def get_back_url(self) -> str:
         return project_url("imports_start", self.project)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["subtitle"] = self.run.file_name
-        return context
+    def get_subtitle(self) -> str:
+        return self.run.file_name
 
     def perform(self, form) -> str:
         services.import_map(run=self.run, columns=form.columns(), by=self.request.user)

@@ -439,10 +439,11 @@ class ProposalFormView(ProposalMixin, ManageFormView):
     template_name = "matching/proposal_form.html"
 
     def get_context_data(self, **kwargs):
-        context = self.proposal_context(super().get_context_data(**kwargs))
-        proposal = context["proposal"]
-        context["subtitle"] = f"{proposal.buddy.full_name} & {proposal.participant.full_name}"
-        return context
+        return self.proposal_context(super().get_context_data(**kwargs))
+
+    def get_subtitle(self) -> str:
+        proposal = self.proposal
+        return f"{proposal.buddy.full_name} & {proposal.participant.full_name}"
 
     def done_url(self) -> str:
         proposal = self.proposal

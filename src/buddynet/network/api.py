@@ -7,25 +7,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from ninja import Schema
 
 from buddynet.core.api import ErrorOut
 from buddynet.tenancy import policy
-from buddynet.tenancy.access import get_access
 from buddynet.tenancy.api import Here, ProjectRouter
 
 from . import playbooks, selectors, services
+from .views import space_for_request
 
 router = ProjectRouter(tags=["network"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
-def _space(request, code: uuid.UUID, *permissions: str) -> selectors.Space:
-    space = selectors.space_for(access=get_access(request), code=code)
-    if permissions and not any(space.can(p) for p in permissions):
-        raise PermissionDenied
-    return space
 
 
 class ItemOut(Schema):
@@ -105,7 +97,7 @@ def _item_out(item) -> dict:
     summary="The network's library (buddies: the items meant for buddies)",
 )
 def library_list(request, code: uuid.UUID, theme: str = "", kind: str = ""):
-    space = _space(request, code)
+    space = space_for_request(request, code)
     return [
         _item_out(i) for i in selectors.library_items(space=space, theme=theme, kind=kind)[:200]
     ]
@@ -117,7 +109,7 @@ def library_list(request, code: uuid.UUID, theme: str = "", kind: str = ""):
     summary="Full-text search in the library and the answered questions (Dutch and English)",
 )
 def library_search(request, code: uuid.UUID, q: str = "", theme: str = ""):
-    space = _space(request, code)
+    space = space_for_request(request, code)
     return [
         {
             "kind": hit.kind,
@@ -136,7 +128,7 @@ def library_search(request, code: uuid.UUID, q: str = "", theme: str = ""):
     summary="One item of the library",
 )
 def library_item(request, code: uuid.UUID, item: uuid.UUID):
-    return _item_out(selectors.library_item(space=_space(request, code), code=item))
+    return _item_out(selectors.library_item(space=space_for_request(request, code), code=item))
 
 
 @router.get(
@@ -145,7 +137,7 @@ def library_item(request, code: uuid.UUID, item: uuid.UUID):
     summary="The playbooks published in the network (coordinators)",
 )
 def playbook_list(request, code: uuid.UUID):
-    space = _space(request, code, policy.NETWORK_CURATE, policy.NETWORK_TAKE_PART)
+    space = space_for_request(request, code, policy.NETWORK_CURATE, policy.NETWORK_TAKE_PART)
     return [
         {
             "code": p.code,
@@ -163,7 +155,7 @@ def playbook_list(request, code: uuid.UUID):
     summary="The network's intervisions (buddies: the ones they are invited to)",
 )
 def intervision_list(request, code: uuid.UUID):
-    space = _space(request, code)
+    space = space_for_request(request, code)
     return list(selectors.intervisions(space=space, user=request.user)[:200])
 
 

@@ -60,6 +60,16 @@ def url(name: str, network, **kwargs) -> str:
     return reverse(name, kwargs={"network": network.code, **kwargs})
 
 
+def space_for_request(request, code, *permissions: str) -> selectors.Space:
+    """The network ``code`` as the caller sees it (404 when they have no place in it),
+    for a caller who holds one of ``permissions`` there (403 without; none named: any
+    place will do). The pages and the endpoints under ``/networks/`` start here."""
+    space = selectors.space_for(access=get_access(request), code=code)
+    if permissions and not any(space.can(p) for p in permissions):
+        raise PermissionDenied
+    return space
+
+
 class NetworkSpaceMixin(LoginRequiredMixin, ContextMixin):
     """``self.space``: the network in the URL as this user sees it (404 when they have no
     place in it), then ``permission`` (one of them; 403 without)."""
@@ -72,10 +82,8 @@ class NetworkSpaceMixin(LoginRequiredMixin, ContextMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.access = get_access(request)
-        self.space = selectors.space_for(access=self.access, code=kwargs["network"])
         needed = (self.permission,) if isinstance(self.permission, str) else self.permission
-        if not any(self.space.can(p) for p in needed):
-            raise PermissionDenied
+        self.space = space_for_request(request, kwargs["network"], *needed)
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -384,10 +392,8 @@ class IntervisionView(IntervisionMixin, TemplateView):
 class IntervisionFormView(IntervisionMixin, NetworkFormView):
     permission: str | tuple[str, ...] = policy.NETWORK_CURATE
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["subtitle"] = self.intervision.title
-        return context
+    def get_subtitle(self) -> str:
+        return self.intervision.title
 
 
 class InviteView(IntervisionFormView):

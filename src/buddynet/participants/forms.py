@@ -39,11 +39,17 @@ def _model_limit(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
-def _check_contact(form) -> None:
-    try:
-        require_phone_or_email(form.cleaned_data.get("phone"), form.cleaned_data.get("email"))
-    except forms.ValidationError as exc:
-        form.add_error(None, exc)
+class PhoneOrEmailMixin:
+    """A form about a person the project must be able to reach: a phone number or an
+    e-mail address, one of the two (the form's error otherwise)."""
+
+    def clean(self):
+        data = super().clean()  # type: ignore[misc]
+        try:
+            require_phone_or_email(data.get("phone"), data.get("email"))
+        except forms.ValidationError as exc:
+            self.add_error(None, exc)  # type: ignore[attr-defined]
+        return data
 
 
 def _bounds(field: forms.IntegerField, low: int, high: int) -> None:
@@ -69,7 +75,7 @@ class ListField(forms.CharField):
         return [item.strip() for item in text.split(",") if item.strip()][:30]
 
 
-class ReferralForm(PostcodeMixin, forms.ModelForm):
+class ReferralForm(PostcodeMixin, PhoneOrEmailMixin, forms.ModelForm):
     languages = languages_field()
     agrees = forms.BooleanField(
         label=_("The person agrees to this referral and to the project contacting them."),
@@ -96,17 +102,12 @@ class ReferralForm(PostcodeMixin, forms.ModelForm):
         self.fields["referrer_role"].required = True
         _bounds(self.fields["household_size"], 1, 20)
 
-    def clean(self):
-        data = super().clean()
-        _check_contact(self)
-        return data
-
     def service_data(self) -> dict:
         # The service checks the postcode and fills in the town (one rule for all).
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class SelfRegistrationForm(PostcodeMixin, forms.Form):
+class SelfRegistrationForm(PostcodeMixin, PhoneOrEmailMixin, forms.Form):
     """The public sign-up: few questions, short words, big fields."""
 
     first_name = forms.CharField(
@@ -144,11 +145,6 @@ class SelfRegistrationForm(PostcodeMixin, forms.Form):
         label=_("I agree that the project keeps these details to contact me."),
         required=True,
     )
-
-    def clean(self):
-        data = super().clean()
-        _check_contact(self)
-        return data
 
     def service_data(self) -> dict:
         names = ("first_name", "last_name", "phone", "email", "postcode", "languages")

@@ -154,10 +154,8 @@ class ParticipantFormPage(ParticipantMixin, ProjectServiceFormView):
 
     permission = policy.PARTICIPANTS_CHANGE
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("subtitle", self.participant.full_name)
-        return context
+    def get_subtitle(self) -> str:
+        return self.participant.full_name
 
 
 class IntakeView(ParticipantFormPage):

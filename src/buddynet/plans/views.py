@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import redirect
-from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -16,9 +15,8 @@ from django.views.generic import TemplateView
 
 from buddynet.community import selectors as community_selectors
 from buddynet.core import clock
-from buddynet.core.exports import file_response
 from buddynet.core.formviews import run_action
-from buddynet.core.pdf import render_pdf
+from buddynet.core.http import pdf_response
 from buddynet.core.routes import project_url
 from buddynet.participants import consent
 from buddynet.participants.selectors import participant_get_for_user
@@ -74,6 +72,17 @@ class PlanFormView(PlanMixin, ProjectServiceFormView):
     def post(self, request, *args, **kwargs):
         self.check_section()
         return super().post(request, *args, **kwargs)
+
+
+class PlanManageFormView(PlanFormView):
+    """A coordinator's form about the whole plan (who coordinates it, who sees what):
+    for one who may change some part of it (403 otherwise)."""
+
+    permission = policy.PLANS_MANAGE
+
+    def check_section(self) -> None:
+        if not self.sight.updates:
+            selectors.require_update(self.sight, Section.WORDS)
 
 
 # --- The coordinator's list and the making of a plan ----------------------------------
@@ -148,7 +157,7 @@ class PlanPdfView(PlanMixin, View):
         sight = self.sight
         data = selectors.contents(sight)
         sight.plan.log_action("plans.pdf_downloaded", user=request.user)
-        pdf = render_pdf(
+        return pdf_response(
             "plans/pdf/plan.html",
             {
                 "project": self.project,
@@ -161,23 +170,17 @@ class PlanPdfView(PlanMixin, View):
                 ],
                 **data,
             },
-            language=translation.get_language() or "nl",
+            "family-plan.pdf",
         )
-        return file_response(pdf, "application/pdf", "family-plan.pdf")
 
 
-class PlanChangeView(PlanFormView):
-    permission = policy.PLANS_MANAGE
+class PlanChangeView(PlanManageFormView):
     form_class = forms.PlanChangeForm
     title = _("Coordinator and talks")
     success_message = _("The plan was saved.")
 
     def get_form_kwargs(self) -> dict:
         return {"instance": self.sight.plan}
-
-    def check_section(self) -> None:
-        if not self.sight.updates:
-            selectors.require_update(self.sight, Section.WORDS)
 
     def perform(self, form) -> str:
         plan = services.plan_change(
@@ -294,10 +297,9 @@ class FeedView(PlanFormView):
         return plan_url(self.sight.plan)
 
 
-class ShareView(PlanFormView):
+class ShareView(PlanManageFormView):
     """Who sees which part: the family's consent per helper (the coordinator records it)."""
 
-    permission = policy.PLANS_MANAGE
     form_class = forms.ShareForm
     template_name = "plans/shares.html"
     title = _("Who sees what")
@@ -307,10 +309,6 @@ class ShareView(PlanFormView):
     )
     submit_label = _("Allow")
     success_message = _("Saved: this helper now sees the parts you chose.")
-
-    def check_section(self) -> None:
-        if not self.sight.updates:
-            selectors.require_update(self.sight, Section.WORDS)
 
     def get_form_kwargs(self) -> dict:
         return {"people": selectors.helpers_around(self.sight.plan)}

@@ -13,10 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from buddynet.core.exports import file_response
-from buddynet.core.http import page_of
+from buddynet.core.http import page_of, pdf_response
 from buddynet.core.models import AuditEntry
-from buddynet.core.pdf import render_pdf
 from buddynet.core.queries import IdsFirst
 from buddynet.core.routes import project_url
 from buddynet.tenancy import policy
@@ -51,13 +49,12 @@ class RegisterPdfView(OverseeMixin, View):
         AuditEntry.record(
             "privacy.register_downloaded", obj=self.project, user=request.user, project=self.project
         )
-        pdf = render_pdf(
+        name = "register-verwerkingen" if translation.get_language() == "nl" else "register"
+        return pdf_response(
             "privacy/pdf/register.html",
             {"register": register, "project": self.project},
-            language=translation.get_language() or "nl",
+            f"{name}.pdf",
         )
-        name = "register-verwerkingen" if translation.get_language() == "nl" else "register"
-        return file_response(pdf, "application/pdf", f"{name}.pdf")
 
 
 class LookupsView(OverseeMixin, TemplateView):

@@ -265,8 +265,17 @@ class TrainingModuleForm(forms.ModelForm):
         widgets = textareas(description=2)
 
 
-class TrainingSessionForm(forms.Form):
+class ModuleChoiceForm(forms.Form):
+    """A form that names one of the project's training modules (``project=``)."""
+
     module = forms.ModelChoiceField(label=_("Module"), queryset=None)
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = TrainingModule.objects.filter(project=project)
+
+
+class TrainingSessionForm(ModuleChoiceForm):
     starts_at = forms.DateTimeField(
         label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -279,10 +288,6 @@ class TrainingSessionForm(forms.Form):
 
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     trainer = forms.CharField(label=_("Trainer"), max_length=200, required=False)
-
-    def __init__(self, *args, project=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["module"].queryset = TrainingModule.objects.filter(project=project)
 
 
 class AttendanceForm(forms.Form):
@@ -299,13 +304,8 @@ class AttendanceForm(forms.Form):
         )
 
 
-class TrainingCompleteForm(forms.Form):
-    module = forms.ModelChoiceField(label=_("Module"), queryset=None)
+class TrainingCompleteForm(ModuleChoiceForm):
     completed_on = BoundedDateField(label=_("Completed on"), years_back=10, years_ahead=0)
-
-    def __init__(self, *args, project=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["module"].queryset = TrainingModule.objects.filter(project=project)
 
 
 class TermsForm(forms.ModelForm):

@@ -159,10 +159,8 @@ class BuddyFormView(BuddyMixin, ProjectServiceFormView):
     def get_back_url(self):
         return self.buddy_url()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["subtitle"] = self.buddy.full_name
-        return context
+    def get_subtitle(self) -> str:
+        return self.buddy.full_name
 
     def changed_fields(self, form) -> dict:
         return {name: form.cleaned_data[name] for name in form.changed_data}
