@@ -196,6 +196,22 @@ class PersonRecord(ProjectOwnedModel):
     # the record stays for the reports' figures; they are no longer matched or written to.
     erased_at = models.DateTimeField(_("erased on"), null=True, blank=True, editable=False)
 
+    # The person's own fields above by name (a file's export lists them in this order), and
+    # those that say how to reach them (matching never reads these).
+    FIELDS = (
+        "first_name",
+        "last_name",
+        "postcode",
+        "town",
+        "birth_year",
+        "languages",
+        "phone",
+        "email",
+        "availability",
+        "interests",
+    )
+    CONTACT_FIELDS = ("phone", "email")
+
     class Meta:
         abstract = True
         ordering = ["last_name", "first_name"]

@@ -26,6 +26,7 @@ from django.db.models import Count, OuterRef, Q
 from django.utils import timezone
 
 from buddynet.core import geo, versions
+from buddynet.core.models import PersonRecord
 from buddynet.core.queries import per_row
 from buddynet.participants.models import HouseholdMember, Participant
 from buddynet.trajectories.models import Trajectory
@@ -60,14 +61,7 @@ PERSON_FIELDS = (
     "code",
     "project_id",
     "user_id",
-    "first_name",
-    "last_name",
-    "postcode",
-    "town",
-    "birth_year",
-    "languages",
-    "interests",
-    "availability",
+    *(name for name in PersonRecord.FIELDS if name not in PersonRecord.CONTACT_FIELDS),
     "status",
     "erased_at",  # full_name reads it
 )

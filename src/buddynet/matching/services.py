@@ -58,18 +58,7 @@ from .reasons import breakdown_of, failure_text
 
 log = logging.getLogger(__name__)
 
-PROFILE_FIELDS = (
-    "gender",
-    "buddy_genders",
-    "buddy_gender_strength",
-    "buddy_age_groups",
-    "buddy_age_strength",
-    "needs",
-    "experience_wanted",
-    "max_km",
-    "published",
-    "public_summary",
-)
+PROFILE_FIELDS = (*MatchingProfile.WISH_FIELDS, *MatchingProfile.REQUEST_FIELDS)
 SETTINGS_FIELDS = (*MatchingSettings.WEIGHT_FIELDS, "participant_max_km", "network_proposals")
 RUN_STALE_SECONDS = 3600  # a run queued or running longer than this no longer blocks a new one
 LEFT_OUT_LIMIT = 100  # people without a pair a run explains (urgent, long-waiting first)
