@@ -726,8 +726,7 @@ _NOT_COPIED = {
     "withdrawal_note",
     "matched_on",
     "next_contact_due",
-    "health_notes",
-    "origin_notes",
+    *Participant.SPECIAL_CATEGORY_FIELDS,
 }
 
 
@@ -747,7 +746,8 @@ def _copy_file(old: Participant, project: Project) -> Participant:
         if model_field.name not in _NOT_COPIED and not getattr(model_field, "generated", False):
             setattr(new, model_field.attname, getattr(old, model_field.attname))
     if consent_holds(old, consent.SPECIAL_CATEGORY):
-        new.health_notes, new.origin_notes = old.health_notes, old.origin_notes
+        for name in Participant.SPECIAL_CATEGORY_FIELDS:
+            setattr(new, name, getattr(old, name))
     new.status = Participant.Status.WAITING
     new.waiting_since = old.waiting_since
     new.next_contact_due = old.next_contact_due

@@ -56,7 +56,7 @@ INTAKE_FIELDS = (
     "phase",
     "urgency",
 )
-SPECIAL_CATEGORY_FIELDS = ("health_notes", "origin_notes")
+SPECIAL_CATEGORY_FIELDS = Participant.SPECIAL_CATEGORY_FIELDS
 WAITING_FIELDS = ("urgency", "waiting_reason")
 
 
