@@ -853,6 +853,29 @@ IMPORT_FIELDS = (
 )
 
 
+def _import_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields of one row the import writes: the e-mail address in lower case, the
+    place from the postcode."""
+    data = {k: v for k, v in data.items() if k in IMPORT_FIELDS}
+    if data.get("email"):
+        data["email"] = data["email"].strip().lower()
+    if data.get("postcode"):
+        data.update(place_from_postcode(data["postcode"]))
+    return data
+
+
+def _imported_buddy(project, data: dict[str, Any], applied_on: date | None, today: date) -> Buddy:
+    """The new buddy of one row (applied on the original date, at the start of the
+    pipeline), not checked against the model yet."""
+    return Buddy(
+        project=project,
+        applied_on=applied_on or today,
+        status=S.APPLIED,
+        status_changed_on=today,
+        **data,
+    )
+
+
 def buddy_import(
     *,
     project,
@@ -865,20 +888,9 @@ def buddy_import(
     the pipeline: screening and training are recorded here, not copied), or the changes
     to ``existing``. Gives the buddy and "created", "updated" or "unchanged"; the audit
     log gets field names, never values. Call inside the import's transaction."""
-    data = {k: v for k, v in data.items() if k in IMPORT_FIELDS}
-    if data.get("email"):
-        data["email"] = data["email"].strip().lower()
-    if data.get("postcode"):
-        data.update(place_from_postcode(data["postcode"]))
+    data = _import_fields(data)
     if existing is None:
-        today = timezone.localdate()
-        buddy = Buddy(
-            project=project,
-            applied_on=applied_on or today,
-            status=S.APPLIED,
-            status_changed_on=today,
-            **data,
-        )
+        buddy = _imported_buddy(project, data, applied_on, timezone.localdate())
         _full_clean(buddy)
         buddy.save()
         PipelineStep.objects.create(
@@ -911,19 +923,9 @@ def buddies_import_new(
     today = timezone.localdate()
     made: list[tuple[Buddy, list[str]]] = []
     for index, (data, applied_on) in enumerate(rows):
-        data = {k: v for k, v in data.items() if k in IMPORT_FIELDS}
         try:
-            if data.get("email"):
-                data["email"] = data["email"].strip().lower()
-            if data.get("postcode"):
-                data.update(place_from_postcode(data["postcode"]))
-            buddy = Buddy(
-                project=project,
-                applied_on=applied_on or today,
-                status=S.APPLIED,
-                status_changed_on=today,
-                **data,
-            )
+            data = _import_fields(data)
+            buddy = _imported_buddy(project, data, applied_on, today)
             # No query per row: the code is a fresh random UUID (the database's unique
             # index still checks it) and the project is the one the import runs in.
             try:
