@@ -24,6 +24,7 @@ from buddynet.core.errors import Conflict, ServiceError
 from buddynet.core.forms import date_bounds
 from buddynet.core.idempotency import save_unless_repeated
 from buddynet.core.mail import mail_user
+from buddynet.core.queries import project_record
 from buddynet.matching.services import MatchingError, pair_exclude
 from buddynet.participants import consent
 from buddynet.participants.models import ConsentRecord
@@ -120,9 +121,7 @@ def _lock_trajectory(trajectory: Trajectory) -> Trajectory:
 
 def cadence_for(project) -> Cadence:
     """The project's cadence, or the good-practice defaults (unsaved) when not set."""
-    with scopes_disabled():
-        cadence = Cadence.objects.filter(project_id=project.pk).first()
-    return cadence or Cadence(project=project)
+    return project_record(Cadence, project)
 
 
 def cadence_update(*, project, by, data: dict) -> Cadence:
