@@ -9,6 +9,8 @@ machine code and the translated message. Nothing else needs a ``try``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 
 
@@ -50,6 +52,14 @@ class ServiceError(Exception):
             (field,) = exc.error_dict
             field = None if field == "__all__" else field
         return cls(" ".join(exc.messages), code="invalid", field=field)
+
+    @classmethod
+    def refuse_unknown(cls, data: Iterable[str], allowed: Iterable[str], message: str) -> None:
+        """Refuse the field names in ``data`` this service does not write: ``message``
+        names them in its ``%(fields)s``."""
+        unknown = set(data) - set(allowed)
+        if unknown:
+            raise cls(message % {"fields": ", ".join(sorted(unknown))})
 
 
 class Conflict(ServiceError):

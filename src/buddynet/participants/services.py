@@ -107,12 +107,9 @@ def _with_town(data: dict[str, Any]) -> dict[str, Any]:
 
 def _apply(participant: Participant, data: dict[str, Any], allowed: tuple[str, ...]) -> list:
     data = _with_town(data)
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ParticipantError(
-            _("These fields cannot be changed here: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))}
-        )
+    ParticipantError.refuse_unknown(
+        data, allowed, _("These fields cannot be changed here: %(fields)s")
+    )
     changed = []
     for name, value in data.items():
         if getattr(participant, name) != value:

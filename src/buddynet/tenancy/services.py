@@ -29,12 +29,12 @@ class TenancyError(ServiceError):
     """A domain rule was broken; the message is safe to show."""
 
 
+def _check_fields(data: dict[str, Any], allowed) -> None:
+    TenancyError.refuse_unknown(data, allowed, _("These fields cannot be changed: %(fields)s"))
+
+
 def project_update(*, project: Project, user, data: dict[str, Any]) -> Project:
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TenancyError(
-            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    _check_fields(data, EDITABLE_FIELDS)
     with transaction.atomic():
         # Lock and re-read: two saves at once apply one after the other, and a repeated
         # save finds nothing left to change.
@@ -66,11 +66,7 @@ CREATE_FIELDS = ("name", "target_group", "description", "town", "contact_email",
 
 def project_create(*, organisation: Organisation, user, data: dict[str, Any]) -> Project:
     """A new project of an organisation, with the good-practice defaults for the rest."""
-    unknown = set(data) - set(CREATE_FIELDS)
-    if unknown:
-        raise TenancyError(
-            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    _check_fields(data, CREATE_FIELDS)
     with transaction.atomic():
         project = Project(organisation=organisation, **data)
         try:

@@ -61,11 +61,7 @@ def _full_clean(obj) -> None:
 
 
 def _check_fields(data: dict[str, Any], fields) -> None:
-    unknown = set(data) - set(fields)
-    if unknown:
-        raise BuddyError(
-            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    BuddyError.refuse_unknown(data, fields, _("These fields cannot be changed: %(fields)s"))
 
 
 def _changes(obj, data: dict[str, Any], fields) -> dict[str, list]:
