@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -156,10 +155,7 @@ def service_save(
         for key, value in cleaned.items():
             setattr(service, key, value)
         service.checked_on = clock.today()
-        try:
-            service.full_clean(exclude=["created_by"], validate_unique=False)
-        except ValidationError as exc:
-            raise CommunityError.from_validation_error(exc) from exc
+        CommunityError.clean(service, exclude=["created_by"], validate_unique=False)
         try:
             with transaction.atomic():
                 service.save()

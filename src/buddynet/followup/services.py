@@ -10,7 +10,6 @@ import logging
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -134,10 +133,7 @@ def cadence_update(*, project, by, data: dict) -> Cadence:
             if getattr(cadence, field) != value:
                 changed[field] = value
             setattr(cadence, field, value)
-        try:
-            cadence.full_clean()
-        except ValidationError as exc:
-            raise FollowupError.from_validation_error(exc) from exc
+        FollowupError.clean(cadence)
         cadence.save()
         cadence.log_action("followup.cadence_changed", user=by, data=changed)
     return cadence

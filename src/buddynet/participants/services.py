@@ -69,10 +69,7 @@ class ParticipantError(ServiceError):
 
 def _full_clean(participant: Participant) -> None:
     """The model's own rules, as this app's error (on the field it names)."""
-    try:
-        participant.full_clean()
-    except ValidationError as exc:
-        raise ParticipantError.from_validation_error(exc) from exc
+    ParticipantError.clean(participant)
 
 
 def _require_contact(data: dict[str, Any]) -> None:
@@ -564,10 +561,7 @@ def _new_imported(project, data, referred_on, waiting_since) -> Participant:
     participant = _imported_file(project, data, referred_on, waiting_since)
     # No query per row: the code is a fresh random UUID (the database's unique index
     # still checks it) and the project is the one the import runs in.
-    try:
-        participant.full_clean(exclude=["project"], validate_unique=False)
-    except ValidationError as exc:
-        raise ParticipantError.from_validation_error(exc) from exc
+    ParticipantError.clean(participant, exclude=["project"], validate_unique=False)
     return participant
 
 

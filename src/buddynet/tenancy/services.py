@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -48,10 +47,7 @@ def project_update(*, project: Project, user, data: dict[str, Any]) -> Project:
             return locked
         for name, (_old, new) in changes.items():
             setattr(locked, name, new)
-        try:
-            locked.full_clean()
-        except ValidationError as exc:
-            raise TenancyError.from_validation_error(exc) from exc
+        TenancyError.clean(locked)
         locked.save(update_fields=[*changes, "updated_at"])
         locked.log_action(
             "project.changed",
@@ -69,10 +65,7 @@ def project_create(*, organisation: Organisation, user, data: dict[str, Any]) ->
     _check_fields(data, CREATE_FIELDS)
     with transaction.atomic():
         project = Project(organisation=organisation, **data)
-        try:
-            project.full_clean()
-        except ValidationError as exc:
-            raise TenancyError.from_validation_error(exc) from exc
+        TenancyError.clean(project)
         project.save()
         project.log_action("project.created", user=user, data={"name": project.name})
     return project

@@ -11,7 +11,6 @@ from typing import Any
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -54,10 +53,7 @@ class BuddyError(ServiceError):
 
 def _full_clean(obj) -> None:
     """The model's own rules (lengths, choices), as a ``BuddyError`` on the field."""
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise BuddyError.from_validation_error(exc) from exc
+    BuddyError.clean(obj)
 
 
 def _check_fields(data: dict[str, Any], fields) -> None:
@@ -683,10 +679,7 @@ def _terms_write(
         if terms is None:
             _check_fields(data, fields)
             terms = VolunteerTerms(project=project, **data)
-            try:
-                terms.full_clean(exclude=[*unchecked, "project"] if unchecked else None)
-            except ValidationError as exc:
-                raise BuddyError.from_validation_error(exc) from exc
+            BuddyError.clean(terms, exclude=[*unchecked, "project"] if unchecked else None)
             terms.save()
             terms.log_action("project.volunteer_terms_created", user=user)
         else:
@@ -924,10 +917,7 @@ def buddies_import_new(
             buddy = _imported_buddy(project, data, applied_on, today)
             # No query per row: the code is a fresh random UUID (the database's unique
             # index still checks it) and the project is the one the import runs in.
-            try:
-                buddy.full_clean(exclude=["project"], validate_unique=False)
-            except ValidationError as exc:
-                raise BuddyError.from_validation_error(exc) from exc
+            BuddyError.clean(buddy, exclude=["project"], validate_unique=False)
         except BuddyError as exc:
             exc.row_index = index  # type: ignore[attr-defined]  # which row (the import)
             raise
