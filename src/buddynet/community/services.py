@@ -8,12 +8,12 @@ moved on). A double click gives back what the first click made.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -155,10 +155,7 @@ def service_save(
         for key, value in cleaned.items():
             setattr(service, key, value)
         service.checked_on = clock.today()
-        try:
-            service.full_clean(exclude=["created_by"], validate_unique=False)
-        except ValidationError as exc:
-            raise CommunityError.from_validation_error(exc) from exc
+        CommunityError.clean(service, exclude=["created_by"], validate_unique=False)
         try:
             with transaction.atomic():
                 service.save()
@@ -289,6 +286,18 @@ def _date(value) -> date:
         raise CommunityError(_("A date is written as 2026-05-31.")) from exc
 
 
+def _codes(text, words: dict[str, str], unknown: Callable[[str], str]) -> list[str]:
+    """The codes of the words in a cell (``words``: word → code); a word not in it is
+    refused with ``unknown(word)``."""
+    codes = []
+    for word in _split(text):
+        code = words.get(word.casefold())
+        if code is None:
+            raise CommunityError(unknown(word))
+        codes.append(code)
+    return codes
+
+
 def row_to_data(row: dict[str, Any]) -> dict[str, Any]:
     """One spreadsheet row as the map's fields: needs and languages as codes or Dutch
     or English words, towns as names or postcodes."""
@@ -298,20 +307,16 @@ def row_to_data(row: dict[str, Any]) -> dict[str, Any]:
     kind = _words(Service.Kind.choices).get(str(row.get("kind") or "other").strip().casefold())
     if kind is None:
         raise CommunityError(_("Unknown kind: %(kind)s.") % {"kind": row.get("kind")})
-    topic_words = _words((code, label) for code, (label, _w) in NEEDS.items())
-    topics = []
-    for word in _split(row.get("topics")):
-        code = topic_words.get(word.casefold())
-        if code is None:
-            raise CommunityError(_("Unknown need: %(need)s.") % {"need": word})
-        topics.append(code)
-    language_words = _words(LANGUAGES)
-    languages = []
-    for word in _split(row.get("languages")):
-        code = language_words.get(word.casefold())
-        if code is None:
-            raise CommunityError(_("Unknown language: %(language)s.") % {"language": word})
-        languages.append(code)
+    topics = _codes(
+        row.get("topics"),
+        _words((code, label) for code, (label, _w) in NEEDS.items()),
+        lambda word: _("Unknown need: %(need)s.") % {"need": word},
+    )
+    languages = _codes(
+        row.get("languages"),
+        _words(LANGUAGES),
+        lambda word: _("Unknown language: %(language)s.") % {"language": word},
+    )
     return {
         "name": name,
         "organisation": str(row.get("organisation") or "").strip(),
@@ -726,8 +731,7 @@ _NOT_COPIED = {
     "withdrawal_note",
     "matched_on",
     "next_contact_due",
-    "health_notes",
-    "origin_notes",
+    *Participant.SPECIAL_CATEGORY_FIELDS,
 }
 
 
@@ -747,7 +751,8 @@ def _copy_file(old: Participant, project: Project) -> Participant:
         if model_field.name not in _NOT_COPIED and not getattr(model_field, "generated", False):
             setattr(new, model_field.attname, getattr(old, model_field.attname))
     if consent_holds(old, consent.SPECIAL_CATEGORY):
-        new.health_notes, new.origin_notes = old.health_notes, old.origin_notes
+        for name in Participant.SPECIAL_CATEGORY_FIELDS:
+            setattr(new, name, getattr(old, name))
     new.status = Participant.Status.WAITING
     new.waiting_since = old.waiting_since
     new.next_contact_due = old.next_contact_due

@@ -21,6 +21,7 @@ from django_scopes import scopes_disabled
 
 from buddynet.core.errors import Conflict, NotAllowed, ServiceError
 from buddynet.core.idempotency import save_unless_repeated
+from buddynet.core.queries import project_record
 from buddynet.followup import services as followup_services
 from buddynet.followup.models import Signal
 from buddynet.participants import consent
@@ -58,9 +59,7 @@ class ContactNotAllowed(ContactError, NotAllowed):
 
 def rules_for(project) -> ContactSettings:
     """The project's message rules (the defaults when it has not set them)."""
-    with scopes_disabled():
-        found = ContactSettings.objects.filter(project=project).first()
-    return found if found is not None else ContactSettings(project=project)
+    return project_record(ContactSettings, project)
 
 
 def rules_update(

@@ -9,7 +9,11 @@ machine code and the translated message. Nothing else needs a ``try``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
+from django.db import models
 
 
 class ServiceError(Exception):
@@ -50,6 +54,23 @@ class ServiceError(Exception):
             (field,) = exc.error_dict
             field = None if field == "__all__" else field
         return cls(" ".join(exc.messages), code="invalid", field=field)
+
+    @classmethod
+    def clean(cls, record: models.Model, **options: Any) -> None:
+        """``record.full_clean(**options)``: the model's own rules (lengths, choices), a
+        broken one as this error on the field it names."""
+        try:
+            record.full_clean(**options)
+        except ValidationError as exc:
+            raise cls.from_validation_error(exc) from exc
+
+    @classmethod
+    def refuse_unknown(cls, data: Iterable[str], allowed: Iterable[str], message: str) -> None:
+        """Refuse the field names in ``data`` this service does not write: ``message``
+        names them in its ``%(fields)s``."""
+        unknown = set(data) - set(allowed)
+        if unknown:
+            raise cls(message % {"fields": ", ".join(sorted(unknown))})
 
 
 class Conflict(ServiceError):

@@ -164,6 +164,26 @@ class QueuedRun(ProjectOwnedModel):
         return self.status in ("done", "failed")
 
 
+class FileRun(QueuedRun):
+    """A run that makes files for the person who asked, in a language (a funder report,
+    a person's export): its steps, its language and who asked for it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting in the queue")
+        RUNNING = "running", _("being made")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    language = models.CharField(_("language"), max_length=10, default="nl")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    requested_by = user_ref(_("asked for by"))
+
+    class Meta(QueuedRun.Meta):
+        abstract = True
+
+
 class HistoryStep(ProjectRow):
     """One append-only step in a record's history: when, and by whom."""
 
@@ -195,6 +215,22 @@ class PersonRecord(ProjectOwnedModel):
     # Set when the person was erased (``privacy.erasure``): what identified them is gone,
     # the record stays for the reports' figures; they are no longer matched or written to.
     erased_at = models.DateTimeField(_("erased on"), null=True, blank=True, editable=False)
+
+    # The person's own fields above by name (a file's export lists them in this order), and
+    # those that say how to reach them (matching never reads these).
+    FIELDS = (
+        "first_name",
+        "last_name",
+        "postcode",
+        "town",
+        "birth_year",
+        "languages",
+        "phone",
+        "email",
+        "availability",
+        "interests",
+    )
+    CONTACT_FIELDS = ("phone", "email")
 
     class Meta:
         abstract = True

@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from . import choices
+from .models import PersonRecord
 from .plugins import feature_modules
 
 # Reasons shared by many parts.
@@ -55,23 +56,7 @@ GENERATED = _("worked out from another field that is in the export")
 OWNED = ("code", "created_at", "updated_at", "project")
 # The columns of a person's own record (``core.models.PersonRecord``) with its project
 # and account, the first fields of that record's export.
-PERSON = (
-    "code",
-    "created_at",
-    "updated_at",
-    "first_name",
-    "last_name",
-    "postcode",
-    "town",
-    "birth_year",
-    "languages",
-    "phone",
-    "email",
-    "availability",
-    "interests",
-    "project",
-    "user",
-)
+PERSON = ("code", "created_at", "updated_at", *PersonRecord.FIELDS, "project", "user")
 
 # What erasing a person does to a field (``Part.erase``).
 BLANK = "blank"  # empty text
@@ -225,6 +210,15 @@ def each_person(
     """The same declaration of ``model`` once per key to a person (a proposal belongs
     to its buddy and to its participant: each sees it in their own export)."""
     return tuple(Part(model, person=person, **declared) for person in persons)
+
+
+PAIR = ("buddy", "participant")
+
+
+def of_pair(model: type[models.Model], *fields: str, **declared) -> tuple[Part, ...]:
+    """A record of a buddy and a participant together (a trajectory, a hand raised): in
+    each one's export, with ``fields`` after the project-owned columns and the pair."""
+    return each_person(model, PAIR, fields=(*OWNED, *PAIR, *fields), **declared)
 
 
 @dataclass

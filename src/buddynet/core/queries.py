@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django.db import models
 from django.db.models import Aggregate, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django_scopes import scopes_disabled
+
+M = TypeVar("M", bound=models.Model)
+
+
+def project_record(model: type[M], project) -> M:
+    """A project's one record of ``model`` (its settings, its plan), or ``model``'s
+    defaults (unsaved) when it has none: a read never writes, so two pages opened at
+    once cannot both create it."""
+    with scopes_disabled():
+        found = model._default_manager.filter(project_id=project.pk).first()
+    return found if found is not None else model(project=project)
 
 
 def per_row(rows: QuerySet, by: str, aggregate: Aggregate) -> Coalesce:

@@ -10,7 +10,6 @@ import logging
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -24,6 +23,7 @@ from buddynet.core.errors import Conflict, ServiceError
 from buddynet.core.forms import date_bounds
 from buddynet.core.idempotency import save_unless_repeated
 from buddynet.core.mail import mail_user
+from buddynet.core.queries import project_record
 from buddynet.matching.services import MatchingError, pair_exclude
 from buddynet.participants import consent
 from buddynet.participants.models import ConsentRecord
@@ -120,9 +120,7 @@ def _lock_trajectory(trajectory: Trajectory) -> Trajectory:
 
 def cadence_for(project) -> Cadence:
     """The project's cadence, or the good-practice defaults (unsaved) when not set."""
-    with scopes_disabled():
-        cadence = Cadence.objects.filter(project_id=project.pk).first()
-    return cadence or Cadence(project=project)
+    return project_record(Cadence, project)
 
 
 def cadence_update(*, project, by, data: dict) -> Cadence:
@@ -135,10 +133,7 @@ def cadence_update(*, project, by, data: dict) -> Cadence:
             if getattr(cadence, field) != value:
                 changed[field] = value
             setattr(cadence, field, value)
-        try:
-            cadence.full_clean()
-        except ValidationError as exc:
-            raise FollowupError.from_validation_error(exc) from exc
+        FollowupError.clean(cadence)
         cadence.save()
         cadence.log_action("followup.cadence_changed", user=by, data=changed)
     return cadence

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import ProjectOwnedModel, QueuedRun, bounded_number, project_key, user_ref
+from buddynet.core.models import FileRun, ProjectOwnedModel, bounded_number, project_key, user_ref
 from buddynet.trajectories.models import trajectory_key
 
 from . import instruments
@@ -256,28 +256,17 @@ def report_upload_to(run: ReportRun, filename: str) -> str:
     return f"impact/reports/{run.project.code}/{run.code}/{filename}"
 
 
-class ReportRun(QueuedRun):
+class ReportRun(FileRun):
     """A funder report prepared in the queue (``impact.reports``): the PDF and the XLSX
     of one project and period, kept in Django's storage until downloaded again."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("waiting in the queue")
-        RUNNING = "running", _("being made")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
 
     project = project_key(related_name="impact_report_runs", on_delete=models.CASCADE)
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("to"))
-    language = models.CharField(_("language"), max_length=10, default="nl")
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
     pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True, max_length=200)
     xlsx = models.FileField(_("XLSX"), upload_to=report_upload_to, blank=True, max_length=200)
-    requested_by = user_ref(_("asked for by"))
 
-    class Meta(QueuedRun.Meta):
+    class Meta(FileRun.Meta):
         verbose_name = _("funder report")
         verbose_name_plural = _("funder reports")
 

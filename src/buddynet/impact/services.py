@@ -29,6 +29,7 @@ from django_scopes import scopes_disabled
 
 from buddynet.core import clock, tokens
 from buddynet.core.errors import Conflict, ServiceError
+from buddynet.core.queries import project_record
 from buddynet.followup import services as followup_services
 from buddynet.followup.models import FollowUp
 from buddynet.participants import consent
@@ -87,9 +88,7 @@ def _refuse_without_consent(participant) -> None:
 
 def plan_for(project) -> ImpactPlan:
     """The project's plan, or the defaults (unsaved) when not set."""
-    with scopes_disabled():
-        plan = ImpactPlan.objects.filter(project_id=project.pk).first()
-    return plan or ImpactPlan(project=project)
+    return project_record(ImpactPlan, project)
 
 
 def impact_plan_update(*, project, by, data: dict) -> ImpactPlan:

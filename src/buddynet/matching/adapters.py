@@ -26,7 +26,8 @@ from django.db.models import Count, OuterRef, Q
 from django.utils import timezone
 
 from buddynet.core import geo, versions
-from buddynet.core.queries import per_row
+from buddynet.core.models import PersonRecord
+from buddynet.core.queries import per_row, project_record
 from buddynet.participants.models import HouseholdMember, Participant
 from buddynet.trajectories.models import Trajectory
 from buddynet.trajectories.services import OPEN_STATUSES
@@ -60,14 +61,7 @@ PERSON_FIELDS = (
     "code",
     "project_id",
     "user_id",
-    "first_name",
-    "last_name",
-    "postcode",
-    "town",
-    "birth_year",
-    "languages",
-    "interests",
-    "availability",
+    *(name for name in PersonRecord.FIELDS if name not in PersonRecord.CONTACT_FIELDS),
     "status",
     "erased_at",  # full_name reads it
 )
@@ -101,8 +95,7 @@ PARTICIPANT_FIELDS = (
 def settings_for(project) -> MatchingSettings:
     """The project's settings; unsaved defaults until someone saves them (a read never
     writes, so two pages opened at once cannot both create them)."""
-    found = MatchingSettings.objects.filter(project=project).first()
-    return found or MatchingSettings(project=project)
+    return project_record(MatchingSettings, project)
 
 
 def settings_for_projects(project_ids) -> dict[int, MatchingSettings]:

@@ -160,6 +160,20 @@ class MatchingProfile(ProjectOwnedModel):
         ),
     )
 
+    # The wishes the intake records, and the anonymised request (its form, its service,
+    # the person's export).
+    WISH_FIELDS = (
+        "gender",
+        "buddy_genders",
+        "buddy_gender_strength",
+        "buddy_age_groups",
+        "buddy_age_strength",
+        "needs",
+        "experience_wanted",
+        "max_km",
+    )
+    REQUEST_FIELDS = ("published", "public_summary")
+
     class Meta:
         verbose_name = _("matching profile")
         verbose_name_plural = _("matching profiles")

@@ -7,37 +7,22 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import (
-    HandRaise,
-    Introduction,
-    IntroductionAnswer,
-    MatchingProfile,
-    PairExclusion,
-    Proposal,
-)
+from . import models
 
 WHY = _("To find and propose a buddy and a participant who fit each other.")
 
 PARTS = (
     Part(
-        MatchingProfile,
+        models.MatchingProfile,
         person="participant",
         why=WHY,
         purpose="support",
         fields=(
             *personal.OWNED,
             "participant",
-            "gender",
-            "buddy_genders",
-            "buddy_gender_strength",
-            "buddy_age_groups",
-            "buddy_age_strength",
-            "needs",
-            "experience_wanted",
-            "max_km",
+            *models.MatchingProfile.WISH_FIELDS,
             "request_code",
-            "published",
-            "public_summary",
+            *models.MatchingProfile.REQUEST_FIELDS,
         ),
         kept=dict.fromkeys(
             ("gender", "buddy_genders", "buddy_age_groups", "needs", "experience_wanted"),
@@ -45,7 +30,7 @@ PARTS = (
         ),
     ),
     *personal.each_person(
-        Proposal,
+        models.Proposal,
         ("buddy", "participant"),
         why=WHY,
         purpose="support",
@@ -67,21 +52,9 @@ PARTS = (
         ),
         kept={"breakdown": personal.FIGURES},
     ),
+    *personal.of_pair(models.HandRaise, "note", "withdrawn_at", why=WHY, purpose="support"),
     *personal.each_person(
-        HandRaise,
-        ("buddy", "participant"),
-        why=WHY,
-        purpose="support",
-        fields=(
-            *personal.OWNED,
-            "buddy",
-            "participant",
-            "note",
-            "withdrawn_at",
-        ),
-    ),
-    *personal.each_person(
-        Introduction,
+        models.Introduction,
         ("buddy", "participant"),
         why=WHY,
         purpose="support",
@@ -100,22 +73,11 @@ PARTS = (
             "planned_by",
         ),
     ),
-    *personal.each_person(
-        PairExclusion,
-        ("buddy", "participant"),
-        why=WHY,
-        purpose="support",
-        fields=(
-            *personal.OWNED,
-            "buddy",
-            "participant",
-            "reason",
-            "note",
-            "created_by",
-        ),
+    *personal.of_pair(
+        models.PairExclusion, "reason", "note", "created_by", why=WHY, purpose="support"
     ),
     *personal.each_person(
-        IntroductionAnswer,
+        models.IntroductionAnswer,
         ("introduction__buddy", "introduction__participant"),
         why=WHY,
         purpose="support",

@@ -58,18 +58,7 @@ from .reasons import breakdown_of, failure_text
 
 log = logging.getLogger(__name__)
 
-PROFILE_FIELDS = (
-    "gender",
-    "buddy_genders",
-    "buddy_gender_strength",
-    "buddy_age_groups",
-    "buddy_age_strength",
-    "needs",
-    "experience_wanted",
-    "max_km",
-    "published",
-    "public_summary",
-)
+PROFILE_FIELDS = (*MatchingProfile.WISH_FIELDS, *MatchingProfile.REQUEST_FIELDS)
 SETTINGS_FIELDS = (*MatchingSettings.WEIGHT_FIELDS, "participant_max_km", "network_proposals")
 RUN_STALE_SECONDS = 3600  # a run queued or running longer than this no longer blocks a new one
 LEFT_OUT_LIMIT = 100  # people without a pair a run explains (urgent, long-waiting first)
@@ -106,6 +95,10 @@ def _user(by):
     return by if getattr(by, "is_authenticated", False) else None
 
 
+def _check_fields(data: dict, allowed) -> None:
+    MatchingError.refuse_unknown(data, allowed, _("Unknown fields: %(fields)s"))
+
+
 def _lock_participant(participant: Participant) -> Participant:
     return Participant.objects.select_for_update().get(pk=participant.pk)
 
@@ -129,11 +122,7 @@ def _check_meets_at(meets_at: datetime) -> None:
 
 
 def settings_update(*, project: Project, data: dict, by) -> MatchingSettings:
-    unknown = set(data) - set(SETTINGS_FIELDS)
-    if unknown:
-        raise MatchingError(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    _check_fields(data, SETTINGS_FIELDS)
     if all(int(data.get(f, 1)) == 0 for f in MatchingSettings.WEIGHT_FIELDS):
         raise MatchingError(_("Give at least one criterion a weight above zero."))
     with transaction.atomic():
@@ -162,11 +151,7 @@ def profile_get_or_create(*, participant: Participant) -> MatchingProfile:
 
 
 def profile_update(*, participant: Participant, data: dict, by) -> MatchingProfile:
-    unknown = set(data) - set(PROFILE_FIELDS)
-    if unknown:
-        raise MatchingError(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    _check_fields(data, PROFILE_FIELDS)
     if data.get("published") and not (data.get("public_summary") or "").strip():
         raise MatchingError(
             _("Write a short summary for buddies before showing the request to them.")
@@ -846,12 +831,7 @@ def introduction_plan(
 
 def introduction_update(*, introduction: Introduction, data: dict, by) -> Introduction:
     """Change the plan, or record notes; ``held=True`` records that the meeting took place."""
-    allowed = {"meets_at", "place", "staff_present", "notes", "held"}
-    unknown = set(data) - allowed
-    if unknown:
-        raise MatchingError(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    _check_fields(data, ("meets_at", "place", "staff_present", "notes", "held"))
     if data.get("meets_at") is not None:
         _check_meets_at(data["meets_at"])
     with transaction.atomic():

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from buddynet.core.queries import project_record
 from buddynet.tenancy import policy
 from buddynet.tenancy.access import Access
 from buddynet.tenancy.models import Network, Project, Role
@@ -309,8 +310,4 @@ def news_item(*, space: Space, code) -> NewsItem:
 
 def network_settings(project) -> NetworkSettings:
     """The project's network settings, or the defaults (unsaved)."""
-    from django_scopes import scopes_disabled
-
-    with scopes_disabled():
-        found = NetworkSettings.objects.filter(project_id=project.pk).first()
-    return found or NetworkSettings(project=project)
+    return project_record(NetworkSettings, project)

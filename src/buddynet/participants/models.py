@@ -140,6 +140,10 @@ class Participant(PersonRecord):
     )
     withdrawal_note = models.TextField(_("note on leaving"), blank=True)
 
+    # The special-category fields: saved only with that consent, erased on its
+    # withdrawal, shown only to the coordinators who may see them.
+    SPECIAL_CATEGORY_FIELDS = ("health_notes", "origin_notes")
+
     class Meta(PersonRecord.Meta):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")

@@ -84,7 +84,6 @@ COORDINATOR_FIELDS = (
     "last_contact_on",
     "next_contact_due",
 )
-SENSITIVE_FIELDS = ("health_notes", "origin_notes")
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ def participant_shape(*, participant: Participant, access: Access, project) -> P
     if coordinator:
         names += COORDINATOR_FIELDS
     if sensitive:
-        names += SENSITIVE_FIELDS
+        names += Participant.SPECIAL_CATEGORY_FIELDS
     computed = {
         "position": position,
         "estimated_wait_months": estimate.months if estimate else None,

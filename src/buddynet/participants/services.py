@@ -56,7 +56,7 @@ INTAKE_FIELDS = (
     "phase",
     "urgency",
 )
-SPECIAL_CATEGORY_FIELDS = ("health_notes", "origin_notes")
+SPECIAL_CATEGORY_FIELDS = Participant.SPECIAL_CATEGORY_FIELDS
 WAITING_FIELDS = ("urgency", "waiting_reason")
 
 
@@ -69,10 +69,7 @@ class ParticipantError(ServiceError):
 
 def _full_clean(participant: Participant) -> None:
     """The model's own rules, as this app's error (on the field it names)."""
-    try:
-        participant.full_clean()
-    except ValidationError as exc:
-        raise ParticipantError.from_validation_error(exc) from exc
+    ParticipantError.clean(participant)
 
 
 def _require_contact(data: dict[str, Any]) -> None:
@@ -107,12 +104,9 @@ def _with_town(data: dict[str, Any]) -> dict[str, Any]:
 
 def _apply(participant: Participant, data: dict[str, Any], allowed: tuple[str, ...]) -> list:
     data = _with_town(data)
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ParticipantError(
-            _("These fields cannot be changed here: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))}
-        )
+    ParticipantError.refuse_unknown(
+        data, allowed, _("These fields cannot be changed here: %(fields)s")
+    )
     changed = []
     for name, value in data.items():
         if getattr(participant, name) != value:
@@ -567,10 +561,7 @@ def _new_imported(project, data, referred_on, waiting_since) -> Participant:
     participant = _imported_file(project, data, referred_on, waiting_since)
     # No query per row: the code is a fresh random UUID (the database's unique index
     # still checks it) and the project is the one the import runs in.
-    try:
-        participant.full_clean(exclude=["project"], validate_unique=False)
-    except ValidationError as exc:
-        raise ParticipantError.from_validation_error(exc) from exc
+    ParticipantError.clean(participant, exclude=["project"], validate_unique=False)
     return participant
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddynet.core.models import ProjectOwnedModel, QueuedRun, bounded_number, project_key, user_ref
+from buddynet.core.models import FileRun, ProjectOwnedModel, bounded_number, project_key, user_ref
 
 
 def export_upload_to(run: Export, filename: str) -> str:
@@ -16,15 +16,9 @@ def export_upload_to(run: Export, filename: str) -> str:
     return f"privacy/exports/{run.project.code}/{run.code}/{filename}"
 
 
-class Export(QueuedRun):
+class Export(FileRun):
     """The export of one participant or one buddy: a ZIP with ``data.json`` and a
     readable summary PDF. The file is deleted once downloaded or expired."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("waiting in the queue")
-        RUNNING = "running", _("being made")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
 
     project = project_key(related_name="privacy_exports", on_delete=models.CASCADE)
     participant = models.ForeignKey(
@@ -43,18 +37,13 @@ class Export(QueuedRun):
         related_name="+",
         verbose_name=_("buddy"),
     )
-    language = models.CharField(_("language"), max_length=10, default="nl")
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
     file = models.FileField(_("file"), upload_to=export_upload_to, blank=True, max_length=200)
-    requested_by = user_ref(_("asked for by"))
     expires_at = models.DateTimeField(_("can be downloaded until"), null=True, blank=True)
     downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
     downloaded_by = user_ref(_("downloaded by"), blank=True)
     removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True)
 
-    class Meta(QueuedRun.Meta):
+    class Meta(FileRun.Meta):
         verbose_name = _("personal data export")
         verbose_name_plural = _("personal data exports")
         constraints = [

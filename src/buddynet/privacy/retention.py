@@ -42,6 +42,7 @@ from buddynet.contact.models import Message
 from buddynet.core import clock, personal
 from buddynet.core.mail import mail_user
 from buddynet.core.models import AuditEntry
+from buddynet.core.queries import project_record
 from buddynet.expenses.models import NamedListEntry
 from buddynet.participants.models import Participant
 from buddynet.tenancy.models import Project
@@ -239,9 +240,7 @@ REPORTED = ("participant", "buddy", "messages", "proof", "named_list")
 
 def settings_for(project) -> PrivacySettings:
     """The project's terms (the registry's defaults when it has not set them)."""
-    with scopes_disabled():
-        found = PrivacySettings.objects.filter(project_id=project.pk).first()
-    return found if found is not None else PrivacySettings(project=project)
+    return project_record(PrivacySettings, project)
 
 
 def settings_update(*, project, by, via: str = "web", **values) -> PrivacySettings:

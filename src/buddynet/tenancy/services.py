@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -29,12 +28,12 @@ class TenancyError(ServiceError):
     """A domain rule was broken; the message is safe to show."""
 
 
+def _check_fields(data: dict[str, Any], allowed) -> None:
+    TenancyError.refuse_unknown(data, allowed, _("These fields cannot be changed: %(fields)s"))
+
+
 def project_update(*, project: Project, user, data: dict[str, Any]) -> Project:
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TenancyError(
-            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    _check_fields(data, EDITABLE_FIELDS)
     with transaction.atomic():
         # Lock and re-read: two saves at once apply one after the other, and a repeated
         # save finds nothing left to change.
@@ -48,10 +47,7 @@ def project_update(*, project: Project, user, data: dict[str, Any]) -> Project:
             return locked
         for name, (_old, new) in changes.items():
             setattr(locked, name, new)
-        try:
-            locked.full_clean()
-        except ValidationError as exc:
-            raise TenancyError.from_validation_error(exc) from exc
+        TenancyError.clean(locked)
         locked.save(update_fields=[*changes, "updated_at"])
         locked.log_action(
             "project.changed",
@@ -66,17 +62,10 @@ CREATE_FIELDS = ("name", "target_group", "description", "town", "contact_email",
 
 def project_create(*, organisation: Organisation, user, data: dict[str, Any]) -> Project:
     """A new project of an organisation, with the good-practice defaults for the rest."""
-    unknown = set(data) - set(CREATE_FIELDS)
-    if unknown:
-        raise TenancyError(
-            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    _check_fields(data, CREATE_FIELDS)
     with transaction.atomic():
         project = Project(organisation=organisation, **data)
-        try:
-            project.full_clean()
-        except ValidationError as exc:
-            raise TenancyError.from_validation_error(exc) from exc
+        TenancyError.clean(project)
         project.save()
         project.log_action("project.created", user=user, data={"name": project.name})
     return project

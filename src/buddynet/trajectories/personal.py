@@ -6,17 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddynet.core import personal
 
-from .models import (
-    Agreement,
-    AgreementSignature,
-    AgreementVersion,
-    Goal,
-    GoalLevelChange,
-    JournalEntry,
-    RoleTask,
-    StatusChange,
-    Trajectory,
-)
+from . import models
 
 WHY = _("To follow up the time a buddy and a participant spend together.")
 PROOF = _(
@@ -27,28 +17,22 @@ PERSONS = ("participant", "buddy")
 
 
 PARTS = (
-    *personal.each_person(
-        Trajectory,
-        ("buddy", "participant"),
+    *personal.of_pair(
+        models.Trajectory,
+        "professional",
+        "status",
+        "started_on",
+        "closed_on",
+        "last_contact_on",
+        "buddy_moment",
         why=WHY,
         purpose="support",
-        fields=(
-            *personal.OWNED,
-            "buddy",
-            "participant",
-            "professional",
-            "status",
-            "started_on",
-            "closed_on",
-            "last_contact_on",
-            "buddy_moment",
-        ),
     ),
     *(
         part
         for model, lookup, declared in (
             (
-                JournalEntry,
+                models.JournalEntry,
                 "trajectory",
                 {
                     "fields": (
@@ -65,7 +49,7 @@ PARTS = (
                 },
             ),
             (
-                Goal,
+                models.Goal,
                 "trajectory",
                 {
                     "fields": (
@@ -80,15 +64,15 @@ PARTS = (
                 },
             ),
             (
-                StatusChange,
+                models.StatusChange,
                 "trajectory",
                 {"kept": {"from_status": personal.CODE}, "since": "at"},
             ),
-            (Agreement, "trajectory", {}),
-            (AgreementVersion, "agreement__trajectory", {"keep": PROOF}),
-            (AgreementSignature, "version__agreement__trajectory", {"keep": PROOF}),
-            (RoleTask, "trajectory", {}),
-            (GoalLevelChange, "goal__trajectory", {"since": "on"}),
+            (models.Agreement, "trajectory", {}),
+            (models.AgreementVersion, "agreement__trajectory", {"keep": PROOF}),
+            (models.AgreementSignature, "version__agreement__trajectory", {"keep": PROOF}),
+            (models.RoleTask, "trajectory", {}),
+            (models.GoalLevelChange, "goal__trajectory", {"since": "on"}),
         )
         for part in personal.each_person(
             model,

@@ -364,9 +364,7 @@ def trajectory_end_for_withdrawn_consent(*, trajectory: Trajectory, by, via: str
 
 
 def _check_fields(data: dict, allowed) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise TrajectoryError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    TrajectoryError.refuse_unknown(data, allowed, _("Unknown fields: %(fields)s"))
 
 
 # --- The agreement template ----------------------------------------------------------

@@ -7,21 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from buddynet.core import personal
 from buddynet.core.personal import Part
 
-from .models import (
-    Attachment,
-    Buddy,
-    InformationNote,
-    IntakeInterview,
-    PipelineStep,
-    Reference,
-    TrainingRecord,
-)
+from . import models
 
 WHY = _("To recruit, screen and train you as a volunteer and to support you as a buddy.")
 
 PARTS = (
     Part(
-        Buddy,
+        models.Buddy,
         person="",
         why=WHY,
         fields=(
@@ -61,7 +53,7 @@ PARTS = (
         shown=personal.PERSON_SHOWN,
     ),
     Part(
-        PipelineStep,
+        models.PipelineStep,
         person="buddy",
         why=WHY,
         fields=(
@@ -75,7 +67,7 @@ PARTS = (
         ),
     ),
     Part(
-        IntakeInterview,
+        models.IntakeInterview,
         person="buddy",
         why=WHY,
         fields=(
@@ -91,7 +83,7 @@ PARTS = (
         ),
     ),
     Part(
-        Reference,
+        models.Reference,
         person="buddy",
         why=WHY,
         fields=(
@@ -105,7 +97,7 @@ PARTS = (
         ),
     ),
     Part(
-        TrainingRecord,
+        models.TrainingRecord,
         person="buddy",
         why=WHY,
         fields=(
@@ -118,7 +110,7 @@ PARTS = (
         ),
     ),
     Part(
-        InformationNote,
+        models.InformationNote,
         person="buddy",
         why=WHY,
         fields=(
@@ -140,7 +132,7 @@ PARTS = (
         ),
     ),
     Part(
-        Attachment,
+        models.Attachment,
         person="buddy",
         why=WHY,
         fields=(

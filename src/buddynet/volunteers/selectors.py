@@ -346,6 +346,19 @@ AGE_BANDS = (
 )
 
 
+def _gaps(key: str, waiting: dict[str, int], buddies: dict[str, int]) -> list[dict]:
+    """The values of ``key`` (a language, a town) with fewer buddies than people waiting,
+    the largest shortfall first."""
+    return sorted(
+        (
+            {key: value, "waiting": need, "buddies": buddies.get(value, 0)}
+            for value, need in waiting.items()
+            if buddies.get(value, 0) < need
+        ),
+        key=lambda row: (row["buddies"] - row["waiting"], row[key]),
+    )
+
+
 def pool_figures(*, access: Access, project, today: date | None = None) -> dict:
     """The diversity of the pool (ready, active and paused buddies), in aggregates only,
     beside the needs of the waiting list."""
@@ -392,22 +405,8 @@ def pool_figures(*, access: Access, project, today: date | None = None) -> dict:
             need_lang[lang] += 1
         if town:
             need_town[town] += 1
-    language_gaps = sorted(
-        (
-            {"language": lang, "waiting": need, "buddies": languages.get(lang, 0)}
-            for lang, need in need_lang.items()
-            if languages.get(lang, 0) < need
-        ),
-        key=lambda row: (row["buddies"] - row["waiting"], row["language"]),
-    )
-    town_gaps = sorted(
-        (
-            {"town": town, "waiting": need, "buddies": towns.get(town, 0)}
-            for town, need in need_town.items()
-            if towns.get(town, 0) < need
-        ),
-        key=lambda row: (row["buddies"] - row["waiting"], row["town"]),
-    )[:10]
+    language_gaps = _gaps("language", need_lang, languages)
+    town_gaps = _gaps("town", need_town, towns)[:10]
     return {
         "total": total,
         "places": places,

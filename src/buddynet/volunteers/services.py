@@ -11,7 +11,6 @@ from typing import Any
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -54,18 +53,11 @@ class BuddyError(ServiceError):
 
 def _full_clean(obj) -> None:
     """The model's own rules (lengths, choices), as a ``BuddyError`` on the field."""
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise BuddyError.from_validation_error(exc) from exc
+    BuddyError.clean(obj)
 
 
 def _check_fields(data: dict[str, Any], fields) -> None:
-    unknown = set(data) - set(fields)
-    if unknown:
-        raise BuddyError(
-            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    BuddyError.refuse_unknown(data, fields, _("These fields cannot be changed: %(fields)s"))
 
 
 def _changes(obj, data: dict[str, Any], fields) -> dict[str, list]:
@@ -687,10 +679,7 @@ def _terms_write(
         if terms is None:
             _check_fields(data, fields)
             terms = VolunteerTerms(project=project, **data)
-            try:
-                terms.full_clean(exclude=[*unchecked, "project"] if unchecked else None)
-            except ValidationError as exc:
-                raise BuddyError.from_validation_error(exc) from exc
+            BuddyError.clean(terms, exclude=[*unchecked, "project"] if unchecked else None)
             terms.save()
             terms.log_action("project.volunteer_terms_created", user=user)
         else:
@@ -853,6 +842,29 @@ IMPORT_FIELDS = (
 )
 
 
+def _import_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields of one row the import writes: the e-mail address in lower case, the
+    place from the postcode."""
+    data = {k: v for k, v in data.items() if k in IMPORT_FIELDS}
+    if data.get("email"):
+        data["email"] = data["email"].strip().lower()
+    if data.get("postcode"):
+        data.update(place_from_postcode(data["postcode"]))
+    return data
+
+
+def _imported_buddy(project, data: dict[str, Any], applied_on: date | None, today: date) -> Buddy:
+    """The new buddy of one row (applied on the original date, at the start of the
+    pipeline), not checked against the model yet."""
+    return Buddy(
+        project=project,
+        applied_on=applied_on or today,
+        status=S.APPLIED,
+        status_changed_on=today,
+        **data,
+    )
+
+
 def buddy_import(
     *,
     project,
@@ -865,20 +877,9 @@ def buddy_import(
     the pipeline: screening and training are recorded here, not copied), or the changes
     to ``existing``. Gives the buddy and "created", "updated" or "unchanged"; the audit
     log gets field names, never values. Call inside the import's transaction."""
-    data = {k: v for k, v in data.items() if k in IMPORT_FIELDS}
-    if data.get("email"):
-        data["email"] = data["email"].strip().lower()
-    if data.get("postcode"):
-        data.update(place_from_postcode(data["postcode"]))
+    data = _import_fields(data)
     if existing is None:
-        today = timezone.localdate()
-        buddy = Buddy(
-            project=project,
-            applied_on=applied_on or today,
-            status=S.APPLIED,
-            status_changed_on=today,
-            **data,
-        )
+        buddy = _imported_buddy(project, data, applied_on, timezone.localdate())
         _full_clean(buddy)
         buddy.save()
         PipelineStep.objects.create(
@@ -911,25 +912,12 @@ def buddies_import_new(
     today = timezone.localdate()
     made: list[tuple[Buddy, list[str]]] = []
     for index, (data, applied_on) in enumerate(rows):
-        data = {k: v for k, v in data.items() if k in IMPORT_FIELDS}
         try:
-            if data.get("email"):
-                data["email"] = data["email"].strip().lower()
-            if data.get("postcode"):
-                data.update(place_from_postcode(data["postcode"]))
-            buddy = Buddy(
-                project=project,
-                applied_on=applied_on or today,
-                status=S.APPLIED,
-                status_changed_on=today,
-                **data,
-            )
+            data = _import_fields(data)
+            buddy = _imported_buddy(project, data, applied_on, today)
             # No query per row: the code is a fresh random UUID (the database's unique
             # index still checks it) and the project is the one the import runs in.
-            try:
-                buddy.full_clean(exclude=["project"], validate_unique=False)
-            except ValidationError as exc:
-                raise BuddyError.from_validation_error(exc) from exc
+            BuddyError.clean(buddy, exclude=["project"], validate_unique=False)
         except BuddyError as exc:
             exc.row_index = index  # type: ignore[attr-defined]  # which row (the import)
             raise
