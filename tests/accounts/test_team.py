@@ -145,6 +145,9 @@ def test_the_service_refuses_a_second_invitation_with_a_conflict(world):
     assert refused.value.field == "email"
     with pytest.raises(AccountError):
         member_invite(**{**kwargs, "email": "x@example.be", "role": Role.BUDDY})
+    with pytest.raises(AccountError) as bad:
+        member_invite(**{**kwargs, "email": "geen adres"})
+    assert bad.value.field == "email"
     assert not mail.outbox
 
 
@@ -336,3 +339,21 @@ def test_the_invitation_speaks_dutch_by_default_and_names_two_step_verification(
     )
     (message,) = mail.outbox
     assert re.search(r"tweestapsverificatie|twee stappen", message.body), message.body
+
+
+def test_the_page_reads_as_many_queries_for_one_member_as_for_many(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.coord)
+    client.get(team_url(world))  # warm: the session, the menu's caches
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(team_url(world)).status_code == 200
+        return len(queries)
+
+    few = count()
+    for index in range(8):
+        f.member(world.project, Role.PROFESSIONAL, email=f"veel{index}@example.be")
+    assert count() == few

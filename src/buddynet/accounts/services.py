@@ -10,6 +10,8 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -216,6 +218,10 @@ def member_invite(
     if role not in TEAM_ROLES:
         raise AccountError(_("Choose one of the roles in the list."), field="role")
     email = normalize_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise AccountError(_("Enter a valid e-mail address."), field="email") from exc
     with transaction.atomic():
         # Lock the project: two invitations (a double click, two coordinators) run one
         # after the other, so the second finds what the first made.
