@@ -38,6 +38,18 @@ def invite(client, world, **data):
     return client.post(team_url(world), {**form, **data})
 
 
+def add(world, email: str, role: str = Role.PROFESSIONAL, first_name="", last_name=""):
+    """The service, as the project's coordinator calls it."""
+    return member_invite(
+        project=world.project,
+        by=world.coord,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+    )
+
+
 def membership(user, project, role):
     return Membership.objects.get(user=user, project=project, role=role)
 
@@ -86,14 +98,7 @@ def test_an_existing_account_is_found_whatever_the_capitals_and_told_to_log_in(w
     world.other_coord.first_name = "Olaf"
     world.other_coord.save()
     with scopes_disabled():
-        member = member_invite(
-            project=world.project,
-            by=world.coord,
-            email="  COORDB@example.BE ",
-            first_name="Another",
-            last_name="Name",
-            role=Role.PRIVACY_OFFICER,
-        )
+        member = add(world, "  COORDB@example.BE ", Role.PRIVACY_OFFICER, "Another", "Name")
     assert member.user == world.other_coord
     assert User.objects.filter(email__iexact="coordb@example.be").count() == 1
     world.other_coord.refresh_from_db()
@@ -131,22 +136,14 @@ def test_the_same_person_in_the_same_role_twice_is_refused_and_nothing_is_duplic
 
 
 def test_the_service_refuses_a_second_invitation_with_a_conflict(world):
-    kwargs = {
-        "project": world.project,
-        "by": world.coord,
-        "email": "prof@example.be",
-        "first_name": "",
-        "last_name": "",
-        "role": Role.PROFESSIONAL,
-    }
     with pytest.raises(AccountError) as refused:
-        member_invite(**kwargs)
+        add(world, "prof@example.be")
     assert refused.value.status == 409 and refused.value.code == "already_member"
     assert refused.value.field == "email"
     with pytest.raises(AccountError):
-        member_invite(**{**kwargs, "email": "x@example.be", "role": Role.BUDDY})
+        add(world, "x@example.be", Role.BUDDY)
     with pytest.raises(AccountError) as bad:
-        member_invite(**{**kwargs, "email": "geen adres"})
+        add(world, "geen adres")
     assert bad.value.field == "email"
     assert not mail.outbox
 
@@ -165,14 +162,7 @@ def test_a_removed_member_invited_again_gets_the_same_membership_back(world):
     member = membership(world.prof, world.project, Role.PROFESSIONAL)
     member_remove(membership=member, by=world.coord)
     assert access_for_user(world.prof).roles_in(world.project) == frozenset()
-    again = member_invite(
-        project=world.project,
-        by=world.coord,
-        email=world.prof.email,
-        first_name="",
-        last_name="",
-        role=Role.PROFESSIONAL,
-    )
+    again = add(world, world.prof.email)
     assert again.pk == member.pk and again.is_active
     assert Role.PROFESSIONAL in access_for_user(world.prof).roles_in(world.project)
     with scopes_disabled():
@@ -184,14 +174,7 @@ def test_an_account_that_is_switched_off_is_not_invited(world):
     world.other_coord.is_active = False
     world.other_coord.save()
     with pytest.raises(AccountError) as refused:
-        member_invite(
-            project=world.project,
-            by=world.coord,
-            email=world.other_coord.email,
-            first_name="",
-            last_name="",
-            role=Role.PROFESSIONAL,
-        )
+        add(world, world.other_coord.email)
     assert refused.value.code == "account_inactive" and "uitgeschakeld" in str(refused.value)
     assert not Membership.objects.filter(user=world.other_coord, project=world.project).exists()
 
@@ -329,14 +312,7 @@ def test_the_project_menu_links_to_the_team_for_coordinators(world, client_for):
 def test_the_invitation_speaks_dutch_by_default_and_names_two_step_verification(world):
     world.project.require_coordinator_2fa = True
     world.project.save()
-    member_invite(
-        project=world.project,
-        by=world.coord,
-        email="nieuw@example.be",
-        first_name="Nele",
-        last_name="Nieuw",
-        role=Role.PROJECT_COORDINATOR,
-    )
+    add(world, "nieuw@example.be", Role.PROJECT_COORDINATOR, "Nele", "Nieuw")
     (message,) = mail.outbox
     assert re.search(r"tweestapsverificatie|twee stappen", message.body), message.body
 
