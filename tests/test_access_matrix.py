@@ -107,6 +107,19 @@ def network_kw(w: World, variant: str):
     return {"network": (w.network if variant == "own" else w.other_network).code}
 
 
+def _team_member(w: World, project):
+    """A referrer of ``project`` only there to be removed (removing stays possible: a
+    second removal finds it removed)."""
+    from tests import factories
+
+    return w.once(
+        f"team-member-{project.pk}",
+        lambda w: factories.member(
+            project, "professional", email=f"weg.{project.code.hex[:8]}@example.be"
+        ).memberships.get(project=project),
+    )
+
+
 NESTED = ("own", "other", "mixed")
 ALL_200 = statuses(LOGIN, 200, 200, 200, 200, 200, 200, 200)
 
@@ -127,6 +140,14 @@ PAGES: dict[str, Row] = {
         own=statuses(LOGIN, 403, 200, 200, 403, 403), kwargs=participant_kw, variants=NESTED
     ),
     "network_detail": Row(own=statuses(LOGIN, 200, 404, 404, 404, 404), kwargs=network_kw),
+    # The project's team (accounts): its coordinators only.
+    "team": Row(own=statuses(LOGIN, 403, 200, 403, 403, 403), kwargs=project_kw),
+    "team_member_remove": Row(
+        own=statuses(LOGIN, 403, 302, 403, 403, 403),
+        kwargs=nested_kw(lambda w: _team_member(w, w.project), lambda w: _team_member(w, w.other)),
+        variants=NESTED,
+        method="post",
+    ),
 }
 
 # URL names that belong to libraries, tested by their own rows below.

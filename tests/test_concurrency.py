@@ -206,6 +206,9 @@ FORM_DATA: dict[str, Callable[[object], dict]] = {
     "impact_own_question_add": lambda w: {"text_nl": "Had u deze week bezoek?", "kind": "yesno"},
     **plans_race.FORM_DATA,
     **community_race.FORM_DATA,
+    # A new person for the team, their own in each world (one world's account would be
+    # found, not made, by the other).
+    "team": lambda w: {"email": f"nieuw.{w.project.code.hex[:8]}@example.be"},
 }
 
 

@@ -340,12 +340,13 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-# One catalogue per feature app (``<app>/locale``, so work on apps does not collide),
-# then the shared one for everything else. ``make messages`` fills each.
+# One catalogue per feature app (``<app>/locale``, so work on apps does not collide;
+# accounts keeps the team's strings in its own too), then the shared one for everything
+# else. ``make messages`` fills each.
 LOCALE_PATHS = [
     *(
         BASE_DIR / app / "locale"
-        for app in BUDDYNET_FEATURE_APPS
+        for app in ("accounts", *BUDDYNET_FEATURE_APPS)
         if (BASE_DIR / app / "locale").is_dir()
     ),
     BASE_DIR / "locale",

@@ -4,6 +4,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from buddynet.accounts import urls as account_urls
 from buddynet.accounts import views as account_views
 from buddynet.api import api
 from buddynet.core import views as core_views
@@ -16,6 +17,7 @@ _feature_urls = [module for _app, module in feature_modules("urls")]
 
 project_patterns = [
     *tenancy_urls.project_urlpatterns,
+    *account_urls.project_urlpatterns,
     *(p for module in _feature_urls for p in getattr(module, "project_urlpatterns", [])),
 ]
 

@@ -107,6 +107,7 @@ def role_pages(world, role: str) -> list[tuple[str, str]]:
             ("signals", f"{project}/signals/"),
             ("matching", f"{project}/matching/"),
             ("settings", f"{project}/settings/"),
+            ("team", f"{project}/team/"),
             ("history", f"{project}/history/"),
         ]
     if role == "network_coordinator":

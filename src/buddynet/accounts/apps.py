@@ -8,4 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from buddynet.core import audit_labels
+
+        from . import audit, signals  # noqa: F401
+
+        audit_labels.LABELS.update(audit.LABELS)

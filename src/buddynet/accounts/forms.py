@@ -2,6 +2,9 @@ from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buddynet.core.forms import short_text
+from buddynet.tenancy.models import Role
+
 from .models import normalize_email
 from .services import email_in_use
 
@@ -30,3 +33,25 @@ class AddEmailForm(AllauthAddEmailForm):
                 code="email_taken",
             )
         return super().clean_email()
+
+
+class TeamInviteForm(forms.Form):
+    """Who to add to the project's team, and in which role."""
+
+    ROLE_CHOICES = [
+        (Role.PROJECT_COORDINATOR, _("Coordinator: runs the project and sees every file")),
+        (Role.PROFESSIONAL, _("Referrer: refers people and follows the ones they referred")),
+        (
+            Role.PRIVACY_OFFICER,
+            _("Privacy officer: oversees how personal data is kept, never a file's content"),
+        ),
+    ]
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("They log in with this address. Someone who already has an account keeps it."),
+    )
+    first_name = short_text(_("First name"), max_length=150)
+    last_name = short_text(_("Last name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, widget=forms.RadioSelect)

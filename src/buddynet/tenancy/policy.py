@@ -86,6 +86,9 @@ PRIVACY_ERASE = "privacy.erase"
 # which file (and the alert on many), the retention terms: the project's coordinators
 # and its privacy officer (of the project, or of its whole network).
 PRIVACY_OVERSEE = "privacy.oversee"
+# The project's team: who works on it besides the buddies (its coordinators, referring
+# professionals and privacy officer). The project's coordinators invite and remove them.
+TEAM_MANAGE = "team.manage"
 
 # Every permission the policy knows: the names above (``Can`` and ``access`` refuse others).
 ALL_PERMISSIONS: frozenset[str] = frozenset(
@@ -144,6 +147,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             PRIVACY_EXPORT,
             PRIVACY_ERASE,
             PRIVACY_OVERSEE,
+            TEAM_MANAGE,
         }
     ),
     Role.PROFESSIONAL: frozenset(

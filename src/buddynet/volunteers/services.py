@@ -8,8 +8,6 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from allauth.account.forms import default_token_generator
-from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -20,6 +18,7 @@ from django.utils.translation import override
 from django_scopes import scopes_disabled
 
 from buddynet.accounts.models import User
+from buddynet.accounts.services import set_password_url
 from buddynet.core import geo
 from buddynet.core.errors import ServiceError
 from buddynet.core.mail import mail_user
@@ -503,20 +502,6 @@ def buddy_profile_update(
         # Contact details and personal data: the log names the fields, not the values.
         _apply(buddy, changes, action="buddy.profile_changed", user=user, log_values=False)
     return buddy
-
-
-def set_password_url(account) -> str:
-    """A one-time link to choose a password: allauth's reset-from-key page with a token
-    from its own generator (valid until the password is set or the account logs in, and
-    at most ``PASSWORD_RESET_TIMEOUT``)."""
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(account),
-            "key": default_token_generator.make_token(account),
-        },
-    )
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def buddy_login_create(*, buddy: Buddy, user):
