@@ -41,5 +41,6 @@ PAGES = {
     "privacy_register_pdf": Row(own=OVERSEE, kwargs=project_kw),
     "privacy_lookups": Row(own=OVERSEE, kwargs=project_kw),
     "privacy_retention": Row(own=OVERSEE, kwargs=project_kw),
-    "privacy_retention_edit": Row(own=OVERSEE, kwargs=project_kw),
+    # The terms are set by the coordinators; the officer reads them (GDPR art. 38(6)).
+    "privacy_retention_edit": Row(own=COORDINATOR, kwargs=project_kw),
 }

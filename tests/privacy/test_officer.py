@@ -112,3 +112,20 @@ def test_the_officer_reads_no_file(world, client_for):
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 403, name
     register = client.get(reverse("privacy_register", kwargs={"project": world.project.code}))
     assert register.status_code == 200
+
+
+def test_the_officer_reads_the_retention_terms_and_the_coordinators_set_them(world, client_for):
+    """The privacy officer advises on the terms and oversees them; the coordinators
+    decide them (GDPR art. 38(6): no deciding what one oversees)."""
+    kw = {"project": world.project.code}
+    edit = reverse("privacy_retention_edit", kwargs=kw)
+    officer = client_for(world.officer)
+    page = officer.get(reverse("privacy_retention", kwargs=kw))
+    assert page.status_code == 200
+    assert edit not in page.text
+    assert "set these terms" in page.text or "stellen deze termijnen vast" in page.text
+    assert officer.get(edit).status_code == 403
+    assert officer.post(edit, {"participant_months": 1}).status_code == 403
+    coordinator = client_for(world.coord)
+    assert edit in coordinator.get(reverse("privacy_retention", kwargs=kw)).text
+    assert coordinator.get(edit).status_code == 200

@@ -119,7 +119,8 @@ class RetentionView(OverseeMixin, TemplateView):
         return context
 
 
-class RetentionEditView(OverseeMixin, ProjectServiceFormView):
+class RetentionEditView(ProjectServiceFormView):
+    permission = policy.PRIVACY_SET_TERMS
     form_class = PrivacySettingsForm
     title = gettext_lazy("Retention terms and alert")
     intro = gettext_lazy(

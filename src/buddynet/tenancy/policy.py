@@ -86,6 +86,10 @@ PRIVACY_ERASE = "privacy.erase"
 # which file (and the alert on many), the retention terms: the project's coordinators
 # and its privacy officer (of the project, or of its whole network).
 PRIVACY_OVERSEE = "privacy.oversee"
+# Setting the retention terms and the lookup alert: the project's coordinators, who
+# decide for the organisation. The privacy officer reads and advises; deciding what
+# they then oversee would be a conflict of interest (GDPR art. 38(6)).
+PRIVACY_SET_TERMS = "privacy.set_terms"
 # The project's team: who works on it besides the buddies (its coordinators, referring
 # professionals and privacy officer). The project's coordinators invite and remove them.
 TEAM_MANAGE = "team.manage"
@@ -147,6 +151,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             PRIVACY_EXPORT,
             PRIVACY_ERASE,
             PRIVACY_OVERSEE,
+            PRIVACY_SET_TERMS,
             TEAM_MANAGE,
         }
     ),
